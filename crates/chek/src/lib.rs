@@ -1,0 +1,22 @@
+//! # chek
+//!
+//! The crate Rust services add: it re-exports the pure domain ([`fiscal`], hints) and, by
+//! feature, the adapters (scan, verify, store) as they land.
+//!
+//! ```
+//! use chek::fiscal::{validate_qr, FiscalQr, ValidationOptions};
+//! use chek::{Coded, Lang};
+//!
+//! let qr: FiscalQr = "t=20240917T1801&s=1285.21&fn=7281440500751551&i=30526&fp=1168453787&n=1".parse()?;
+//! let now = chrono::NaiveDate::from_ymd_opt(2024, 9, 18).unwrap().and_hms_opt(9, 0, 0).unwrap();
+//! assert!(validate_qr(&qr, now, &ValidationOptions::default()).is_empty());
+//!
+//! match "t=20240917T1801&s=1285.21".parse::<FiscalQr>() {
+//!     Err(e) => assert_eq!(e.code(), "qr.missing_field"),
+//!     Ok(_) => unreachable!(),
+//! }
+//! # Ok::<(), chek::fiscal::QrError>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub use chek_core::{Coded, Hint, Lang, fiscal};
