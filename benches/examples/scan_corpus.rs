@@ -1,6 +1,7 @@
 //! Per-image figures for `scripts/bench-scan`: our pipeline end to end and on decoded pixels,
-//! plain rxing (its try-harder single decode on the original pixels) and the image crate's
-//! decode alone, one JSON line per image.
+//! plain rxing (its try-harder single decode on the original pixels), our file decode alone
+//! (`decode_luma`) and the image crate's `load_from_memory` + `into_luma8`, one JSON line per
+//! image.
 //!
 //! `cargo run --release -p chek-benches --example scan_corpus -- LIST.jsonl [--skip a,b] [--budget MS]`
 //! where each line of LIST is `{"corpus","path","expected"}` (`expected` empty: nothing fiscal
@@ -61,6 +62,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         };
         let (w, h) = luma.dimensions();
+        let t = Instant::now();
+        let ours_load = chek::scan::decode_luma(&bytes, &opts);
+        let ours_load_ms = ms(t);
+        assert_eq!(
+            ours_load.map(|l| l.dimensions()).ok(),
+            Some((w, h)),
+            "{path}"
+        );
 
         let t = Instant::now();
         let ours = scan(&bytes, &opts);
@@ -127,7 +136,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             json!({
                 "path": path, "corpus": item["corpus"], "kind": item["kind"], "w": w, "h": h,
                 "expected_diag": item["diagnostic"],
-                "load_ms": load_ms,
+                "load_ms": load_ms, "ours_load_ms": ours_load_ms,
                 "ours_ok": ours_ok, "ours_ms": ours_ms, "ours_detect_ok": ours_px_ok, "ours_detect_ms": ours_detect_ms,
                 "pass": pass, "diagnostics": diags,
                 "plain_ok": plain_ok, "plain_ms": plain_ms,

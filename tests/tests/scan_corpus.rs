@@ -106,6 +106,6 @@ fn synthetic_receipts_do_not_regress_and_never_misread() {
     );
 }
 
-/// Measured: 59 of the 69 readable photos of the default set (seed 20261123); the misses are the
-/// hardest damage (heavy blur, double creases with noise), which zxing-cpp misses too.
-const SYNTHETIC_FLOOR: usize = 57;
+/// Measured: 66 of the 72 readable photos of the default set (seed 20261123); the misses are the
+/// hardest damage (heavy blur, strong curl, double creases with noise), which zxing-cpp misses too.
+const SYNTHETIC_FLOOR: usize = 64;

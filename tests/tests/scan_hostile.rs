@@ -40,7 +40,7 @@ fn encoded(format: image::ImageFormat, w: u32, h: u32) -> Vec<u8> {
         image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 128]));
     let mut out = Vec::new();
     img.write_to(&mut Cursor::new(&mut out), format)
-        .expect("encode");
+        .unwrap_or_else(|e| panic!("encode: {e}"));
     out
 }
 

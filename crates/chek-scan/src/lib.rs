@@ -38,6 +38,22 @@ pub use options::ScanOptions;
 pub use outcome::ScanOutcome;
 pub use pipeline::PASSES;
 
+/// Decodes a JPEG, PNG or WebP to 8-bit grayscale within the limits of `opts`: the first step
+/// of [`scan`], public for callers that want the pixels (and for the benchmark's decode floor).
+///
+/// ```
+/// use chek_scan::{decode_luma, ScanOptions};
+/// let mut png = Vec::new();
+/// image::GrayImage::from_pixel(3, 2, image::Luma([7]))
+///     .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+/// let img = decode_luma(&png, &ScanOptions::default())?;
+/// assert_eq!(img.dimensions(), (3, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_luma(bytes: &[u8], opts: &ScanOptions) -> Result<GrayImage, ScanError> {
+    load::load_luma(bytes, opts)
+}
+
 use chek_core::fiscal::{FiscalQr, QrError};
 use image::GrayImage;
 use measure::{BLURRY_BELOW, BRIGHT_P5_ABOVE, DARK_P95_BELOW, GLARE_ABOVE};
@@ -110,7 +126,7 @@ fn scan_luma_from(luma: GrayImage, opts: &ScanOptions, start: Instant) -> ScanOu
     out.tried = std::mem::take(&mut run.tried);
     if out.fiscal.is_none() && opts.diagnose {
         // A general QR reader that read something needs no photo advice.
-        let measure = !(opts.stop_at_any_code && !out.others.is_empty());
+        let measure = !opts.stop_at_any_code || out.others.is_empty();
         diagnose(&mut run, &mut out, measure);
     }
     out

@@ -24,12 +24,10 @@ pub const PASSES: &[&str] = &[
     "base",
     "base_adaptive",
     "full",
-    "full_adaptive",
     "crop",
     "java",
     "invert",
     "stretch",
-    "half",
     "half_adaptive",
 ];
 
@@ -67,11 +65,11 @@ impl<'a> Run<'a> {
     fn take(&mut self, found: Vec<Found>, pass: &'static str) {
         for f in found {
             let text = f.text;
-            if self.fiscal.is_none() {
-                if let Ok(qr) = FiscalQr::parse(&text) {
-                    self.fiscal = Some((qr, text, pass));
-                    continue;
-                }
+            if self.fiscal.is_none()
+                && let Ok(qr) = FiscalQr::parse(&text)
+            {
+                self.fiscal = Some((qr, text, pass));
+                continue;
             }
             if !self.others.contains(&text) && self.fiscal.as_ref().is_none_or(|f| f.1 != text) {
                 self.others.push(text);
@@ -104,10 +102,6 @@ impl<'a> Run<'a> {
                 "java" => detect::decode_all(&self.base, Reader::Java),
                 "invert" => detect::decode_all(&prep::invert(&self.base), Reader::Cpp),
                 "stretch" => match prep::stretch(&self.base) {
-                    Some(s) => detect::decode_all(&s, Reader::Cpp),
-                    None => continue,
-                },
-                "half" => match prep::downscale(&self.base, BASE_SIDE / 2) {
                     Some(s) => detect::decode_all(&s, Reader::Cpp),
                     None => continue,
                 },
