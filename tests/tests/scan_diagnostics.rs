@@ -81,7 +81,6 @@ fn every_diagnostic_has_hints_in_both_languages() {
     for d in [
         Diagnostic::NoQr,
         Diagnostic::QrUnreadable,
-        Diagnostic::QrTooSmall,
         Diagnostic::Blurry,
         Diagnostic::TooDark,
         Diagnostic::Overexposed,

@@ -21,8 +21,6 @@ pub enum Diagnostic {
     /// Corner squares of a QR were seen, but the code could not be read (damaged, cut off,
     /// creased, too far).
     QrUnreadable,
-    /// The QR is in the picture but too small to read: the camera was too far.
-    QrTooSmall,
     /// The picture is out of focus or shaken.
     Blurry,
     /// The picture is too dark.
@@ -46,7 +44,6 @@ impl Coded for Diagnostic {
         match self {
             Diagnostic::NoQr => "scan.no_qr",
             Diagnostic::QrUnreadable => "scan.qr_unreadable",
-            Diagnostic::QrTooSmall => "scan.qr_too_small",
             Diagnostic::Blurry => "scan.blurry",
             Diagnostic::TooDark => "scan.too_dark",
             Diagnostic::Overexposed => "scan.overexposed",
@@ -65,8 +62,6 @@ impl Coded for Diagnostic {
             (D::NoQr, Lang::En) => "No QR code is visible. Find the QR code at the bottom of the receipt and photograph it with the whole code in the frame.".into(),
             (D::QrUnreadable, Lang::Ru) => "QR-код виден, но не читается. Сфотографируйте ближе, чтобы весь код был в кадре, расправьте чек и держите телефон ровно.".into(),
             (D::QrUnreadable, Lang::En) => "The QR code is visible but cannot be read. Take the photo closer with the whole code in the frame, flatten the receipt and hold the phone level.".into(),
-            (D::QrTooSmall, Lang::Ru) => "QR-код слишком мелкий на фото. Поднесите телефон ближе, чтобы код занимал заметную часть кадра.".into(),
-            (D::QrTooSmall, Lang::En) => "The QR code is too small in the photo. Move the phone closer so the code fills a good part of the frame.".into(),
             (D::Blurry, Lang::Ru) => "Фото размыто. Держите телефон неподвижно, коснитесь экрана на QR-коде для фокусировки и не подносите слишком близко.".into(),
             (D::Blurry, Lang::En) => "The photo is blurred. Hold the phone still, tap the QR code on the screen to focus, and do not hold it too close.".into(),
             (D::TooDark, Lang::Ru) => "Фото слишком тёмное. Переснимите при хорошем освещении.".into(),

@@ -60,8 +60,6 @@ use measure::{BLURRY_BELOW, BRIGHT_P5_ABOVE, DARK_P95_BELOW, GLARE_ABOVE};
 
 /// Pictures with a shorter side below this cannot hold a readable receipt QR.
 const MIN_SIDE: u32 = 100;
-/// A finder pattern (7 modules) smaller than this in the full image means modules under 2 px.
-const SMALL_FINDER_PX: f32 = 14.0;
 
 /// Scans `bytes` (a JPEG, PNG or WebP photo) for a fiscal receipt QR.
 ///
@@ -161,13 +159,15 @@ fn diagnose(run: &mut pipeline::Run<'_>, out: &mut ScanOutcome, measure: bool) {
     let stats = measure::stats(&run.base, region);
     let whole = measure::stats(&run.base, None);
     if out.others.is_empty() {
-        let biggest = finders.iter().map(|f| f.size).fold(0.0f32, f32::max) * scale;
-        if groups.first().is_some_and(|g| g.len() >= 2) {
-            if biggest < SMALL_FINDER_PX {
-                d.push(Diagnostic::QrTooSmall);
-            } else {
-                d.push(Diagnostic::QrUnreadable);
-            }
+        let mut seen = groups.first().is_some_and(|g| g.len() >= 2);
+        if !seen && scale > 1.0 {
+            // A code too small to show in the reduced image may still show its corners at full size.
+            let full = run.full_finders().to_vec();
+            let full_groups = measure::group_finders(&full);
+            seen = full_groups.first().is_some_and(|g| g.len() >= 2);
+        }
+        if seen {
+            d.push(Diagnostic::QrUnreadable);
         } else {
             if d.is_empty() {
                 d.push(Diagnostic::NoQr);

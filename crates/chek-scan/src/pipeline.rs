@@ -39,6 +39,7 @@ pub(crate) struct Run<'a> {
     pub(crate) fiscal: Option<(FiscalQr, String, &'static str)>,
     pub(crate) others: Vec<String>,
     pub(crate) finders_base: Vec<Finder>,
+    finders_full: Option<Vec<Finder>>,
     pub(crate) tried: Vec<&'static str>,
     pub(crate) out_of_time: bool,
     skip: &'a [String],
@@ -56,6 +57,7 @@ impl<'a> Run<'a> {
             fiscal: None,
             others: Vec::new(),
             finders_base: Vec::new(),
+            finders_full: None,
             tried: Vec::new(),
             out_of_time: false,
             skip,
@@ -119,7 +121,7 @@ impl<'a> Run<'a> {
     /// Crops around groups of finder patterns seen at full resolution and enlarges them so
     /// modules get to about 4 px: small codes in 12 MP frames and codes among clutter.
     fn crops(&mut self, deadline: Instant) -> Vec<Found> {
-        let finders = detect::finders(&self.full);
+        let finders = self.full_finders().to_vec();
         let mut out = Vec::new();
         for group in group_finders(&finders).into_iter().take(MAX_CROPS) {
             if Instant::now() >= deadline {
@@ -146,6 +148,14 @@ impl<'a> Run<'a> {
             }
         }
         out
+    }
+
+    /// Finder patterns at full resolution, found once (by the crop pass or for diagnostics).
+    pub(crate) fn full_finders(&mut self) -> &[Finder] {
+        if self.finders_full.is_none() {
+            self.finders_full = Some(detect::finders(&self.full));
+        }
+        self.finders_full.as_deref().unwrap_or_default()
     }
 
     /// Finder patterns in the base image, found once, for diagnostics.
