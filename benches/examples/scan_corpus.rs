@@ -78,6 +78,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ours_px = scan_luma(luma.clone(), &opts);
         let ours_detect_ms = ms(t);
 
+        let stats = ours.as_ref().ok().and_then(|o| o.stats).map(
+            |s| json!({"sharpness": s.sharpness, "p5": s.p5, "p95": s.p95, "clipped": s.clipped}),
+        );
         let (ours_ok, pass, diags) = match &ours {
             Ok(o) => {
                 let texts: HashSet<&str> = o
@@ -138,7 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "expected_diag": item["diagnostic"],
                 "load_ms": load_ms, "ours_load_ms": ours_load_ms,
                 "ours_ok": ours_ok, "ours_ms": ours_ms, "ours_detect_ok": ours_px_ok, "ours_detect_ms": ours_detect_ms,
-                "pass": pass, "diagnostics": diags,
+                "pass": pass, "diagnostics": diags, "stats": stats,
                 "plain_ok": plain_ok, "plain_ms": plain_ms,
             })
         );

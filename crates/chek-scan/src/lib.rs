@@ -168,10 +168,8 @@ fn diagnose(run: &mut pipeline::Run<'_>, out: &mut ScanOutcome, measure: bool) {
         }
         if seen {
             d.push(Diagnostic::QrUnreadable);
-        } else {
-            if d.is_empty() {
-                d.push(Diagnostic::NoQr);
-            }
+        } else if d.is_empty() {
+            d.push(Diagnostic::NoQr);
         }
     }
     if whole.p95 < DARK_P95_BELOW {
