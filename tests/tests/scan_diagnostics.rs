@@ -24,6 +24,20 @@ fn each_unreadable_kind_raises_its_diagnostic() {
             p.path.display(),
             p.diagnostic
         );
+        // No false photo advice: a quality code appears only on the photos made to have that flaw.
+        for quality in [
+            "scan.blurry",
+            "scan.too_dark",
+            "scan.overexposed",
+            "scan.glare",
+        ] {
+            assert!(
+                quality == p.diagnostic || !codes.contains(&quality),
+                "{}: {quality} on a {} photo ({codes:?})",
+                p.path.display(),
+                p.kind
+            );
+        }
         *seen.entry(p.diagnostic.clone()).or_default() += 1;
     }
     for code in [

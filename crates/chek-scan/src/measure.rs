@@ -1,5 +1,9 @@
-//! Photo quality measures behind the diagnostics. Thresholds were calibrated on the synthetic
-//! receipt photos (`scripts/gen_receipt_photos.py`) and checked against the real corpus.
+//! Photo quality measures behind the diagnostics. Thresholds were calibrated on the 315-photo
+//! synthetic benchmark set (`scripts/bench-scan` prints each photo's stats in
+//! `target/bench-scan/ours.jsonl`), ranges over the photos with no fiscal QR read:
+//! sharpness 0.004–0.015 blurred, 0.046–0.053 receipts with no QR (text only), ≥ 0.071 the rest;
+//! p95 9–11 very dark, ≥ 107 the rest; p5 242–244 overexposed, ≤ 197 the rest; clipped share of
+//! the QR region 0.15–0.21 with glare over the code, ≤ 0.007 the rest.
 
 use image::GrayImage;
 
@@ -21,11 +25,11 @@ pub struct PhotoStats {
 }
 
 /// Blur below this sharpness (see [`PhotoStats::sharpness`]).
-pub(crate) const BLURRY_BELOW: f32 = 0.055;
+pub(crate) const BLURRY_BELOW: f32 = 0.03;
 /// Too dark: even the brightest paper is below this grey.
 pub(crate) const DARK_P95_BELOW: u8 = 70;
 /// Overexposed: even the darkest ink is above this grey.
-pub(crate) const BRIGHT_P5_ABOVE: u8 = 170;
+pub(crate) const BRIGHT_P5_ABOVE: u8 = 225;
 /// Glare: more than this share of the QR region is clipped white.
 pub(crate) const GLARE_ABOVE: f32 = 0.02;
 
