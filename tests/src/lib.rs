@@ -25,3 +25,60 @@ pub fn fixture(rel: &str) -> String {
     let p = shared_dir().join("fixtures").join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("fixture {}: {e}", p.display()))
 }
+
+/// The synthetic receipt photos of `scripts/gen_receipt_photos.py` (default set), generated into
+/// `target/receipt-photos` on first use if `scripts/test` has not done it yet. Panics when they
+/// cannot be made, because a missing corpus must fail the suite, not skip it.
+pub fn receipt_photos() -> PathBuf {
+    static ONCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let dir = repo_dir().join("target").join("receipt-photos");
+    let _guard = ONCE.lock().unwrap_or_else(|e| e.into_inner());
+    let script = repo_dir().join("scripts").join("gen_receipt_photos.py");
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    // Made again when missing or older than the generator.
+    if modified(&dir.join("manifest.tsv")) < modified(&script) {
+        let python = repo_dir().join(".venv").join("bin").join("python");
+        let status = std::process::Command::new(&python)
+            .arg(&script)
+            .arg(&dir)
+            .env("CHEK_SHARED", shared_dir())
+            .status()
+            .unwrap_or_else(|e| panic!("{}: {e} (run scripts/install-deps)", python.display()));
+        assert!(status.success(), "gen_receipt_photos.py failed");
+    }
+    dir
+}
+
+/// One synthetic photo: file, expected fiscal text (empty when unreadable on purpose), damage
+/// kind, and the diagnostic code an unreadable photo must raise.
+#[derive(Debug, Clone)]
+pub struct Photo {
+    /// Path of the image.
+    pub path: PathBuf,
+    /// Expected fiscal QR text, or empty.
+    pub expected: String,
+    /// Damage kind, e.g. `fade`.
+    pub kind: String,
+    /// Diagnostic code expected when `expected` is empty.
+    pub diagnostic: String,
+}
+
+/// The rows of the synthetic set's manifest.
+pub fn receipt_manifest() -> Vec<Photo> {
+    let dir = receipt_photos();
+    let text = std::fs::read_to_string(dir.join("manifest.tsv"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "manifest line {l:?}");
+            Photo {
+                path: dir.join(f[0]),
+                expected: f[1].to_owned(),
+                kind: f[2].to_owned(),
+                diagnostic: f[3].to_owned(),
+            }
+        })
+        .collect()
+}

@@ -23,12 +23,15 @@ struct Cli {
 enum Command {
     /// Parse and check fiscal QR strings (`-` reads one per line from stdin).
     Qr(cmd::qr::Args),
+    /// Read the fiscal QR from receipt photos, or say why it cannot be read.
+    Scan(cmd::scan::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Qr(args) => cmd::qr::run(&args),
+        Command::Scan(args) => cmd::scan::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -20,3 +20,16 @@
 #![forbid(unsafe_code)]
 
 pub use chek_core::{Coded, Hint, Lang, fiscal};
+
+/// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.
+///
+/// ```
+/// use chek::scan::{scan, ScanOptions};
+/// use chek::Coded;
+/// let err = scan(b"GIF89a", &ScanOptions::default()).unwrap_err();
+/// assert_eq!(err.code(), "scan.unsupported_format");
+/// ```
+#[cfg(feature = "scan")]
+pub mod scan {
+    pub use chek_scan::*;
+}

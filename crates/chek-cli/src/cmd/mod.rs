@@ -1,3 +1,4 @@
 //! One module per subcommand.
 
 pub(crate) mod qr;
+pub(crate) mod scan;

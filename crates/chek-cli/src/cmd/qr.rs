@@ -88,7 +88,7 @@ fn one(
     }
 }
 
-fn describe(qr: &FiscalQr, lang: Lang) -> String {
+pub(crate) fn describe(qr: &FiscalQr, lang: Lang) -> String {
     let model = qr.fn_number.model().map(|m| m.name).unwrap_or("?");
     let (op, kop, labels) = match lang {
         Lang::Ru => (
