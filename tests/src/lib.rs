@@ -25,3 +25,5 @@ pub fn fixture(rel: &str) -> String {
     let p = shared_dir().join("fixtures").join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("fixture {}: {e}", p.display()))
 }
+
+pub mod textgen;

@@ -1,0 +1,37 @@
+//! Field-level and whole-receipt accuracy of `parse_receipt_text` on generated receipt texts with
+//! realistic OCR damage (the generator is `chek_tests::textgen`).
+//!
+//! `cargo run -p chek-examples --example text_accuracy -- [N] [SEED] [--show-failures]`
+#![allow(clippy::print_stdout, missing_docs)]
+
+use chek::text::parse_receipt_text;
+use chek_tests::textgen::{compare, generate, generate_clean, score};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n = args.first().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let seed = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2026);
+    let show = args.iter().any(|a| a == "--show-failures");
+
+    let clean = generate_clean(seed, n);
+    println!("== clean texts (seed {seed})\n{}", score(&clean));
+    let damaged = generate(seed, n);
+    let damage_count = damaged.iter().filter(|s| !s.damage.is_empty()).count();
+    println!(
+        "== damaged texts (seed {seed}; {damage_count} of {n} with damage)\n{}",
+        score(&damaged)
+    );
+    if show {
+        for s in damaged.iter() {
+            let r = parse_receipt_text(&s.text);
+            let bad: Vec<_> = compare(&r, &s.expected)
+                .into_iter()
+                .filter(|&(_, ok)| !ok)
+                .map(|(f, _)| f)
+                .collect();
+            if !bad.is_empty() {
+                println!("--- {} {:?} wrong: {bad:?}\n{}\n", s.layout, s.damage, s.text);
+            }
+        }
+    }
+}
