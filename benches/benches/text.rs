@@ -12,7 +12,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 fn bench(c: &mut Criterion) {
     let damaged = generate(2026, 500);
     let clean = generate_clean(2026, 500);
-    eprintln!("text accuracy, 500 damaged texts (seed 2026):\n{}", score(&damaged));
+    eprintln!(
+        "text accuracy, 500 damaged texts (seed 2026):\n{}",
+        score(&damaged)
+    );
 
     let mut g = c.benchmark_group("text");
     g.throughput(Throughput::Elements(damaged.len() as u64));

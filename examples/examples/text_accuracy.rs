@@ -21,6 +21,25 @@ fn main() {
         "== damaged texts (seed {seed}; {damage_count} of {n} with damage)\n{}",
         score(&damaged)
     );
+    // Exact match by damage kind: each kind's receipts, and how many were read exactly.
+    let mut kinds: Vec<(&str, usize, usize)> = Vec::new();
+    for s in &damaged {
+        let r = parse_receipt_text(&s.text);
+        let ok = compare(&r, &s.expected).iter().all(|&(_, ok)| ok);
+        for d in &s.damage {
+            match kinds.iter_mut().find(|k| k.0 == *d) {
+                Some(k) => {
+                    k.1 += 1;
+                    k.2 += usize::from(ok);
+                }
+                None => kinds.push((d, 1, usize::from(ok))),
+            }
+        }
+    }
+    println!("by damage kind (receipts with it, exact):");
+    for (d, n, ok) in kinds {
+        println!("  {d:<20} {n:>5}  {:.1}%", 100.0 * ok as f64 / n as f64);
+    }
     if show {
         for s in damaged.iter() {
             let r = parse_receipt_text(&s.text);
@@ -30,7 +49,10 @@ fn main() {
                 .map(|(f, _)| f)
                 .collect();
             if !bad.is_empty() {
-                println!("--- {} {:?} wrong: {bad:?}\n{}\n", s.layout, s.damage, s.text);
+                println!(
+                    "--- {} {:?} wrong: {bad:?}\n{}\n",
+                    s.layout, s.damage, s.text
+                );
             }
         }
     }

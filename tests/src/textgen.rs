@@ -269,8 +269,8 @@ impl Truth {
             } else {
                 rng.range(1, 5) as i64 * 1000
             };
-            let price_kopecks = rng.range(1000, 200_000) as i64 / 10 * 10
-                + if rng.chance(0.5) { 9 } else { 0 };
+            let price_kopecks =
+                rng.range(1000, 200_000) as i64 / 10 * 10 + if rng.chance(0.5) { 9 } else { 0 };
             let sum_kopecks = (price_kopecks * quantity_milli + 500) / 1000;
             total += sum_kopecks;
             items.push((
@@ -483,6 +483,22 @@ impl Gen {
     }
 
     fn field(&mut self, label: &str, sep: &str, value: String) -> String {
+        let dropped = self.rate > 0.0 && self.rng.chance(0.015 * self.rate);
+        let lost = match label.trim_end_matches([':', ' ']) {
+            "ФД" => Some(F::Fd),
+            "ФП" | "ФПД" => Some(F::Fp),
+            "ИНН" => Some(F::Inn),
+            "ИТОГ" | "ИТОГО" => Some(F::Total),
+            _ => None,
+        };
+        if let (true, Some(f)) = (dropped, lost) {
+            // OCR lost the label's first letter: the value has nothing left to say what it is
+            // (a lost ИТОГ is still on the payment lines).
+            self.note("label_lost");
+            self.destroyed.push(f);
+            let rest: String = label.chars().skip(1).collect();
+            return format!("{rest}{sep}{value}");
+        }
         let l = self.label(label);
         if self.hit(0.05) && !value.contains('\n') {
             self.note("value_on_next_line");
@@ -584,7 +600,11 @@ impl Gen {
         let foot = |text: String| Line { text, fiscal: true };
         let op = op_label(t.operation);
         let total_str = self.total_value(t);
-        let pay = if t.card { "БЕЗНАЛИЧНЫМИ" } else { "НАЛИЧНЫМИ" };
+        let pay = if t.card {
+            "БЕЗНАЛИЧНЫМИ"
+        } else {
+            "НАЛИЧНЫМИ"
+        };
         let pay_amount = money(t.total, self.comma);
         let (has_shift, has_no);
         match layout {
@@ -628,7 +648,11 @@ impl Gen {
                 let l = self.field("ФД", " ", v);
                 lines.push(foot(l));
                 let v = self.fp_value(t);
-                let fp_label = if self.rng.chance(0.3) { "ФПД" } else { "ФП" };
+                let fp_label = if self.rng.chance(0.3) {
+                    "ФПД"
+                } else {
+                    "ФП"
+                };
                 let l = self.field(fp_label, " ", v);
                 lines.push(foot(l));
                 let (d, tm) = (self.date(t, false), self.time(t));
@@ -663,8 +687,22 @@ impl Gen {
                 }
                 let l = self.field("ИТОГО:", "           =", total_str);
                 lines.push(body(l));
-                lines.push(body(format!("Наличные            ={}", if t.card { money(0, self.comma) } else { pay_amount.clone() })));
-                lines.push(body(format!("Карта               ={}", if t.card { pay_amount.clone() } else { money(0, self.comma) })));
+                lines.push(body(format!(
+                    "Наличные            ={}",
+                    if t.card {
+                        money(0, self.comma)
+                    } else {
+                        pay_amount.clone()
+                    }
+                )));
+                lines.push(body(format!(
+                    "Карта               ={}",
+                    if t.card {
+                        pay_amount.clone()
+                    } else {
+                        money(0, self.comma)
+                    }
+                )));
                 lines.push(body("ВИД НАЛОГООБЛОЖЕНИЯ: ОСН".into()));
                 self.push_noise(&mut lines);
                 let rnm = self.num(&t.rnm, Some(F::Rnm));
@@ -704,7 +742,11 @@ impl Gen {
                 lines.push(body(l));
                 lines.push(body(format!(
                     "{} {pay_amount}",
-                    if t.card { "Карта" } else { "Наличные" }
+                    if t.card {
+                        "Карта"
+                    } else {
+                        "Наличные"
+                    }
                 )));
                 self.push_noise(&mut lines);
                 let (inn, rnm) = (self.inn_value(t), self.num(&t.rnm, Some(F::Rnm)));
@@ -747,7 +789,16 @@ impl Gen {
                 lines.push(foot(format!("Дата: {d} Время: {tm}")));
                 let (rnm, v) = (self.num(&t.rnm, Some(F::Rnm)), self.fn_value(t));
                 let (a, b) = (self.label("РН ККТ:"), self.label("ФН:"));
-                lines.push(foot(format!("{a} {rnm}    {b} {v}")));
+                if self.hit(0.03) && !v.contains('\n') {
+                    // OCR read the two columns one after the other: labels, then values. A
+                    // reader cannot pair them safely; it must report both missing.
+                    self.note("columns_read_apart");
+                    self.destroyed.extend([F::Rnm, F::Fn]);
+                    lines.push(foot(format!("{a}    {b}")));
+                    lines.push(foot(format!("{rnm}    {v}")));
+                } else {
+                    lines.push(foot(format!("{a} {rnm}    {b} {v}")));
+                }
                 let (fd, fp) = (self.fd_value(t), self.fp_value(t));
                 let (a, b) = (self.label("ФД:"), self.label("ФП:"));
                 lines.push(foot(format!("{a} {fd}          {b} {fp}")));
@@ -781,7 +832,12 @@ impl Gen {
     fn push_noise(&mut self, lines: &mut Vec<Line>) {
         if self.hit(0.2) {
             self.note("noise_line");
-            let n = self.rng.pick(&["--------------------------", "* * * * *", "~ ' ` .", "================"]);
+            let n = self.rng.pick(&[
+                "--------------------------",
+                "* * * * *",
+                "~ ' ` .",
+                "================",
+            ]);
             lines.push(Line {
                 text: (*n).to_owned(),
                 fiscal: false,
@@ -935,15 +991,22 @@ pub fn score(samples: &[Sample]) -> Report {
 /// Fields read with a value different from a present truth, or read where the truth is absent.
 fn wrong_values(r: &TextReading, e: &Expected) -> usize {
     let w = |got: Option<String>, want: Option<String>| usize::from(got.is_some() && got != want);
-    w(r.fn_number.as_ref().map(|f| f.value.to_string()), e.fn_number.clone())
-        + w(r.fd.as_ref().map(|f| f.value.to_string()), e.fd.map(|v| v.to_string()))
-        + w(r.fp.as_ref().map(|f| f.value.to_string()), e.fp.map(|v| v.to_string()))
-        + w(r.datetime.as_ref().map(|f| f.value.to_string()), e.datetime.map(|v| v.to_string()))
-        + w(
-            r.total_kopecks.as_ref().map(|f| f.value.to_string()),
-            e.total_kopecks.map(|v| v.to_string()),
-        )
-        + w(r.inn.as_ref().map(|f| f.value.clone()), e.inn.clone())
+    w(
+        r.fn_number.as_ref().map(|f| f.value.to_string()),
+        e.fn_number.clone(),
+    ) + w(
+        r.fd.as_ref().map(|f| f.value.to_string()),
+        e.fd.map(|v| v.to_string()),
+    ) + w(
+        r.fp.as_ref().map(|f| f.value.to_string()),
+        e.fp.map(|v| v.to_string()),
+    ) + w(
+        r.datetime.as_ref().map(|f| f.value.to_string()),
+        e.datetime.map(|v| v.to_string()),
+    ) + w(
+        r.total_kopecks.as_ref().map(|f| f.value.to_string()),
+        e.total_kopecks.map(|v| v.to_string()),
+    ) + w(r.inn.as_ref().map(|f| f.value.clone()), e.inn.clone())
         + w(r.rnm.as_ref().map(|f| f.value.clone()), e.rnm.clone())
 }
 
@@ -963,7 +1026,11 @@ impl fmt::Display for Report {
             self.qr_exact,
             pct(self.qr_exact)
         )?;
-        writeln!(f, "wrong values (read but not the truth): {}", self.wrong_values)?;
+        writeln!(
+            f,
+            "wrong values (read but not the truth): {}",
+            self.wrong_values
+        )?;
         for (name, ok) in &self.fields {
             writeln!(f, "  {name:<15} {:.1}%", pct(*ok))?;
         }

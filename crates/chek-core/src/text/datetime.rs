@@ -24,6 +24,18 @@ fn is_digit_at(raw: &[char], q: usize) -> bool {
     raw.get(q).is_some_and(char::is_ascii_digit)
 }
 
+/// A date or time starts a word: `?1.09.2026` is a damaged date, not the 1st.
+fn starts_word(raw: &[char], p: usize) -> bool {
+    p == 0 || raw[p - 1].is_whitespace() || matches!(raw[p - 1], ':' | '=' | '(' | ',')
+}
+
+/// …and ends one.
+fn ends_word(raw: &[char], q: usize) -> bool {
+    raw.get(q).is_none_or(|&c| {
+        c.is_whitespace() || c.is_alphabetic() || matches!(c, ',' | ';' | ')' | '.')
+    })
+}
+
 /// A date found at `[start, end)`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DateHit {
@@ -37,7 +49,7 @@ pub(crate) struct DateHit {
 /// `yyyy-mm-dd`. Two-digit years are 20yy.
 pub(crate) fn date_at(buf: &Buf, p: usize, end: usize) -> Option<DateHit> {
     let raw = &buf.raw;
-    if !is_digit_at(raw, p) || (p > 0 && raw[p - 1].is_alphanumeric()) {
+    if !is_digit_at(raw, p) || !starts_word(raw, p) {
         return None;
     }
     let is_sep = |c: char| matches!(c, '.' | ',' | '/' | '-');
@@ -53,7 +65,7 @@ pub(crate) fn date_at(buf: &Buf, p: usize, end: usize) -> Option<DateHit> {
     }
     q += 1;
     let (c, cn, cl) = group(raw, &mut q, end, 4);
-    if q < end && raw[q].is_ascii_digit() {
+    if !ends_word(raw, q) {
         return None;
     }
     let (y, m, d) = match (an, cn) {
@@ -85,7 +97,7 @@ pub(crate) fn time_at(
     loose: bool,
 ) -> Option<(NaiveTime, usize, usize)> {
     let raw = &buf.raw;
-    if !is_digit_at(raw, p) || (p > 0 && raw[p - 1].is_alphanumeric()) {
+    if !is_digit_at(raw, p) || !starts_word(raw, p) {
         return None;
     }
     let is_sep = |c: char| c == ':' || (loose && matches!(c, '.' | ';' | ','));
@@ -110,7 +122,7 @@ pub(crate) fn time_at(
             q = r;
         }
     }
-    if q < end && raw[q].is_ascii_digit() {
+    if !ends_word(raw, q) {
         return None;
     }
     if letters > 1 {

@@ -63,6 +63,10 @@ pub(crate) fn skip_to_value(
             break;
         }
     }
+    // `ФД: *5383`, `ИТОГ _831.48`: a mark glued to the digits is a digit OCR could not read.
+    if p > 0 && p < raw.len() && matches!(raw[p - 1], '*' | '_') && digit_of(raw[p]).is_some() {
+        return None;
+    }
     (p < bound && p < raw.len() && raw[p] != '\n').then_some((p, moved))
 }
 
@@ -84,7 +88,7 @@ impl DigitTok {
     /// Enough real digits for letter repairs to be safe.
     pub(crate) fn plausible(&self) -> bool {
         let n = self.digits.len();
-        n > 0 && self.letters * 3 <= n && self.clean
+        n > 0 && self.letters * 2 <= n && self.clean
     }
 }
 
@@ -141,8 +145,13 @@ pub(crate) fn read_digits(
                 r += 1;
             }
         }
-        // A split group starts with a real digit; a letter there is a word.
-        if r > q && r < bound && raw[r].is_ascii_digit() {
+        // A split group starts with a digit, or a letter read for one right before a digit;
+        // anything else is a word.
+        let group_follows = r < bound
+            && (raw[r].is_ascii_digit()
+                || (digit_of(raw[r]).is_some()
+                    && raw.get(r + 1).is_some_and(char::is_ascii_digit)));
+        if r > q && group_follows {
             t.joined = true;
             q = r;
         } else {

@@ -116,7 +116,9 @@ fn read_label(buf: &Buf, h: &Hit, bound: usize, r: &mut TextReading, st: &mut Pe
             let got = value(true).and_then(|(p, moved)| {
                 let t = read_digits(buf, p, bound, FnNumber::DIGITS, true);
                 let n = FnNumber::new(t.digits.value()?)?;
-                (t.plausible() && t.digits.len() == FnNumber::DIGITS)
+                // No ФН model starts with 0; РН ККТ always does (two-column OCR puts one
+                // under the other's label).
+                (t.plausible() && t.digits.len() == FnNumber::DIGITS && t.digits.as_slice()[0] != 0)
                     .then(|| found_digits(buf, &t, n, moved))
             });
             match got {
