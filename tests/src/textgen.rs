@@ -216,10 +216,9 @@ fn valid_inn(rng: &mut Rng) -> String {
             .into_iter()
             .map(|t| format!("{base}{t}"))
             .find(|s| inn_is_valid(s))
+            && !inn.starts_with("00")
         {
-            if !inn.starts_with("00") {
-                return inn;
-            }
+            return inn;
         }
     }
 }
@@ -298,7 +297,7 @@ impl Truth {
             receipt_number: rng.range(1, 400) as u32,
             items,
             total,
-            seller: *rng.pick(SELLERS),
+            seller: rng.pick::<&str>(SELLERS),
             card: rng.chance(0.7),
         }
     }
@@ -431,8 +430,11 @@ impl Gen {
     /// A number, maybe with letters for digits, maybe destroyed.
     fn num(&mut self, s: &str, field: Option<F>) -> String {
         let mut chars: Vec<char> = s.chars().collect();
-        if let Some(f) = field {
-            if self.hit(0.025) && !chars.is_empty() {
+        if let Some(f) = field
+            && self.hit(0.025)
+            && !chars.is_empty()
+        {
+            {
                 self.note("destroyed");
                 self.destroyed.push(f);
                 let i = self.rng.below(chars.len() as u64) as usize;

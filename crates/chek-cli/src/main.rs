@@ -23,12 +23,18 @@ struct Cli {
 enum Command {
     /// Parse and check fiscal QR strings (`-` reads one per line from stdin).
     Qr(cmd::qr::Args),
+    /// Read a receipt's fiscal fields from its printed text (`-` reads stdin).
+    Text(cmd::text::Args),
+    /// Read a receipt typed by hand: "фн … фд … фп … 15.03.21 12:34 1500,00".
+    Manual(cmd::manual::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Qr(args) => cmd::qr::run(&args),
+        Command::Text(args) => cmd::text::run(&args),
+        Command::Manual(args) => cmd::manual::run(&args),
     };
     match result {
         Ok(code) => code,

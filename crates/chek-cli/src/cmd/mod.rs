@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
+pub(crate) mod manual;
 pub(crate) mod qr;
+pub(crate) mod text;

@@ -68,10 +68,10 @@ impl Coded for FieldProblem {
                 "Not found: {what}. Find the «{label}» line on the receipt and type the value."
             ),
             (FieldProblem::Unreadable(_), Lang::Ru) => format!(
-                "Не удалось прочитать: {what}. Сфотографируйте строку «{label}» крупнее или введите её вручную."
+                "Не удалось разобрать: {what}. Проверьте строку «{label}» на чеке и введите её заново."
             ),
             (FieldProblem::Unreadable(_), Lang::En) => format!(
-                "Could not read {what}. Photograph the «{label}» line closer or type it in."
+                "Could not make out {what}. Check the «{label}» line of the receipt and enter it again."
             ),
             (FieldProblem::Doubtful(_), Lang::Ru) => format!(
                 "Проверьте: {what}. Сверьте значение со строкой «{label}» на чеке."

@@ -133,17 +133,19 @@ impl TextReading {
 
     /// Whether `field` was read, and with which confidence.
     pub fn confidence(&self, field: TextField) -> Option<f32> {
-        let c = |f: &Option<Found<_>>| f.as_ref().map(|x: &Found<_>| x.confidence);
+        fn c<T>(f: &Option<Found<T>>) -> Option<f32> {
+            f.as_ref().map(|x| x.confidence)
+        }
         match field {
-            TextField::DateTime => self.datetime.as_ref().map(|f| f.confidence),
-            TextField::Total => self.total_kopecks.as_ref().map(|f| f.confidence),
-            TextField::Fn => self.fn_number.as_ref().map(|f| f.confidence),
+            TextField::DateTime => c(&self.datetime),
+            TextField::Total => c(&self.total_kopecks),
+            TextField::Fn => c(&self.fn_number),
             TextField::Fd => c(&self.fd),
             TextField::Fp => c(&self.fp),
-            TextField::Operation => self.operation.as_ref().map(|f| f.confidence),
-            TextField::Inn => self.inn.as_ref().map(|f| f.confidence),
-            TextField::Rnm => self.rnm.as_ref().map(|f| f.confidence),
-            TextField::Zn => self.zn.as_ref().map(|f| f.confidence),
+            TextField::Operation => c(&self.operation),
+            TextField::Inn => c(&self.inn),
+            TextField::Rnm => c(&self.rnm),
+            TextField::Zn => c(&self.zn),
             TextField::Shift => c(&self.shift),
             TextField::ReceiptNumber => c(&self.receipt_number),
         }
