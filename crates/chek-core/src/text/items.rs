@@ -111,17 +111,25 @@ pub(crate) fn item_on_line(
 ) -> Option<TextItem> {
     let &(ls, le) = buf.lines.get(line_idx)?;
     let line = &buf.raw[ls..le];
-    if line.len() > 200 {
+    if line.len() > 500 {
         return None;
     }
-    let m = (1..line.len().saturating_sub(1)).find(|&i| {
-        is_mult(line[i])
-            && (line[i] == '*'
-                || line[i] == '×'
-                || line[i - 1] == ' '
-                || line[i - 1].is_ascii_digit())
-            && line[i + 1..].iter().take(3).any(char::is_ascii_digit)
-    })?;
+    // Names carry `x` too (`42х68`): try every sign, the last one first.
+    (1..line.len().saturating_sub(1))
+        .rev()
+        .filter(|&i| {
+            is_mult(line[i])
+                && (line[i] == '*'
+                    || line[i] == '×'
+                    || line[i - 1] == ' '
+                    || line[i - 1].is_ascii_digit())
+                && line[i + 1..].iter().take(3).any(char::is_ascii_digit)
+        })
+        .take(4)
+        .find_map(|m| item_at(line, m, line_idx, prev_name))
+}
+
+fn item_at(line: &[char], m: usize, line_idx: usize, prev_name: Option<&str>) -> Option<TextItem> {
     let (a_s, a_e, a_unit) = number_before(line, m)?;
     let (b_s, b_e, b_unit) = number_after(line, m + 1)?;
     // The sum: the last number on the line, after `=` when there is one.
