@@ -1,7 +1,8 @@
 //! Field-level and whole-receipt accuracy of `parse_receipt_text` on generated receipt texts with
 //! realistic OCR damage (the generator is `chek_tests::textgen`).
 //!
-//! `cargo run -p chek-examples --example text_accuracy -- [N] [SEED] [--show-failures]`
+//! `cargo run -p chek-examples --example text_accuracy -- [N] [SEED] [--show-failures]
+//! [--dump DIR]` (`--dump` writes the first texts to DIR, e.g. to seed the fuzz corpus).
 #![allow(clippy::print_stdout, missing_docs)]
 
 use chek::text::parse_receipt_text;
@@ -39,6 +40,18 @@ fn main() {
     println!("by damage kind (receipts with it, exact):");
     for (d, n, ok) in kinds {
         println!("  {d:<20} {n:>5}  {:.1}%", 100.0 * ok as f64 / n as f64);
+    }
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+    {
+        for (i, s) in damaged.iter().take(8).enumerate() {
+            let path = std::path::Path::new(dir).join(format!("generated-{}-{i}", s.layout));
+            if let Err(e) = std::fs::write(&path, &s.text) {
+                println!("{}: {e}", path.display());
+            }
+        }
     }
     if show {
         for s in damaged.iter() {
