@@ -1,6 +1,9 @@
 //! Replays the fuzz corpora of the text parsers (`fuzz/corpus/text_parse`, `manual_parse`) on
 //! stable Rust, with the same properties the fuzz targets assert.
 
+// Helpers of a test file panic on broken fixtures by design.
+#![allow(clippy::expect_used)]
+
 use chek::fiscal::FiscalQr;
 use chek::text::{parse_manual_entry, parse_receipt_text};
 
