@@ -73,6 +73,16 @@ impl Buf {
     }
 }
 
+/// `char::is_alphabetic` with the Latin and Cyrillic blocks answered without the Unicode tables
+/// (the parsers ask for every character).
+pub(crate) fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || ('\u{400}'..='\u{4ff}').contains(&c)
+            && c != '\u{482}'
+            && !('\u{483}'..='\u{489}').contains(&c)
+        || (!c.is_ascii() && !('\u{400}'..='\u{4ff}').contains(&c) && c.is_alphabetic())
+}
+
 /// Folds a character for label matching: upper case, Latin look-alikes to the Cyrillic letter
 /// they imitate, digits OCR reads for letters (`0` for `О`, `3` for `З`…), `Ё` to `Е`.
 pub(crate) fn fold(c: char) -> char {
@@ -214,6 +224,16 @@ mod tests {
     fn folding_maps_look_alikes_to_cyrillic() {
         let f: String = "ИHH PH KKT ИТ0Г фн".chars().map(fold).collect();
         assert_eq!(f, "ИНН РН ККТ ИТОГ ФН");
+    }
+
+    #[test]
+    fn fast_letter_test_agrees_with_unicode() {
+        for c in ['a', 'Z', 'ж', 'Ё', 'ё', 'é', '1', ' ', '№', '\u{483}', '中'] {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+        for c in '\u{400}'..='\u{4ff}' {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
     }
 
     #[test]

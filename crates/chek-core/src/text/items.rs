@@ -107,7 +107,7 @@ fn number_after(line: &[char], start: usize) -> Option<(usize, usize, bool)> {
 pub(crate) fn item_on_line(
     buf: &Buf,
     line_idx: usize,
-    prev_name: Option<&str>,
+    prev_name: &dyn Fn() -> Option<String>,
 ) -> Option<TextItem> {
     let &(ls, le) = buf.lines.get(line_idx)?;
     let line = &buf.raw[ls..le];
@@ -129,7 +129,12 @@ pub(crate) fn item_on_line(
         .find_map(|m| item_at(line, m, line_idx, prev_name))
 }
 
-fn item_at(line: &[char], m: usize, line_idx: usize, prev_name: Option<&str>) -> Option<TextItem> {
+fn item_at(
+    line: &[char],
+    m: usize,
+    line_idx: usize,
+    prev_name: &dyn Fn() -> Option<String>,
+) -> Option<TextItem> {
     let (a_s, a_e, a_unit) = number_before(line, m)?;
     let (b_s, b_e, b_unit) = number_after(line, m + 1)?;
     // The sum: the last number on the line, after `=` when there is one.
@@ -174,7 +179,7 @@ fn item_at(line: &[char], m: usize, line_idx: usize, prev_name: Option<&str>) ->
     } else {
         fits(b, a).or_else(|| fits(a, b))?
     };
-    let name = name_before(&line[..a_s]).or(prev_name.map(str::to_owned))?;
+    let name = name_before(&line[..a_s]).or_else(prev_name)?;
     Some(TextItem {
         name,
         quantity: qty as f64 / 1000.0,
@@ -205,7 +210,7 @@ mod tests {
     fn item(s: &str) -> Option<(String, f64, i64, i64)> {
         let b = Buf::new(s);
         let last = b.lines.len() - 1;
-        item_on_line(&b, last, Some("Прошлая строка"))
+        item_on_line(&b, last, &|| Some("Прошлая строка".to_owned()))
             .map(|i| (i.name, i.quantity, i.price_kopecks, i.sum_kopecks))
     }
 

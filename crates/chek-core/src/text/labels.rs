@@ -1,7 +1,7 @@
 //! The printed labels of a receipt's fields, in the spellings cash registers use, and the search
 //! for them in OCR text (case, Latin look-alikes and digit-for-letter damage folded away).
 
-use super::chars::Buf;
+use super::chars::{Buf, is_letter};
 use crate::fiscal::Operation;
 
 /// What a label introduces.
@@ -22,42 +22,55 @@ pub(crate) enum Kind {
     OpRefund,
 }
 
-/// Longer spellings before their prefixes. A space matches any run of spaces, dots and colons
-/// (including none), so `РЕГ НОМЕР ККТ` also matches `РЕГ.НОМЕР ККТ:`.
-const LABELS: &[(&str, Kind)] = &[
-    ("ФПД", Kind::Fp),
-    ("ФП", Kind::Fp),
-    ("ФН", Kind::Fn),
-    ("ФД", Kind::Fd),
-    ("ИНН", Kind::Inn),
-    ("ИТОГО К ОПЛАТЕ", Kind::Total),
-    ("ИТОГО", Kind::Total),
-    ("ИТОГ", Kind::Total),
-    ("РН ККТ", Kind::Rnm),
-    ("РНМ", Kind::Rnm),
-    ("РЕГИСТРАЦИОННЫЙ НОМЕР ККТ", Kind::Rnm),
-    ("РЕГ НОМЕР ККТ", Kind::Rnm),
-    ("РЕГ НОМЕР", Kind::Rnm),
-    ("РАСХОД", Kind::Op(Operation::Expense)),
-    ("ЗН ККТ", Kind::Zn),
-    ("ЗАВОДСКОЙ НОМЕР ККТ", Kind::Zn),
-    ("ЗАВОДСКОЙ НОМЕР", Kind::Zn),
-    ("ЗАВОД", Kind::Zn),
-    ("ЗАВ", Kind::Zn),
-    ("СМЕНА", Kind::Shift),
-    ("ЧЕК", Kind::ReceiptNo),
-    ("ВОЗВРАТ ПРИХОДА", Kind::Op(Operation::SaleRefund)),
-    ("ВОЗВРАТ РАСХОДА", Kind::Op(Operation::ExpenseRefund)),
-    ("ВОЗВРАТ", Kind::OpRefund),
-    ("ПРИХОД", Kind::Op(Operation::Sale)),
-    ("БЕЗНАЛИЧНЫМИ", Kind::Payment),
-    ("БЕЗНАЛИЧНЫЕ", Kind::Payment),
-    ("НАЛИЧНЫМИ", Kind::Payment),
-    ("НАЛИЧНЫЕ", Kind::Payment),
-    ("ЭЛЕКТРОННЫМИ", Kind::Payment),
-    ("КАРТОЙ", Kind::Payment),
-    ("КАРТА", Kind::Payment),
-];
+/// Longer spellings before their prefixes, grouped by first letter. A space matches any run of
+/// spaces, dots and colons (including none), so `РЕГ НОМЕР ККТ` also matches `РЕГ.НОМЕР ККТ:`.
+fn labels_starting_with(c: char) -> &'static [(&'static str, Kind)] {
+    match c {
+        'Ф' => &[
+            ("ФПД", Kind::Fp),
+            ("ФП", Kind::Fp),
+            ("ФН", Kind::Fn),
+            ("ФД", Kind::Fd),
+        ],
+        'И' => &[
+            ("ИНН", Kind::Inn),
+            ("ИТОГО К ОПЛАТЕ", Kind::Total),
+            ("ИТОГО", Kind::Total),
+            ("ИТОГ", Kind::Total),
+        ],
+        'Р' => &[
+            ("РН ККТ", Kind::Rnm),
+            ("РНМ", Kind::Rnm),
+            ("РЕГИСТРАЦИОННЫЙ НОМЕР ККТ", Kind::Rnm),
+            ("РЕГ НОМЕР ККТ", Kind::Rnm),
+            ("РЕГ НОМЕР", Kind::Rnm),
+            ("РАСХОД", Kind::Op(Operation::Expense)),
+        ],
+        'З' => &[
+            ("ЗН ККТ", Kind::Zn),
+            ("ЗАВОДСКОЙ НОМЕР ККТ", Kind::Zn),
+            ("ЗАВОДСКОЙ НОМЕР", Kind::Zn),
+            ("ЗАВОД", Kind::Zn),
+            ("ЗАВ", Kind::Zn),
+        ],
+        'С' => &[("СМЕНА", Kind::Shift)],
+        'Ч' => &[("ЧЕК", Kind::ReceiptNo)],
+        'В' => &[
+            ("ВОЗВРАТ ПРИХОДА", Kind::Op(Operation::SaleRefund)),
+            ("ВОЗВРАТ РАСХОДА", Kind::Op(Operation::ExpenseRefund)),
+            ("ВОЗВРАТ", Kind::OpRefund),
+        ],
+        'П' => &[("ПРИХОД", Kind::Op(Operation::Sale))],
+        'Б' => &[
+            ("БЕЗНАЛИЧНЫМИ", Kind::Payment),
+            ("БЕЗНАЛИЧНЫЕ", Kind::Payment),
+        ],
+        'Н' => &[("НАЛИЧНЫМИ", Kind::Payment), ("НАЛИЧНЫЕ", Kind::Payment)],
+        'Э' => &[("ЭЛЕКТРОННЫМИ", Kind::Payment)],
+        'К' => &[("КАРТОЙ", Kind::Payment), ("КАРТА", Kind::Payment)],
+        _ => &[],
+    }
+}
 
 /// One label found: characters `[start, end)` of the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,23 +114,15 @@ pub(crate) fn find_labels(buf: &Buf) -> Vec<Hit> {
         let c = buf.folded[i];
         // Labels start a word: the character before is not a letter (digits may precede
         // when OCR merged two lines).
-        let starts_word = i == 0 || !raw[i - 1].is_alphabetic();
-        if !starts_word
-            || !matches!(
-                c,
-                'Ф' | 'И' | 'Р' | 'З' | 'С' | 'Ч' | 'В' | 'П' | 'Б' | 'Н' | 'Э' | 'К'
-            )
-        {
+        let labels = labels_starting_with(c);
+        if labels.is_empty() || (i > 0 && is_letter(raw[i - 1])) {
             i += 1;
             continue;
         }
-        let hit = LABELS.iter().find_map(|&(pat, kind)| {
-            if !pat.starts_with(c) {
-                return None;
-            }
+        let hit = labels.iter().find_map(|&(pat, kind)| {
             let end = match_at(buf, i, pat)?;
             // …and end one: no letter right after (so ФН never matches ФНС).
-            (end >= raw.len() || !raw[end].is_alphabetic()).then_some(Hit {
+            (end >= raw.len() || !is_letter(raw[end])).then_some(Hit {
                 start: i,
                 end,
                 kind,

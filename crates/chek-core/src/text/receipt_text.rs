@@ -310,18 +310,20 @@ fn items(buf: &Buf, hits: &[Hit]) -> Vec<TextItem> {
     let mut out = Vec::new();
     let mut prev_item = false;
     for i in 0..buf.lines.len() {
-        let prev_name = (i > 0 && !label_line[i - 1] && !prev_item)
-            .then(|| {
-                let (s, e) = buf.lines[i - 1];
-                let t: String = buf.raw[s..e].iter().collect();
-                let t = t.trim().to_owned();
-                t.chars().any(char::is_alphabetic).then_some(t)
-            })
-            .flatten();
+        // The name of a `2 X 80.00 =160.00` line is the line above; built only when needed.
+        let prev_name = || {
+            if i == 0 || label_line[i - 1] || prev_item {
+                return None;
+            }
+            let (s, e) = buf.lines[i - 1];
+            let t: String = buf.raw[s..e].iter().collect();
+            let t = t.trim();
+            t.chars().any(char::is_alphabetic).then(|| t.to_owned())
+        };
         let item = if label_line[i] {
             None
         } else {
-            item_on_line(buf, i, prev_name.as_deref())
+            item_on_line(buf, i, &prev_name)
         };
         prev_item = item.is_some();
         if let Some(it) = item
