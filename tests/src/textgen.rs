@@ -548,7 +548,26 @@ impl Gen {
         } else {
             t.fd.to_string()
         };
-        self.num(&s, Some(F::Fd))
+        let s = self.num(&s, Some(F::Fd));
+        self.gap(s, F::Fd)
+    }
+
+    /// A gap OCR put inside a counter: nothing tells it from the counter's end, so the field
+    /// is expected unreadable.
+    fn gap(&mut self, s: String, f: F) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() < 4 || self.destroyed.contains(&f) || !self.hit(0.02) {
+            return s;
+        }
+        self.note("counter_gap");
+        self.destroyed.push(f);
+        let at = self.rng.range(1, chars.len() as u64 - 2) as usize;
+        let (a, b) = chars.split_at(at);
+        format!(
+            "{} {}",
+            a.iter().collect::<String>(),
+            b.iter().collect::<String>()
+        )
     }
 
     fn fp_value(&mut self, t: &Truth) -> String {
@@ -557,7 +576,8 @@ impl Gen {
         } else {
             t.fp.to_string()
         };
-        self.num(&s, Some(F::Fp))
+        let s = self.num(&s, Some(F::Fp));
+        self.gap(s, F::Fp)
     }
 
     fn inn_value(&mut self, t: &Truth) -> String {

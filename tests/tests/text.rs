@@ -298,6 +298,10 @@ fn never_invents_a_digit() {
         problems.contains(&FieldProblem::Unreadable(TextField::DateTime))
             || problems.contains(&FieldProblem::Missing(TextField::DateTime))
     );
+    // A gap inside a counter cannot be told from its end.
+    let r = parse_receipt_text("ФД 411 10\nФП 54 l40726");
+    assert!(r.fd.is_none() && r.fp.is_none());
+    assert_eq!(r.unreadable, vec![TextField::Fd, TextField::Fp]);
     // Two columns read one after the other: РН ККТ's digits never become the ФН.
     let r = parse_receipt_text("РН ККТ:    ФН:\n0000373856050035    7380440700076549");
     assert!(r.fn_number.is_none() && r.rnm.is_none());

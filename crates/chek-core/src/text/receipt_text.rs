@@ -1,6 +1,6 @@
 //! `parse_receipt_text`: the fiscal fields of a printed receipt from its OCR text.
 
-use super::chars::{Buf, Digits};
+use super::chars::{Buf, Digits, digit_of};
 use super::check_digits::{Verdict, settle};
 use super::datetime::{find_bare_time, find_datetimes};
 use super::items::item_on_line;
@@ -137,7 +137,17 @@ fn read_label(buf: &Buf, h: &Hit, bound: usize, r: &mut TextReading, st: &mut Pe
             }
             let got = value(true).and_then(|(p, moved)| {
                 let t = read_digits(buf, p, bound, 1, false);
-                (t.digits.len() <= 10)
+                // `ФД 411 10`: a counter has no fixed length, so a gap OCR put inside it cannot
+                // be told from the end; more digits right after make the value unreadable.
+                let mut q = t.end;
+                while q < bound && buf.raw[q] == ' ' {
+                    q += 1;
+                }
+                let digit_at = |k: usize| k < bound && buf.raw[k].is_ascii_digit();
+                let more_digits = q > t.end
+                    && (digit_at(q)
+                        || (q < bound && digit_of(buf.raw[q]).is_some() && digit_at(q + 1)));
+                (t.digits.len() <= 10 && !more_digits)
                     .then(|| counter(&t).map(|v| found_digits(buf, &t, v, moved)))
                     .flatten()
             });
