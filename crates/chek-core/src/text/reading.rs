@@ -97,6 +97,13 @@ pub struct TextReading {
 }
 
 /// Why a whole input was not read.
+///
+/// ```
+/// use chek_core::text::{parse_receipt_text, Refusal, MAX_TEXT_BYTES};
+/// assert_eq!(parse_receipt_text("  ").refused, Some(Refusal::Empty));
+/// let long = "x".repeat(MAX_TEXT_BYTES + 1);
+/// assert_eq!(parse_receipt_text(&long).refused, Some(Refusal::TooLong { len: MAX_TEXT_BYTES + 1 }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -132,6 +139,13 @@ impl TextReading {
     }
 
     /// Whether `field` was read, and with which confidence.
+    ///
+    /// ```
+    /// use chek_core::text::{parse_receipt_text, TextField};
+    /// let r = parse_receipt_text("ФД 411l0");
+    /// assert_eq!(r.confidence(TextField::Fd), Some(0.9)); // a letter read as a digit
+    /// assert_eq!(r.confidence(TextField::Fp), None);
+    /// ```
     pub fn confidence(&self, field: TextField) -> Option<f32> {
         fn c<T>(f: &Option<Found<T>>) -> Option<f32> {
             f.as_ref().map(|x| x.confidence)
@@ -152,6 +166,12 @@ impl TextReading {
     }
 
     /// The QR fields not read, in [`TextField::REQUIRED`] order.
+    ///
+    /// ```
+    /// use chek_core::text::{parse_receipt_text, TextField};
+    /// let r = parse_receipt_text("ФН 7380440700076549\nФД 41110\nПРИХОД 19.07.24 13:14");
+    /// assert_eq!(r.missing(), vec![TextField::Total, TextField::Fp]);
+    /// ```
     pub fn missing(&self) -> Vec<TextField> {
         TextField::REQUIRED
             .into_iter()
@@ -181,6 +201,14 @@ impl TextReading {
     }
 
     /// The six QR fields as a [`FiscalQr`], or the error listing what is missing.
+    ///
+    /// ```
+    /// use chek_core::text::{parse_manual_entry, TextError};
+    /// let r = parse_manual_entry("фн 9289000100123456 фд 12345 фп 1234567890 15.03.21 12:34 1500,00");
+    /// assert_eq!(r.to_qr()?.total_kopecks, 150_000);
+    /// assert_eq!(parse_manual_entry("").to_qr(), Err(TextError::Empty));
+    /// # Ok::<(), TextError>(())
+    /// ```
     pub fn to_qr(&self) -> Result<FiscalQr, TextError> {
         match self.refused {
             Some(Refusal::Empty) => return Err(TextError::Empty),
@@ -211,6 +239,14 @@ impl TextReading {
     }
 
     /// The same candidate the QR path produces, with this reading's channel.
+    ///
+    /// ```
+    /// use chek_core::fiscal::Channel;
+    /// use chek_core::text::parse_manual_entry;
+    /// let c = parse_manual_entry("фн 9289000100123456 фд 12345 фп 1234567890 15.03.21 12:34 1500,00").to_candidate()?;
+    /// assert_eq!(c.channel, Channel::Manual);
+    /// # Ok::<(), chek_core::text::TextError>(())
+    /// ```
     pub fn to_candidate(&self) -> Result<Candidate, TextError> {
         self.to_qr().map(|qr| Candidate::new(qr, self.channel))
     }
