@@ -164,7 +164,7 @@ fn item_at(
         let q = to_scale(qty.0, qty.1, 3)?;
         let product = p.checked_mul(q)?;
         // Registers round the sum to the kopeck.
-        let rounded = (product + 500) / 1000;
+        let rounded = product.saturating_add(500) / 1000;
         ((rounded - sum).abs() <= 1 && q > 0).then_some((p, q))
     };
     // `*` is ATOL's price*quantity; `x` is quantity x price. A unit marks the quantity.
