@@ -74,6 +74,31 @@ fn words(buf: &Buf) -> Vec<Word> {
             }
         }
     }
+    merge_thousands(&buf.raw, out)
+}
+
+/// `1 500,00`: thousands typed with a space are one amount, when the kopecks say it is money.
+fn merge_thousands(raw: &[char], words: Vec<Word>) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::with_capacity(words.len());
+    for w in words {
+        let text = &raw[w.start..w.end];
+        let is_amount_tail = text.len() >= 5
+            && text[..3].iter().all(char::is_ascii_digit)
+            && matches!(text[3], '.' | ',')
+            && text[4].is_ascii_digit();
+        if let Some(prev) = out.last_mut() {
+            let head = &raw[prev.start..prev.end];
+            if is_amount_tail
+                && (1..=3).contains(&head.len())
+                && head.iter().all(char::is_ascii_digit)
+                && raw[prev.end..w.start].iter().all(|&c| c == ' ')
+            {
+                prev.end = w.end;
+                continue;
+            }
+        }
+        out.push(w);
+    }
     out
 }
 
@@ -114,7 +139,7 @@ fn value_of(buf: &Buf, w: Word) -> Value {
         .trim_end_matches("р");
     let roubles = num.len() < lower.len();
     if (num.contains(['.', ',']) || roubles)
-        && let Some(k) = crate::fiscal::parse_roubles(num.trim())
+        && let Some(k) = crate::fiscal::parse_roubles(&num.replace(' ', ""))
     {
         return Value::Amount(k);
     }
@@ -417,6 +442,7 @@ mod tests {
             "fn=9289000100123456&i=12345&fp=1234567890&t=20210315T1234&s=1500.00",
             "t=20210315T1234&s=1500.00&fn=9289000100123456&i=12345&fp=1234567890&n=1",
             "фн 92890001OO123456 фд 12345 фп 1234567890\n15/03/21 12:34\n1500,00р",
+            "фн 9289000100123456 фд 12345 фп 1234567890 15.03.21 12:34 сумма 1 500,00",
         ] {
             assert_eq!(qr(s), WANT, "input {s:?}");
         }
