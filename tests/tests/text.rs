@@ -513,3 +513,38 @@ proptest! {
         }
     }
 }
+
+/// The receipt transcribed in fiscal.md §5 (OposWebkassa test data), with the OCR damage seen in
+/// that transcription: `000` for `ООО`, `НLС` for `НДС`, doubled dots, ИНН 8→0.
+#[test]
+fn the_transcribed_receipt_of_fiscal_md() {
+    let text = "000 \"ТОРГОВЫЙ ДОМ\"\n\
+                КАССОВЫЙ ЧЕК/ПРИХОД\n\
+                1 Товар 80.00*1шт. =80.00\n\
+                НLС не облагается\n\
+                2 Товар 2 190.00*2шт. =380.00\n\
+                НLС не облагается\n\
+                ИТОГ =460.00\n\
+                СУММА БЕЗ НДС =460.00\n\
+                БЕЗНАЛИЧНЫМИ =460.00\n\
+                Кассир Иванов\n\
+                г. Москва, наб.. Пресненская 8\n\
+                Место расчетов Магазин\n\
+                ЗН ККТ 00106304241645\n\
+                РН ККТ 0000373856050035\n\
+                ИНН 7725699008\n\
+                ФН 7380440700076549\n\
+                ФД 41110\n\
+                ФП 2026476352\n\
+                ПРИХОД 19.07.24 13:14";
+    let r = parse_receipt_text(text);
+    assert_eq!(qr_of(text), FOOTER_QR);
+    let inn = r.inn.as_ref().expect("ИНН");
+    assert_eq!(inn.value, "7725699808");
+    assert_eq!(inn.repairs, vec![Repair::CheckDigit]);
+    assert_eq!(r.rnm.as_ref().map(|f| f.confidence), Some(1.0));
+    assert_eq!(r.items.len(), 2);
+    let total = r.total_kopecks.as_ref().expect("ИТОГ");
+    assert_eq!((total.value, total.confidence), (46_000, 1.0));
+    assert!(r.problems().is_empty(), "{:?}", r.problems());
+}
