@@ -153,6 +153,12 @@ fn every_label_spelling() {
         ("РАСХОД", TextField::Operation, "3"),
         ("ВОЗВРАТ РАСХОДА", TextField::Operation, "4"),
         ("ПPИXOД", TextField::Operation, "1"),
+        (
+            "Возврат товара в течение 14 дней\nПРИХОД",
+            TextField::Operation,
+            "1",
+        ),
+        ("ВОЗВРАТ", TextField::Operation, "2"),
         ("19.07.24 13:14", TextField::DateTime, "2024-07-19 13:14:00"),
         (
             "19.07.2024 13:14",

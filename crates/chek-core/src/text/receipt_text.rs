@@ -225,7 +225,8 @@ fn read_label(buf: &Buf, h: &Hit, bound: usize, r: &mut TextReading, st: &mut Pe
             }
         }
         Kind::Op(op) => {
-            if r.operation.is_none() {
+            // A bare `ВОЗВРАТ` («Возврат товара в течение 14 дней») gives way to a real label.
+            if r.operation.as_ref().is_none_or(|f| f.confidence < 1.0) {
                 r.operation = Some(Found::new(op, line, buf.span(h.start, h.end), 1.0));
             }
         }
