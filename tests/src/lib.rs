@@ -82,3 +82,4 @@ pub fn receipt_manifest() -> Vec<Photo> {
         })
         .collect()
 }
+pub mod textgen;

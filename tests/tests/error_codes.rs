@@ -1,5 +1,6 @@
 //! One row per stable code: the input that triggers it, and hints in both languages that differ
 //! and say something.
+#![allow(clippy::unwrap_used)]
 
 use chek::fiscal::{
     FindingCode, FiscalQr, Receipt, ValidationOptions, validate_qr, validate_receipt,

@@ -1,4 +1,5 @@
 //! Every real QR string and every real ФНС receipt in the shared fixtures.
+#![allow(clippy::unwrap_used)]
 
 use chek::Coded;
 use chek::fiscal::{

@@ -1,5 +1,6 @@
 //! Replays the fuzz corpora and any crash artefacts through the same properties the fuzz
 //! targets assert, so `cargo test` on stable keeps what fuzzing found.
+#![allow(clippy::unwrap_used)]
 
 use chek::fiscal::FiscalQr;
 

@@ -1,5 +1,6 @@
 //! Property: the canonical form of any fiscal QR parses back to the same value, and the parser
 //! never panics on arbitrary text.
+#![allow(clippy::unwrap_used)]
 
 use chek::fiscal::{FiscalQr, FnNumber, Operation};
 use chrono::NaiveDate;

@@ -25,6 +25,10 @@ enum Command {
     Qr(cmd::qr::Args),
     /// Read the fiscal QR from receipt photos, or say why it cannot be read.
     Scan(cmd::scan::Args),
+    /// Read a receipt's fiscal fields from its printed text (`-` reads stdin).
+    Text(cmd::text::Args),
+    /// Read a receipt typed by hand: "фн … фд … фп … 15.03.21 12:34 1500,00".
+    Manual(cmd::manual::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Qr(args) => cmd::qr::run(&args),
         Command::Scan(args) => cmd::scan::run(&args),
+        Command::Text(args) => cmd::text::run(&args),
+        Command::Manual(args) => cmd::manual::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 //! `chek qr` end to end: the real binary, its output shapes and exit codes.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -24,6 +24,7 @@
 pub mod fiscal;
 mod hint;
 mod lang;
+pub mod text;
 
 pub use hint::{Coded, Hint};
 pub use lang::Lang;

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod manual;
 pub(crate) mod qr;
 pub(crate) mod scan;
+pub(crate) mod text;

@@ -22,7 +22,7 @@ pub(crate) struct Args {
     now: Option<NaiveDateTime>,
 }
 
-fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
+pub(crate) fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").map_err(|e| e.to_string())
 }
 

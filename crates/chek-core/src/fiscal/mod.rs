@@ -28,6 +28,7 @@ pub use operation::Operation;
 pub use qr::FiscalQr;
 pub use qr_error::{QrError, QrField};
 pub use receipt::{Item, Payments, Receipt, ReceiptError};
+pub(crate) use rnm::crc16_ccitt_false;
 pub use rnm::{RnmCheck, rnm_check_digits, rnm_is_valid};
 pub use validate::{
     ValidationOptions, has_errors, receipt_matches_qr, validate_qr, validate_receipt,

@@ -4,7 +4,7 @@
 //! padded to 12 and the register's factory number (ЗН ККТ) padded to 20, written in decimal.
 
 /// CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final XOR.
-fn crc16_ccitt_false(data: &[u8]) -> u16 {
+pub(crate) fn crc16_ccitt_false(data: &[u8]) -> u16 {
     let mut crc: u16 = 0xFFFF;
     for &byte in data {
         crc ^= u16::from(byte) << 8;
