@@ -23,12 +23,18 @@ struct Cli {
 enum Command {
     /// Parse and check fiscal QR strings (`-` reads one per line from stdin).
     Qr(cmd::qr::Args),
+    /// Campaigns: check a receipt, print the schema, back-test a new version.
+    Campaign(cmd::campaign::Args),
+    /// Run a verifiable prize draw weighted by lots, or verify one (`chek draw verify`).
+    Draw(cmd::draw::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Qr(args) => cmd::qr::run(&args),
+        Command::Campaign(args) => cmd::campaign::run(&args),
+        Command::Draw(args) => cmd::draw::run(&args),
     };
     match result {
         Ok(code) => code,

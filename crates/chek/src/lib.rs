@@ -19,4 +19,4 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use chek_core::{Coded, Hint, Lang, fiscal};
+pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal};

@@ -164,6 +164,11 @@ impl Campaign {
         &self.def
     }
 
+    /// Converts a campaign-local time (a receipt's time) to UTC with the campaign's offset.
+    pub fn local_to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
+        local - self.offset
+    }
+
     /// The JSON Schema of campaign files.
     ///
     /// ```
