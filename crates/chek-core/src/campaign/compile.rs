@@ -27,6 +27,84 @@ pub(crate) struct CompiledProduct {
     pub(crate) exclude: Vec<Vec<u8>>,
 }
 
+/// Every keyword and exclude word of every product, bucketed by first byte, so one pass over a
+/// folded name finds them all.
+pub(crate) struct NeedleIndex {
+    /// (folded needle, product index, is an exclude word)
+    pub(crate) needles: Vec<(Vec<u8>, u8, bool)>,
+    pub(crate) by_first: Vec<Vec<u16>>,
+    /// Bit set of the first two bytes of every needle (one-byte needles set `single`).
+    pairs: Box<[u64; 1024]>,
+    single: [bool; 256],
+}
+
+impl NeedleIndex {
+    fn new(products: &[CompiledProduct]) -> Self {
+        let mut needles = Vec::new();
+        for (n, p) in products.iter().enumerate() {
+            for k in &p.keywords {
+                needles.push((k.clone(), n as u8, false));
+            }
+            for k in &p.exclude {
+                needles.push((k.clone(), n as u8, true));
+            }
+        }
+        let mut by_first = vec![Vec::new(); 256];
+        let mut pairs = Box::new([0u64; 1024]);
+        let mut single = [false; 256];
+        for (i, (k, _, _)) in needles.iter().enumerate() {
+            by_first[usize::from(k[0])].push(i as u16);
+            match k.get(1) {
+                Some(&b) => {
+                    let key = usize::from(k[0]) << 8 | usize::from(b);
+                    pairs[key >> 6] |= 1 << (key & 63);
+                }
+                None => single[usize::from(k[0])] = true,
+            }
+        }
+        NeedleIndex {
+            needles,
+            by_first,
+            pairs,
+            single,
+        }
+    }
+
+    /// (products whose keyword occurs, products whose exclude word occurs) in `hay`.
+    pub(crate) fn scan(&self, hay: &[u8]) -> (u64, u64) {
+        let (mut kw, mut ex) = (0u64, 0u64);
+        let mut check = |i: usize| {
+            let rest = &hay[i..];
+            for &n in &self.by_first[usize::from(rest[0])] {
+                let (k, p, is_ex) = &self.needles[usize::from(n)];
+                // A byte loop: needles are short, and a memcmp call per candidate costs more.
+                if k.len() <= rest.len() && k.iter().zip(rest).all(|(a, b)| a == b) {
+                    if *is_ex {
+                        ex |= 1 << p;
+                    } else {
+                        kw |= 1 << p;
+                    }
+                }
+            }
+        };
+        // Most positions start no needle: a bit set of two-byte prefixes rules them out cheaply.
+        for (i, w) in hay.windows(2).enumerate() {
+            let key = usize::from(w[0]) << 8 | usize::from(w[1]);
+            if self.pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0
+                || self.single[usize::from(w[0])]
+            {
+                check(i);
+            }
+        }
+        if let Some(&last) = hay.last() {
+            if self.single[usize::from(last)] {
+                check(hay.len() - 1);
+            }
+        }
+        (kw, ex)
+    }
+}
+
 pub(crate) struct CompiledStore {
     pub(crate) inn: Option<String>,
     pub(crate) kkt: Option<String>,
@@ -115,6 +193,7 @@ pub struct Campaign {
     pub(crate) channels: Vec<Channel>,
     pub(crate) where_: CompiledWhere,
     pub(crate) products: Vec<CompiledProduct>,
+    pub(crate) needles: NeedleIndex,
     pub(crate) all_products: u64,
     pub(crate) earn: Vec<CompiledEarn>,
     pub(crate) bonus: Vec<CompiledBonus>,
@@ -623,6 +702,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         operation: def.what.operation.operation(),
         channels,
         where_: cw,
+        needles: NeedleIndex::new(&products),
         products,
         all_products,
         earn,

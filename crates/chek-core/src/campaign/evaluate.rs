@@ -6,7 +6,7 @@ use super::compile::{Campaign, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
-use super::text::{MAX_FOLDED, find_from, fold_into};
+use super::text::{MAX_FOLDED, find_from, fold_buf, fold_into};
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -18,21 +18,10 @@ fn field(code: C, path: &'static str, detail: Detail) -> Reason {
 }
 
 impl CompiledProduct {
-    fn matches(&self, folded: &[u8], gtin: Option<&str>) -> bool {
-        if self
-            .exclude
-            .iter()
-            .any(|e| find_from(folded, e, 0).is_some())
-        {
-            return false;
-        }
-        if self
-            .keywords
-            .iter()
-            .any(|k| find_from(folded, k, 0).is_some())
-        {
-            return true;
-        }
+    /// Patterns and GTINs; keywords and exclusions are found by [`NeedleIndex::scan`].
+    ///
+    /// [`NeedleIndex::scan`]: super::compile::NeedleIndex::scan
+    fn matches_rest(&self, folded: &[u8], gtin: Option<&str>) -> bool {
         if self.patterns.iter().any(|parts| {
             let mut at = 0;
             parts.iter().all(|p| match find_from(folded, p, at) {
@@ -57,15 +46,18 @@ impl CompiledProduct {
 
 /// The products each item matches, as bit masks.
 fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
-    let mut buf = Vec::with_capacity(MAX_FOLDED);
+    let mut buf = [0u8; MAX_FOLDED];
     items
         .iter()
         .map(|it| {
-            fold_into(&it.name, &mut buf);
-            let mut m = 0u64;
+            let len = fold_buf(&it.name, &mut buf);
+            let buf = &buf[..len];
+            let (kw, ex) = c.needles.scan(buf);
+            let mut m = kw & !ex;
             for (n, p) in c.products.iter().enumerate() {
-                if p.matches(&buf, it.gtin.as_deref()) {
-                    m |= 1 << n;
+                let bit = 1u64 << n;
+                if m & bit == 0 && ex & bit == 0 && p.matches_rest(buf, it.gtin.as_deref()) {
+                    m |= bit;
                 }
             }
             m

@@ -47,26 +47,99 @@ fn fold_char(c: char) -> u8 {
     }
 }
 
+const fn ascii_table() -> [u8; 128] {
+    let mut t = [SPACE; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b'0'..=b'9' => c,
+            b'A'..=b'Z' | b'a'..=b'z' => {
+                let l = c | 0x20;
+                // Latin letters printed in place of Cyrillic ones (same glyph in upper case).
+                match l {
+                    b'a' => CYR,
+                    b'b' => CYR + 2,
+                    b'c' => CYR + 17,
+                    b'e' => CYR + 5,
+                    b'h' => CYR + 13,
+                    b'k' => CYR + 10,
+                    b'm' => CYR + 12,
+                    b'o' => CYR + 14,
+                    b'p' => CYR + 16,
+                    b't' => CYR + 18,
+                    b'x' => CYR + 21,
+                    b'y' => CYR + 19,
+                    _ => l,
+                }
+            }
+            _ => SPACE,
+        };
+        i += 1;
+    }
+    t
+}
+
+static ASCII: [u8; 128] = ascii_table();
+
 /// Folds `s` into `out` (cleared first): lower case, ё=е, look-alikes folded, runs of
 /// separators collapsed to one space, no leading or trailing space. Stops at [`MAX_FOLDED`].
 pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
+    let mut buf = [0u8; MAX_FOLDED];
+    let n = fold_buf(s, &mut buf);
     out.clear();
+    out.extend_from_slice(&buf[..n]);
+}
+
+/// As [`fold_into`], into a fixed buffer; returns the folded length.
+///
+/// Works on bytes with fast paths for ASCII and two-byte Cyrillic, the whole of almost every
+/// receipt line; other characters go through `fold_char`.
+pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
+    let b = s.as_bytes();
+    let mut n = 0usize;
     let mut pending_space = false;
-    for c in s.chars() {
-        let b = fold_char(c);
-        if b == SPACE {
-            pending_space = !out.is_empty();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let (f, adv) = if x < 0x80 {
+            (ASCII[usize::from(x)], 1)
+        } else if (x == 0xD0 || x == 0xD1) && i + 1 < b.len() {
+            let y = b[i + 1];
+            let f = match (x, y) {
+                (0xD0, 0x90..=0xAF) => CYR + (y - 0x90),
+                (0xD0, 0xB0..=0xBF) => CYR + (y - 0xB0),
+                (0xD1, 0x80..=0x8F) => CYR + 16 + (y - 0x80),
+                (0xD0, 0x81) | (0xD1, 0x91) => CYR + 5,
+                _ => 0xFE,
+            };
+            (f, 2)
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (fold_char(c), c.len_utf8()),
+                None => (SPACE, 1),
+            }
+        };
+        i += adv;
+        if f == SPACE {
+            pending_space = n > 0;
             continue;
         }
         if pending_space {
-            out.push(SPACE);
+            out[n] = SPACE;
+            n += 1;
             pending_space = false;
+            if n >= MAX_FOLDED {
+                break;
+            }
         }
-        out.push(b);
-        if out.len() >= MAX_FOLDED {
+        out[n] = f;
+        n += 1;
+        if n >= MAX_FOLDED {
             break;
         }
     }
+    n
 }
 
 /// Folds into a new vector.
@@ -112,6 +185,21 @@ mod tests {
     fn separators_collapse_and_trim() {
         assert_eq!(fold("  a--b  "), vec![cyr('а'), SPACE, cyr('в')]);
         assert!(fold(" ,.!").is_empty());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_char_folding() {
+        let mut out = Vec::new();
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            fold_into(&format!("a{c}a"), &mut out);
+            let f = fold_char(c);
+            let want = if f == SPACE {
+                vec![CYR, SPACE, CYR]
+            } else {
+                vec![CYR, f, CYR]
+            };
+            assert_eq!(out, want, "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]
