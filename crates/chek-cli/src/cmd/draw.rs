@@ -140,21 +140,21 @@ fn run_verify(v: &VerifyArgs) -> io::Result<ExitCode> {
     };
     let mut out = io::stdout().lock();
     let mut problems: Vec<String> = Vec::new();
-    if let Some(c) = &v.commitment {
-        if !c.trim().eq_ignore_ascii_case(&published.seed_commitment) {
-            problems.push(format!(
-                "the result's seed commitment differs from the published {}",
-                c.trim()
-            ));
-        }
+    if let Some(c) = &v.commitment
+        && !c.trim().eq_ignore_ascii_case(&published.seed_commitment)
+    {
+        problems.push(format!(
+            "the result's seed commitment differs from the published {}",
+            c.trim()
+        ));
     }
-    if let Some(h) = &v.lots_hash {
-        if !h.trim().eq_ignore_ascii_case(&published.lots_hash) {
-            problems.push(format!(
-                "the result's lots hash differs from the published {}",
-                h.trim()
-            ));
-        }
+    if let Some(h) = &v.lots_hash
+        && !h.trim().eq_ignore_ascii_case(&published.lots_hash)
+    {
+        problems.push(format!(
+            "the result's lots hash differs from the published {}",
+            h.trim()
+        ));
     }
     let checked = parse_lots(&read(&v.lots)?).and_then(|l| verify(&published, &l));
     if let Err(e) = &checked {

@@ -38,7 +38,7 @@ pub struct Submission {
 ///     kind = "per_receipt"
 ///     lots = 1
 /// "#)?;
-/// let qr = "t=20260905T1200&s=100.00&fn=7281440500751551&i=1&fp=1&n=1".parse().unwrap();
+/// let qr: chek_core::fiscal::FiscalQr = "t=20260905T1200&s=100.00&fn=7281440500751551&i=1&fp=1&n=1".parse().unwrap();
 /// let at = chrono::NaiveDate::from_ymd_opt(2026, 9, 5).unwrap().and_hms_opt(10, 0, 0).unwrap();
 /// let s = |p: &str| Submission { participant: p.into(), submitted_at: at, candidate: Candidate::new(qr.clone(), Channel::Qr) };
 /// let d = replay(&c, &[s("a"), s("a"), s("b")]);
@@ -58,10 +58,10 @@ pub fn replay(campaign: &Campaign, subs: &[Submission]) -> Vec<Decision> {
             .entry(s.participant.as_str())
             .or_insert_with(|| ParticipantHistory::new(s.participant.as_str()));
         h.claimed_by_others.clear();
-        if let Some(owner) = owners.get(&id) {
-            if *owner != s.participant {
-                h.claimed_by_others.push(id);
-            }
+        if let Some(owner) = owners.get(&id)
+            && *owner != s.participant
+        {
+            h.claimed_by_others.push(id);
         }
         h.campaign_lots = total_lots;
         h.campaign_points = total_points;

@@ -96,10 +96,10 @@ impl NeedleIndex {
                 check(i);
             }
         }
-        if let Some(&last) = hay.last() {
-            if self.single[usize::from(last)] {
-                check(hay.len() - 1);
-            }
+        if let Some(&last) = hay.last()
+            && self.single[usize::from(last)]
+        {
+            check(hay.len() - 1);
         }
         (kw, ex)
     }
@@ -524,10 +524,10 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
 
     // What.
     let wt = &def.what;
-    if let Some(m) = wt.min_total {
-        if m.kopecks() <= 0 {
-            return err("what.min_total", "a minimum total must be above zero");
-        }
+    if let Some(m) = wt.min_total
+        && m.kopecks() <= 0
+    {
+        return err("what.min_total", "a minimum total must be above zero");
     }
     if products.is_empty() {
         if wt.min_matching_quantity.is_some() {
@@ -671,13 +671,13 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         }
     }
     for (small, big) in [(1, 2), (2, 3), (5, 6), (6, 7)] {
-        if let (Some(a), Some(b)) = (caps[small].1, caps[big].1) {
-            if a > b {
-                return err(
-                    caps[small].0,
-                    format!("{a} is more than {} ({b})", caps[big].0),
-                );
-            }
+        if let (Some(a), Some(b)) = (caps[small].1, caps[big].1)
+            && a > b
+        {
+            return err(
+                caps[small].0,
+                format!("{a} is more than {} ({b})", caps[big].0),
+            );
         }
     }
     if def.limits.receipts_per_day == Some(0) {

@@ -435,10 +435,11 @@ impl Decision {
     pub fn segments(&self) -> Vec<Segment> {
         let mut v: Vec<Segment> = Vec::new();
         for r in &self.reasons {
-            if let Some(s) = r.segment() {
-                if r.effect() != Effect::Info && !v.contains(&s) {
-                    v.push(s);
-                }
+            if let Some(s) = r.segment()
+                && r.effect() != Effect::Info
+                && !v.contains(&s)
+            {
+                v.push(s);
             }
         }
         v

@@ -113,15 +113,15 @@ impl Campaign {
         if w.fns.contains(&r.fn_number) {
             return true;
         }
-        if let Some(inn) = inn {
-            if w.inns.iter().any(|x| x == inn) {
-                return true;
-            }
+        if let Some(inn) = inn
+            && w.inns.iter().any(|x| x == inn)
+        {
+            return true;
         }
-        if let Some(kkt) = kkt {
-            if w.kkts.iter().any(|x| x == kkt) {
-                return true;
-            }
+        if let Some(kkt) = kkt
+            && w.kkts.iter().any(|x| x == kkt)
+        {
+            return true;
         }
         let mut addr = Vec::new();
         if let Some(a) = &r.retail_place_address {
@@ -162,7 +162,7 @@ impl Campaign {
     ///     every = "500"
     ///     lots = 1
     /// "#)?;
-    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 2).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
     /// let h = ParticipantHistory::new("tg:1");
     ///
     /// let qr: FiscalQr = "t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1".parse().unwrap();
@@ -170,11 +170,11 @@ impl Campaign {
     /// assert_eq!(d.status, Status::Accepted);
     /// assert_eq!(d.lots, 3);
     ///
-    /// let qr: FiscalQr = "t=20261001T1200&s=100.00&fn=7281440500751551&i=2&fp=1&n=1".parse().unwrap();
+    /// let qr: FiscalQr = "t=20260820T1200&s=100.00&fn=7281440500751551&i=2&fp=1&n=1".parse().unwrap();
     /// let d = c.evaluate(&Candidate::new(qr, Channel::Qr), &h, now);
     /// assert_eq!(d.status, Status::Rejected);
     /// // Every reason, not only the first:
-    /// assert!(d.has(ReasonCode::AfterPeriod) && d.has(ReasonCode::TotalTooSmall));
+    /// assert!(d.has(ReasonCode::BeforePeriod) && d.has(ReasonCode::TotalTooSmall));
     /// assert_eq!(d.segments(), vec![Segment::OutOfPeriod]);
     /// # Ok::<(), chek_core::campaign::CampaignError>(())
     /// ```
@@ -240,17 +240,17 @@ impl Campaign {
                 ));
             }
         }
-        if let Some(min) = self.def.what.min_total {
-            if cand.total_kopecks() < min.kopecks() {
-                reasons.push(field(
-                    C::TotalTooSmall,
-                    "what.min_total",
-                    Detail::Money {
-                        need: min.kopecks(),
-                        have: cand.total_kopecks(),
-                    },
-                ));
-            }
+        if let Some(min) = self.def.what.min_total
+            && cand.total_kopecks() < min.kopecks()
+        {
+            reasons.push(field(
+                C::TotalTooSmall,
+                "what.min_total",
+                Detail::Money {
+                    need: min.kopecks(),
+                    have: cand.total_kopecks(),
+                },
+            ));
         }
         let receipt = cand.receipt.as_ref();
         match receipt {
@@ -351,29 +351,29 @@ impl Campaign {
                 if what.require_products && !any {
                     reasons.push(field(C::NoPromoProducts, "products", Detail::None));
                 }
-                if let Some(min) = what.min_matching_quantity {
-                    if units < u64::from(min) {
-                        reasons.push(field(
-                            C::PromoQuantityTooSmall,
-                            "what.min_matching_quantity",
-                            Detail::Count {
-                                limit: min.into(),
-                                used: units,
-                            },
-                        ));
-                    }
+                if let Some(min) = what.min_matching_quantity
+                    && units < u64::from(min)
+                {
+                    reasons.push(field(
+                        C::PromoQuantityTooSmall,
+                        "what.min_matching_quantity",
+                        Detail::Count {
+                            limit: min.into(),
+                            used: units,
+                        },
+                    ));
                 }
-                if let Some(min) = what.min_matching_sum {
-                    if sum < min.kopecks() {
-                        reasons.push(field(
-                            C::PromoSumTooSmall,
-                            "what.min_matching_sum",
-                            Detail::Money {
-                                need: min.kopecks(),
-                                have: sum,
-                            },
-                        ));
-                    }
+                if let Some(min) = what.min_matching_sum
+                    && sum < min.kopecks()
+                {
+                    reasons.push(field(
+                        C::PromoSumTooSmall,
+                        "what.min_matching_sum",
+                        Detail::Money {
+                            need: min.kopecks(),
+                            have: sum,
+                        },
+                    ));
                 }
             }
             let mut min_step = i64::MAX;

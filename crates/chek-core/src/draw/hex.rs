@@ -23,7 +23,7 @@ pub fn to_hex(b: &[u8]) -> String {
 /// ```
 pub fn from_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim().as_bytes();
-    if s.len() % 2 != 0 || s.len() > 2 * super::MAX_HEX_BYTES {
+    if !s.len().is_multiple_of(2) || s.len() > 2 * super::MAX_HEX_BYTES {
         return None;
     }
     let v = |c: u8| match c {

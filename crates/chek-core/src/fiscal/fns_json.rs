@@ -133,10 +133,10 @@ fn text(r: &Map<String, Value>, field: &str) -> Option<String> {
 fn parse_local(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
     let head = s.get(..19).filter(|h| h.as_bytes().get(16) == Some(&b':'));
-    if let Some(h) = head {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(h, "%Y-%m-%dT%H:%M:%S") {
-            return Some(dt);
-        }
+    if let Some(h) = head
+        && let Ok(dt) = NaiveDateTime::parse_from_str(h, "%Y-%m-%dT%H:%M:%S")
+    {
+        return Some(dt);
     }
     s.get(..16)
         .and_then(|h| NaiveDateTime::parse_from_str(h, "%Y-%m-%dT%H:%M").ok())

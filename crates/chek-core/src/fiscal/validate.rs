@@ -204,17 +204,17 @@ pub fn validate_receipt(
             ),
         ));
     }
-    if let Some(inn) = &receipt.seller_inn {
-        if !inn_is_valid(inn) {
-            out.push(Finding::new(
-                FindingCode::InnInvalid,
-                err,
-                Hint::new(
-                    format!("ИНН продавца {inn} не проходит проверку контрольных цифр."),
-                    format!("The seller's ИНН {inn} fails its check digits."),
-                ),
-            ));
-        }
+    if let Some(inn) = &receipt.seller_inn
+        && !inn_is_valid(inn)
+    {
+        out.push(Finding::new(
+            FindingCode::InnInvalid,
+            err,
+            Hint::new(
+                format!("ИНН продавца {inn} не проходит проверку контрольных цифр."),
+                format!("The seller's ИНН {inn} fails its check digits."),
+            ),
+        ));
     }
     if let Some(rnm) = &receipt.kkt_reg_id {
         let inn = receipt.seller_inn.as_deref().unwrap_or("");
