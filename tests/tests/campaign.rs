@@ -863,3 +863,37 @@ proptest! {
         prop_assert!(b.lots_before_caps >= a.lots_before_caps);
     }
 }
+
+/// The README's campaign example, kept compiling and true.
+#[test]
+fn readme_example() -> Result<(), Box<dyn std::error::Error>> {
+    let campaign = Campaign::from_toml(
+        r#"
+    id = "demo"
+    name = "Демо"
+    [when]
+    start = "2026-09-01"
+    end = "2026-09-30"
+    [what]
+    require_verification = false
+    [[earn]]
+    id = "per-500"
+    kind = "per_amount"
+    every = "500"
+    lots = 1
+"#,
+    )?;
+    let qr: FiscalQr = "t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1".parse()?;
+    let now = at("2026-09-20T09:00");
+    let d = campaign.evaluate(
+        &Candidate::new(qr, Channel::Qr),
+        &ParticipantHistory::new("tg:1"),
+        now,
+    );
+    assert_eq!((d.status, d.lots), (Status::Accepted, 3));
+    let readme = std::fs::read_to_string(repo_dir().join("README.md"))?;
+    assert!(
+        readme.contains("Campaign::from_toml(r#\"") && readme.contains("(Status::Accepted, 3)")
+    );
+    Ok(())
+}
