@@ -2,8 +2,8 @@
 //! paths, the shipped examples, and properties (monotone earnings, caps never exceeded).
 
 use chek::campaign::{
-    Campaign, Decision, ParticipantHistory, PastReceipt, ReasonCode, Segment, Status, Submission,
-    replay,
+    Campaign, CampaignDef, Decision, ParticipantHistory, PastReceipt, ReasonCode, Segment, Status,
+    Submission, replay,
 };
 use chek::fiscal::{Candidate, Channel, FiscalQr, Receipt};
 use chek::{Coded, Lang};
@@ -718,9 +718,17 @@ fn json_and_toml_definitions_are_the_same() {
 #[test]
 fn shipped_examples_load_and_decide() {
     let dir = repo_dir().join("examples/campaigns");
-    let load = |f: &str| {
+    let read = |f: &str| {
         let p = dir.join(f);
-        campaign(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let load = |f: &str| {
+        let mut def = CampaignDef::parse(&read(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        if let Some(list) = def.where_.stores_file.clone() {
+            def.add_store_list(&read(&list))
+                .unwrap_or_else(|e| panic!("{list}: {e}"));
+        }
+        Campaign::from_def(def).unwrap_or_else(|e| panic!("{f}: {e}"))
     };
     let stationery = load("stationery-autumn.toml");
     let grocery = load("grocery-weekly.toml");
@@ -740,6 +748,23 @@ fn shipped_examples_load_and_decide() {
         }
     }
     let h = ParticipantHistory::default();
+    // The store list file was loaded: a franchise store in Kazan takes part.
+    assert_eq!(stationery.def().where_.stores.len(), 2);
+    let kazan = receipt_with(
+        3,
+        "2026-09-10T12:00",
+        &[("Тетрадь 48 л.", 5.0, 75_000)],
+        |j| {
+            j["userInn"] = json!(OTHER_INN);
+            j["retailPlaceAddress"] = json!("420111, г. Казань, ул. Баумана, д. 7");
+        },
+    );
+    assert_eq!(
+        stationery
+            .evaluate(&kazan, &h, at("2026-09-10T10:00"))
+            .status,
+        Status::Accepted
+    );
     // Stationery: 1 250 ₽ of notebooks and pens in Moscow → 2 lots (per full 500 ₽).
     let cand = receipt(
         1,
@@ -896,4 +921,60 @@ fn readme_example() -> Result<(), Box<dyn std::error::Error>> {
         readme.contains("Campaign::from_toml(r#\"") && readme.contains("(Status::Accepted, 3)")
     );
     Ok(())
+}
+
+#[test]
+fn store_list_errors_name_the_line() {
+    let mut def = CampaignDef::parse(FULL).unwrap_or_else(|e| panic!("{e}"));
+    let e = def.add_store_list("name;inn\nA;7705123452\nB;\n").err();
+    assert_eq!(
+        e.as_ref().and_then(|e| e.path()),
+        Some("where.stores_file:3"),
+        "{e:?}"
+    );
+    let e = def.add_store_list("shop;inn\n").err();
+    assert_eq!(
+        e.as_ref().and_then(|e| e.path()),
+        Some("where.stores_file:1"),
+        "{e:?}"
+    );
+    let mut def = CampaignDef::parse(FULL).unwrap_or_else(|e| panic!("{e}"));
+    def.add_store_list("inn,address\n1655123453,\"Казань, ул. Баумана\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        def.where_.stores[0].address.as_deref(),
+        Some("Казань, ул. Баумана")
+    );
+    // A listed ИНН that is not valid is caught when the campaign is compiled.
+    def.add_store_list("inn\n1234567890\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let e = Campaign::from_def(def).err();
+    assert_eq!(
+        e.as_ref().and_then(|e| e.path()),
+        Some("where.stores[1].inn"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn absurd_dates_in_history_do_not_panic() {
+    let full = campaign(FULL);
+    let mut h = ParticipantHistory::default();
+    h.receipts.push(PastReceipt {
+        id: good().identity(),
+        submitted_at: NaiveDateTime::MAX,
+        lots: u64::MAX,
+        points: u64::MAX,
+    });
+    h.receipts.push(PastReceipt {
+        id: past(9, "2026-09-20T06:00", 1).id,
+        submitted_at: NaiveDateTime::MIN,
+        lots: u64::MAX,
+        points: 0,
+    });
+    h.campaign_lots = u64::MAX;
+    for now in [NaiveDateTime::MAX, NaiveDateTime::MIN, at(NOW)] {
+        let d = full.evaluate(&good(), &h, now);
+        assert_eq!(d.status, Status::Rejected);
+    }
 }

@@ -9,7 +9,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chek::campaign::{Campaign, Decision, ParticipantHistory, Status, Submission, backtest};
+use chek::campaign::{
+    Campaign, CampaignDef, CampaignError, Decision, ParticipantHistory, Status, Submission,
+    backtest,
+};
 use chek::fiscal::{Candidate, Channel, FiscalQr, Receipt};
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
@@ -99,10 +102,21 @@ fn read(p: &Path) -> io::Result<String> {
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
 }
 
+/// Reads a campaign file and, if it names one, its store list file (relative to it).
 fn load_campaign(p: &Path, lang: Lang) -> io::Result<Result<Campaign, String>> {
     let text = read(p)?;
-    Ok(Campaign::parse(&text)
-        .map_err(|e| format!("{}: {} ({})", p.display(), e.hint(lang), e.code())))
+    let msg = |e: CampaignError| format!("{}: {} ({})", p.display(), e.hint(lang), e.code());
+    let mut def = match CampaignDef::parse(&text) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(msg(e))),
+    };
+    if let Some(f) = def.where_.stores_file.clone() {
+        let path = p.parent().unwrap_or(Path::new(".")).join(&f);
+        if let Err(e) = def.add_store_list(&read(&path)?) {
+            return Ok(Err(msg(e)));
+        }
+    }
+    Ok(Campaign::from_def(def).map_err(msg))
 }
 
 /// A candidate from a receipt file; `Err` carries the JSON error object.

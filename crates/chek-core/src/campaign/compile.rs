@@ -208,6 +208,11 @@ impl std::fmt::Debug for Campaign {
 }
 
 impl Campaign {
+    /// Campaign-local time of a UTC moment; saturates instead of overflowing on absurd dates.
+    pub(crate) fn local(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        utc.checked_add_signed(self.offset).unwrap_or(utc)
+    }
+
     /// Reads a campaign from TOML.
     pub fn from_toml(s: &str) -> Result<Self, CampaignError> {
         check_size(s)?;
@@ -216,21 +221,17 @@ impl Campaign {
         Self::from_def(def)
     }
 
+    /// Reads a campaign from JSON if the text starts with `{`, TOML otherwise.
+    pub fn parse(s: &str) -> Result<Self, CampaignError> {
+        Self::from_def(CampaignDef::parse(s)?)
+    }
+
     /// Reads a campaign from JSON.
     pub fn from_json(s: &str) -> Result<Self, CampaignError> {
         check_size(s)?;
         let def: CampaignDef =
             serde_json::from_str(s).map_err(|e| CampaignError::Malformed(e.to_string()))?;
         Self::from_def(def)
-    }
-
-    /// Reads JSON if the text starts with `{`, TOML otherwise.
-    pub fn parse(s: &str) -> Result<Self, CampaignError> {
-        if s.trim_start().starts_with('{') {
-            Self::from_json(s)
-        } else {
-            Self::from_toml(s)
-        }
     }
 
     /// Checks a definition and compiles it.
@@ -245,7 +246,7 @@ impl Campaign {
 
     /// Converts a campaign-local time (a receipt's time) to UTC with the campaign's offset.
     pub fn local_to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
-        local - self.offset
+        local.checked_sub_signed(self.offset).unwrap_or(local)
     }
 
     /// The JSON Schema of campaign files.
@@ -352,7 +353,10 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
             "write the offset as +03:00 (±HH:MM, up to ±14:00)",
         )
     })?;
-    let end_of_period = w.end.and_time(NaiveTime::MIN) + Duration::days(1) - Duration::seconds(1);
+    let end_of_period = w
+        .end
+        .and_hms_opt(23, 59, 59)
+        .unwrap_or(w.end.and_time(NaiveTime::MIN));
     let deadline = w.upload_deadline.unwrap_or(end_of_period);
     if deadline < w.end.and_time(NaiveTime::MIN) {
         return err(
@@ -399,6 +403,12 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         return err(
             "where",
             format!("more than {MAX_STORES} stores and sellers"),
+        );
+    }
+    if let Some(f) = &wh.stores_file {
+        return err(
+            "where.stores_file",
+            format!("the store list {f:?} was not loaded (CampaignDef::add_store_list)"),
         );
     }
     let mut cw = CompiledWhere::default();

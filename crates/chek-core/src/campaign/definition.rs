@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Roubles;
+use super::{CampaignError, MAX_CAMPAIGN_BYTES, Roubles};
 use crate::fiscal::{Channel, Operation};
 
 /// A whole campaign definition. Unknown fields are errors, so a typo never silently disables a
@@ -63,6 +63,127 @@ pub struct CampaignDef {
     /// Limits on how many receipts a participant can send.
     #[serde(default)]
     pub limits: LimitsDef,
+}
+
+impl CampaignDef {
+    /// Reads a definition from JSON if the text starts with `{`, TOML otherwise, without
+    /// checking the rules (see [`Campaign::from_def`](super::Campaign::from_def)).
+    pub fn parse(s: &str) -> Result<Self, CampaignError> {
+        if s.len() > MAX_CAMPAIGN_BYTES {
+            return Err(CampaignError::TooLarge {
+                len: s.len(),
+                max: MAX_CAMPAIGN_BYTES,
+            });
+        }
+        if s.trim_start().starts_with('{') {
+            serde_json::from_str(s).map_err(|e| CampaignError::Malformed(e.to_string()))
+        } else {
+            toml::from_str(s).map_err(|e| CampaignError::Malformed(e.message().to_owned()))
+        }
+    }
+
+    /// Adds the stores of a store list file's text (see [`WhereDef::stores_file`]) and marks
+    /// the file as loaded. Errors name the line.
+    ///
+    /// ```
+    /// use chek_core::campaign::{Campaign, CampaignDef};
+    /// let mut def = CampaignDef::parse(r#"
+    ///     id = "x"
+    ///     name = "x"
+    ///     [when]
+    ///     start = "2026-09-01"
+    ///     end = "2026-09-30"
+    ///     [where]
+    ///     stores_file = "stores.csv"
+    ///     [[earn]]
+    ///     id = "r"
+    ///     kind = "per_receipt"
+    ///     lots = 1
+    /// "#)?;
+    /// // Without the list the campaign is refused: it would silently accept every store.
+    /// assert!(Campaign::from_def(def.clone()).is_err());
+    /// def.add_store_list("name;inn;address\nКанцмир Тверская;7705123452;\"Москва, Тверская, 12\"\n")?;
+    /// assert_eq!(def.where_.stores.len(), 1);
+    /// assert!(Campaign::from_def(def).is_ok());
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn add_store_list(&mut self, text: &str) -> Result<(), CampaignError> {
+        let bad = |line: usize, what: String| {
+            CampaignError::invalid(format!("where.stores_file:{line}"), what)
+        };
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, header)) = lines.next() else {
+            return Err(bad(1, "the store list is empty".into()));
+        };
+        let sep = [';', '\t', ',']
+            .into_iter()
+            .find(|c| header.contains(*c))
+            .unwrap_or(';');
+        let cols: Vec<String> = split_csv(header, sep)
+            .into_iter()
+            .map(|c| c.to_lowercase())
+            .collect();
+        for c in &cols {
+            if !matches!(c.as_str(), "inn" | "kkt_reg_id" | "address" | "name") {
+                return Err(bad(
+                    1,
+                    format!("unknown column {c:?}: use inn, kkt_reg_id, address, name"),
+                ));
+            }
+        }
+        for (n, line) in lines {
+            let fields = split_csv(line, sep);
+            let mut st = StoreDef::default();
+            for (c, v) in cols.iter().zip(fields) {
+                let v = (!v.is_empty()).then_some(v);
+                match c.as_str() {
+                    "inn" => st.inn = v,
+                    "kkt_reg_id" => st.kkt_reg_id = v,
+                    "address" => st.address = v,
+                    _ => st.name = v,
+                }
+            }
+            if st.inn.is_none() && st.kkt_reg_id.is_none() && st.address.is_none() {
+                return Err(bad(
+                    n + 1,
+                    "a store needs an inn, a kkt_reg_id or an address".into(),
+                ));
+            }
+            self.where_.stores.push(st);
+            if self.where_.stores.len() > super::MAX_STORES {
+                return Err(bad(
+                    n + 1,
+                    format!("more than {} stores", super::MAX_STORES),
+                ));
+            }
+        }
+        self.where_.stores_file = None;
+        Ok(())
+    }
+}
+
+/// Splits one CSV line; a field in double quotes may hold the separator, `""` is a quote.
+fn split_csv(line: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => out.push(std::mem::take(&mut cur).trim().to_owned()),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_owned());
+    out
 }
 
 /// Day of the week.
@@ -156,6 +277,11 @@ pub struct WhereDef {
     /// A store list: each store matches when all its given fields match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stores: Vec<StoreDef>,
+    /// A store list file (CSV with a header naming `inn`, `kkt_reg_id`, `address`, `name`;
+    /// separated by `;`, tab or `,`; fields may be quoted), relative to the campaign file. The
+    /// core reads no files: the caller loads it with [`CampaignDef::add_store_list`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stores_file: Option<String>,
 }
 
 /// One store of a store list.

@@ -188,7 +188,7 @@ impl Campaign {
         let mut reasons: Vec<Reason> = Vec::new();
         let id = cand.identity();
         let when = &self.def.when;
-        let local_now = now + self.offset;
+        let local_now = self.local(now);
         let today = local_now.date();
         let this_week = iso_week(today);
         let bought = cand.qr.datetime;
@@ -279,7 +279,7 @@ impl Campaign {
             let used = hist
                 .receipts
                 .iter()
-                .filter(|r| (r.submitted_at + self.offset).date() == today)
+                .filter(|r| self.local(r.submitted_at).date() == today)
                 .count() as u64;
             if used >= u64::from(limit) {
                 reasons.push(field(
@@ -518,7 +518,7 @@ impl Campaign {
         let (mut day_l, mut day_p, mut week_l, mut week_p, mut all_l, mut all_p) =
             (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
         for r in &hist.receipts {
-            let d = (r.submitted_at + self.offset).date();
+            let d = self.local(r.submitted_at).date();
             all_l = all_l.saturating_add(r.lots);
             all_p = all_p.saturating_add(r.points);
             if d == today {
