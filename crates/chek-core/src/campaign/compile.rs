@@ -30,8 +30,8 @@ pub(crate) struct CompiledProduct {
 /// Every keyword and exclude word of every product, bucketed by first byte, so one pass over a
 /// folded name finds them all.
 pub(crate) struct NeedleIndex {
-    /// (folded needle, product index, is an exclude word)
-    pub(crate) needles: Vec<(Vec<u8>, u8, bool)>,
+    /// (folded needle, product index, kind: 0 keyword, 1 exclude word, 2 first part of a pattern)
+    pub(crate) needles: Vec<(Vec<u8>, u8, u8)>,
     pub(crate) by_first: Vec<Vec<u16>>,
     /// Bit set of the first two bytes of every needle (one-byte needles set `single`).
     pairs: Box<[u64; 1024]>,
@@ -43,10 +43,13 @@ impl NeedleIndex {
         let mut needles = Vec::new();
         for (n, p) in products.iter().enumerate() {
             for k in &p.keywords {
-                needles.push((k.clone(), n as u8, false));
+                needles.push((k.clone(), n as u8, 0));
             }
             for k in &p.exclude {
-                needles.push((k.clone(), n as u8, true));
+                needles.push((k.clone(), n as u8, 1));
+            }
+            for parts in &p.patterns {
+                needles.push((parts[0].clone(), n as u8, 2));
             }
         }
         let mut by_first = vec![Vec::new(); 256];
@@ -70,20 +73,17 @@ impl NeedleIndex {
         }
     }
 
-    /// (products whose keyword occurs, products whose exclude word occurs) in `hay`.
-    pub(crate) fn scan(&self, hay: &[u8]) -> (u64, u64) {
-        let (mut kw, mut ex) = (0u64, 0u64);
+    /// Products whose keyword, exclude word, or first pattern part occurs in `hay`, as masks
+    /// `[keyword, exclude, pattern]`.
+    pub(crate) fn scan(&self, hay: &[u8]) -> [u64; 3] {
+        let mut found = [0u64; 3];
         let mut check = |i: usize| {
             let rest = &hay[i..];
             for &n in &self.by_first[usize::from(rest[0])] {
-                let (k, p, is_ex) = &self.needles[usize::from(n)];
+                let (k, p, kind) = &self.needles[usize::from(n)];
                 // A byte loop: needles are short, and a memcmp call per candidate costs more.
                 if k.len() <= rest.len() && k.iter().zip(rest).all(|(a, b)| a == b) {
-                    if *is_ex {
-                        ex |= 1 << p;
-                    } else {
-                        kw |= 1 << p;
-                    }
+                    found[usize::from(*kind)] |= 1 << p;
                 }
             }
         };
@@ -101,7 +101,7 @@ impl NeedleIndex {
         {
             check(hay.len() - 1);
         }
-        (kw, ex)
+        found
     }
 }
 

@@ -52,11 +52,18 @@ fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
         .map(|it| {
             let len = fold_buf(&it.name, &mut buf);
             let buf = &buf[..len];
-            let (kw, ex) = c.needles.scan(buf);
+            let [kw, ex, pat] = c.needles.scan(buf);
             let mut m = kw & !ex;
+            let gtin = it.gtin.as_deref();
             for (n, p) in c.products.iter().enumerate() {
                 let bit = 1u64 << n;
-                if m & bit == 0 && ex & bit == 0 && p.matches_rest(buf, it.gtin.as_deref()) {
+                if m & bit != 0 || ex & bit != 0 {
+                    continue;
+                }
+                // Patterns only where the scan saw a first part; GTINs only where listed.
+                if (pat & bit != 0 || (gtin.is_some() && !p.gtins.is_empty()))
+                    && p.matches_rest(buf, gtin)
+                {
                     m |= bit;
                 }
             }

@@ -82,6 +82,31 @@ const fn ascii_table() -> [u8; 128] {
 
 static ASCII: [u8; 128] = ascii_table();
 
+/// Folded bytes of the two-byte UTF-8 sequences `D0 xx` (row 0) and `D1 xx` (row 1), indexed
+/// by `xx - 0x80`: U+0400..U+047F, all letters.
+const fn cyrillic_table() -> [[u8; 64]; 2] {
+    let mut t = [[0xFEu8; 64]; 2];
+    let mut y = 0;
+    while y < 64 {
+        let b = 0x80 + y as u8;
+        t[0][y] = match b {
+            0x90..=0xAF => CYR + (b - 0x90),
+            0xB0..=0xBF => CYR + (b - 0xB0),
+            0x81 => CYR + 5,
+            _ => 0xFE,
+        };
+        t[1][y] = match b {
+            0x80..=0x8F => CYR + 16 + (b - 0x80),
+            0x91 => CYR + 5,
+            _ => 0xFE,
+        };
+        y += 1;
+    }
+    t
+}
+
+static CYRILLIC: [[u8; 64]; 2] = cyrillic_table();
+
 /// Folds `s` into `out` (cleared first): lower case, ё=е, look-alikes folded, runs of
 /// separators collapsed to one space, no leading or trailing space. Stops at [`MAX_FOLDED`].
 pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
@@ -98,46 +123,37 @@ pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
 pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
     let b = s.as_bytes();
     let mut n = 0usize;
-    let mut pending_space = false;
     let mut i = 0;
-    while i < b.len() {
+    while i < b.len() && n < MAX_FOLDED {
         let x = b[i];
-        let (f, adv) = if x < 0x80 {
-            (ASCII[usize::from(x)], 1)
+        let f = if x < 0x80 {
+            i += 1;
+            ASCII[usize::from(x)]
         } else if (x == 0xD0 || x == 0xD1) && i + 1 < b.len() {
-            let y = b[i + 1];
-            let f = match (x, y) {
-                (0xD0, 0x90..=0xAF) => CYR + (y - 0x90),
-                (0xD0, 0xB0..=0xBF) => CYR + (y - 0xB0),
-                (0xD1, 0x80..=0x8F) => CYR + 16 + (y - 0x80),
-                (0xD0, 0x81) | (0xD1, 0x91) => CYR + 5,
-                _ => 0xFE,
-            };
-            (f, 2)
+            // In a `str` the second byte is a continuation byte, 0x80..=0xBF.
+            let f = CYRILLIC[usize::from(x & 1)][usize::from(b[i + 1] & 0x3F)];
+            i += 2;
+            f
         } else {
             match s.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (fold_char(c), c.len_utf8()),
-                None => (SPACE, 1),
+                Some(c) => {
+                    i += c.len_utf8();
+                    fold_char(c)
+                }
+                None => {
+                    i += 1;
+                    SPACE
+                }
             }
         };
-        i += adv;
-        if f == SPACE {
-            pending_space = n > 0;
-            continue;
-        }
-        if pending_space {
-            out[n] = SPACE;
+        // One space between words, none leading; a trailing one is dropped below.
+        if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
+            out[n] = f;
             n += 1;
-            pending_space = false;
-            if n >= MAX_FOLDED {
-                break;
-            }
         }
-        out[n] = f;
-        n += 1;
-        if n >= MAX_FOLDED {
-            break;
-        }
+    }
+    if n > 0 && out[n - 1] == SPACE {
+        n -= 1;
     }
     n
 }
