@@ -1,6 +1,6 @@
 //! `Campaign::evaluate`: one receipt against one campaign, pure and deterministic.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use super::compile::{Campaign, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
@@ -104,9 +104,46 @@ fn payment_ok(p: PaymentDef, r: &Receipt) -> bool {
     }
 }
 
-fn iso_week(d: NaiveDate) -> (i32, u32) {
-    let w = d.iso_week();
-    (w.year(), w.week())
+/// The participant's current upload day and ISO week, as UTC ranges `[start, end)`, so
+/// history entries (UTC) are placed by comparison alone.
+struct Windows {
+    day: (NaiveDateTime, NaiveDateTime),
+    week: (NaiveDateTime, NaiveDateTime),
+}
+
+impl Windows {
+    fn new(local_today: NaiveDate, offset: chrono::Duration) -> Self {
+        let utc = |d: Option<NaiveDate>, fallback: NaiveDateTime| {
+            d.and_then(|d| d.and_time(NaiveTime::MIN).checked_sub_signed(offset))
+                .unwrap_or(fallback)
+        };
+        let back = u64::from(local_today.weekday().num_days_from_monday());
+        let monday = local_today.checked_sub_days(Days::new(back));
+        Windows {
+            day: (
+                utc(Some(local_today), NaiveDateTime::MIN),
+                utc(
+                    local_today.checked_add_days(Days::new(1)),
+                    NaiveDateTime::MAX,
+                ),
+            ),
+            week: (
+                utc(monday, NaiveDateTime::MIN),
+                utc(
+                    monday.and_then(|m| m.checked_add_days(Days::new(7))),
+                    NaiveDateTime::MAX,
+                ),
+            ),
+        }
+    }
+
+    fn in_day(&self, t: NaiveDateTime) -> bool {
+        self.day.0 <= t && t < self.day.1
+    }
+
+    fn in_week(&self, t: NaiveDateTime) -> bool {
+        self.week.0 <= t && t < self.week.1
+    }
 }
 
 impl Campaign {
@@ -196,8 +233,7 @@ impl Campaign {
         let id = cand.identity();
         let when = &self.def.when;
         let local_now = self.local(now);
-        let today = local_now.date();
-        let this_week = iso_week(today);
+        let windows = Windows::new(local_now.date(), self.offset);
         let bought = cand.qr.datetime;
         let bought_day = bought.date();
         let bought_wd = Weekday::from_chrono(bought_day.weekday());
@@ -286,7 +322,7 @@ impl Campaign {
             let used = hist
                 .receipts
                 .iter()
-                .filter(|r| self.local(r.submitted_at).date() == today)
+                .filter(|r| windows.in_day(r.submitted_at))
                 .count() as u64;
             if used >= u64::from(limit) {
                 reasons.push(field(
@@ -487,7 +523,7 @@ impl Campaign {
 
         let (lots_before, points_before) = (lots, points);
         if lots > 0 || points > 0 {
-            self.apply_caps(hist, today, this_week, &mut lots, &mut points, &mut reasons);
+            self.apply_caps(hist, &windows, &mut lots, &mut points, &mut reasons);
         }
 
         let status = if reasons.iter().any(|r| r.code.effect() == Effect::Reject) {
@@ -516,8 +552,7 @@ impl Campaign {
     fn apply_caps(
         &self,
         hist: &ParticipantHistory,
-        today: NaiveDate,
-        week: (i32, u32),
+        windows: &Windows,
         lots: &mut u64,
         points: &mut u64,
         reasons: &mut Vec<Reason>,
@@ -525,14 +560,13 @@ impl Campaign {
         let (mut day_l, mut day_p, mut week_l, mut week_p, mut all_l, mut all_p) =
             (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
         for r in &hist.receipts {
-            let d = self.local(r.submitted_at).date();
             all_l = all_l.saturating_add(r.lots);
             all_p = all_p.saturating_add(r.points);
-            if d == today {
+            if windows.in_day(r.submitted_at) {
                 day_l = day_l.saturating_add(r.lots);
                 day_p = day_p.saturating_add(r.points);
             }
-            if iso_week(d) == week {
+            if windows.in_week(r.submitted_at) {
                 week_l = week_l.saturating_add(r.lots);
                 week_p = week_p.saturating_add(r.points);
             }
