@@ -978,3 +978,23 @@ fn absurd_dates_in_history_do_not_panic() {
         assert_eq!(d.status, Status::Rejected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Hostile campaign text: random edits of a real file either fail with a typed error or
+    /// compile into a campaign that decides a receipt without panicking.
+    #[test]
+    fn mangled_campaign_files_never_panic(cut in 0usize..2000, junk in "[ -~а-яё\n\"\\[\\]=]{0,40}") {
+        let src = FULL;
+        let at_char = src.char_indices().map(|(i, _)| i).nth(cut % src.chars().count()).unwrap_or(0);
+        let mangled = format!("{}{}{}", &src[..at_char], junk, &src[at_char..]);
+        match Campaign::parse(&mangled) {
+            Ok(c) => {
+                let d = c.evaluate(&good(), &ParticipantHistory::default(), at(NOW));
+                prop_assert_eq!(&d, &c.evaluate(&good(), &ParticipantHistory::default(), at(NOW)));
+            }
+            Err(e) => prop_assert!(e.code().starts_with("campaign.")),
+        }
+    }
+}
