@@ -175,7 +175,11 @@ fn decision_text(d: &Decision, lang: Lang) -> String {
         d.points
     );
     for seg in d.segments() {
-        s += &format!("  segment {} «{}»\n", seg.id(), seg.name_ru());
+        let name = match lang {
+            Lang::Ru => seg.name_ru(),
+            Lang::En => seg.name_en(),
+        };
+        s += &format!("  segment {} «{name}»\n", seg.id());
     }
     for r in &d.reasons {
         let eff = match r.effect() {
