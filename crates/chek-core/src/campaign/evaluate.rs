@@ -72,6 +72,37 @@ fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
         .collect()
 }
 
+/// [`basis`] per distinct mask: rules usually share their product sets.
+struct BasisCache<'a> {
+    items: &'a [Item],
+    masks: &'a [u64],
+    seen: [(u64, (i64, u64, bool)); 8],
+    len: usize,
+}
+
+impl<'a> BasisCache<'a> {
+    fn new(items: &'a [Item], masks: &'a [u64]) -> Self {
+        BasisCache {
+            items,
+            masks,
+            seen: [(0, (0, 0, false)); 8],
+            len: 0,
+        }
+    }
+
+    fn get(&mut self, mask: u64) -> (i64, u64, bool) {
+        if let Some((_, v)) = self.seen[..self.len].iter().find(|(m, _)| *m == mask) {
+            return *v;
+        }
+        let v = basis(self.items, self.masks, mask);
+        if self.len < self.seen.len() {
+            self.seen[self.len] = (mask, v);
+            self.len += 1;
+        }
+        v
+    }
+}
+
 /// Sum (kopecks) and whole units of the items matching `mask`.
 fn basis(items: &[Item], masks: &[u64], mask: u64) -> (i64, u64, bool) {
     let mut sum = 0i64;
@@ -229,7 +260,7 @@ impl Campaign {
         hist: &ParticipantHistory,
         now: NaiveDateTime,
     ) -> Decision {
-        let mut reasons: Vec<Reason> = Vec::new();
+        let mut reasons: Vec<Reason> = Vec::with_capacity(8);
         let id = cand.identity();
         let when = &self.def.when;
         let local_now = self.local(now);
@@ -388,9 +419,10 @@ impl Campaign {
             } else {
                 Vec::new()
             };
+            let mut cache = BasisCache::new(items, &masks);
             let total = cand.total_kopecks().max(0);
             if has_products {
-                let (sum, units, any) = basis(items, &masks, self.all_products);
+                let (sum, units, any) = cache.get(self.all_products);
                 if what.require_products && !any {
                     reasons.push(field(C::NoPromoProducts, "products", Detail::None));
                 }
@@ -424,7 +456,7 @@ impl Campaign {
                 let (sum, units, any) = if e.mask == 0 {
                     (total, 0, true)
                 } else {
-                    basis(items, &masks, e.mask)
+                    cache.get(e.mask)
                 };
                 let n = match e.kind {
                     EarnKind::PerReceipt => u64::from(any),
@@ -448,7 +480,7 @@ impl Campaign {
                 let (sum, _, any) = if b.mask == 0 {
                     (total, 0, true)
                 } else {
-                    basis(items, &masks, b.mask)
+                    cache.get(b.mask)
                 };
                 if b.conditional && !any {
                     continue;
@@ -506,7 +538,7 @@ impl Campaign {
             {
                 let detail = if min_step != i64::MAX {
                     let have = if has_products {
-                        basis(items, &masks, self.all_products).0
+                        cache.get(self.all_products).0
                     } else {
                         total
                     };
