@@ -36,6 +36,7 @@ pub(crate) struct NeedleIndex {
     /// Bit set of the first two bytes of every needle (one-byte needles set `single`).
     pairs: Box<[u64; 1024]>,
     single: [bool; 256],
+    has_single: bool,
 }
 
 impl NeedleIndex {
@@ -69,6 +70,7 @@ impl NeedleIndex {
             needles,
             by_first,
             pairs,
+            has_single: single.iter().any(|b| *b),
             single,
         }
     }
@@ -90,16 +92,17 @@ impl NeedleIndex {
         // Most positions start no needle: a bit set of two-byte prefixes rules them out cheaply.
         for (i, w) in hay.windows(2).enumerate() {
             let key = usize::from(w[0]) << 8 | usize::from(w[1]);
-            if self.pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0
-                || self.single[usize::from(w[0])]
-            {
+            if self.pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
                 check(i);
             }
         }
-        if let Some(&last) = hay.last()
-            && self.single[usize::from(last)]
-        {
-            check(hay.len() - 1);
+        // One-byte needles (rare) are looked for separately to keep the loop above tight.
+        if self.has_single {
+            for (i, b) in hay.iter().enumerate() {
+                if self.single[usize::from(*b)] {
+                    check(i);
+                }
+            }
         }
         found
     }
@@ -721,4 +724,29 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         payment: def.what.payment,
         def,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(keywords: &[&str], exclude: &[&str]) -> CompiledProduct {
+        CompiledProduct {
+            keywords: keywords.iter().map(|k| fold(k)).collect(),
+            patterns: Vec::new(),
+            gtins: Vec::new(),
+            exclude: exclude.iter().map(|k| fold(k)).collect(),
+        }
+    }
+
+    #[test]
+    fn scan_finds_long_and_one_byte_needles_anywhere() {
+        let idx = NeedleIndex::new(&[product(&["ручка"], &["клей"]), product(&["я"], &[])]);
+        assert_eq!(idx.scan(&fold("Ручка гелевая")), [0b11, 0, 0]);
+        assert_eq!(idx.scan(&fold("клей-карандаш")), [0, 0b01, 0]);
+        assert_eq!(idx.scan(&fold("я")), [0b10, 0, 0]);
+        assert_eq!(idx.scan(&fold("хлеб")), [0, 0, 0]);
+        assert_eq!(idx.scan(&fold("ручк")), [0, 0, 0]);
+        assert_eq!(idx.scan(b""), [0, 0, 0]);
+    }
 }
