@@ -998,3 +998,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn real_fns_receipts_are_decided_with_reasons() {
+    let dir = chek_tests::shared_dir().join("fixtures/fns");
+    let grocery = campaign(
+        &std::fs::read_to_string(repo_dir().join("examples/campaigns/grocery-weekly.toml"))
+            .unwrap_or_default(),
+    );
+    let mut decided = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = entry.map(|e| e.path()).unwrap_or_default();
+        if p.extension().and_then(|x| x.to_str()) != Some("json") {
+            continue;
+        }
+        let Ok(r) = Receipt::from_fns_json(&std::fs::read_to_string(&p).unwrap_or_default()) else {
+            continue;
+        };
+        let d = grocery.evaluate(
+            &Candidate::verified(r, Channel::Qr),
+            &ParticipantHistory::default(),
+            at("2026-11-10T10:00"),
+        );
+        // Real receipts predate the campaign and carry no brand products.
+        assert_eq!(d.status, Status::Rejected, "{}", p.display());
+        assert!(
+            d.has(ReasonCode::BeforePeriod) && d.has(ReasonCode::NoPromoProducts),
+            "{}: {:?}",
+            p.display(),
+            d.reasons
+        );
+        decided += 1;
+    }
+    assert!(decided >= 4, "only {decided} real receipts read");
+}
