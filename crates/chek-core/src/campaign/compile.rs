@@ -34,7 +34,7 @@ pub(crate) struct NeedleIndex {
     pub(crate) needles: Vec<(Vec<u8>, u8, u8)>,
     pub(crate) by_first: Vec<Vec<u16>>,
     /// Bit set of the first two bytes of every needle (one-byte needles set `single`).
-    pairs: Box<[u64; 1024]>,
+    pub(crate) pairs: Box<[u64; 1024]>,
     single: [bool; 256],
     has_single: bool,
 }
@@ -73,6 +73,36 @@ impl NeedleIndex {
             has_single: single.iter().any(|b| *b),
             single,
         }
+    }
+
+    /// As [`scan`](Self::scan), checking two-byte-prefix needles only at `starts` (noted while
+    /// folding), unless they overflowed.
+    pub(crate) fn scan_at(&self, hay: &[u8], starts: &super::text::Starts) -> [u64; 3] {
+        if starts.overflow {
+            return self.scan(hay);
+        }
+        let mut found = [0u64; 3];
+        let mut check = |i: usize| {
+            let Some(rest) = hay.get(i..) else { return };
+            let Some(&first) = rest.first() else { return };
+            for &n in &self.by_first[usize::from(first)] {
+                let (k, p, kind) = &self.needles[usize::from(n)];
+                if k.len() <= rest.len() && k.iter().zip(rest).all(|(a, b)| a == b) {
+                    found[usize::from(*kind)] |= 1 << p;
+                }
+            }
+        };
+        for &i in &starts.at[..starts.len] {
+            check(usize::from(i));
+        }
+        if self.has_single {
+            for (i, b) in hay.iter().enumerate() {
+                if self.single[usize::from(*b)] {
+                    check(i);
+                }
+            }
+        }
+        found
     }
 
     /// Products whose keyword, exclude word, or first pattern part occurs in `hay`, as masks
@@ -748,5 +778,35 @@ mod tests {
         assert_eq!(idx.scan(&fold("хлеб")), [0, 0, 0]);
         assert_eq!(idx.scan(&fold("ручк")), [0, 0, 0]);
         assert_eq!(idx.scan(b""), [0, 0, 0]);
+    }
+
+    #[test]
+    fn marking_while_folding_finds_what_a_full_scan_finds() {
+        use crate::campaign::text::{MAX_FOLDED, Starts, fold_marking};
+        let idx = NeedleIndex::new(&[
+            product(&["ручка", "тетрадь"], &["клей"]),
+            product(&["я", "48 л"], &["ka"]),
+        ]);
+        let mut buf = [0u8; MAX_FOLDED];
+        let mut starts = Starts::default();
+        let long = "ручка ".repeat(100);
+        for name in [
+            "Ручка гелевая",
+            "клей-карандаш",
+            "ТЕТРАДЬ 48 Л.",
+            "я",
+            "",
+            "  ,  ",
+            "kaka",
+            long.as_str(),
+        ] {
+            let n = fold_marking(name, &mut buf, &idx.pairs, &mut starts);
+            assert_eq!(&buf[..n], fold(name).as_slice(), "{name}");
+            assert_eq!(
+                idx.scan_at(&buf[..n], &starts),
+                idx.scan(&buf[..n]),
+                "{name}"
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::compile::{Campaign, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
-use super::text::{MAX_FOLDED, find_from, fold_buf, fold_into};
+use super::text::{MAX_FOLDED, Starts, find_from, fold_into, fold_marking};
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -47,12 +47,13 @@ impl CompiledProduct {
 /// The products each item matches, as bit masks.
 fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
     let mut buf = [0u8; MAX_FOLDED];
+    let mut starts = Starts::default();
     items
         .iter()
         .map(|it| {
-            let len = fold_buf(&it.name, &mut buf);
+            let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
             let buf = &buf[..len];
-            let [kw, ex, pat] = c.needles.scan(buf);
+            let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
             let mut m = kw & !ex;
             let gtin = it.gtin.as_deref();
             for (n, p) in c.products.iter().enumerate() {

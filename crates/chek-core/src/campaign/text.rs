@@ -121,6 +121,39 @@ pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
 /// Works on bytes with fast paths for ASCII and two-byte Cyrillic, the whole of almost every
 /// receipt line; other characters go through `fold_char`.
 pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
+    let mut starts = Starts::default();
+    fold_marking(s, out, &[0; 1024], &mut starts)
+}
+
+/// Positions where a two-byte needle prefix was seen while folding.
+pub(crate) struct Starts {
+    pub(crate) at: [u8; 64],
+    pub(crate) len: usize,
+    /// More than fit: the caller must check every position.
+    pub(crate) overflow: bool,
+}
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts {
+            at: [0; 64],
+            len: 0,
+            overflow: false,
+        }
+    }
+}
+
+/// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
+/// bytes are set in the `pairs` bit set (65 536 bits), so a matcher need not scan again.
+#[inline]
+pub(crate) fn fold_marking(
+    s: &str,
+    out: &mut [u8; MAX_FOLDED],
+    pairs: &[u64; 1024],
+    starts: &mut Starts,
+) -> usize {
+    starts.len = 0;
+    starts.overflow = false;
     let b = s.as_bytes();
     let mut n = 0usize;
     let mut i = 0;
@@ -148,6 +181,17 @@ pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
         };
         // One space between words, none leading; a trailing one is dropped below.
         if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
+            if n > 0 {
+                let key = usize::from(out[n - 1]) << 8 | usize::from(f);
+                if pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
+                    if starts.len < starts.at.len() {
+                        starts.at[starts.len] = (n - 1) as u8;
+                        starts.len += 1;
+                    } else {
+                        starts.overflow = true;
+                    }
+                }
+            }
             out[n] = f;
             n += 1;
         }
