@@ -29,6 +29,10 @@ enum Command {
     Text(cmd::text::Args),
     /// Read a receipt typed by hand: "фн … фд … фп … 15.03.21 12:34 1500,00".
     Manual(cmd::manual::Args),
+    /// Campaigns: check a receipt, print the schema, back-test a new version.
+    Campaign(cmd::campaign::Args),
+    /// Run a verifiable prize draw weighted by lots, or verify one (`chek draw verify`).
+    Draw(cmd::draw::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,9 +42,13 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Text(args) => cmd::text::run(&args),
         Command::Manual(args) => cmd::manual::run(&args),
+        Command::Campaign(args) => cmd::campaign::run(&args),
+        Command::Draw(args) => cmd::draw::run(&args),
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`chek … | head`): what it wanted was written, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("chek: {e}");
             ExitCode::from(2)

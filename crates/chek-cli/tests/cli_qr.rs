@@ -131,3 +131,22 @@ fn hostile_stdin_does_not_crash() {
             .all(|v| v["error"]["code"].is_string())
     );
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chek"))
+        .args(["qr", "--json", NOW, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of stdout before the child writes: its writes fail with EPIPE.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = format!("{GOOD}\n").repeat(20_000);
+    let _ = stdin.write_all(lines.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

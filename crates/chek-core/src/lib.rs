@@ -21,6 +21,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod campaign;
+pub mod draw;
 pub mod fiscal;
 mod hint;
 mod lang;

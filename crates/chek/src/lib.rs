@@ -19,7 +19,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use chek_core::{Coded, Hint, Lang, fiscal, text};
+pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, text};
 
 /// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.
 ///

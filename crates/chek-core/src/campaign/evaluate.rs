@@ -1,0 +1,657 @@
+//! `Campaign::evaluate`: one receipt against one campaign, pure and deterministic.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+
+use super::compile::{Campaign, CompiledProduct};
+use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
+use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
+use super::history::ParticipantHistory;
+use super::text::{MAX_FOLDED, Starts, find_from, fold_into, fold_marking};
+use crate::fiscal::{Candidate, Channel, Item, Receipt};
+
+fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
+    Reason { code, rule, detail }
+}
+
+fn field(code: C, path: &'static str, detail: Detail) -> Reason {
+    reason(code, RuleRef::Field(path), detail)
+}
+
+impl CompiledProduct {
+    /// Patterns and GTINs; keywords and exclusions are found by [`NeedleIndex::scan`].
+    ///
+    /// [`NeedleIndex::scan`]: super::compile::NeedleIndex::scan
+    fn matches_rest(&self, folded: &[u8], gtin: Option<&str>) -> bool {
+        if self.patterns.iter().any(|parts| {
+            let mut at = 0;
+            parts.iter().all(|p| match find_from(folded, p, at) {
+                Some(end) => {
+                    at = end;
+                    true
+                }
+                None => false,
+            })
+        }) {
+            return true;
+        }
+        match gtin {
+            Some(g) if !self.gtins.is_empty() => {
+                let g = g.trim().trim_start_matches('0');
+                self.gtins.iter().any(|x| x == g)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The products each item matches, as bit masks.
+fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
+    let mut buf = [0u8; MAX_FOLDED];
+    let mut starts = Starts::default();
+    items
+        .iter()
+        .map(|it| {
+            let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
+            let buf = &buf[..len];
+            let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
+            let mut m = kw & !ex;
+            let gtin = it.gtin.as_deref();
+            for (n, p) in c.products.iter().enumerate() {
+                let bit = 1u64 << n;
+                if m & bit != 0 || ex & bit != 0 {
+                    continue;
+                }
+                // Patterns only where the scan saw a first part; GTINs only where listed.
+                if (pat & bit != 0 || (gtin.is_some() && !p.gtins.is_empty()))
+                    && p.matches_rest(buf, gtin)
+                {
+                    m |= bit;
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+/// [`basis`] per distinct mask: rules usually share their product sets.
+struct BasisCache<'a> {
+    items: &'a [Item],
+    masks: &'a [u64],
+    seen: [(u64, (i64, u64, bool)); 8],
+    len: usize,
+}
+
+impl<'a> BasisCache<'a> {
+    fn new(items: &'a [Item], masks: &'a [u64]) -> Self {
+        BasisCache {
+            items,
+            masks,
+            seen: [(0, (0, 0, false)); 8],
+            len: 0,
+        }
+    }
+
+    fn get(&mut self, mask: u64) -> (i64, u64, bool) {
+        if let Some((_, v)) = self.seen[..self.len].iter().find(|(m, _)| *m == mask) {
+            return *v;
+        }
+        let v = basis(self.items, self.masks, mask);
+        if self.len < self.seen.len() {
+            self.seen[self.len] = (mask, v);
+            self.len += 1;
+        }
+        v
+    }
+}
+
+/// Sum (kopecks) and whole units of the items matching `mask`.
+fn basis(items: &[Item], masks: &[u64], mask: u64) -> (i64, u64, bool) {
+    let mut sum = 0i64;
+    let mut qty = 0f64;
+    let mut any = false;
+    for (it, m) in items.iter().zip(masks) {
+        if m & mask != 0 {
+            any = true;
+            sum = sum.saturating_add(it.sum_kopecks.max(0));
+            if it.quantity.is_finite() && it.quantity > 0.0 {
+                qty += it.quantity;
+            }
+        }
+    }
+    // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999 at 3.
+    let units = if qty.is_finite() {
+        (qty + 1e-6).floor().min(1e15) as u64
+    } else {
+        0
+    };
+    (sum, units, any)
+}
+
+fn payment_ok(p: PaymentDef, r: &Receipt) -> bool {
+    let pay = &r.payments;
+    match p {
+        PaymentDef::Any => true,
+        PaymentDef::Card => pay.ecash > 0 && pay.cash == 0,
+        PaymentDef::Cash => pay.cash > 0 && pay.ecash == 0,
+    }
+}
+
+/// The participant's current upload day and ISO week, as UTC ranges `[start, end)`, so
+/// history entries (UTC) are placed by comparison alone.
+struct Windows {
+    day: (NaiveDateTime, NaiveDateTime),
+    week: (NaiveDateTime, NaiveDateTime),
+}
+
+impl Windows {
+    fn new(local_today: NaiveDate, offset: chrono::Duration) -> Self {
+        let utc = |d: Option<NaiveDate>, fallback: NaiveDateTime| {
+            d.and_then(|d| d.and_time(NaiveTime::MIN).checked_sub_signed(offset))
+                .unwrap_or(fallback)
+        };
+        let back = u64::from(local_today.weekday().num_days_from_monday());
+        let monday = local_today.checked_sub_days(Days::new(back));
+        Windows {
+            day: (
+                utc(Some(local_today), NaiveDateTime::MIN),
+                utc(
+                    local_today.checked_add_days(Days::new(1)),
+                    NaiveDateTime::MAX,
+                ),
+            ),
+            week: (
+                utc(monday, NaiveDateTime::MIN),
+                utc(
+                    monday.and_then(|m| m.checked_add_days(Days::new(7))),
+                    NaiveDateTime::MAX,
+                ),
+            ),
+        }
+    }
+
+    fn in_day(&self, t: NaiveDateTime) -> bool {
+        self.day.0 <= t && t < self.day.1
+    }
+
+    fn in_week(&self, t: NaiveDateTime) -> bool {
+        self.week.0 <= t && t < self.week.1
+    }
+}
+
+impl Campaign {
+    fn store_matches(&self, r: &Receipt) -> bool {
+        let w = &self.where_;
+        if w.is_anywhere() {
+            return true;
+        }
+        let inn = r.seller_inn.as_deref().map(str::trim);
+        let kkt = r.kkt_reg_id.as_deref().map(str::trim);
+        if w.fns.contains(&r.fn_number) {
+            return true;
+        }
+        if let Some(inn) = inn
+            && w.inns.iter().any(|x| x == inn)
+        {
+            return true;
+        }
+        if let Some(kkt) = kkt
+            && w.kkts.iter().any(|x| x == kkt)
+        {
+            return true;
+        }
+        let mut addr = Vec::new();
+        if let Some(a) = &r.retail_place_address {
+            fold_into(a, &mut addr);
+        }
+        if w.addresses.iter().any(|a| find_from(&addr, a, 0).is_some()) {
+            return true;
+        }
+        w.stores.iter().any(|s| {
+            s.inn.as_deref().is_none_or(|x| Some(x) == inn)
+                && s.kkt.as_deref().is_none_or(|x| Some(x) == kkt)
+                && s.address
+                    .as_deref()
+                    .is_none_or(|a| find_from(&addr, a, 0).is_some())
+        })
+    }
+
+    /// Evaluates one candidate receipt for one participant. `now` is the moment of evaluation
+    /// in UTC; receipt times are taken as campaign-local. Pure: the same inputs always give the
+    /// same decision, so a dry run is this same call.
+    ///
+    /// ```
+    /// use chek_core::campaign::{Campaign, ParticipantHistory, Status, ReasonCode, Segment};
+    /// use chek_core::fiscal::{Candidate, Channel, FiscalQr};
+    ///
+    /// let c = Campaign::from_toml(r#"
+    ///     id = "demo"
+    ///     name = "Демо"
+    ///     [when]
+    ///     start = "2026-09-01"
+    ///     end = "2026-09-30"
+    ///     [what]
+    ///     min_total = "500"
+    ///     require_verification = false
+    ///     [[earn]]
+    ///     id = "per-500"
+    ///     kind = "per_amount"
+    ///     every = "500"
+    ///     lots = 1
+    /// "#)?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let h = ParticipantHistory::new("tg:1");
+    ///
+    /// let qr: FiscalQr = "t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1".parse().unwrap();
+    /// let d = c.evaluate(&Candidate::new(qr, Channel::Qr), &h, now);
+    /// assert_eq!(d.status, Status::Accepted);
+    /// assert_eq!(d.lots, 3);
+    ///
+    /// let qr: FiscalQr = "t=20260820T1200&s=100.00&fn=7281440500751551&i=2&fp=1&n=1".parse().unwrap();
+    /// let d = c.evaluate(&Candidate::new(qr, Channel::Qr), &h, now);
+    /// assert_eq!(d.status, Status::Rejected);
+    /// // Every reason, not only the first:
+    /// assert!(d.has(ReasonCode::BeforePeriod) && d.has(ReasonCode::TotalTooSmall));
+    /// assert_eq!(d.segments(), vec![Segment::OutOfPeriod]);
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    #[allow(clippy::too_many_lines)]
+    pub fn evaluate(
+        &self,
+        cand: &Candidate,
+        hist: &ParticipantHistory,
+        now: NaiveDateTime,
+    ) -> Decision {
+        let mut reasons: Vec<Reason> = Vec::with_capacity(8);
+        let id = cand.identity();
+        let when = &self.def.when;
+        let local_now = self.local(now);
+        let windows = Windows::new(local_now.date(), self.offset);
+        let bought = cand.qr.datetime;
+        let bought_day = bought.date();
+        let bought_wd = Weekday::from_chrono(bought_day.weekday());
+
+        // Identity: one receipt counts once in a campaign, whoever sends it.
+        if hist.receipts.iter().any(|r| r.id == id) {
+            reasons.push(field(C::Duplicate, "limits.duplicates", Detail::None));
+        } else if hist.claimed_by_others.contains(&id) {
+            reasons.push(field(C::Conflict, "limits.duplicates", Detail::None));
+        }
+        if cand.qr.operation != self.operation {
+            reasons.push(field(
+                C::OperationNotAllowed,
+                "what.operation",
+                Detail::None,
+            ));
+        }
+        if !self.channels.contains(&cand.channel) {
+            reasons.push(field(C::ChannelNotAllowed, "what.channels", Detail::None));
+        }
+        if local_now > self.deadline {
+            reasons.push(field(
+                C::UploadDeadlinePassed,
+                "when.upload_deadline",
+                Detail::Deadline(self.deadline),
+            ));
+        }
+        let period = Detail::Period {
+            start: when.start,
+            end: when.end,
+        };
+        if bought_day < when.start {
+            reasons.push(field(C::BeforePeriod, "when.start", period));
+        } else if bought_day > when.end {
+            reasons.push(field(C::AfterPeriod, "when.end", period));
+        }
+        if self.weekdays != 0 && self.weekdays & bought_wd.bit() == 0 {
+            reasons.push(field(C::OutsideWeekdays, "when.weekdays", Detail::None));
+        }
+        if let Some((from, to)) = self.hours {
+            let h = bought.hour();
+            if h < from || h >= to {
+                reasons.push(field(
+                    C::OutsideHours,
+                    "when.hours",
+                    Detail::Hours { from, to },
+                ));
+            }
+        }
+        if let Some(min) = self.def.what.min_total
+            && cand.total_kopecks() < min.kopecks()
+        {
+            reasons.push(field(
+                C::TotalTooSmall,
+                "what.min_total",
+                Detail::Money {
+                    need: min.kopecks(),
+                    have: cand.total_kopecks(),
+                },
+            ));
+        }
+        let receipt = cand.receipt.as_ref();
+        match receipt {
+            Some(r) => {
+                if !self.store_matches(r) {
+                    reasons.push(field(C::StoreNotParticipating, "where", Detail::None));
+                }
+                if !payment_ok(self.payment, r) {
+                    reasons.push(field(C::PaymentNotAllowed, "what.payment", Detail::None));
+                }
+            }
+            None => {
+                if self.where_.fn_only() && !self.where_.fns.contains(&cand.qr.fn_number) {
+                    reasons.push(field(
+                        C::StoreNotParticipating,
+                        "where.fn_numbers",
+                        Detail::None,
+                    ));
+                }
+            }
+        }
+
+        // Receipt limits, by upload day in the campaign's time zone.
+        let limits = &self.def.limits;
+        if let Some(limit) = limits.receipts_per_day {
+            let used = hist
+                .receipts
+                .iter()
+                .filter(|r| windows.in_day(r.submitted_at))
+                .count() as u64;
+            if used >= u64::from(limit) {
+                reasons.push(field(
+                    C::ReceiptsPerDayReached,
+                    "limits.receipts_per_day",
+                    Detail::Count {
+                        limit: limit.into(),
+                        used,
+                    },
+                ));
+            }
+        }
+        if let Some(limit) = limits.receipts_per_campaign {
+            let used = hist.receipts.len() as u64;
+            if used >= u64::from(limit) {
+                reasons.push(field(
+                    C::ReceiptsPerCampaignReached,
+                    "limits.receipts_per_campaign",
+                    Detail::Count {
+                        limit: limit.into(),
+                        used,
+                    },
+                ));
+            }
+        }
+
+        // Products and earnings.
+        let has_products = !self.products.is_empty();
+        let what = &self.def.what;
+        let mut lots = 0u64;
+        let mut points = 0u64;
+        let mut known = true;
+        let masks;
+        let items: &[Item] = match receipt {
+            Some(r) if has_products && r.items.is_empty() => {
+                reasons.push(field(C::NeedsItems, "products", Detail::None));
+                known = false;
+                &[]
+            }
+            Some(r) => &r.items,
+            None => {
+                if cand.channel == Channel::Manual {
+                    reasons.push(field(C::ManualEntry, "what.channels", Detail::None));
+                }
+                if what.require_verification
+                    || has_products
+                    || (!self.where_.is_anywhere() && !self.where_.fn_only())
+                    || what.payment != PaymentDef::Any
+                {
+                    reasons.push(field(
+                        C::NeedsVerification,
+                        "what.require_verification",
+                        Detail::None,
+                    ));
+                }
+                known = !has_products;
+                &[]
+            }
+        };
+        if known {
+            masks = if has_products {
+                item_masks(self, items)
+            } else {
+                Vec::new()
+            };
+            let mut cache = BasisCache::new(items, &masks);
+            let total = cand.total_kopecks().max(0);
+            if has_products {
+                let (sum, units, any) = cache.get(self.all_products);
+                if what.require_products && !any {
+                    reasons.push(field(C::NoPromoProducts, "products", Detail::None));
+                }
+                if let Some(min) = what.min_matching_quantity
+                    && units < u64::from(min)
+                {
+                    reasons.push(field(
+                        C::PromoQuantityTooSmall,
+                        "what.min_matching_quantity",
+                        Detail::Count {
+                            limit: min.into(),
+                            used: units,
+                        },
+                    ));
+                }
+                if let Some(min) = what.min_matching_sum
+                    && sum < min.kopecks()
+                {
+                    reasons.push(field(
+                        C::PromoSumTooSmall,
+                        "what.min_matching_sum",
+                        Detail::Money {
+                            need: min.kopecks(),
+                            have: sum,
+                        },
+                    ));
+                }
+            }
+            let mut min_step = i64::MAX;
+            for e in &self.earn {
+                let (sum, units, any) = if e.mask == 0 {
+                    (total, 0, true)
+                } else {
+                    cache.get(e.mask)
+                };
+                let n = match e.kind {
+                    EarnKind::PerReceipt => u64::from(any),
+                    EarnKind::PerAmount => {
+                        min_step = min_step.min(e.every);
+                        (sum / e.every) as u64
+                    }
+                    EarnKind::PerUnit => units,
+                };
+                let got = n.saturating_mul(e.lots);
+                if got > 0 {
+                    lots = lots.saturating_add(got);
+                    reasons.push(reason(
+                        C::LotsEarned,
+                        RuleRef::Earn(e.id.clone()),
+                        Detail::Earned(got),
+                    ));
+                }
+            }
+            for b in &self.bonus {
+                let (sum, _, any) = if b.mask == 0 {
+                    (total, 0, true)
+                } else {
+                    cache.get(b.mask)
+                };
+                if b.conditional && !any {
+                    continue;
+                }
+                let got = b
+                    .fixed
+                    .saturating_add((sum.max(0) as u64 / 100).saturating_mul(b.percent) / 100);
+                if got > 0 {
+                    points = points.saturating_add(got);
+                    reasons.push(reason(
+                        C::PointsEarned,
+                        RuleRef::Bonus(b.id.clone()),
+                        Detail::Earned(got),
+                    ));
+                }
+            }
+            // Multipliers: the largest applicable factor wins, separately for lots and points.
+            let (mut best_lots, mut best_points) = (
+                None::<&super::compile::CompiledMultiplier>,
+                None::<&super::compile::CompiledMultiplier>,
+            );
+            for m in &self.multipliers {
+                let ok = (m.weekdays == 0 || m.weekdays & bought_wd.bit() != 0)
+                    && (m.dates.is_empty() || m.dates.contains(&bought_day))
+                    && (m.mask == 0 || masks.iter().any(|x| x & m.mask != 0));
+                if !ok {
+                    continue;
+                }
+                if m.applies != AppliesTo::Points && best_lots.is_none_or(|b| m.factor > b.factor) {
+                    best_lots = Some(m);
+                }
+                if m.applies != AppliesTo::Lots && best_points.is_none_or(|b| m.factor > b.factor) {
+                    best_points = Some(m);
+                }
+            }
+            for (best, is_lots) in [(best_lots, true), (best_points, false)] {
+                if let Some(m) = best {
+                    let v = if is_lots { &mut lots } else { &mut points };
+                    if *v > 0 {
+                        *v = v.saturating_mul(m.factor);
+                        let r = reason(
+                            C::MultiplierApplied,
+                            RuleRef::Multiplier(m.id.clone()),
+                            Detail::Factor(m.factor),
+                        );
+                        if !reasons.contains(&r) {
+                            reasons.push(r);
+                        }
+                    }
+                }
+            }
+            if lots == 0
+                && points == 0
+                && !reasons.iter().any(|r| r.code.effect() == Effect::Reject)
+            {
+                let detail = if min_step != i64::MAX {
+                    let have = if has_products {
+                        cache.get(self.all_products).0
+                    } else {
+                        total
+                    };
+                    Detail::Money {
+                        need: min_step,
+                        have,
+                    }
+                } else {
+                    Detail::None
+                };
+                reasons.push(field(C::EarnsNothing, "earn", detail));
+            }
+        }
+
+        let (lots_before, points_before) = (lots, points);
+        if lots > 0 || points > 0 {
+            self.apply_caps(hist, &windows, &mut lots, &mut points, &mut reasons);
+        }
+
+        let status = if reasons.iter().any(|r| r.code.effect() == Effect::Reject) {
+            Status::Rejected
+        } else if reasons.iter().any(|r| r.code.effect() == Effect::Pending) {
+            Status::Pending
+        } else {
+            Status::Accepted
+        };
+        if status == Status::Rejected {
+            lots = 0;
+            points = 0;
+        }
+        Decision {
+            campaign: self.id.clone(),
+            receipt: id,
+            status,
+            lots,
+            points,
+            lots_before_caps: lots_before,
+            points_before_caps: points_before,
+            reasons,
+        }
+    }
+
+    fn apply_caps(
+        &self,
+        hist: &ParticipantHistory,
+        windows: &Windows,
+        lots: &mut u64,
+        points: &mut u64,
+        reasons: &mut Vec<Reason>,
+    ) {
+        let (mut day_l, mut day_p, mut week_l, mut week_p, mut all_l, mut all_p) =
+            (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+        for r in &hist.receipts {
+            all_l = all_l.saturating_add(r.lots);
+            all_p = all_p.saturating_add(r.points);
+            if windows.in_day(r.submitted_at) {
+                day_l = day_l.saturating_add(r.lots);
+                day_p = day_p.saturating_add(r.points);
+            }
+            if windows.in_week(r.submitted_at) {
+                week_l = week_l.saturating_add(r.lots);
+                week_p = week_p.saturating_add(r.points);
+            }
+        }
+        let c = &self.def.caps;
+        let lot_caps = [
+            ("caps.lots_per_receipt", c.lots_per_receipt, 0),
+            ("caps.lots_per_day", c.lots_per_day, day_l),
+            ("caps.lots_per_week", c.lots_per_week, week_l),
+            ("caps.lots_per_campaign", c.lots_per_campaign, all_l),
+            ("caps.budget_lots", c.budget_lots, hist.campaign_lots),
+        ];
+        let point_caps = [
+            ("caps.points_per_receipt", c.points_per_receipt, 0),
+            ("caps.points_per_day", c.points_per_day, day_p),
+            ("caps.points_per_week", c.points_per_week, week_p),
+            ("caps.points_per_campaign", c.points_per_campaign, all_p),
+            ("caps.budget_points", c.budget_points, hist.campaign_points),
+        ];
+        for (caps, v) in [(&lot_caps, &mut *lots), (&point_caps, &mut *points)] {
+            for &(path, cap, used) in caps {
+                let Some(cap) = cap else { continue };
+                let room = cap.saturating_sub(used);
+                if *v > room {
+                    let code = if room > 0 {
+                        C::CapApplied
+                    } else if path.starts_with("caps.budget") {
+                        C::BudgetExhausted
+                    } else {
+                        C::CapReached
+                    };
+                    reasons.push(field(
+                        code,
+                        path,
+                        Detail::Capped {
+                            before: *v,
+                            after: room,
+                        },
+                    ));
+                    *v = room;
+                }
+            }
+        }
+        // A receipt that wanted something and got nothing at all is refused by the limit; one
+        // that still earns lots or points is accepted with what is left.
+        let left = *lots > 0 || *points > 0;
+        if left {
+            for r in reasons.iter_mut() {
+                if matches!(r.code, C::CapReached | C::BudgetExhausted) {
+                    r.code = C::CapApplied;
+                }
+            }
+        }
+    }
+}

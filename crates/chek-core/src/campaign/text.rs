@@ -1,0 +1,280 @@
+//! Folding item names so that marketers' keywords match what cash registers print.
+//!
+//! Receipts print the same product as «Тетрадь», «ТЕТРАДЬ», «Тетрадь» with a Latin `Т`, or
+//! «Тетрадь ё»; keywords must match all of them. Folding maps every character to one byte of a
+//! small alphabet: digits and Latin letters stay ASCII, Cyrillic letters become `0xC0 + index`,
+//! Latin letters that look like Cyrillic ones become those, `ё` becomes `е`, anything else is a
+//! single space. One byte per character keeps matching allocation-free and fast.
+
+/// Longest folded name considered; fiscal item names are at most 128 characters (tag 1030).
+pub(crate) const MAX_FOLDED: usize = 256;
+
+const SPACE: u8 = b' ';
+
+/// Cyrillic `а` in the folded alphabet; `я` is `CYR + 31`.
+const CYR: u8 = 0xC0;
+
+fn cyr(c: char) -> u8 {
+    // Only called for а..я.
+    CYR + (c as u32 - 'а' as u32) as u8
+}
+
+/// The folded byte of one character, or `SPACE` for separators.
+fn fold_char(c: char) -> u8 {
+    match c {
+        '0'..='9' => c as u8,
+        'A'..='Z' | 'a'..='z' => match c.to_ascii_lowercase() {
+            // Latin letters printed in place of Cyrillic ones (same glyph in upper case).
+            'a' => cyr('а'),
+            'b' => cyr('в'),
+            'c' => cyr('с'),
+            'e' => cyr('е'),
+            'h' => cyr('н'),
+            'k' => cyr('к'),
+            'm' => cyr('м'),
+            'o' => cyr('о'),
+            'p' => cyr('р'),
+            't' => cyr('т'),
+            'x' => cyr('х'),
+            'y' => cyr('у'),
+            l => l as u8,
+        },
+        'а'..='я' => cyr(c),
+        'А'..='Я' => CYR + (c as u32 - 'А' as u32) as u8,
+        'ё' | 'Ё' => cyr('е'),
+        _ if c.is_alphanumeric() => 0xFE,
+        _ => SPACE,
+    }
+}
+
+const fn ascii_table() -> [u8; 128] {
+    let mut t = [SPACE; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b'0'..=b'9' => c,
+            b'A'..=b'Z' | b'a'..=b'z' => {
+                let l = c | 0x20;
+                // Latin letters printed in place of Cyrillic ones (same glyph in upper case).
+                match l {
+                    b'a' => CYR,
+                    b'b' => CYR + 2,
+                    b'c' => CYR + 17,
+                    b'e' => CYR + 5,
+                    b'h' => CYR + 13,
+                    b'k' => CYR + 10,
+                    b'm' => CYR + 12,
+                    b'o' => CYR + 14,
+                    b'p' => CYR + 16,
+                    b't' => CYR + 18,
+                    b'x' => CYR + 21,
+                    b'y' => CYR + 19,
+                    _ => l,
+                }
+            }
+            _ => SPACE,
+        };
+        i += 1;
+    }
+    t
+}
+
+static ASCII: [u8; 128] = ascii_table();
+
+/// Folded bytes of the two-byte UTF-8 sequences `D0 xx` (row 0) and `D1 xx` (row 1), indexed
+/// by `xx - 0x80`: U+0400..U+047F, all letters.
+const fn cyrillic_table() -> [[u8; 64]; 2] {
+    let mut t = [[0xFEu8; 64]; 2];
+    let mut y = 0;
+    while y < 64 {
+        let b = 0x80 + y as u8;
+        t[0][y] = match b {
+            0x90..=0xAF => CYR + (b - 0x90),
+            0xB0..=0xBF => CYR + (b - 0xB0),
+            0x81 => CYR + 5,
+            _ => 0xFE,
+        };
+        t[1][y] = match b {
+            0x80..=0x8F => CYR + 16 + (b - 0x80),
+            0x91 => CYR + 5,
+            _ => 0xFE,
+        };
+        y += 1;
+    }
+    t
+}
+
+static CYRILLIC: [[u8; 64]; 2] = cyrillic_table();
+
+/// Folds `s` into `out` (cleared first): lower case, ё=е, look-alikes folded, runs of
+/// separators collapsed to one space, no leading or trailing space. Stops at [`MAX_FOLDED`].
+pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
+    let mut buf = [0u8; MAX_FOLDED];
+    let n = fold_buf(s, &mut buf);
+    out.clear();
+    out.extend_from_slice(&buf[..n]);
+}
+
+/// As [`fold_into`], into a fixed buffer; returns the folded length.
+///
+/// Works on bytes with fast paths for ASCII and two-byte Cyrillic, the whole of almost every
+/// receipt line; other characters go through `fold_char`.
+pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
+    let mut starts = Starts::default();
+    fold_marking(s, out, &[0; 1024], &mut starts)
+}
+
+/// Positions where a two-byte needle prefix was seen while folding.
+pub(crate) struct Starts {
+    pub(crate) at: [u8; 64],
+    pub(crate) len: usize,
+    /// More than fit: the caller must check every position.
+    pub(crate) overflow: bool,
+}
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts {
+            at: [0; 64],
+            len: 0,
+            overflow: false,
+        }
+    }
+}
+
+/// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
+/// bytes are set in the `pairs` bit set (65 536 bits), so a matcher need not scan again.
+#[inline]
+pub(crate) fn fold_marking(
+    s: &str,
+    out: &mut [u8; MAX_FOLDED],
+    pairs: &[u64; 1024],
+    starts: &mut Starts,
+) -> usize {
+    starts.len = 0;
+    starts.overflow = false;
+    let b = s.as_bytes();
+    let mut n = 0usize;
+    let mut i = 0;
+    while i < b.len() && n < MAX_FOLDED {
+        let x = b[i];
+        let f = if x < 0x80 {
+            i += 1;
+            ASCII[usize::from(x)]
+        } else if (x == 0xD0 || x == 0xD1) && i + 1 < b.len() {
+            // In a `str` the second byte is a continuation byte, 0x80..=0xBF.
+            let f = CYRILLIC[usize::from(x & 1)][usize::from(b[i + 1] & 0x3F)];
+            i += 2;
+            f
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => {
+                    i += c.len_utf8();
+                    fold_char(c)
+                }
+                None => {
+                    i += 1;
+                    SPACE
+                }
+            }
+        };
+        // One space between words, none leading; a trailing one is dropped below.
+        if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
+            if n > 0 {
+                let key = usize::from(out[n - 1]) << 8 | usize::from(f);
+                if pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
+                    if starts.len < starts.at.len() {
+                        starts.at[starts.len] = (n - 1) as u8;
+                        starts.len += 1;
+                    } else {
+                        starts.overflow = true;
+                    }
+                }
+            }
+            out[n] = f;
+            n += 1;
+        }
+    }
+    if n > 0 && out[n - 1] == SPACE {
+        n -= 1;
+    }
+    n
+}
+
+/// Folds into a new vector.
+pub(crate) fn fold(s: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len());
+    fold_into(s, &mut v);
+    v
+}
+
+/// Whether `needle` occurs in `hay` at or after `from`; returns the end of the first match.
+pub(crate) fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(from);
+    }
+    let first = needle[0];
+    let rest = &needle[1..];
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut i = from;
+    while i <= last_start {
+        if hay[i] == first && hay[i + 1..i + needle.len()] == *rest {
+            return Some(i + needle.len());
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_yo_and_lookalikes_fold_together() {
+        let a = fold("ТЕТРАДЬ  48л. «Ёжик»");
+        assert_eq!(a, fold("тетрадь 48л ежик"));
+        // Latin Т, Е, Р, А, Х, О, С, Н, К, М, В, У in place of Cyrillic.
+        assert_eq!(fold("TETPAДЬ"), fold("тетрадь"));
+        assert_eq!(fold("MOXHATKA CУBEHИP"), fold("мохнатка сувенир"));
+        assert_ne!(fold("ручка"), fold("рачка"));
+    }
+
+    #[test]
+    fn separators_collapse_and_trim() {
+        assert_eq!(fold("  a--b  "), vec![cyr('а'), SPACE, cyr('в')]);
+        assert!(fold(" ,.!").is_empty());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_char_folding() {
+        let mut out = Vec::new();
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            fold_into(&format!("a{c}a"), &mut out);
+            let f = fold_char(c);
+            let want = if f == SPACE {
+                vec![CYR, SPACE, CYR]
+            } else {
+                vec![CYR, f, CYR]
+            };
+            assert_eq!(out, want, "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn long_names_are_bounded() {
+        let s = "я".repeat(10_000);
+        assert_eq!(fold(&s).len(), MAX_FOLDED);
+    }
+
+    #[test]
+    fn find_from_finds_in_order() {
+        let h = fold("тетрадь 48 листов клетка");
+        assert!(find_from(&h, &fold("48 лист"), 0).is_some());
+        let end = find_from(&h, &fold("тетрадь"), 0);
+        assert!(end.is_some());
+        assert!(find_from(&h, &fold("тетрадь"), end.unwrap_or(0)).is_none());
+        assert!(find_from(b"ab", b"abc", 0).is_none());
+    }
+}
