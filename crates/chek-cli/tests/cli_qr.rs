@@ -148,5 +148,10 @@ fn a_closed_pipe_is_not_an_error() {
     let _ = stdin.write_all(lines.as_bytes());
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
