@@ -33,3 +33,8 @@ pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, text};
 pub mod scan {
     pub use chek_scan::*;
 }
+
+/// The README's Rust examples, compiled and run as doctests so they never go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
