@@ -109,13 +109,15 @@ impl fmt::Display for FiscalQr {
             self.operation.code()
         )?;
         for (k, v) in &self.extra {
-            write!(f, "&{k}={v}")?;
+            write!(f, "&{}={}", percent_encode(k), percent_encode(v))?;
         }
         Ok(())
     }
 }
 
-/// Undoes the wrappings met in the wild, allocating only when one is present.
+/// Undoes the wrappings met in the wild, allocating only when one is present. Percent-encoding
+/// is undone here only for a payload encoded whole (no `=` left); otherwise each key and value is
+/// decoded after splitting, so an encoded `&` or `=` inside an unknown value cannot split it.
 fn normalize(input: &str) -> Result<Cow<'_, str>, QrError> {
     if input.len() > MAX_INPUT {
         return Err(QrError::TooLong { len: input.len() });
@@ -125,15 +127,15 @@ fn normalize(input: &str) -> Result<Cow<'_, str>, QrError> {
         return Err(QrError::Empty);
     }
     let mut out = Cow::Borrowed(s);
-    if out.contains('%') {
-        out = Cow::Owned(percent_decode(&out));
+    // Scanners and chat clients wrap long payloads; a fiscal payload never contains whitespace.
+    if out.chars().any(char::is_whitespace) {
+        out = Cow::Owned(out.chars().filter(|c| !c.is_whitespace()).collect());
+    }
+    if !out.contains('=') && out.contains('%') {
+        out = Cow::Owned(percent_decode(&out).into_owned());
     }
     if out.contains("&amp;") {
         out = Cow::Owned(out.replace("&amp;", "&"));
-    }
-    // Scanners and chat clients wrap long payloads; a fiscal payload never contains whitespace.
-    if out.bytes().any(|b| b.is_ascii_whitespace()) || out.contains('\u{a0}') {
-        out = Cow::Owned(out.chars().filter(|c| !c.is_whitespace()).collect());
     }
     Ok(out)
 }
@@ -150,23 +152,46 @@ fn query_part(s: &str) -> &str {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|&c| hex(c)),
+                b.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
         }
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Percent-encodes everything outside a conservative safe set, so that an unknown key or value
+/// printed in the canonical form can hold no separator, space or escape of its own.
+fn percent_encode(s: &str) -> Cow<'_, str> {
+    let safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    if s.bytes().all(safe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if safe(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -197,14 +222,15 @@ fn field_of(key: &str) -> Option<QrField> {
 }
 
 fn parse_query(q: &str) -> Result<FiscalQr, QrError> {
-    let mut vals: [Option<&str>; 6] = [None; 6];
+    let mut vals: [Option<Cow<'_, str>>; 6] = Default::default();
     let mut extra = Vec::new();
     for part in q.split('&') {
         if part.is_empty() {
             continue;
         }
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        match field_of(k) {
+        let (k, v) = (percent_decode(k), percent_decode(v));
+        match field_of(&k) {
             Some(field) => {
                 let slot = &mut vals[field as usize];
                 match slot {
@@ -212,13 +238,13 @@ fn parse_query(q: &str) -> Result<FiscalQr, QrError> {
                     _ => *slot = Some(v),
                 }
             }
-            None => extra.push((k.to_owned(), v.to_owned())),
+            None => extra.push((k.into_owned(), v.into_owned())),
         }
     }
     if vals.iter().all(Option::is_none) {
         return Err(QrError::NotFiscal);
     }
-    let get = |f: QrField| vals[f as usize].ok_or(QrError::MissingField(f));
+    let get = |f: QrField| vals[f as usize].as_deref().ok_or(QrError::MissingField(f));
     let (t, s, fn_, i, fp, n) = (
         get(QrField::T)?,
         get(QrField::S)?,
@@ -451,6 +477,28 @@ mod tests {
             p(&"t=".repeat(3000)),
             Err(QrError::TooLong { .. })
         ));
+    }
+
+    #[test]
+    fn hostile_unknown_values_survive_the_canonical_round_trip() {
+        // Found by fuzzing: separators, escapes and spaces inside unknown values.
+        for tail in [
+            "&a=%26amp%3B",
+            "&=%3D%3D&x=a b",
+            "&amp\r;p=%2",
+            "&k=%25%32%36",
+            "&%74x=1",
+            "&a=\u{0}\u{7f}",
+        ] {
+            let qr = p(&format!("{BASE}{tail}")).unwrap();
+            let canonical = qr.to_string();
+            assert_eq!(p(&canonical).as_ref(), Ok(&qr), "{tail:?} -> {canonical}");
+            assert_eq!(p(&canonical).unwrap().to_string(), canonical);
+        }
+        // An encoded separator inside a value stays inside it.
+        let qr = p(&format!("{BASE}&note=a%26s%3D1")).unwrap();
+        assert_eq!(qr.extra, vec![("note".into(), "a&s=1".into())]);
+        assert_eq!(qr.total_kopecks, 128_521);
     }
 
     #[test]
