@@ -87,7 +87,7 @@ def receipt_lines(rng, kv, layout):
     lines.append("Место расчетов Магазин")
     lines.append(pad("ЗН ККТ", "00106304241645") if layout == "a" else pad("ЗАВОД. №:", "00106304241645"))
     lines.append(pad("РН ККТ", "0000373856050035") if layout == "a" else pad("РЕГ.НОМЕР ККТ:", "0000373856050035"))
-    lines.append(pad("ИНН", "7725699008"))
+    lines.append(pad("ИНН", "7725699808"))
     lines.append(pad("ФН", kv["fn"]) if layout == "a" else pad("ФН:", kv["fn"]))
     lines.append(pad("ФД", kv["i"]) if layout == "a" else pad("ФД:", kv["i"]))
     marks["fp"] = [len(lines)]

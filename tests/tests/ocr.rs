@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use chek::Coded;
 use chek::scan::ocr::{OcrOptions, OcrReading, ocr_receipt};
-use chek::text::TextField;
 
 struct Render {
     file: String,
@@ -73,8 +72,8 @@ fn reads_fiscal_fields_from_rendered_receipts() {
     let mut failures = Vec::new();
     for r in &renders {
         let bytes = std::fs::read(&r.file).unwrap();
-        let o = ocr_receipt(&bytes, &opts)
-            .unwrap_or_else(|e| panic!("{}: {} ({e})", r.file, e.code()));
+        let o =
+            ocr_receipt(&bytes, &opts).unwrap_or_else(|e| panic!("{}: {} ({e})", r.file, e.code()));
         total_time += o.elapsed;
         let got = read(&o);
         let missing: Vec<&str> = o.reading.missing().iter().map(|f| f.key()).collect();
@@ -103,7 +102,10 @@ fn reads_fiscal_fields_from_rendered_receipts() {
             exact += usize::from(ok.iter().all(|&b| b));
         }
         if r.kind.starts_with("clean") && !ok.iter().all(|&b| b) {
-            failures.push(format!("{}: read {got:?}, want {:?}\n{}", r.file, r.expected, o.text));
+            failures.push(format!(
+                "{}: read {got:?}, want {:?}\n{}",
+                r.file, r.expected, o.text
+            ));
         }
         for m in &r.must_miss {
             if !missing.contains(&m.as_str()) {
@@ -178,5 +180,4 @@ fn timeout_kills_tesseract() {
 fn garbage_is_an_image_error() {
     let err = ocr_receipt(b"not an image", &OcrOptions::default()).unwrap_err();
     assert_eq!(err.code(), "scan.unsupported_format");
-    let _ = TextField::ALL;
 }

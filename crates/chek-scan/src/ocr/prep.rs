@@ -49,7 +49,9 @@ mod tests {
 
     #[test]
     fn small_text_is_enlarged_and_binarized() {
-        let img = GrayImage::from_fn(300, 100, |x, _| image::Luma([if x % 10 < 2 { 150 } else { 210 }]));
+        let img = GrayImage::from_fn(300, 100, |x, _| {
+            image::Luma([if x % 10 < 2 { 150 } else { 210 }])
+        });
         let out = prepare(&img);
         assert_eq!(out.dimensions(), (1200, 400));
         assert!(out.as_raw().iter().all(|&v| v == 0 || v == 255));
