@@ -9,7 +9,8 @@ the fiscal values of a real receipt from `fixtures/qr-strings.txt`. Kinds:
 - `clean`: sharp print, two label layouts (`ИТОГ =` / `ФП` / dd.mm.yy and `ИТОГО:` / `ФПД:` /
   dd.mm.yyyy); `clean_small` is the same at about 11 px text, which the OCR preprocessing must
   enlarge.
-- `thermal`: mild thermal-print damage: faded ink, uneven paper, a little blur, noise and tilt.
+- `thermal`: mild thermal-print damage: faded ink, uneven paper, a little blur, noise and tilt;
+  `thermal_small` the same on 11 px text.
 - `wiped`: the ФП, ИТОГ and БЕЗНАЛИЧНЫМИ lines faded to nothing (a rubbed receipt): the
   reading must say those
   fields are missing.
@@ -40,6 +41,10 @@ PLAN = [
     ("thermal", "a"),
     ("thermal", "b"),
     ("wiped", "a"),
+    ("thermal", "b"),
+    ("thermal", "a"),
+    ("thermal_small", "a"),
+    ("thermal_small", "b"),
 ]
 ITEMS = ["Молоко 3,2% 1л", "Хлеб Бородинский", "Сыр Российский", "Кофе молотый 250г",
          "Яблоки Гала", "Вода питьевая 1,5л", "Шоколад горький"]
@@ -149,10 +154,10 @@ def main():
     for i, (kind, layout) in enumerate(PLAN):
         kv = strings[rng.randrange(len(strings))]
         lines, marks, total, dt = receipt_lines(rng, kv, layout)
-        size = 11 if kind == "clean_small" else 22
+        size = 11 if kind.endswith("_small") else 22
         img, line_h, margin = render(lines, size)
         miss = ""
-        if kind == "thermal":
+        if kind.startswith("thermal"):
             img = thermal(img, rng, fade=0.55)
         elif kind == "wiped":
             img = wipe(img, line_h, margin, marks["fp"] + marks["total"])
