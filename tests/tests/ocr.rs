@@ -184,3 +184,29 @@ fn garbage_is_an_image_error() {
     let err = ocr_receipt(b"not an image", &OcrOptions::default()).unwrap_err();
     assert_eq!(err.code(), "scan.unsupported_format");
 }
+
+#[test]
+fn every_ocr_error_code_has_hints() {
+    use chek::Lang;
+    use chek::scan::ocr::OcrError;
+    let table = [
+        (
+            "scan.ocr_unavailable",
+            OcrError::Unavailable {
+                program: "tesseract".into(),
+                reason: "not found".into(),
+            },
+        ),
+        ("scan.ocr_timeout", OcrError::Timeout { ms: 1 }),
+        ("scan.ocr_failed", OcrError::Failed("signal 11".into())),
+    ];
+    for (code, e) in table {
+        assert_eq!(e.code(), code);
+        let (ru, en) = (e.hint(Lang::Ru), e.hint(Lang::En));
+        assert_ne!(ru, en, "{code}");
+        assert!(
+            ru.contains("вручную") && en.contains("by hand"),
+            "{code}: {ru} / {en}"
+        );
+    }
+}
