@@ -12,8 +12,7 @@ the fiscal values of a real receipt from `fixtures/qr-strings.txt`. Kinds:
 - `thermal`: mild thermal-print damage: faded ink, uneven paper, a little blur, noise and tilt;
   `thermal_small` the same on 11 px text.
 - `wiped`: the ФП, ИТОГ and БЕЗНАЛИЧНЫМИ lines faded to nothing (a rubbed receipt): the
-  reading must say those
-  fields are missing.
+  reading must say those fields are missing.
 
 `manifest.tsv` lists per file: kind, fn, fd, fp, datetime (YYYY-MM-DDTHH:MM), total in kopecks,
 and the fields that must be reported missing (comma-separated, may be empty).
@@ -73,7 +72,7 @@ def pad(left, right):
 
 
 def receipt_lines(rng, kv, layout):
-    """The printed lines, and the indices of the ФП and ИТОГ lines (for the `wiped` kind)."""
+    """The printed lines, and the rows of the ФП and total lines (for the `wiped` kind)."""
     total = round(float(kv["s"]) * 100)
     t = kv["t"]
     y, mo, d, hh, mm = t[0:4], t[4:6], t[6:8], t[9:11], t[11:13]
