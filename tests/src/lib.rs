@@ -30,10 +30,22 @@ pub fn fixture(rel: &str) -> String {
 /// `target/receipt-photos` on first use if `scripts/test` has not done it yet. Panics when they
 /// cannot be made, because a missing corpus must fail the suite, not skip it.
 pub fn receipt_photos() -> PathBuf {
+    generated("receipt-photos", "gen_receipt_photos.py")
+}
+
+/// The receipt text renders of `scripts/gen_receipt_texts.py` (OCR tests), generated into
+/// `target/receipt-texts` like [`receipt_photos`].
+pub fn receipt_texts() -> PathBuf {
+    generated("receipt-texts", "gen_receipt_texts.py")
+}
+
+/// `target/<name>`, made by `scripts/<script> target/<name>` when missing or older than the
+/// script.
+fn generated(name: &str, script: &str) -> PathBuf {
     static ONCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let dir = repo_dir().join("target").join("receipt-photos");
+    let dir = repo_dir().join("target").join(name);
     let _guard = ONCE.lock().unwrap_or_else(|e| e.into_inner());
-    let script = repo_dir().join("scripts").join("gen_receipt_photos.py");
+    let script = repo_dir().join("scripts").join(script);
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     // Made again when missing or older than the generator.
     if modified(&dir.join("manifest.tsv")) < modified(&script) {
@@ -44,7 +56,7 @@ pub fn receipt_photos() -> PathBuf {
             .env("CHEK_SHARED", shared_dir())
             .status()
             .unwrap_or_else(|e| panic!("{}: {e} (run scripts/install-deps)", python.display()));
-        assert!(status.success(), "gen_receipt_photos.py failed");
+        assert!(status.success(), "{} failed", script.display());
     }
     dir
 }

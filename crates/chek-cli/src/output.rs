@@ -101,27 +101,38 @@ pub(crate) fn print_reading(
     now: NaiveDateTime,
     o: &OutputArgs,
 ) -> std::io::Result<ExitCode> {
-    let qr = r.to_qr();
-    let findings = match &qr {
-        Ok(q) => validate_qr(q, now, &ValidationOptions::default()),
-        Err(_) => Vec::new(),
-    };
-    let ok = qr.is_ok() && !has_errors(&findings);
+    let (ok, json, text) = render_reading(r, now, o.lang);
     let mut out = std::io::stdout().lock();
     if o.json {
-        writeln!(
-            out,
-            "{}",
-            Value::Object(reading_json(r, &qr, &findings, o.lang))
-        )?;
+        writeln!(out, "{}", Value::Object(json))?;
     } else {
-        write!(out, "{}", reading_text(r, &qr, &findings, o.lang))?;
+        write!(out, "{text}")?;
     }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A text reading as `chek text` prints it, both as JSON and as text, and whether it gives a
+/// receipt without validation errors (shared with `chek scan --ocr`).
+pub(crate) fn render_reading(
+    r: &TextReading,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> (bool, Map<String, Value>, String) {
+    let qr = r.to_qr();
+    let findings = match &qr {
+        Ok(q) => validate_qr(q, now, &ValidationOptions::default()),
+        Err(_) => Vec::new(),
+    };
+    let ok = qr.is_ok() && !has_errors(&findings);
+    (
+        ok,
+        reading_json(r, &qr, &findings, lang),
+        reading_text(r, &qr, &findings, lang),
+    )
 }
 
 fn reading_json(

@@ -24,6 +24,8 @@ mod diagnostic;
 mod error;
 mod load;
 mod measure;
+#[cfg(feature = "ocr")]
+pub mod ocr;
 mod options;
 mod outcome;
 mod pipeline;

@@ -1,4 +1,5 @@
-//! `chek scan`: read the fiscal QR from receipt photos, or say why it cannot be read.
+//! `chek scan`: read the fiscal QR from receipt photos, or say why it cannot be read; with
+//! `--ocr`, read the printed fiscal fields with Tesseract when there is no fiscal QR.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -6,13 +7,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use chek::fiscal::{ValidationOptions, validate_qr};
+use chek::scan::ocr::{OcrError, OcrOptions, ocr_receipt};
 use chek::scan::{ScanError, ScanOptions, ScanOutcome, scan};
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value, json};
 
 use crate::cmd::qr::describe;
-use crate::output::{OutputArgs, error_json, findings_text, qr_json};
+use crate::output::{OutputArgs, error_json, findings_text, qr_json, render_reading};
 
 /// Arguments of `chek scan`.
 #[derive(Debug, clap::Args)]
@@ -25,6 +27,13 @@ pub(crate) struct Args {
     /// Give up preprocessing after this many milliseconds per photo.
     #[arg(long, default_value_t = 1500, value_name = "MS")]
     budget_ms: u64,
+    /// When a photo has no readable fiscal QR, read its printed ФН, ФД, ФП, date and total with
+    /// Tesseract (needs `tesseract` with Russian data installed).
+    #[arg(long)]
+    ocr: bool,
+    /// The Tesseract executable for `--ocr`.
+    #[arg(long, default_value = "tesseract", value_name = "PATH")]
+    tesseract: PathBuf,
     /// Validate against this local time instead of the clock (YYYY-MM-DDTHH:MM:SS).
     #[arg(long, hide = true, value_parser = parse_now)]
     now: Option<NaiveDateTime>,
@@ -42,11 +51,16 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         budget: std::time::Duration::from_millis(args.budget_ms),
         ..ScanOptions::default()
     };
+    let ocr = args.ocr.then(|| OcrOptions {
+        tesseract: args.tesseract.clone(),
+        limits: opts.clone(),
+        ..OcrOptions::default()
+    });
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
     for file in &args.files {
-        all_ok &= one(&mut out, file, now, &opts, &args.out)?;
+        all_ok &= one(&mut out, file, now, &opts, ocr.as_ref(), &args.out)?;
     }
     Ok(if all_ok {
         ExitCode::SUCCESS
@@ -72,22 +86,42 @@ fn one(
     file: &Path,
     now: NaiveDateTime,
     opts: &ScanOptions,
+    ocr: Option<&OcrOptions>,
     o: &OutputArgs,
 ) -> io::Result<bool> {
     let start = Instant::now();
-    let result = read_limited(file, opts.max_bytes)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", file.display())))?
-        .and_then(|bytes| scan(&bytes, opts));
+    let bytes = read_limited(file, opts.max_bytes)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", file.display())))?;
+    let result = bytes
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|b| scan(b, opts));
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let name = file.display().to_string();
     match result {
         Ok(outcome) => {
+            let text_reading = match (&outcome.fiscal, ocr, &bytes) {
+                (None, Some(ocr_opts), Ok(b)) => Some(ocr_receipt(b, ocr_opts)),
+                _ => None,
+            };
+            let mut ok = outcome.fiscal.is_some();
             if o.json {
-                writeln!(out, "{}", outcome_json(&name, &outcome, now, ms, o.lang))?;
+                let mut v = outcome_json(&name, &outcome, now, ms, o.lang);
+                if let (Some(r), Value::Object(m)) = (&text_reading, &mut v) {
+                    let (read_ok, j) = ocr_json(r, now, o.lang);
+                    ok |= read_ok;
+                    m.insert("ocr".into(), j);
+                }
+                writeln!(out, "{v}")?;
             } else {
                 write!(out, "{}", outcome_text(&name, &outcome, now, o.lang))?;
+                if let Some(r) = &text_reading {
+                    let (read_ok, t) = ocr_text(r, now, o.lang);
+                    ok |= read_ok;
+                    write!(out, "{t}")?;
+                }
             }
-            Ok(outcome.fiscal.is_some())
+            Ok(ok)
         }
         Err(e) => {
             if o.json {
@@ -104,6 +138,54 @@ fn one(
             }
             Ok(false)
         }
+    }
+}
+
+/// `"ocr"` of `--json`: the fields `chek text --json` prints (with `"channel":"ocr"`) and the
+/// OCR time, or the OCR error.
+fn ocr_json(
+    r: &Result<chek::scan::ocr::OcrReading, OcrError>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> (bool, Value) {
+    match r {
+        Ok(read) => {
+            let (ok, mut m, _) = render_reading(&read.reading, now, lang);
+            m.insert(
+                "ms".into(),
+                json!(round_ms(read.elapsed.as_secs_f64() * 1000.0)),
+            );
+            (ok, Value::Object(m))
+        }
+        Err(e) => {
+            let mut v = error_json(e, lang);
+            if let Value::Object(m) = &mut v {
+                m.insert("channel".into(), json!("ocr"));
+            }
+            (false, v)
+        }
+    }
+}
+
+fn ocr_text(
+    r: &Result<chek::scan::ocr::OcrReading, OcrError>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> (bool, String) {
+    match r {
+        Ok(read) => {
+            let (ok, _, text) = render_reading(&read.reading, now, lang);
+            let mut t = String::new();
+            for (i, line) in text.lines().enumerate() {
+                if i == 0 {
+                    t.push_str(&format!("  ocr     {line}\n"));
+                } else {
+                    t.push_str(&format!("  {line}\n"));
+                }
+            }
+            (ok, t)
+        }
+        Err(e) => (false, format!("  error   {}: {}\n", e.code(), e.hint(lang))),
     }
 }
 
