@@ -304,6 +304,11 @@ fn never_invents_a_digit() {
         problems.contains(&FieldProblem::Unreadable(TextField::DateTime))
             || problems.contains(&FieldProblem::Missing(TextField::DateTime))
     );
+    // A fragment of a fiscal sign is not a fiscal sign (found by OCR of a faded render).
+    let r = parse_receipt_text("ФД 41110\nФП 8");
+    assert_eq!(r.fd.as_ref().map(|f| f.value), Some(41110));
+    assert!(r.fp.is_none());
+    assert_eq!(r.unreadable, vec![TextField::Fp]);
     // A gap inside a counter cannot be told from its end.
     let r = parse_receipt_text("ФД 411 10\nФП 54 l40726");
     assert!(r.fd.is_none() && r.fp.is_none());

@@ -147,7 +147,10 @@ fn read_label(buf: &Buf, h: &Hit, bound: usize, r: &mut TextReading, st: &mut Pe
                 let more_digits = q > t.end
                     && (digit_at(q)
                         || (q < bound && digit_of(buf.raw[q]).is_some() && digit_at(q + 1)));
-                (t.digits.len() <= 10 && !more_digits)
+                // A fiscal sign is a 32-bit hash: fewer than 6 printed digits (a 1-in-40 000
+                // value) is far likelier a fragment OCR left than a real sign.
+                let min_len = if field == TextField::Fp { 6 } else { 1 };
+                (t.digits.len() >= min_len && t.digits.len() <= 10 && !more_digits)
                     .then(|| counter(&t).map(|v| found_digits(buf, &t, v, moved)))
                     .flatten()
             });
