@@ -82,4 +82,5 @@ pub fn receipt_manifest() -> Vec<Photo> {
         })
         .collect()
 }
+pub mod http_server;
 pub mod textgen;
