@@ -61,7 +61,11 @@ impl FnsMobile {
     }
 
     fn common(&self, rb: reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder {
-        rb.header("sessionId", self.session.expose())
+        let mut session = reqwest::header::HeaderValue::from_str(self.session.expose())
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        // Hidden from reqwest's own Debug output of the request.
+        session.set_sensitive(true);
+        rb.header("sessionId", session)
             .header("Device-OS", "Android")
             .header("Device-Id", "chek")
             .header("clientVersion", "2.9.0")
