@@ -94,4 +94,5 @@ pub fn receipt_manifest() -> Vec<Photo> {
         })
         .collect()
 }
+pub mod http_server;
 pub mod textgen;

@@ -33,6 +33,8 @@ enum Command {
     Campaign(cmd::campaign::Args),
     /// Run a verifiable prize draw weighted by lots, or verify one (`chek draw verify`).
     Draw(cmd::draw::Args),
+    /// Verify a receipt with ФНС or a receipt-check service (credential from an environment variable).
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Manual(args) => cmd::manual::run(&args),
         Command::Campaign(args) => cmd::campaign::run(&args),
         Command::Draw(args) => cmd::draw::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -27,6 +27,7 @@ pub mod fiscal;
 mod hint;
 mod lang;
 pub mod text;
+pub mod verify;
 
 pub use hint::{Coded, Hint};
 pub use lang::Lang;

@@ -21,6 +21,24 @@
 
 pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, text};
 
+/// Re-check policy and verification outcomes (pure), and with the `verify` feature the HTTP
+/// providers ([`verify::FnsMobile`], [`verify::CheckApi`]).
+///
+/// ```
+/// use chek::verify::{RecheckPolicy, VerifyOutcome};
+/// use chek::Coded;
+/// assert_eq!(VerifyOutcome::NotYetKnown.code(), "verify.not_yet_known");
+/// assert_eq!(RecheckPolicy::default().schedule.len(), 3);
+/// ```
+pub mod verify {
+    pub use chek_core::verify::*;
+    #[cfg(feature = "verify")]
+    pub use chek_verify::{
+        BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, Secret,
+        Verifier,
+    };
+}
+
 /// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.
 ///
 /// ```

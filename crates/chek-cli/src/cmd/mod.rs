@@ -6,3 +6,4 @@ pub(crate) mod manual;
 pub(crate) mod qr;
 pub(crate) mod scan;
 pub(crate) mod text;
+pub(crate) mod verify;
