@@ -6,7 +6,7 @@ use chek_core::verify::{InvalidReason, VerifyOutcome};
 use serde_json::Value;
 
 use crate::error::{BuildError, base_url};
-use crate::fns::{common_status, found};
+use crate::fns::{found, json_body};
 use crate::transport::Transport;
 use crate::{ClientConfig, Secret, Verifier};
 
@@ -56,12 +56,9 @@ impl Verifier for CheckApi {
             Ok(r) => r,
             Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
         };
-        if let Some(o) = common_status(&reply) {
-            return o;
-        }
-        let v = match reply.json() {
+        let v = match json_body(&reply) {
             Ok(v) => v,
-            Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
+            Err(o) => return o,
         };
         match v.get("code").and_then(Value::as_i64) {
             Some(0) => VerifyOutcome::Invalid {

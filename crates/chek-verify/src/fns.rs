@@ -117,6 +117,15 @@ pub(crate) fn common_status(r: &Reply) -> Option<VerifyOutcome> {
     }
 }
 
+/// The JSON body of a successful reply, or the outcome that ends the call.
+pub(crate) fn json_body(r: &Reply) -> Result<Value, VerifyOutcome> {
+    if let Some(o) = common_status(r) {
+        return Err(o);
+    }
+    r.json()
+        .map_err(|detail| VerifyOutcome::ProviderUnavailable { detail })
+}
+
 impl Verifier for FnsMobile {
     fn name(&self) -> &'static str {
         "fns"
@@ -129,12 +138,9 @@ impl Verifier for FnsMobile {
             Ok(r) => r,
             Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
         };
-        if let Some(o) = common_status(&reply) {
-            return o;
-        }
-        let v = match reply.json() {
+        let v = match json_body(&reply) {
             Ok(v) => v,
-            Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
+            Err(o) => return o,
         };
         let Some(id) = v.get("id").and_then(Value::as_str).map(str::to_owned) else {
             return VerifyOutcome::ProviderUnavailable {
@@ -168,12 +174,9 @@ impl Verifier for FnsMobile {
             if reply.status == StatusCode::NOT_FOUND {
                 return VerifyOutcome::NotYetKnown;
             }
-            if let Some(o) = common_status(&reply) {
-                return o;
-            }
-            let v = match reply.json() {
+            let v = match json_body(&reply) {
                 Ok(v) => v,
-                Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
+                Err(o) => return o,
             };
             if let Some(o) = self.ticket(&v, qr) {
                 return o;
