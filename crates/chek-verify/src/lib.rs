@@ -11,7 +11,7 @@
 //! - [`AsyncVerifier`] for async services: call it on a **tokio** runtime (any flavour, with
 //!   time and I/O enabled). Dyn-compatible: `Box<dyn AsyncVerifier>` / `Arc<dyn AsyncVerifier>`.
 //! - [`Verifier`], the blocking facade for scripts, the CLI and the Python/mobile bindings. The
-//!   provider runs the same future on a current-thread runtime it owns (built on first blocking
+//!   provider runs the same future on a one-worker runtime it owns (built on the first blocking
 //!   call, with its own connection pool). Many threads may call it at once. Called from inside
 //!   an async runtime it still works (on a scoped helper thread) but blocks that worker: use
 //!   [`AsyncVerifier`] there.

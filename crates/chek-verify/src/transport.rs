@@ -73,8 +73,10 @@ struct Facade {
     client: Client,
 }
 
-/// A current-thread runtime: `block_on` may be called from many threads at once (tokio hands
-/// the I/O driver from one to the next), so one per provider serves every caller thread.
+/// A runtime with one worker thread. `block_on` may be called from many threads at once: each
+/// caller drives its own future, while hyper's connection tasks live on the worker and keep
+/// running between calls (so a pooled connection that the server closed is noticed at once, as
+/// with reqwest's own blocking client, which also keeps a runtime on a thread of its own).
 #[derive(Debug)]
 struct OwnedRuntime(Option<tokio::runtime::Runtime>);
 
@@ -136,7 +138,9 @@ impl Transport {
         Fut: Future<Output = VerifyOutcome> + Send,
     {
         let facade = self.shared.facade.get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("chek-verify")
                 .enable_all()
                 .build()
                 .map_err(|e| format!("no async runtime for the blocking client: {e}"))?;

@@ -44,13 +44,12 @@ impl CompiledProduct {
     }
 }
 
-/// The products each item matches, as bit masks.
-fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
+/// The products each item matches, as bit masks, into `out` (one per item).
+fn item_masks(c: &Campaign, items: &[Item], out: &mut [u64]) {
     let mut buf = [0u8; MAX_FOLDED];
     let mut starts = Starts::default();
-    items
-        .iter()
-        .map(|it| {
+    for (it, out) in items.iter().zip(out) {
+        *out = {
             let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
             let buf = &buf[..len];
             let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
@@ -69,8 +68,8 @@ fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
                 }
             }
             m
-        })
-        .collect()
+        };
+    }
 }
 
 /// Sum, whole units and presence of a set of items: the basis rules count from.
@@ -509,7 +508,9 @@ impl Campaign {
         let mut lots = 0u64;
         let mut points = 0u64;
         let mut known = true;
-        let masks;
+        // Item masks on the stack for ordinary receipts: no allocation per decision.
+        let mut stack_masks = [0u64; 64];
+        let mut heap_masks = Vec::new();
         let items: &[Item] = match receipt {
             Some(r) if has_products && r.items.is_empty() => {
                 reasons.push(field(C::NeedsItems, "products", Detail::None));
@@ -537,12 +538,18 @@ impl Campaign {
             }
         };
         if known {
-            masks = if has_products {
-                item_masks(self, items)
+            let masks: &[u64] = if !has_products {
+                &[]
+            } else if items.len() <= stack_masks.len() {
+                let m = &mut stack_masks[..items.len()];
+                item_masks(self, items, m);
+                m
             } else {
-                Vec::new()
+                heap_masks.resize(items.len(), 0);
+                item_masks(self, items, &mut heap_masks);
+                &heap_masks
             };
-            let mut cache = BasisCache::new(items, &masks);
+            let mut cache = BasisCache::new(items, masks);
             let total = cand.total_kopecks().max(0);
             if has_products {
                 let Basis { sum, units, any } = cache.get(self.all_products, ALL);

@@ -143,29 +143,8 @@ impl Default for Starts {
     }
 }
 
-/// How [`fold_marking`] reads a character by its first byte: 1 = ASCII (one byte), 2 = `D0`/`D1`
-/// (two-byte Cyrillic, [`CYRILLIC`]), 0 = anything else (decoded as a `char`, rare).
-const fn lead_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 128 {
-        t[i] = 1;
-        i += 1;
-    }
-    t[0xD0] = 2;
-    t[0xD1] = 2;
-    t
-}
-
-static LEAD: [u8; 256] = lead_table();
-
 /// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
 /// bytes are set in the `pairs` bit set (65 536 bits), so a matcher need not scan again.
-///
-/// Item names mix Cyrillic words with digits, spaces and punctuation, so a branch on "ASCII or
-/// Cyrillic" and one on "separator or not" would be mispredicted at every word boundary. Both
-/// are computed without branches here: the two candidate folded bytes are looked up and one is
-/// selected by mask, and every byte is written but the length advances only when it is kept.
 #[inline]
 pub(crate) fn fold_marking(
     s: &str,
@@ -178,19 +157,16 @@ pub(crate) fn fold_marking(
     let b = s.as_bytes();
     let mut n = 0usize;
     let mut i = 0;
-    // The byte before the current one, `SPACE` at the start so that leading separators go.
-    let mut prev = SPACE;
     while i < b.len() && n < MAX_FOLDED {
         let x = b[i];
-        let kind = LEAD[usize::from(x)];
-        let f = if kind != 0 {
-            // In a `str` a `D0`/`D1` byte is followed by a continuation byte, 0x80..=0xBF.
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            let ascii = ASCII[usize::from(x & 0x7F)];
-            let cyr = CYRILLIC[usize::from(x & 1)][usize::from(next & 0x3F)];
-            let keep_ascii = 0u8.wrapping_sub(u8::from(kind == 1));
-            i += usize::from(kind);
-            (ascii & keep_ascii) | (cyr & !keep_ascii)
+        let f = if x < 0x80 {
+            i += 1;
+            ASCII[usize::from(x)]
+        } else if (x == 0xD0 || x == 0xD1) && i + 1 < b.len() {
+            // In a `str` the second byte is a continuation byte, 0x80..=0xBF.
+            let f = CYRILLIC[usize::from(x & 1)][usize::from(b[i + 1] & 0x3F)];
+            i += 2;
+            f
         } else {
             match s.get(i..).and_then(|t| t.chars().next()) {
                 Some(c) => {
@@ -204,19 +180,21 @@ pub(crate) fn fold_marking(
             }
         };
         // One space between words, none leading; a trailing one is dropped below.
-        let keep = f != SPACE || prev != SPACE;
-        let key = usize::from(prev) << 8 | usize::from(f);
-        if pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 && keep && n > 0 {
-            if starts.len < starts.at.len() {
-                starts.at[starts.len] = (n - 1) as u8;
-                starts.len += 1;
-            } else {
-                starts.overflow = true;
+        if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
+            if n > 0 {
+                let key = usize::from(out[n - 1]) << 8 | usize::from(f);
+                if pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
+                    if starts.len < starts.at.len() {
+                        starts.at[starts.len] = (n - 1) as u8;
+                        starts.len += 1;
+                    } else {
+                        starts.overflow = true;
+                    }
+                }
             }
+            out[n] = f;
+            n += 1;
         }
-        out[n] = f;
-        n += usize::from(keep);
-        prev = f;
     }
     if n > 0 && out[n - 1] == SPACE {
         n -= 1;
