@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use super::compile::{Campaign, CompiledMultiplier, CompiledProduct, MAX_RULES};
+use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
@@ -138,8 +138,9 @@ fn basis(items: &[Item], masks: &[u64], mask: u64, within: u64) -> Basis {
         }
     }
     // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999 at 3.
+    // `qty` is never negative, so the cast's truncation is the floor (without a libm call).
     let units = if qty.is_finite() {
-        (qty + 1e-6).floor().min(1e15) as u64
+        (qty + 1e-6).min(1e15) as u64
     } else {
         0
     };
@@ -157,17 +158,23 @@ fn basis(items: &[Item], masks: &[u64], mask: u64, within: u64) -> Basis {
 /// items pay for; a leftover that needs other items to reach a step earns at the base factor.
 struct Levels<'m> {
     base: Option<&'m CompiledMultiplier>,
-    levels: [(u64, u64, usize); MAX_RULES],
+    /// (factor, products, index of the first multiplier with that factor, products of the
+    /// items on the receipt that are in `products`).
+    levels: [(u64, u64, usize, u64); MAX_LEVELS],
     len: usize,
     /// Whether the base and each level multiplied something (for the reasons).
     used_base: bool,
-    used: [bool; MAX_RULES],
+    used: [bool; MAX_LEVELS],
 }
+
+/// Factors are 2 to 10, and a level is one factor.
+const MAX_LEVELS: usize = 9;
 
 impl<'m> Levels<'m> {
     fn new(
         all: &'m [CompiledMultiplier],
         applies: impl Fn(&CompiledMultiplier) -> bool,
+        masks: &[u64],
         present: u64,
     ) -> Self {
         let mut base: Option<&CompiledMultiplier> = None;
@@ -179,21 +186,23 @@ impl<'m> Levels<'m> {
         let floor = base.map_or(1, |b| b.factor);
         let mut l = Levels {
             base,
-            levels: [(0, 0, 0); MAX_RULES],
+            levels: [(0, 0, 0, 0); MAX_LEVELS],
             len: 0,
             used_base: false,
-            used: [false; MAX_RULES],
+            used: [false; MAX_LEVELS],
         };
-        for (i, m) in all.iter().enumerate().take(MAX_RULES) {
+        for (i, m) in all.iter().enumerate() {
             if m.mask == 0 || m.mask & present == 0 || m.factor <= floor || !applies(m) {
                 continue;
             }
             match l.levels[..l.len].iter_mut().find(|x| x.0 == m.factor) {
                 Some(x) => x.1 |= m.mask,
-                None => {
-                    l.levels[l.len] = (m.factor, m.mask, i);
+                None if l.len < MAX_LEVELS => {
+                    l.levels[l.len] = (m.factor, m.mask, i, 0);
                     l.len += 1;
                 }
+                // Unreachable with factors checked to 2..=10 at compile time.
+                None => {}
             }
         }
         let levels = &mut l.levels[..l.len];
@@ -202,16 +211,26 @@ impl<'m> Levels<'m> {
         for k in 1..levels.len() {
             levels[k].1 |= levels[k - 1].1;
         }
+        for lv in levels.iter_mut() {
+            lv.3 = masks
+                .iter()
+                .filter(|m| **m & lv.1 != 0)
+                .fold(0, |a, m| a | m);
+        }
         l
     }
 
     /// `full` with each slice multiplied; `within(products)` is the rule's amount on the
-    /// items of `products` alone.
-    fn apply(&mut self, full: u64, mut within: impl FnMut(u64) -> u64) -> u64 {
+    /// items of `products` alone, for a rule counting the products of `rule_mask`.
+    fn apply(&mut self, full: u64, rule_mask: u64, mut within: impl FnMut(u64) -> u64) -> u64 {
         let base = self.base.map_or(1, |b| b.factor);
         let mut done = 0u64;
         let mut out = 0u64;
-        for (k, &(factor, products, _)) in self.levels[..self.len].iter().enumerate() {
+        for (k, &(factor, products, _, on_receipt)) in self.levels[..self.len].iter().enumerate() {
+            // No item of this level counts for the rule: nothing to compute.
+            if on_receipt & rule_mask == 0 {
+                continue;
+            }
             let upto = within(products).min(full);
             if upto > done {
                 out = out.saturating_add((upto - done).saturating_mul(factor));
@@ -590,11 +609,13 @@ impl Campaign {
             let mut lot_levels = Levels::new(
                 &self.multipliers,
                 |m| m.applies != AppliesTo::Points && dated(m),
+                masks,
                 present,
             );
             let mut point_levels = Levels::new(
                 &self.multipliers,
                 |m| m.applies != AppliesTo::Lots && dated(m),
+                masks,
                 present,
             );
             let mut min_step = i64::MAX;
@@ -628,9 +649,11 @@ impl Campaign {
                 }
                 if full > 0 {
                     lots = lots.saturating_add(full);
-                    multiplied_lots = multiplied_lots.saturating_add(
-                        lot_levels.apply(full, |p| part(cache.get(e.mask, p), e.mask == 0)),
-                    );
+                    multiplied_lots = multiplied_lots.saturating_add(lot_levels.apply(
+                        full,
+                        e.mask,
+                        |p| part(cache.get(e.mask, p), e.mask == 0),
+                    ));
                     reasons.push(reason(
                         C::LotsEarned,
                         RuleRef::Earn(e.id.clone()),
@@ -662,7 +685,7 @@ impl Campaign {
                 if got > 0 {
                     points = points.saturating_add(got);
                     multiplied_points =
-                        multiplied_points.saturating_add(point_levels.apply(got, |p| {
+                        multiplied_points.saturating_add(point_levels.apply(got, b.mask, |p| {
                             let x = cache.get(b.mask, p);
                             part(x, b.conditional && x.any)
                         }));
