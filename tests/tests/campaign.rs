@@ -1197,3 +1197,32 @@ fn real_fns_receipts_are_decided_with_reasons() {
     }
     assert!(decided >= 4, "only {decided} real receipts read");
 }
+
+#[test]
+fn many_distinct_product_sets_on_one_receipt_all_count() {
+    // 20 products, one item each and one item of two: more product sets than fit on the stack.
+    let mut src = String::from(
+        "id = \"many\"\nname = \"Много\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n",
+    );
+    for n in 0..20 {
+        src.push_str(&format!(
+            "[[products]]\nid = \"p{n}\"\nkeywords = [\"артикул{n}x\"]\n"
+        ));
+    }
+    src.push_str("[[earn]]\nid = \"unit\"\nkind = \"per_unit\"\nlots = 1\n");
+    src.push_str("[[multipliers]]\nid = \"p19-x2\"\nfactor = 2\nproducts = [\"p19\"]\n");
+    let c = campaign(&src);
+    let names: Vec<String> = (0..20)
+        .map(|n| format!("Артикул{n}x"))
+        .chain(["Артикул18x + артикул19x".to_owned()])
+        .collect();
+    let items: Vec<(&str, f64, i64)> = names.iter().map(|n| (n.as_str(), 1.0, 1_000)).collect();
+    let d = eval(
+        &c,
+        &receipt(1, WEDNESDAY, &items),
+        &ParticipantHistory::default(),
+        NOW_MULT,
+    );
+    // 21 units; the two with p19 are doubled.
+    assert_eq!(d.lots, 21 + 2, "{:?}", d.reasons);
+}

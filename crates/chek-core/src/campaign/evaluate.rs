@@ -44,12 +44,12 @@ impl CompiledProduct {
     }
 }
 
-/// The products each item matches, as bit masks, into `out` (one per item).
-fn item_masks(c: &Campaign, items: &[Item], out: &mut [u64]) {
+/// The products each item matches, as bit masks, gathered into `groups`.
+fn item_groups(c: &Campaign, items: &[Item], groups: &mut Groups) {
     let mut buf = [0u8; MAX_FOLDED];
     let mut starts = Starts::default();
-    for (it, out) in items.iter().zip(out) {
-        *out = {
+    for it in items {
+        let mask = {
             let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
             let buf = &buf[..len];
             let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
@@ -69,6 +69,7 @@ fn item_masks(c: &Campaign, items: &[Item], out: &mut [u64]) {
             }
             m
         };
+        groups.add(mask, it);
     }
 }
 
@@ -83,68 +84,94 @@ struct Basis {
 /// Every item: `within` for a rule's full basis.
 const ALL: u64 = u64::MAX;
 
-/// [`basis`] per distinct `(mask, within)`: rules usually share their product sets.
-struct BasisCache<'a> {
-    items: &'a [Item],
-    masks: &'a [u64],
-    seen: [((u64, u64), Basis); 16],
+/// The items that match one set of products: their sum and quantity.
+#[derive(Clone, Copy, Default)]
+struct Group {
+    mask: u64,
+    sum: i64,
+    qty: f64,
+}
+
+/// A receipt's promo items grouped by the set of products they match (items matching none are
+/// left out). A receipt has a handful of such sets, so every basis a rule counts from is a sum
+/// over a few groups rather than over every item, and needs no cache.
+struct Groups {
+    stack: [Group; 16],
     len: usize,
+    /// Beyond 16 distinct sets (many products on one receipt): rare, so allocated only then.
+    spill: Vec<Group>,
 }
 
-impl<'a> BasisCache<'a> {
-    fn new(items: &'a [Item], masks: &'a [u64]) -> Self {
-        BasisCache {
-            items,
-            masks,
-            seen: [(
-                (0, 0),
-                Basis {
-                    sum: 0,
-                    units: 0,
-                    any: false,
-                },
-            ); 16],
+impl Groups {
+    fn new() -> Self {
+        Groups {
+            stack: [Group::default(); 16],
             len: 0,
+            spill: Vec::new(),
         }
     }
 
-    /// The items matching `mask` and also `within` ([`ALL`] for no restriction).
-    fn get(&mut self, mask: u64, within: u64) -> Basis {
-        let key = (mask, within);
-        if let Some((_, v)) = self.seen[..self.len].iter().find(|(k, _)| *k == key) {
-            return *v;
+    fn add(&mut self, mask: u64, it: &Item) {
+        if mask == 0 {
+            return;
         }
-        let v = basis(self.items, self.masks, mask, within);
-        if self.len < self.seen.len() {
-            self.seen[self.len] = (key, v);
+        let sum = it.sum_kopecks.max(0);
+        let qty = if it.quantity.is_finite() && it.quantity > 0.0 {
+            it.quantity
+        } else {
+            0.0
+        };
+        let g = if let Some(i) = self.stack[..self.len].iter().position(|g| g.mask == mask) {
+            &mut self.stack[i]
+        } else if self.len < self.stack.len() {
             self.len += 1;
-        }
-        v
+            let g = &mut self.stack[self.len - 1];
+            g.mask = mask;
+            g
+        } else if let Some(i) = self.spill.iter().position(|g| g.mask == mask) {
+            &mut self.spill[i]
+        } else {
+            self.spill.push(Group {
+                mask,
+                ..Group::default()
+            });
+            let last = self.spill.len() - 1;
+            &mut self.spill[last]
+        };
+        g.sum = g.sum.saturating_add(sum);
+        g.qty += qty;
     }
-}
 
-/// Sum (kopecks) and whole units of the items matching both `mask` and `within`.
-fn basis(items: &[Item], masks: &[u64], mask: u64, within: u64) -> Basis {
-    let mut sum = 0i64;
-    let mut qty = 0f64;
-    let mut any = false;
-    for (it, m) in items.iter().zip(masks) {
-        if m & mask != 0 && m & within != 0 {
-            any = true;
-            sum = sum.saturating_add(it.sum_kopecks.max(0));
-            if it.quantity.is_finite() && it.quantity > 0.0 {
-                qty += it.quantity;
+    fn iter(&self) -> impl Iterator<Item = &Group> {
+        self.stack[..self.len].iter().chain(&self.spill)
+    }
+
+    /// Every product on the receipt.
+    fn present(&self) -> u64 {
+        self.iter().fold(0, |a, g| a | g.mask)
+    }
+
+    /// Sum (kopecks) and whole units of the items matching both `mask` and `within`.
+    fn basis(&self, mask: u64, within: u64) -> Basis {
+        let mut sum = 0i64;
+        let mut qty = 0f64;
+        let mut any = false;
+        for g in self.iter() {
+            if g.mask & mask != 0 && g.mask & within != 0 {
+                any = true;
+                sum = sum.saturating_add(g.sum);
+                qty += g.qty;
             }
         }
+        // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999
+        // at 3. `qty` is never negative, so the cast's truncation is the floor.
+        let units = if qty.is_finite() {
+            (qty + 1e-6).min(1e15) as u64
+        } else {
+            0
+        };
+        Basis { sum, units, any }
     }
-    // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999 at 3.
-    // `qty` is never negative, so the cast's truncation is the floor (without a libm call).
-    let units = if qty.is_finite() {
-        (qty + 1e-6).min(1e15) as u64
-    } else {
-        0
-    };
-    Basis { sum, units, any }
 }
 
 /// The multipliers that apply to one receipt, for lots or for points: a receipt-wide `base`
@@ -174,7 +201,7 @@ impl<'m> Levels<'m> {
     fn new(
         all: &'m [CompiledMultiplier],
         applies: impl Fn(&CompiledMultiplier) -> bool,
-        masks: &[u64],
+        groups: &Groups,
         present: u64,
     ) -> Self {
         let mut base: Option<&CompiledMultiplier> = None;
@@ -212,10 +239,10 @@ impl<'m> Levels<'m> {
             levels[k].1 |= levels[k - 1].1;
         }
         for lv in levels.iter_mut() {
-            lv.3 = masks
+            lv.3 = groups
                 .iter()
-                .filter(|m| **m & lv.1 != 0)
-                .fold(0, |a, m| a | m);
+                .filter(|g| g.mask & lv.1 != 0)
+                .fold(0, |a, g| a | g.mask);
         }
         l
     }
@@ -527,9 +554,6 @@ impl Campaign {
         let mut lots = 0u64;
         let mut points = 0u64;
         let mut known = true;
-        // Item masks on the stack for ordinary receipts: no allocation per decision.
-        let mut stack_masks = [0u64; 64];
-        let mut heap_masks = Vec::new();
         let items: &[Item] = match receipt {
             Some(r) if has_products && r.items.is_empty() => {
                 reasons.push(field(C::NeedsItems, "products", Detail::None));
@@ -557,21 +581,13 @@ impl Campaign {
             }
         };
         if known {
-            let masks: &[u64] = if !has_products {
-                &[]
-            } else if items.len() <= stack_masks.len() {
-                let m = &mut stack_masks[..items.len()];
-                item_masks(self, items, m);
-                m
-            } else {
-                heap_masks.resize(items.len(), 0);
-                item_masks(self, items, &mut heap_masks);
-                &heap_masks
-            };
-            let mut cache = BasisCache::new(items, masks);
+            let mut groups = Groups::new();
+            if has_products {
+                item_groups(self, items, &mut groups);
+            }
             let total = cand.total_kopecks().max(0);
             if has_products {
-                let Basis { sum, units, any } = cache.get(self.all_products, ALL);
+                let Basis { sum, units, any } = groups.basis(self.all_products, ALL);
                 if what.require_products && !any {
                     reasons.push(field(C::NoPromoProducts, "products", Detail::None));
                 }
@@ -601,7 +617,7 @@ impl Campaign {
                 }
             }
             // The products on the receipt, and the multipliers that apply to its date.
-            let present = masks.iter().fold(0u64, |a, m| a | m);
+            let present = groups.present();
             let dated = |m: &CompiledMultiplier| {
                 (m.weekdays == 0 || m.weekdays & bought_wd.bit() != 0)
                     && (m.dates.is_empty() || m.dates.contains(&bought_day))
@@ -609,13 +625,13 @@ impl Campaign {
             let mut lot_levels = Levels::new(
                 &self.multipliers,
                 |m| m.applies != AppliesTo::Points && dated(m),
-                masks,
+                &groups,
                 present,
             );
             let mut point_levels = Levels::new(
                 &self.multipliers,
                 |m| m.applies != AppliesTo::Lots && dated(m),
-                masks,
+                &groups,
                 present,
             );
             let mut min_step = i64::MAX;
@@ -642,7 +658,7 @@ impl Campaign {
                         _ => part(b, false),
                     }
                 } else {
-                    part(cache.get(e.mask, ALL), false)
+                    part(groups.basis(e.mask, ALL), false)
                 };
                 if e.kind == EarnKind::PerAmount {
                     min_step = min_step.min(e.every);
@@ -652,7 +668,7 @@ impl Campaign {
                     multiplied_lots = multiplied_lots.saturating_add(lot_levels.apply(
                         full,
                         e.mask,
-                        |p| part(cache.get(e.mask, p), e.mask == 0),
+                        |p| part(groups.basis(e.mask, p), e.mask == 0),
                     ));
                     reasons.push(reason(
                         C::LotsEarned,
@@ -670,7 +686,7 @@ impl Campaign {
                         any: true,
                     }
                 } else {
-                    cache.get(b.mask, ALL)
+                    groups.basis(b.mask, ALL)
                 };
                 if b.conditional && !full_basis.any {
                     continue;
@@ -686,7 +702,7 @@ impl Campaign {
                     points = points.saturating_add(got);
                     multiplied_points =
                         multiplied_points.saturating_add(point_levels.apply(got, b.mask, |p| {
-                            let x = cache.get(b.mask, p);
+                            let x = groups.basis(b.mask, p);
                             part(x, b.conditional && x.any)
                         }));
                     reasons.push(reason(
@@ -712,7 +728,7 @@ impl Campaign {
             {
                 let detail = if min_step != i64::MAX {
                     let have = if has_products {
-                        cache.get(self.all_products, ALL).sum
+                        groups.basis(self.all_products, ALL).sum
                     } else {
                         total
                     };
