@@ -34,8 +34,8 @@ pub mod verify {
     pub use chek_core::verify::*;
     #[cfg(feature = "verify")]
     pub use chek_verify::{
-        BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, Secret,
-        Verifier,
+        AsyncVerifier, BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile,
+        Secret, Verifier, VerifyFuture,
     };
 }
 
