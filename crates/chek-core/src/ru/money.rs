@@ -23,7 +23,7 @@ pub fn group_digits(n: u64, sep: char) -> String {
     let d = n.to_string();
     let mut out = String::with_capacity(d.len() + d.len() / 3 * 3);
     for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);

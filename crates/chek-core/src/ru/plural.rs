@@ -63,7 +63,7 @@ impl PluralCategory {
     /// ```
     pub const fn of_kopecks(kopecks: i64) -> Self {
         let k = kopecks.unsigned_abs();
-        if k % 100 != 0 {
+        if !k.is_multiple_of(100) {
             PluralCategory::Other
         } else {
             Self::of_integer(k / 100)
