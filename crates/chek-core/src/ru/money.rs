@@ -93,7 +93,7 @@ pub fn amount_words(kopecks: i64) -> String {
 /// ```
 /// use chek_core::ru::money::amount_spoken;
 /// assert_eq!(amount_spoken(150_000), "тысяча пятьсот рублей");
-/// assert_eq!(amount_spoken(152), "один рубль две копейки");
+/// assert_eq!(amount_spoken(152), "один рубль пятьдесят две копейки");
 /// ```
 pub fn amount_spoken(kopecks: i64) -> String {
     let k = kopecks.unsigned_abs();
