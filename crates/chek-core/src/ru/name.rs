@@ -25,6 +25,9 @@ pub struct PersonName {
     pub surname: Option<String>,
 }
 
+/// Legal forms that mean the name is an organisation's, not a person's.
+const LEGAL_FORMS: [&str; 9] = ["ООО", "АО", "ПАО", "ЗАО", "ОАО", "НКО", "ГУП", "МУП", "LLC"];
+
 const PATRONYMIC_ENDS: [&str; 6] = ["ович", "евич", "ьич", "овна", "евна", "ична"];
 const SURNAME_ENDS: [&str; 18] = [
     "ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ын", "ына", "ский", "ская", "цкий",
@@ -61,7 +64,9 @@ fn capitalise(w: &str) -> String {
 impl PersonName {
     /// Splits a name. Word orders understood: «Фамилия Имя Отчество», «Имя Отчество Фамилия»,
     /// «Имя Отчество», «Фамилия Имя» (when the first word ends like a surname), «Имя
-    /// Фамилия», «Имя». Characters other than letters, hyphens and apostrophes are dropped;
+    /// Фамилия», «Имя»; «ИП» before a name is skipped. Characters other than letters, hyphens and
+    /// apostrophes are dropped; `None` when no letters are left or the name starts with a legal
+    /// form (ООО, АО, ПАО…), which is an organisation.
     /// `None` when no letters are left.
     pub fn parse(s: &str) -> Option<Self> {
         let cleaned: String = s
@@ -75,8 +80,16 @@ impl PersonName {
                 }
             })
             .collect();
+        let first = cleaned.split_whitespace().next().unwrap_or("");
+        if LEGAL_FORMS
+            .iter()
+            .any(|f| first.eq_ignore_ascii_case(f) || first == *f)
+        {
+            return None;
+        }
         let w: Vec<String> = cleaned
             .split_whitespace()
+            .skip(usize::from(first == "ИП"))
             .map(|x| x.trim_matches('-'))
             .filter(|x| x.chars().any(char::is_alphabetic))
             .take(4)
@@ -146,6 +159,9 @@ mod tests {
         assert_eq!(p("  мария-луиза  ").given, "Мария-Луиза");
         assert_eq!(p("Алиев Рашид Мамед оглы").given, "Рашид");
         assert_eq!(p("Anna Smith").given, "Anna");
+        assert_eq!(p("ИП Петров Иван Ильич").polite(), "Иван Ильич");
+        assert_eq!(PersonName::parse("ООО «Ромашка»"), None);
+        assert_eq!(PersonName::parse("ПАО Банк"), None);
     }
 
     #[test]

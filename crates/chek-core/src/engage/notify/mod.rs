@@ -31,7 +31,7 @@ pub use format::Target;
 pub use outcome::{CallOutcome, OutcomeKind, Provider, ProviderReport, map_outcome};
 pub use plan::{
     Alternative, ChannelCost, Cut, MAX_CONFIG, NotifyConfig, Plan, PlannedMessage, Prices, Skipped,
-    SmsInfo, plan, plan_firing,
+    SmsInfo, plan, plan_firing, sms_cuts,
 };
 pub use policy::{Caps, ContactPolicy, Deferral, HORIZON_DAYS, PolicySet, Slot, Window};
 pub use retry::{CrmResult, RetryDecision, RetryMatrix, RetryRule, decide};

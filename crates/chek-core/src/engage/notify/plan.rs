@@ -106,6 +106,22 @@ fn cps() -> u32 {
     14
 }
 
+impl Default for NotifyConfig {
+    /// No templates or rules; presets, default prices and limits.
+    fn default() -> Self {
+        NotifyConfig {
+            templates: BTreeMap::new(),
+            rules: Vec::new(),
+            policy: PolicySet::default(),
+            prices: Prices::default(),
+            max_sms_segments: two(),
+            max_call_seconds: ninety(),
+            speech_chars_per_second: cps(),
+            retry: RetryMatrix::default(),
+        }
+    }
+}
+
 /// Config text limit.
 pub const MAX_CONFIG: usize = 1 << 20;
 
@@ -188,6 +204,7 @@ pub struct SmsInfo {
 /// A way to send one segment fewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Cut {
     /// Shorten the text by at least `units` (a Cyrillic letter is one unit, an emoji two).
     Shorten {
@@ -357,7 +374,23 @@ impl NotifyConfig {
     }
 }
 
-/// Ways to send the SMS rendering of `t` in fewer segments.
+/// Ways to send the SMS rendering of a template in one segment fewer: how many units to
+/// shorten by, which `{#opt}` blocks to drop, and the Latin transliteration when it saves
+/// segments. Empty when the SMS is one segment.
+///
+/// ```
+/// use chek_core::engage::notify::{sms_cuts, Cut, Template};
+/// let t = Template::parse(&format!("{}{{#opt}} Спасибо, что вы с нами!{{/opt}}", "ж".repeat(60)))?;
+/// let cuts = sms_cuts(&t, &Default::default())?;
+/// assert_eq!(cuts[0], Cut::Shorten { units: 20 }); // 90 units → 70 for one segment
+/// assert!(matches!(cuts[1], Cut::DropOptional { segments_after: 1, .. }));
+/// # Ok::<(), chek_core::engage::notify::NotifyError>(())
+/// ```
+pub fn sms_cuts(t: &Template, vars: &super::Vars) -> Result<Vec<Cut>, NotifyError> {
+    let text = t.render(vars, Target::Sms)?;
+    Ok(cuts(t, vars, &text))
+}
+
 fn cuts(t: &Template, vars: &super::Vars, text: &str) -> Vec<Cut> {
     let m = measure(text);
     let Some(units) = m.to_save_segment() else {

@@ -2,7 +2,8 @@
 //!
 //! Syntax:
 //! - `{var}` or `{var|formatter}` or `{var|formatter:args}`; `{var|…?default}` gives a default
-//!   when the variable is missing or null.
+//!   when the variable is missing, null, or not usable by the formatter (a company name for
+//!   `name`).
 //! - Formatters: `amount` (kopecks: «1 500 ₽» / «тысяча пятьсот рублей»; `amount:digits` speaks
 //!   «1 500 рублей»), `number[:m|f|n]`, `plural:[m|f|n,]one,few,many[,other]` (the number and
 //!   the agreeing word), `word:…` (the word alone), `date[:year]`, `time`, `order`, `phone`,
@@ -312,7 +313,11 @@ fn render_parts(
         match p {
             Part::Text(t) => out.push_str(t),
             Part::Var { name, fmt, default } => match vars.get(name) {
-                Some(v) if !v.is_null() => out.push_str(&fmt.apply(name, v, target)?),
+                Some(v) if !v.is_null() => match (fmt.apply(name, v, target), default) {
+                    (Ok(s), _) => out.push_str(&s),
+                    (Err(_), Some(d)) => out.push_str(d),
+                    (Err(e), None) => return Err(e),
+                },
                 _ => match default {
                     Some(d) => out.push_str(d),
                     None => return Err(NotifyError::MissingVar(name.clone())),
@@ -452,6 +457,9 @@ mod tests {
         assert_eq!(e.map(|e| e.code()), Some("notify.bad_value"));
         let e = t.render(&Vars::new(), Target::Sms).err();
         assert_eq!(e, Some(NotifyError::MissingVar("d".into())));
+        let n = Template::parse("{n|name?Клиент}").unwrap_or_else(|e| panic!("{e}"));
+        let org = vars(json!({"n": "ООО «Ромашка»"}));
+        assert_eq!(n.render(&org, Target::Sms).unwrap_or_default(), "Клиент");
     }
 
     #[test]
