@@ -67,7 +67,6 @@ impl PersonName {
     /// Фамилия», «Имя»; «ИП» before a name is skipped. Characters other than letters, hyphens and
     /// apostrophes are dropped; `None` when no letters are left or the name starts with a legal
     /// form (ООО, АО, ПАО…), which is an organisation.
-    /// `None` when no letters are left.
     pub fn parse(s: &str) -> Option<Self> {
         let cleaned: String = s
             .chars()
