@@ -233,3 +233,146 @@ proptest! {
         }
     }
 }
+
+fn check_hints(what: &str, ru: &str, en: &str) {
+    assert!(ru.chars().count() > 15, "{what}: ru hint too short: {ru:?}");
+    assert!(en.len() > 15, "{what}: en hint too short: {en:?}");
+    assert_ne!(ru, en, "{what}");
+    assert!(
+        ru.chars().any(|c| ('а'..='я').contains(&c)),
+        "{what}: ru hint is not Russian: {ru:?}"
+    );
+}
+
+/// One row per `notify.*` code: the input that triggers it, and hints in both languages.
+#[test]
+#[allow(clippy::unwrap_used)]
+fn every_notify_code() {
+    use chek::Lang;
+    use chek::engage::notify::{
+        CallOutcome, CrmEvent, NotifyError, PolicySet, Recipient, fire, plan, plan_firing,
+    };
+    let render = |t: &str, v: serde_json::Value| {
+        Template::parse(t).and_then(|t| t.render(&vars(v), Target::Sms))
+    };
+    let r: Recipient =
+        serde_json::from_value(json!({"id": "c1"})).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = NotifyConfig::from_toml(
+        "[templates]\nt = \"Заказ {order} готов\"\n[[rules]]\nid = \"r\"\ntemplate = \"t\"\nchannels = [\"sms\"]\ntrigger = {kind = \"status_changed\", status = \"ready\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<CrmEvent> = serde_json::from_value(json!([{"type": "status_changed",
+        "order": "1", "customer": "c1", "status": "ready", "at": "2026-08-18T08:00:00"}]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now: NaiveDateTime = "2026-08-18T08:00:00".parse().unwrap_or_default();
+    let firing = fire(&cfg.rules, &events, now).unwrap_or_default().remove(0);
+    let mut zero = ContactPolicy::service();
+    zero.caps.insert(
+        ContactChannel::Sms,
+        chek::engage::notify::Caps {
+            day: Some(0),
+            week: None,
+            month: None,
+        },
+    );
+    let report = |p: &str, s: &str| ProviderReport {
+        provider: p.into(),
+        status: s.into(),
+        ..Default::default()
+    };
+    let table: Vec<(&str, NotifyError)> = vec![
+        ("notify.bad_template", render("{x", json!({})).unwrap_err()),
+        (
+            "notify.bad_formatter",
+            render("{x|loud}", json!({})).unwrap_err(),
+        ),
+        ("notify.missing_var", render("{x}", json!({})).unwrap_err()),
+        (
+            "notify.bad_value",
+            render("{x|amount}", json!({"x": "много"})).unwrap_err(),
+        ),
+        (
+            "notify.too_long",
+            Template::parse(&"x".repeat(100_000)).unwrap_err(),
+        ),
+        (
+            "notify.bad_config",
+            NotifyConfig::from_toml("[templates]\n[[rules]]\nid='a'").unwrap_err(),
+        ),
+        (
+            "notify.bad_input",
+            NotifyError::BadInput("events: expected an array".into()),
+        ),
+        (
+            "notify.no_slot",
+            zero.next_slot(
+                ContactChannel::Sms,
+                Purpose::Service,
+                "c1",
+                &Zone::moscow(),
+                &[],
+                now,
+            )
+            .unwrap_err(),
+        ),
+        (
+            "notify.no_consent",
+            PolicySet::default()
+                .for_message(Purpose::Advertising, &r)
+                .unwrap_err(),
+        ),
+        ("notify.no_address", NotifyError::NoAddress("sms")),
+        (
+            "notify.no_channel",
+            plan_firing(&cfg, &firing, &r, &[], now).unwrap_err(),
+        ),
+        (
+            "notify.unknown_provider",
+            map_outcome(&report("zvonobot", "busy"), "0").unwrap_err(),
+        ),
+        (
+            "notify.unknown_status",
+            map_outcome(&report("vonage", "exploded"), "0").unwrap_err(),
+        ),
+        (
+            "notify.not_final",
+            map_outcome(&report("twilio", "ringing"), "0").unwrap_err(),
+        ),
+    ];
+    for (code, err) in &table {
+        assert_eq!(err.code(), *code, "{err}");
+        check_hints(code, &err.hint(Lang::Ru), &err.hint(Lang::En));
+    }
+    // The skipped firing in a plan carries the same code.
+    let p =
+        plan(&cfg, &events, std::slice::from_ref(&r), &[], now).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.skipped[0].code, "notify.no_channel");
+    let outcomes = [
+        (
+            "notify.call_answered",
+            CallOutcome::Answered { listened_s: 1 },
+        ),
+        (
+            "notify.call_operator",
+            CallOutcome::Operator {
+                listened_s: 1,
+                key: "0".into(),
+            },
+        ),
+        (
+            "notify.call_machine",
+            CallOutcome::Machine { listened_s: 1 },
+        ),
+        ("notify.call_no_answer", CallOutcome::NoAnswer),
+        ("notify.call_busy", CallOutcome::Busy),
+        ("notify.call_invalid_number", CallOutcome::InvalidNumber),
+        (
+            "notify.call_failed",
+            CallOutcome::Failed { reason: "x".into() },
+        ),
+    ];
+    for (code, o) in &outcomes {
+        assert_eq!(o.code(), *code);
+        check_hints(code, &o.hint(Lang::Ru), &o.hint(Lang::En));
+    }
+}

@@ -7,7 +7,7 @@
 //!   machine_end_other, fax, unknown).
 //! - **Vonage** Voice API `CallStatus` (`@vonage/voice`): started, ringing, answered, machine,
 //!   completed, busy, cancelled, failed, rejected, timeout, unanswered.
-//! - **Asterisk** `Dial()` `${DIALSTATUS}` (docs.asterisk.org, Dial channel variables):
+//! - **Asterisk** `Dial()` `${DIALSTATUS}` (<https://docs.asterisk.org/Configuration/Dialplan/Variables/Channel-Variables/Asterisk-Standard-Channel-Variables/Dial-Channel-Variables>):
 //!   ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL, DONTCALL, TORTURE, INVALIDARGS;
 //!   `${ANSWEREDTIME}` is the listened time and `${HANGUPCAUSE}` (Q.850) tells an unallocated
 //!   number (1) or an invalid format (28) from a network failure.
