@@ -382,7 +382,7 @@ impl NotifyConfig {
 /// use chek_core::engage::notify::{sms_cuts, Cut, Template};
 /// let t = Template::parse(&format!("{}{{#opt}} Спасибо, что вы с нами!{{/opt}}", "ж".repeat(60)))?;
 /// let cuts = sms_cuts(&t, &Default::default())?;
-/// assert_eq!(cuts[0], Cut::Shorten { units: 20 }); // 90 units → 70 for one segment
+/// assert_eq!(cuts[0], Cut::Shorten { units: 14 }); // 84 units → 70 for one segment
 /// assert!(matches!(cuts[1], Cut::DropOptional { segments_after: 1, .. }));
 /// # Ok::<(), chek_core::engage::notify::NotifyError>(())
 /// ```
@@ -566,7 +566,11 @@ pub fn plan(
     let firings = fire(&config.rules, events, now)?;
     let sent: BTreeSet<&str> = history.iter().filter_map(|c| c.key.as_deref()).collect();
     let by_id: BTreeMap<&str, &Recipient> = recipients.iter().map(|r| (r.id.as_str(), r)).collect();
-    let mut h = history.to_vec();
+    // Each recipient's contacts apart, so a large batch costs per recipient, not per batch.
+    let mut h: BTreeMap<&str, Vec<Contact>> = BTreeMap::new();
+    for c in history {
+        h.entry(c.recipient.as_str()).or_default().push(c.clone());
+    }
     let mut messages = Vec::new();
     let mut skipped = Vec::new();
     for f in firings {
@@ -591,9 +595,10 @@ pub fn plan(
             ));
             continue;
         };
-        match plan_firing(config, &f, r, &h, now) {
+        let theirs = h.entry(r.id.as_str()).or_default();
+        match plan_firing(config, &f, r, theirs, now) {
             Ok(m) => {
-                h.push(Contact {
+                theirs.push(Contact {
                     recipient: m.customer.clone(),
                     channel: m.channel,
                     purpose: m.purpose,
