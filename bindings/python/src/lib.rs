@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 
 mod convert;
 mod errors;
+mod notify;
 mod qr;
 mod receipt;
 mod scan;
@@ -24,5 +25,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    notify::register(m)?;
     Ok(())
 }

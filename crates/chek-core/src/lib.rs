@@ -23,9 +23,11 @@
 
 pub mod campaign;
 pub mod draw;
+pub mod engage;
 pub mod fiscal;
 mod hint;
 mod lang;
+pub mod ru;
 pub mod sms;
 pub mod text;
 pub mod verify;

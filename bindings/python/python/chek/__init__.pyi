@@ -36,6 +36,7 @@ class ScanError(ChekError): ...
 class CampaignError(ChekError): ...
 class DrawError(ChekError): ...
 class VerifyError(ChekError): ...
+class NotifyError(ChekError): ...
 class InternalError(ChekError): ...
 
 # ---------------------------------------------------------------- the fiscal QR
@@ -401,6 +402,59 @@ def ocr(
     timeout: Optional[float] = None,
 ) -> OcrResult: ...
 
+# ---------------------------------------------------------------- notifications
+
+@final
+class NotificationText:
+    """A template rendered as SMS text and as speech, with the SMS length, cost and cuts."""
+
+    @property
+    def sms(self) -> str: ...
+    @property
+    def speech(self) -> str: ...
+    @property
+    def encoding(self) -> str: ...
+    @property
+    def units(self) -> int: ...
+    @property
+    def segments(self) -> int: ...
+    @property
+    def sms_cost_kopecks(self) -> int: ...
+    @property
+    def speech_seconds(self) -> int: ...
+    @property
+    def call_cost_kopecks(self) -> int: ...
+    @property
+    def cuts(self) -> list[dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+def render_notification(
+    template: str, vars: Mapping[str, Any], *, config: Optional[str] = None
+) -> NotificationText: ...
+def plan_notifications(
+    config: str,
+    events: JsonInput,
+    *,
+    contacts: Optional[JsonInput] = None,
+    now: Optional[datetime.datetime] = None,
+) -> dict[str, Any]: ...
+def call_outcome(
+    report: Mapping[str, Any],
+    *,
+    key: str,
+    recipient: Mapping[str, Any],
+    attempt: int = 1,
+    purpose: str = "service",
+    config: Optional[str] = None,
+    contacts: Optional[JsonInput] = None,
+    until: Optional[datetime.datetime] = None,
+    now: Optional[datetime.datetime] = None,
+) -> dict[str, Any]: ...
+def plural_category(number: Union[int, str]) -> str: ...
+def amount_sms(kopecks: int) -> str: ...
+def amount_spoken(kopecks: int) -> str: ...
+
 __all__ = [
     "__version__",
     "Photo",
@@ -414,6 +468,7 @@ __all__ = [
     "CampaignError",
     "DrawError",
     "VerifyError",
+    "NotifyError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -440,4 +495,12 @@ __all__ = [
     "OcrResult",
     "scan",
     "ocr",
+    # notifications and Russian grammar
+    "NotificationText",
+    "render_notification",
+    "plan_notifications",
+    "call_outcome",
+    "plural_category",
+    "amount_sms",
+    "amount_spoken",
 ]

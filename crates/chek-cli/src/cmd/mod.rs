@@ -3,6 +3,7 @@
 pub(crate) mod campaign;
 pub(crate) mod draw;
 pub(crate) mod manual;
+pub(crate) mod notify;
 pub(crate) mod qr;
 pub(crate) mod scan;
 pub(crate) mod text;
