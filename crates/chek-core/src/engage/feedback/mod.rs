@@ -1,0 +1,1 @@
+//! Rating → review → bonus, with A/B tests (`engagement.md` §4b, §6 item 8).

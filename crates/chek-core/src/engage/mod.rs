@@ -1,0 +1,5 @@
+//! Flows operators run beside receipt campaigns: loyalty-card activation, rating → review →
+//! bonus with A/B tests. Pure: state is a value the host keeps, `now` is a parameter.
+
+pub mod feedback;
+pub mod loyalty;
