@@ -65,7 +65,7 @@ impl CheckDigit {
                         (_, y) => y,
                     })
                     .sum();
-                sum % 10 == 0
+                sum.is_multiple_of(10)
             }
             CheckDigit::Gs1 => {
                 let sum: u32 = d
@@ -74,7 +74,7 @@ impl CheckDigit {
                     .enumerate()
                     .map(|(i, &x)| if i % 2 == 1 { x * 3 } else { x })
                     .sum();
-                sum % 10 == 0
+                sum.is_multiple_of(10)
             }
             CheckDigit::Damm => d.iter().fold(0u8, |s, &x| DAMM[usize::from(s)][x as usize]) == 0,
         }

@@ -16,7 +16,6 @@ fn is_separator(c: char) -> bool {
 }
 
 struct Group {
-    start: usize,
     digits: String,
     joined_to_prev: bool,
 }
@@ -25,12 +24,11 @@ fn groups(text: &str) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     let mut gap = 0usize; // characters since the last digit
     let mut gap_ok = false; // every gap character is a separator
-    for (i, c) in text.char_indices() {
+    for c in text.chars() {
         if c.is_ascii_digit() {
             match out.last_mut() {
                 Some(g) if gap == 0 => g.digits.push(c),
                 _ => out.push(Group {
-                    start: i,
                     digits: c.to_string(),
                     joined_to_prev: !out.is_empty() && gap_ok && (1..=2).contains(&gap),
                 }),

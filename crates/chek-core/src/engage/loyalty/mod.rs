@@ -44,7 +44,8 @@ pub use programme::{MAX_PROGRAMME_BYTES, Programme, ProgrammeError};
 pub use refusal::Refusal;
 pub use registry::{CardRecord, CardStatus, Registry};
 pub use reply::{
-    PLACEHOLDERS, REPLY_CODES, Reply, ReplyValues, TemplateCheck, Templates, default_template,
+    MAX_TEMPLATE_CHARS, PLACEHOLDERS, REPLY_CODES, Reply, ReplyValues, TemplateCheck, Templates,
+    default_template,
 };
 pub use request::{ActivationRequest, Channel, Form, MAX_FIELD_BYTES, MAX_FORM_FIELDS};
 
