@@ -84,6 +84,28 @@ pub struct Experiment {
 }
 
 impl Experiment {
+    /// Reads and checks an experiment from TOML.
+    pub fn from_toml(text: &str) -> Result<Experiment, FeedbackError> {
+        if text.len() > 256 * 1024 {
+            return Err(FeedbackError::BadExperiment("the file is too large".into()));
+        }
+        let e: Experiment =
+            toml::from_str(text).map_err(|e| FeedbackError::BadExperiment(e.to_string()))?;
+        e.check()?;
+        Ok(e)
+    }
+
+    /// Reads and checks an experiment from JSON.
+    pub fn from_json(text: &str) -> Result<Experiment, FeedbackError> {
+        if text.len() > 256 * 1024 {
+            return Err(FeedbackError::BadExperiment("the file is too large".into()));
+        }
+        let e: Experiment =
+            serde_json::from_str(text).map_err(|e| FeedbackError::BadExperiment(e.to_string()))?;
+        e.check()?;
+        Ok(e)
+    }
+
     /// Checks names and weights.
     pub fn check(&self) -> Result<(), FeedbackError> {
         let bad = |m: String| Err(FeedbackError::BadExperiment(m));
