@@ -10,6 +10,8 @@ use pyo3::prelude::*;
 
 mod convert;
 mod errors;
+mod feedback;
+mod loyalty;
 mod qr;
 mod receipt;
 mod scan;
@@ -24,5 +26,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    loyalty::register(m)?;
+    feedback::register(m)?;
     Ok(())
 }
