@@ -11,6 +11,8 @@ use pyo3::prelude::*;
 mod convert;
 mod errors;
 mod notify;
+mod feedback;
+mod loyalty;
 mod qr;
 mod receipt;
 mod scan;
@@ -26,5 +28,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     text::register(m)?;
     scan::register(m)?;
     notify::register(m)?;
+    loyalty::register(m)?;
+    feedback::register(m)?;
     Ok(())
 }

@@ -1,4 +1,7 @@
-//! Engagement flows around a campaign: the messages that leave (notifications) and, as they
-//! land, loyalty and the care desk.
+//! Flows operators run beside receipt campaigns: loyalty-card activation, rating → review →
+//! bonus with A/B tests, CRM-triggered notifications and, as it lands, the care desk. Pure: state
+//! is a value the host keeps, `now` is a parameter.
 
+pub mod feedback;
+pub mod loyalty;
 pub mod notify;
