@@ -8,12 +8,15 @@
 
 use pyo3::prelude::*;
 
+mod campaign;
 mod convert;
+mod draw;
 mod errors;
 mod qr;
 mod receipt;
 mod scan;
 mod text;
+mod verify;
 
 /// chek's native module; import `chek`, not this.
 #[pymodule(gil_used = false)]
@@ -24,5 +27,8 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    campaign::register(m)?;
+    draw::register(m)?;
+    verify::register(m)?;
     Ok(())
 }
