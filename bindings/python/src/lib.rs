@@ -15,6 +15,7 @@ mod errors;
 mod qr;
 mod receipt;
 mod scan;
+mod sms;
 mod text;
 mod verify;
 
@@ -30,5 +31,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     campaign::register(m)?;
     draw::register(m)?;
     verify::register(m)?;
+    sms::register(m)?;
     Ok(())
 }
