@@ -190,3 +190,12 @@ def test_evaluate_many_releases_the_gil() -> None:
     inside = [x for x in ticks if span["start"] < x < span["end"]]
     assert duration > 0.05, f"the batch took only {duration:.3f}s"
     assert inside and max(inside) - min(inside) > 0.5 * duration
+
+
+def test_caps_keep_the_uncapped_figures() -> None:
+    capped = DEMO.replace("[[earn]]", "[caps]\nlots_per_receipt = 2\n\n[[earn]]")
+    c = chek.Campaign.from_toml(capped)
+    qr = chek.parse_qr("t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1")
+    d = c.evaluate(qr, now=NOW)
+    assert (d.lots, d.lots_before_caps, d.points_before_caps) == (2, 3, 0)
+    assert d.has("campaign.cap_applied")
