@@ -8,7 +8,9 @@
 
 use pyo3::prelude::*;
 
+mod campaign;
 mod convert;
+mod draw;
 mod errors;
 mod feedback;
 mod loyalty;
@@ -16,7 +18,9 @@ mod notify;
 mod qr;
 mod receipt;
 mod scan;
+mod sms;
 mod text;
+mod verify;
 
 /// chek's native module; import `chek`, not this.
 #[pymodule(gil_used = false)]
@@ -30,5 +34,9 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     notify::register(m)?;
     loyalty::register(m)?;
     feedback::register(m)?;
+    campaign::register(m)?;
+    draw::register(m)?;
+    verify::register(m)?;
+    sms::register(m)?;
     Ok(())
 }

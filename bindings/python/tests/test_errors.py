@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import chek
@@ -68,3 +70,17 @@ def test_bad_argument_types_raise_type_error() -> None:
         chek.validate("t=...")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         chek.Receipt.from_fns_json(3.5)  # type: ignore[arg-type]
+
+
+def test_version_is_the_crates() -> None:
+    import re
+
+    cargo = (Path(__file__).resolve().parents[3] / "Cargo.toml").read_text(encoding="utf-8")
+    m = re.search(r'^version = "([^"]+)"', cargo, re.M)
+    assert m is not None and chek.__version__ == m.group(1)
+
+
+def test_every_exported_name_exists() -> None:
+    for name in chek.__all__:
+        assert hasattr(chek, name), name
+    assert "ChekError" in chek.__all__ and "scan" in chek.__all__

@@ -113,3 +113,17 @@ def test_candidate() -> None:
     with pytest.raises(ValueError):
         chek.Candidate(qr, "fax")
 
+
+
+def test_oversized_json_is_refused() -> None:
+    with pytest.raises(chek.ReceiptError) as info:
+        chek.Receipt.from_fns_json("[" + " " * 9_000_000 + "]")
+    assert info.value.code == "receipt.too_large"
+
+
+def test_bad_field_names_the_field() -> None:
+    bad = '{"fiscalDriveNumber": "123", "fiscalDocumentNumber": 1, "fiscalSign": 1, "totalSum": 1, "operationType": 1, "dateTime": "2023-03-17T18:30:00"}'
+    with pytest.raises(chek.ReceiptError) as info:
+        chek.Receipt.from_fns_json(bad)
+    assert info.value.code == "receipt.bad_field"
+    assert info.value.details["field"] == "fiscalDriveNumber"

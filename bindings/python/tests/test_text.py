@@ -96,3 +96,9 @@ def test_items_and_dicts() -> None:
     assert d["items"][0] == it.to_dict()
     assert r == chek.parse_text("1 Хлеб 45.50*2шт. =91.00\n" + OCR)
     assert "fd=41110" in repr(r)
+
+
+def test_unreadable_field_is_reported() -> None:
+    r = chek.parse_text("ИТОГ =1500.00\nФН ###\nФД 12345\nФП 1234567890\nПРИХОД 15.03.21 12:34")
+    assert (r.missing, r.unreadable, r.fn) == (["fn"], ["fn"], None)
+    assert [(p.kind, p.field, p.code) for p in r.problems] == [("unreadable", "fn", "text.field_unreadable")]

@@ -12,10 +12,30 @@ Decimal('1285.21')
 """
 
 import os
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Iterable, Mapping, Sequence, Tuple, Union
 
 from chek._chek import (
+    CHECKAPI_URL,
+    FNS_MOBILE_URL,
+    Campaign,
     Candidate,
+    CheckApi,
+    Decision,
+    DrawResult,
+    FnsMobile,
+    History,
+    PastReceipt,
+    Reason,
+    SmsLength,
+    VerifyResult,
+    Winner,
+    draw,
+    lots_hash,
+    measure_sms,
+    parse_lots,
+    seed_commitment,
+    split_sms,
+    verify_draw,
     ChekError,
     Diagnostic,
     FieldProblem,
@@ -75,10 +95,22 @@ Photo = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", "os.PathLik
 JsonInput = Union[str, bytes, bytearray, Mapping[str, Any], Sequence[Any]]
 """ФНС JSON: the text, its UTF-8 bytes, or the already parsed value."""
 
+ReceiptLike = Union[Candidate, FiscalQr, Receipt]
+"""What a campaign evaluates: a `Candidate`, or a `FiscalQr` / `Receipt` (channel "qr")."""
+
+Lots = Union[Mapping[str, int], Iterable[Tuple[str, int]], str]
+"""A lots list: {participant: lots}, (participant, lots) pairs, or a lots file's text."""
+
+HexOrBytes = Union[bytes, str]
+"""Seeds and beacons: raw bytes, or a hex string (the published form)."""
+
 __all__ = [
     "__version__",
     "Photo",
     "JsonInput",
+    "ReceiptLike",
+    "Lots",
+    "HexOrBytes",
     # errors
     "ChekError",
     "QrError",
@@ -138,4 +170,28 @@ __all__ = [
     "ab_bucket",
     "ab_report",
     "wilson",
+    # campaigns
+    "Campaign",
+    "Decision",
+    "Reason",
+    "History",
+    "PastReceipt",
+    # draws
+    "DrawResult",
+    "Winner",
+    "draw",
+    "verify_draw",
+    "seed_commitment",
+    "lots_hash",
+    "parse_lots",
+    # verification with ФНС
+    "FnsMobile",
+    "CheckApi",
+    "VerifyResult",
+    "FNS_MOBILE_URL",
+    "CHECKAPI_URL",
+    # SMS length
+    "SmsLength",
+    "measure_sms",
+    "split_sms",
 ]

@@ -6,7 +6,7 @@ Checked against the built module by ``python -m mypy.stubtest chek`` in scripts/
 import datetime
 import decimal
 import os
-from typing import Any, Final, Mapping, Optional, Sequence, Union, final
+from typing import Any, Final, Iterable, Mapping, Optional, Sequence, Union, final
 
 __version__: Final[str]
 
@@ -414,6 +414,277 @@ class NotificationText:
     def sms(self) -> str: ...
     @property
     def speech(self) -> str: ...
+# ---------------------------------------------------------------- campaigns
+
+@final
+class PastReceipt:
+    def __new__(
+        cls,
+        id: Union[ReceiptId, str],
+        submitted_at: datetime.datetime,
+        lots: int = 0,
+        points: int = 0,
+    ) -> "PastReceipt": ...
+    @property
+    def id(self) -> ReceiptId: ...
+    @property
+    def submitted_at(self) -> datetime.datetime: ...
+    @property
+    def lots(self) -> int: ...
+    @property
+    def points(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class History:
+    """What the ledger knows about a participant when a new receipt arrives."""
+
+    def __new__(
+        cls,
+        participant: str = ...,
+        receipts: Sequence[PastReceipt] = ...,
+        claimed_by_others: Sequence[Union[ReceiptId, str]] = ...,
+        campaign_lots: int = 0,
+        campaign_points: int = 0,
+    ) -> "History": ...
+    @staticmethod
+    def from_json(json: JsonInput) -> "History": ...
+    @property
+    def participant(self) -> str: ...
+    @property
+    def receipts(self) -> list[PastReceipt]: ...
+    @property
+    def claimed_by_others(self) -> list[ReceiptId]: ...
+    @property
+    def campaign_lots(self) -> int: ...
+    @property
+    def campaign_points(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Reason:
+    @property
+    def code(self) -> str: ...
+    @property
+    def effect(self) -> str: ...
+    @property
+    def segment(self) -> Optional[str]: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def hint(self) -> str: ...
+    @property
+    def hints(self) -> dict[str, str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Decision:
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def receipt(self) -> ReceiptId: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def accepted(self) -> bool: ...
+    @property
+    def lots(self) -> int: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def lots_before_caps(self) -> int: ...
+    @property
+    def points_before_caps(self) -> int: ...
+    @property
+    def reasons(self) -> list[Reason]: ...
+    @property
+    def segments(self) -> list[str]: ...
+    def has(self, code: str) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+ReceiptLike = Union[Candidate, FiscalQr, Receipt]
+
+@final
+class Campaign:
+    """A checked, compiled campaign."""
+
+    @staticmethod
+    def from_toml(text: str, *, stores: Optional[str] = None) -> "Campaign": ...
+    @staticmethod
+    def from_json(json: JsonInput, *, stores: Optional[str] = None) -> "Campaign": ...
+    @staticmethod
+    def from_file(path: Union[str, "os.PathLike[str]"]) -> "Campaign": ...
+    @staticmethod
+    def parse(text: str) -> "Campaign": ...
+    @staticmethod
+    def json_schema() -> dict[str, Any]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def evaluate(
+        self,
+        receipt: ReceiptLike,
+        history: Optional[History] = None,
+        *,
+        now: Optional[datetime.datetime] = None,
+    ) -> Decision: ...
+    def evaluate_many(
+        self,
+        receipts: Iterable[Union[ReceiptLike, tuple[ReceiptLike, History]]],
+        history: Optional[History] = None,
+        *,
+        now: Optional[datetime.datetime] = None,
+    ) -> list[Decision]: ...
+
+# ---------------------------------------------------------------- draws
+
+Lots = Union[Mapping[str, int], Iterable[tuple[str, int]], str]
+HexOrBytes = Union[bytes, str]
+
+@final
+class Winner:
+    @property
+    def prize(self) -> int: ...
+    @property
+    def participant(self) -> str: ...
+    @property
+    def lots(self) -> int: ...
+    @property
+    def ticket(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __hash__(self) -> int: ...
+
+@final
+class DrawResult:
+    @staticmethod
+    def from_json(json: JsonInput) -> "DrawResult": ...
+    @property
+    def algorithm(self) -> str: ...
+    @property
+    def seed_commitment(self) -> str: ...
+    @property
+    def lots_hash(self) -> str: ...
+    @property
+    def exclusions_hash(self) -> str: ...
+    @property
+    def seed(self) -> str: ...
+    @property
+    def beacon(self) -> str: ...
+    @property
+    def prizes(self) -> int: ...
+    @property
+    def excluded(self) -> list[str]: ...
+    @property
+    def entries(self) -> int: ...
+    @property
+    def total_lots(self) -> int: ...
+    @property
+    def winners(self) -> list[Winner]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    __hash__: None  # type: ignore[assignment]
+
+def draw(
+    lots: Lots,
+    *,
+    seed: HexOrBytes,
+    beacon: HexOrBytes,
+    prizes: int,
+    excluded: Sequence[str] = ...,
+) -> DrawResult: ...
+def verify_draw(result: Union[DrawResult, JsonInput], lots: Lots) -> None: ...
+def seed_commitment(seed: HexOrBytes) -> str: ...
+def lots_hash(lots: Lots) -> str: ...
+def parse_lots(text: str) -> list[tuple[str, int]]: ...
+
+# ---------------------------------------------------------------- verification with ФНС
+
+FNS_MOBILE_URL: Final[str]
+CHECKAPI_URL: Final[str]
+
+@final
+class VerifyResult:
+    @property
+    def status(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def receipt(self) -> Optional[Receipt]: ...
+    @property
+    def is_final(self) -> bool: ...
+    @property
+    def counts_as_attempt(self) -> bool: ...
+    @property
+    def retry_after(self) -> Optional[int]: ...
+    @property
+    def detail(self) -> Optional[str]: ...
+    @property
+    def hint(self) -> str: ...
+    @property
+    def hints(self) -> dict[str, str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class FnsMobile:
+    """The ФНС app's API, with a session id; `verify` blocks with the GIL released."""
+
+    def __new__(
+        cls,
+        session: str,
+        *,
+        base_url: str = ...,
+        connect_timeout: Optional[float] = None,
+        total_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        backoff_base: Optional[float] = None,
+        backoff_max: Optional[float] = None,
+        retry_after_cap: Optional[float] = None,
+        max_concurrent: Optional[int] = None,
+        poll_interval: Optional[float] = None,
+        poll_attempts: Optional[int] = None,
+    ) -> "FnsMobile": ...
+    @property
+    def name(self) -> str: ...
+    def verify(self, receipt: Union[FiscalQr, Candidate, str]) -> VerifyResult: ...
+
+@final
+class CheckApi:
+    """A proverkacheka-style service, with a token; `verify` blocks with the GIL released."""
+
+    def __new__(
+        cls,
+        token: str,
+        *,
+        base_url: str = ...,
+        connect_timeout: Optional[float] = None,
+        total_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        backoff_base: Optional[float] = None,
+        backoff_max: Optional[float] = None,
+        retry_after_cap: Optional[float] = None,
+        max_concurrent: Optional[int] = None,
+        poll_interval: Optional[float] = None,
+        poll_attempts: Optional[int] = None,
+    ) -> "CheckApi": ...
+    @property
+    def name(self) -> str: ...
+    def verify(self, receipt: Union[FiscalQr, Candidate, str]) -> VerifyResult: ...
+
+# ---------------------------------------------------------------- SMS length
+
+@final
+class SmsLength:
     @property
     def encoding(self) -> str: ...
     @property
@@ -658,11 +929,30 @@ class FeedbackState:
 def ab_bucket(experiment: str, client: str) -> int: ...
 def ab_report(experiment: Experiment, observations: Sequence[tuple[str, bool]]) -> dict[str, Any]: ...
 def wilson(converted: int, exposed: int, *, z: float = ...) -> tuple[float, float]: ...
+    def chars(self) -> int: ...
+    @property
+    def segments(self) -> int: ...
+    @property
+    def per_segment(self) -> int: ...
+    @property
+    def free_in_last(self) -> int: ...
+    @property
+    def fits_one(self) -> bool: ...
+    def cost_kopecks(self, price_per_segment: int) -> int: ...
+    def to_save_segment(self) -> Optional[int]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+def measure_sms(text: str) -> SmsLength: ...
+def split_sms(text: str) -> list[str]: ...
 
 __all__ = [
     "__version__",
     "Photo",
     "JsonInput",
+    "ReceiptLike",
+    "Lots",
+    "HexOrBytes",
     # errors
     "ChekError",
     "QrError",
@@ -722,4 +1012,28 @@ __all__ = [
     "ab_bucket",
     "ab_report",
     "wilson",
+    # campaigns
+    "Campaign",
+    "Decision",
+    "Reason",
+    "History",
+    "PastReceipt",
+    # draws
+    "DrawResult",
+    "Winner",
+    "draw",
+    "verify_draw",
+    "seed_commitment",
+    "lots_hash",
+    "parse_lots",
+    # verification with ФНС
+    "FnsMobile",
+    "CheckApi",
+    "VerifyResult",
+    "FNS_MOBILE_URL",
+    "CHECKAPI_URL",
+    # SMS length
+    "SmsLength",
+    "measure_sms",
+    "split_sms",
 ]
