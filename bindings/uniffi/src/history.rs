@@ -121,7 +121,7 @@ pub(crate) fn core_from_json(json: &str) -> Result<core::ParticipantHistory, Inp
 /// ```
 /// let h = chek_ffi::parse_history_json(r#"{"participant":"tg:42","campaign_lots":7}"#.into(), Some(chek_ffi::Lang::En))?;
 /// assert_eq!((h.participant.as_str(), h.campaign_lots), ("tg:42", 7));
-/// assert_eq!(chek_ffi::parse_history_json("[]".into(), Some(chek_ffi::Lang::En)).unwrap_err().code(), "input.bad_history");
+/// assert_eq!(chek_ffi::parse_history_json("{".into(), Some(chek_ffi::Lang::En)).unwrap_err().code(), "input.bad_history");
 /// # Ok::<(), chek_ffi::ChekError>(())
 /// ```
 #[uniffi::export(default(lang))]

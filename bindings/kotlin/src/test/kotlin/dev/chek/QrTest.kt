@@ -95,7 +95,9 @@ class QrTest {
     }
 
     @Test
-    fun `the native library reports its version`() {
-        assertEquals("0.1.0", version())
+    fun `the native library reports the workspace version`() {
+        val cargo = java.io.File(TestData.repo, "Cargo.toml").readText()
+        val want = Regex("(?m)^version = \"([^\"]+)\"").find(cargo)!!.groupValues[1]
+        assertEquals(want, version())
     }
 }
