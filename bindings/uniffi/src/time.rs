@@ -39,7 +39,10 @@ mod tests {
     fn round_trips_and_accepts_java_local_date_time() {
         let dt = parse("2026-09-15T12:00:00").unwrap();
         assert_eq!(format(dt), "2026-09-15T12:00:00");
-        assert_eq!(format(parse("2026-09-15T12:00:00.123456789").unwrap()), format(dt));
+        assert_eq!(
+            format(parse("2026-09-15T12:00:00.123456789").unwrap()),
+            format(dt)
+        );
         assert_eq!(parse("2026-09-15 12:00").unwrap(), dt);
         assert!(parse("15.09.2026").is_err());
         assert!(parse(&"9".repeat(10_000)).is_err());

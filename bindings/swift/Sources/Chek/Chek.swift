@@ -3243,7 +3243,7 @@ public func version() -> String  {
  * ```
  * let h = chek_ffi::parse_history_json(r#"{"participant":"tg:42","campaign_lots":7}"#.into(), Some(chek_ffi::Lang::En))?;
  * assert_eq!((h.participant.as_str(), h.campaign_lots), ("tg:42", 7));
- * assert_eq!(chek_ffi::parse_history_json("[]".into(), Some(chek_ffi::Lang::En)).unwrap_err().code(), "input.bad_history");
+ * assert_eq!(chek_ffi::parse_history_json("{".into(), Some(chek_ffi::Lang::En)).unwrap_err().code(), "input.bad_history");
  * # Ok::<(), chek_ffi::ChekError>(())
  * ```
  */
@@ -3495,7 +3495,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_version() != 8106) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chek_ffi_checksum_func_parse_history_json() != 8098) {
+    if (uniffi_chek_ffi_checksum_func_parse_history_json() != 11156) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_parse_qr() != 46345) {
