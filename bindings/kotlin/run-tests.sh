@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the native library, generates the Kotlin bindings from it (uniffi library mode), and
+# runs the Kotlin tests on the JVM with Maven. Prints "kotlin: N passed, M failed" at the end.
+#
+#   bindings/kotlin/run-tests.sh [extra mvn args]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+cargo build -q -p chek-uniffi -p uniffi-bindgen
+lib="$root/target/debug/libchek_ffi.so"
+gen="$here/target/generated-sources/uniffi"
+rm -rf "$gen"
+# Library mode; bindings/uniffi/uniffi.toml (package dev.chek) is found through cargo metadata.
+target/debug/uniffi-bindgen generate "$lib" --language kotlin --no-format --out-dir "$gen" >/dev/null
+
+# Synthetic receipt photos with a real fiscal QR (the corpus QRs are not fiscal): the same
+# deterministic generator the Rust scan tests use; scripts/test has usually made them already.
+photos="$root/target/receipt-photos"
+if [ ! -f "$photos/manifest.tsv" ]; then
+    .venv/bin/python scripts/gen_receipt_photos.py "$photos" 2>/dev/null
+fi
+
+cd "$here"
+# Maven fetches plugins and dependencies from Maven Central on the first run only; released
+# artifacts in ~/.m2 are never checked again.
+status=0
+rm -rf target/surefire-reports
+mvn -q -B -Dstyle.color=never test -Dchek.photos="$photos" "$@" || status=$?
+
+# The JUnit summary of surefire is hidden by -q: count the XML reports instead.
+reports=(target/surefire-reports/TEST-*.xml)
+if [ -e "${reports[0]}" ]; then
+    python3 - "${reports[@]}" <<'PY'
+import sys, xml.etree.ElementTree as ET
+t = f = s = 0
+for p in sys.argv[1:]:
+    r = ET.parse(p).getroot()
+    t += int(r.get("tests", 0)); s += int(r.get("skipped", 0))
+    f += int(r.get("failures", 0)) + int(r.get("errors", 0))
+print(f"kotlin: {t - f - s} passed, {f} failed, {s} skipped")
+PY
+fi
+exit "$status"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds ChekFFI.xcframework for the Swift package. Runs on macOS with Xcode and rustup; it is
+# NOT run by the project's tests (the project's machines are Linux).
+#
+#   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin
+#   bindings/swift/build-xcframework.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+for t in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin; do
+    cargo build -p chek-uniffi --release --target "$t"
+done
+lib=libchek_ffi.a
+out="$root/target/xcframework"
+rm -rf "$out" "$here/ChekFFI.xcframework"
+mkdir -p "$out/ios-sim" "$out/macos"
+# One slice per platform: the simulator and macOS libraries are fat (arm64 + x86_64).
+lipo -create target/aarch64-apple-ios-sim/release/$lib target/x86_64-apple-ios/release/$lib \
+    -output "$out/ios-sim/$lib"
+lipo -create target/aarch64-apple-darwin/release/$lib target/x86_64-apple-darwin/release/$lib \
+    -output "$out/macos/$lib"
+
+# The Swift sources and headers come from the same library (generate.sh keeps them committed).
+bindings/swift/generate.sh
+xcodebuild -create-xcframework \
+    -library target/aarch64-apple-ios/release/$lib -headers bindings/swift/Headers \
+    -library "$out/ios-sim/$lib" -headers bindings/swift/Headers \
+    -library "$out/macos/$lib" -headers bindings/swift/Headers \
+    -output "$here/ChekFFI.xcframework"
+echo "built $here/ChekFFI.xcframework"
