@@ -23,6 +23,7 @@
 
 pub mod campaign;
 pub mod draw;
+pub mod engage;
 pub mod fiscal;
 mod hint;
 mod lang;

@@ -1,0 +1,3 @@
+//! Engagement flows around a campaign: the care desk behind it (and, as they land, notifications).
+
+pub mod care;
