@@ -35,6 +35,8 @@ enum Command {
     Draw(cmd::draw::Args),
     /// Verify a receipt with ФНС or a receipt-check service (credential from an environment variable).
     Verify(cmd::verify::Args),
+    /// Care desk: replay case histories (routing, SLA, breaches), route, quick replies, segments.
+    Care(cmd::care::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Campaign(args) => cmd::campaign::run(&args),
         Command::Draw(args) => cmd::draw::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Care(args) => cmd::care::run(&args),
     };
     match result {
         Ok(code) => code,
