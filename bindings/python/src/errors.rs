@@ -66,6 +66,12 @@ create_exception!(
 );
 create_exception!(
     chek,
+    CareError,
+    ChekError,
+    "A care-desk file, case history, contact or merge that cannot be used (codes `care.*`)."
+);
+create_exception!(
+    chek,
     InternalError,
     ChekError,
     "A bug in chek (a Rust panic caught at the boundary; code `internal.panic`)."
@@ -187,6 +193,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CampaignError", py.get_type::<CampaignError>())?;
     m.add("DrawError", py.get_type::<DrawError>())?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
+    m.add("CareError", py.get_type::<CareError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

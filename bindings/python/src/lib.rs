@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod care;
 mod convert;
 mod errors;
 mod qr;
@@ -24,5 +25,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    care::register(m)?;
     Ok(())
 }

@@ -16,6 +16,9 @@ from typing import Any, Mapping, Sequence, Union
 
 from chek._chek import (
     Candidate,
+    CareDesk,
+    CareError,
+    CaseView,
     ChekError,
     Diagnostic,
     FieldProblem,
@@ -39,6 +42,7 @@ from chek._chek import (
     DrawError,
     VerifyError,
     __version__,
+    care_identity,
     has_errors,
     ocr,
     parse_manual,
@@ -67,6 +71,7 @@ __all__ = [
     "CampaignError",
     "DrawError",
     "VerifyError",
+    "CareError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -93,4 +98,8 @@ __all__ = [
     "OcrResult",
     "scan",
     "ocr",
+    # care desk
+    "CareDesk",
+    "CaseView",
+    "care_identity",
 ]

@@ -501,38 +501,20 @@ fn run_segment(a: &SegmentArgs) -> io::Result<ExitCode> {
 fn run_identity(a: &IdentityArgs) -> io::Result<ExitCode> {
     let mut out = io::stdout().lock();
     let name = a.file.display().to_string();
-    let built = IdentityFile::parse(&read(&a.file)?).and_then(|f| f.build().map(|b| (f, b)));
-    let (file, (graph, mut inbox)) = match built {
-        Ok(x) => x,
+    let r = match IdentityFile::parse(&read(&a.file)?).and_then(|f| f.report()) {
+        Ok(r) => r,
         Err(e) => {
             fail(&mut out, &name, &e, &a.out)?;
             return Ok(ExitCode::from(1));
         }
     };
-    let suggestions = inbox.suggest(&graph);
-    let at = file.requests.iter().map(|r| r.at).max().unwrap_or_default();
-    let merged = match inbox.auto_merge(&graph, at) {
-        Ok(ids) => ids,
-        Err(e) => {
-            fail(&mut out, &name, &e, &a.out)?;
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let after = inbox.suggest(&graph);
     if a.out.json {
-        let v = json!({
-            "links": graph.links(),
-            "suggestions": suggestions,
-            "auto_merged": inbox.merges(),
-            "cases": inbox.cases(),
-            "pending": after,
-        });
-        writeln!(out, "{v}")?;
+        writeln!(out, "{}", pretty(&r)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let lang = a.out.lang;
     writeln!(out, "{}:", tr(lang, "связи", "links"))?;
-    for l in graph.links() {
+    for l in &r.links {
         writeln!(
             out,
             "  {} ↔ {}  {} ({})",
@@ -551,7 +533,7 @@ fn run_identity(a: &IdentityArgs) -> io::Result<ExitCode> {
         "{}:",
         tr(lang, "предложения объединить", "merge suggestions")
     )?;
-    for s in &suggestions {
+    for s in &r.suggestions {
         writeln!(
             out,
             "  {} → {}  {}: {}",
@@ -572,9 +554,9 @@ fn run_identity(a: &IdentityArgs) -> io::Result<ExitCode> {
         out,
         "{}: {}",
         tr(lang, "объединено автоматически", "merged automatically"),
-        merged.len()
+        r.auto_merged.len()
     )?;
-    for (case, reqs) in inbox.cases() {
+    for (case, reqs) in &r.cases {
         writeln!(out, "  {case}: {}", reqs.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)

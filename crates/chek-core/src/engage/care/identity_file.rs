@@ -94,3 +94,56 @@ impl IdentityFile {
         Ok((g, inbox))
     }
 }
+
+/// What an identity file gives: the links with their strength, the merges suggested, the strong
+/// ones applied, the cases after them, and the weak suggestions left for an operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityReport {
+    /// Every link with the strength recorded.
+    pub links: Vec<super::Link>,
+    /// Suggestions before any merge.
+    pub suggestions: Vec<super::MergeSuggestion>,
+    /// The merges applied automatically (strong evidence only).
+    pub auto_merged: Vec<super::MergeRecord>,
+    /// Case → requests after them.
+    pub cases: std::collections::BTreeMap<String, Vec<String>>,
+    /// Suggestions still open: weak ones, for an operator to confirm or drop.
+    pub pending: Vec<super::MergeSuggestion>,
+}
+
+impl IdentityFile {
+    /// Builds the graph and inbox, suggests merges, applies the strong ones (stamped with the
+    /// latest request time) and reports what is left.
+    ///
+    /// ```
+    /// use chek_core::engage::care::IdentityFile;
+    /// let r = IdentityFile::parse(r#"
+    ///     [[requests]]
+    ///     id = "a"
+    ///     channel = "chat"
+    ///     keys = ["name:Анна"]
+    ///     at = "2026-03-02T09:00:00"
+    ///     [[requests]]
+    ///     id = "b"
+    ///     channel = "email"
+    ///     keys = ["name:анна"]
+    ///     at = "2026-03-02T10:00:00"
+    /// "#)?.report()?;
+    /// assert!(r.auto_merged.is_empty());
+    /// assert_eq!(r.pending.len(), 1);
+    /// # Ok::<(), chek_core::engage::care::CareError>(())
+    /// ```
+    pub fn report(&self) -> Result<IdentityReport, CareError> {
+        let (graph, mut inbox) = self.build()?;
+        let suggestions = inbox.suggest(&graph);
+        let at = self.requests.iter().map(|r| r.at).max().unwrap_or_default();
+        inbox.auto_merge(&graph, at)?;
+        Ok(IdentityReport {
+            links: graph.links().to_vec(),
+            suggestions,
+            auto_merged: inbox.merges().to_vec(),
+            cases: inbox.cases(),
+            pending: inbox.suggest(&graph),
+        })
+    }
+}

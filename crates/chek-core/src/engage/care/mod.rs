@@ -57,7 +57,7 @@ pub use error::CareError;
 pub use event::{CaseFile, Event, MAX_CASE_BYTES, MAX_EVENTS};
 pub use hours::{MAX_PERIODS, MAX_SEARCH_DAYS, Period, WorkingHours};
 pub use identity::{Connection, Evidence, IdentityGraph, Link, MAX_LINKS, Strength};
-pub use identity_file::{IdentityFile, LinkDef, MAX_IDENTITY_BYTES};
+pub use identity_file::{IdentityFile, IdentityReport, LinkDef, MAX_IDENTITY_BYTES};
 pub use key::{Key, MAX_KEY_BYTES, Network};
 pub use merge::{Inbox, MAX_REQUESTS, MergeRecord, MergeSuggestion, Request};
 pub use replay::{Breach, CaseStatus, CaseView, HistoryStep, RouteBy, RouteStep, replay};
