@@ -1008,3 +1008,41 @@ fn huge_inputs_are_refused_or_bounded() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(metric(&v.sla, Metric::FirstResponse, 1).breach_at, None);
 }
+
+#[test]
+fn large_inboxes_suggest_in_bounded_work() {
+    // 2 000 requests in 400 chains of strong links: suggestions come from components, not
+    // from comparing every pair. (A timing target belongs in a bench; this checks the result.)
+    let at = t("2026-03-02 10:00");
+    let mut g = IdentityGraph::new();
+    let mut inbox = Inbox::new();
+    for c in 0..400 {
+        for j in 0..5 {
+            let key = k(&format!("tg:{}", c * 10 + j));
+            if j > 0 {
+                g.link(
+                    k(&format!("tg:{}", c * 10 + j - 1)),
+                    key.clone(),
+                    Evidence::OperatorConfirmed,
+                    at,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+            inbox
+                .add(Request {
+                    id: format!("r{c}-{j}"),
+                    channel: ContactChannel::Messenger,
+                    keys: vec![key],
+                    at: at + chrono::Duration::minutes(j),
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let s = inbox.suggest(&g);
+    assert_eq!(s.len(), 1600);
+    assert!(s.iter().all(|x| x.automatic && x.into_case.ends_with("-0")));
+    let ids = inbox.auto_merge(&g, at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 1600);
+    assert_eq!(inbox.cases().len(), 400);
+    assert_eq!(g.customer(&k("tg:42")).len(), 5);
+}

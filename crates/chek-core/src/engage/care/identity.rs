@@ -228,105 +228,185 @@ impl IdentityGraph {
 
     /// The best connection between any of `from` and any of `to`.
     pub fn connect(&self, from: &[Key], to: &[Key]) -> Option<Connection> {
-        if let Some(k) = from.iter().find(|k| to.contains(k)) {
-            let strength = if self.is_distinctive(k) {
-                Strength::Strong
-            } else {
-                Strength::Weak
-            };
-            if strength == Strength::Strong {
-                return Some(Connection {
-                    strength,
-                    path: Vec::new(),
-                });
-            }
-            if let Some(path) = self.path(from, to, Strength::Strong) {
-                return Some(Connection {
-                    strength: Strength::Strong,
-                    path,
-                });
-            }
-            return Some(Connection {
-                strength,
-                path: Vec::new(),
-            });
-        }
-        for s in [Strength::Strong, Strength::Weak] {
-            if let Some(path) = self.path(from, to, s) {
-                return Some(Connection { strength: s, path });
-            }
-        }
-        None
+        let idx = self.index(from.iter().chain(to));
+        let strength = if idx.joined(from, to, Strength::Strong) {
+            Strength::Strong
+        } else if idx.joined(from, to, Strength::Weak) {
+            Strength::Weak
+        } else {
+            return None;
+        };
+        Some(idx.connection(from, to, strength))
     }
 
-    /// Breadth-first over links at least `min` strong; strong paths never pass through a
-    /// non-distinctive identifier.
+    /// Components and adjacency over the links and `extra` identifiers, built once so many
+    /// questions cost little.
+    pub(crate) fn index<'a>(&'a self, extra: impl IntoIterator<Item = &'a Key>) -> Index<'a> {
+        let mut ids: BTreeMap<&Key, usize> = BTreeMap::new();
+        let mut keys: Vec<&Key> = Vec::new();
+        let mut id = |k: &'a Key, ids: &mut BTreeMap<&'a Key, usize>| {
+            *ids.entry(k).or_insert_with(|| {
+                keys.push(k);
+                keys.len() - 1
+            })
+        };
+        let ends: Vec<(usize, usize)> = self
+            .links
+            .iter()
+            .map(|l| (id(&l.a, &mut ids), id(&l.b, &mut ids)))
+            .collect();
+        for k in extra {
+            id(k, &mut ids);
+        }
+        let n = keys.len();
+        let mut strong: Vec<usize> = (0..n).collect();
+        let mut all: Vec<usize> = (0..n).collect();
+        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, (l, &(a, b))) in self.links.iter().zip(&ends).enumerate() {
+            union(&mut all, a, b);
+            if l.strength == Strength::Strong {
+                union(&mut strong, a, b);
+            }
+            adj[a].push(i);
+            adj[b].push(i);
+        }
+        // Flattened, so a lookup is one read.
+        for x in 0..n {
+            strong[x] = find(&mut strong, x);
+            all[x] = find(&mut all, x);
+        }
+        let distinctive = keys.iter().map(|k| self.is_distinctive(k)).collect();
+        Index {
+            graph: self,
+            ids,
+            ends,
+            strong,
+            all,
+            adj,
+            distinctive,
+        }
+    }
+
+    /// Every identifier joined to `key` by strong links, `key` included, sorted.
+    pub fn customer(&self, key: &Key) -> Vec<Key> {
+        let idx = self.index(std::iter::once(key));
+        let Some(c) = idx.component(key, Strength::Strong) else {
+            return vec![key.clone()];
+        };
+        let mut v: Vec<Key> = idx
+            .ids
+            .keys()
+            .filter(|k| idx.component(k, Strength::Strong) == Some(c))
+            .map(|k| (*k).clone())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+fn find(p: &mut [usize], mut x: usize) -> usize {
+    while p[x] != x {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    x
+}
+
+fn union(p: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(p, a), find(p, b));
+    if ra != rb {
+        p[ra.max(rb)] = ra.min(rb);
+    }
+}
+
+/// Most identifiers a reason's path search visits; beyond it the reason names no path.
+const MAX_PATH_VISITS: usize = 4096;
+
+/// Components (strong links only, and all links) and adjacency of a graph.
+pub(crate) struct Index<'a> {
+    graph: &'a IdentityGraph,
+    ids: BTreeMap<&'a Key, usize>,
+    ends: Vec<(usize, usize)>,
+    strong: Vec<usize>,
+    all: Vec<usize>,
+    adj: Vec<Vec<usize>>,
+    distinctive: Vec<bool>,
+}
+
+impl Index<'_> {
+    /// The component of `k` at strength `s`; strong components exclude non-distinctive
+    /// identifiers (names, shared phones), which can never join cases strongly.
+    pub(crate) fn component(&self, k: &Key, s: Strength) -> Option<usize> {
+        let &i = self.ids.get(k)?;
+        match s {
+            Strength::Strong if self.distinctive[i] => Some(self.strong[i]),
+            Strength::Strong => None,
+            Strength::Weak => Some(self.all[i]),
+        }
+    }
+
+    fn joined(&self, from: &[Key], to: &[Key], s: Strength) -> bool {
+        let a: BTreeSet<usize> = from.iter().filter_map(|k| self.component(k, s)).collect();
+        to.iter()
+            .filter_map(|k| self.component(k, s))
+            .any(|c| a.contains(&c))
+    }
+
+    /// The connection of two key sets known to be joined at `strength`, with a path when one
+    /// is found within [`MAX_PATH_VISITS`].
+    pub(crate) fn connection(&self, from: &[Key], to: &[Key], strength: Strength) -> Connection {
+        let same = from.iter().any(|k| {
+            to.contains(k) && (strength == Strength::Weak || self.graph.is_distinctive(k))
+        });
+        let path = if same {
+            Vec::new()
+        } else {
+            self.path(from, to, strength).unwrap_or_default()
+        };
+        Connection { strength, path }
+    }
+
+    /// Breadth-first over links at least `min` strong.
     fn path(&self, from: &[Key], to: &[Key], min: Strength) -> Option<Vec<Link>> {
-        let mut prev: BTreeMap<&Key, Option<usize>> = BTreeMap::new();
-        let mut queue: VecDeque<&Key> = VecDeque::new();
+        let targets: BTreeSet<usize> = to.iter().filter_map(|k| self.ids.get(k).copied()).collect();
+        let mut prev: BTreeMap<usize, Option<usize>> = BTreeMap::new();
+        let mut queue: VecDeque<usize> = VecDeque::new();
         for k in from {
-            if min == Strength::Strong && !self.is_distinctive(k) {
-                continue;
-            }
-            prev.insert(k, None);
-            queue.push_back(k);
-        }
-        let mut adj: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
-        for (i, l) in self.links.iter().enumerate() {
-            if l.strength >= min {
-                adj.entry(&l.a).or_default().push(i);
-                adj.entry(&l.b).or_default().push(i);
+            if let Some(&i) = self.ids.get(k)
+                && (min == Strength::Weak || self.distinctive[i])
+            {
+                prev.insert(i, None);
+                queue.push_back(i);
             }
         }
-        while let Some(k) = queue.pop_front() {
-            if to.contains(k) {
+        while let Some(n) = queue.pop_front() {
+            if targets.contains(&n) {
                 let mut path = Vec::new();
-                let mut cur = k;
-                while let Some(Some(i)) = prev.get(cur) {
-                    let l = &self.links[*i];
-                    path.push(l.clone());
-                    cur = if &l.a == cur { &l.b } else { &l.a };
+                let mut cur = n;
+                while let Some(Some(li)) = prev.get(&cur) {
+                    path.push(self.graph.links[*li].clone());
+                    let (a, b) = self.ends[*li];
+                    cur = if a == cur { b } else { a };
                 }
                 path.reverse();
                 return Some(path);
             }
-            for &i in adj.get(k).map(Vec::as_slice).unwrap_or_default() {
-                let l = &self.links[i];
-                let other = if &l.a == k { &l.b } else { &l.a };
-                if !prev.contains_key(other) {
-                    prev.insert(other, Some(i));
+            if prev.len() > MAX_PATH_VISITS {
+                return None;
+            }
+            for &li in &self.adj[n] {
+                if self.graph.links[li].strength < min {
+                    continue;
+                }
+                let (a, b) = self.ends[li];
+                let other = if a == n { b } else { a };
+                if let std::collections::btree_map::Entry::Vacant(e) = prev.entry(other) {
+                    e.insert(Some(li));
                     queue.push_back(other);
                 }
             }
         }
         None
-    }
-
-    /// Every identifier joined to `key` by strong links, `key` included, sorted.
-    pub fn customer(&self, key: &Key) -> Vec<Key> {
-        let mut seen: BTreeSet<Key> = BTreeSet::from([key.clone()]);
-        if !self.is_distinctive(key) {
-            return seen.into_iter().collect();
-        }
-        let mut queue = vec![key.clone()];
-        while let Some(k) = queue.pop() {
-            for l in &self.links {
-                if l.strength != Strength::Strong {
-                    continue;
-                }
-                let other = if l.a == k {
-                    &l.b
-                } else if l.b == k {
-                    &l.a
-                } else {
-                    continue;
-                };
-                if seen.insert(other.clone()) {
-                    queue.push(other.clone());
-                }
-            }
-        }
-        seen.into_iter().collect()
     }
 }
 

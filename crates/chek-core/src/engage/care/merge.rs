@@ -168,43 +168,57 @@ impl Inbox {
     }
 
     /// Suggested merges: each case that the graph (or a shared identifier) connects to an
-    /// older case, into the oldest such case, strong suggestions first.
+    /// older case, into the oldest such case, strong suggestions first. Components are worked
+    /// out once, so this stays near-linear in requests and links.
     pub fn suggest(&self, graph: &IdentityGraph) -> Vec<MergeSuggestion> {
         let cases = self.case_keys();
         let mut order: Vec<(&str, &(NaiveDateTime, Vec<Key>))> =
             cases.iter().map(|(c, v)| (*c, v)).collect();
         order.sort_by(|a, b| (a.1.0, a.0).cmp(&(b.1.0, b.0)));
-        // Each case is suggested once: into the oldest case it connects to, preferring strong.
+        let idx = graph.index(order.iter().flat_map(|(_, (_, keys))| keys.iter()));
         let mut out = Vec::new();
-        let mut taken: BTreeSet<&str> = BTreeSet::new();
+        let mut taken = vec![false; order.len()];
         for want in [Strength::Strong, Strength::Weak] {
-            for (i, (from, (_, fkeys))) in order.iter().enumerate() {
-                if taken.contains(from) {
+            // Component → the positions of the cases holding it, oldest first.
+            let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            let comps: Vec<BTreeSet<usize>> = order
+                .iter()
+                .map(|(_, (_, keys))| keys.iter().filter_map(|k| idx.component(k, want)).collect())
+                .collect();
+            for (i, cs) in comps.iter().enumerate() {
+                for c in cs {
+                    holders.entry(*c).or_default().push(i);
+                }
+            }
+            for (i, cs) in comps.iter().enumerate() {
+                if taken[i] {
                     continue;
                 }
-                for (into, (_, ikeys)) in order.iter().take(i) {
-                    if taken.contains(into) {
-                        continue;
-                    }
-                    let Some(conn) = graph.connect(fkeys, ikeys) else {
-                        continue;
-                    };
-                    if conn.strength != want {
-                        continue;
-                    }
-                    let (reason_ru, reason_en) = reason(&conn, fkeys, ikeys);
-                    out.push(MergeSuggestion {
-                        from_case: (*from).to_owned(),
-                        into_case: (*into).to_owned(),
-                        strength: conn.strength,
-                        automatic: conn.strength == Strength::Strong,
-                        connection: conn,
-                        reason_ru,
-                        reason_en,
-                    });
-                    taken.insert(from);
-                    break;
-                }
+                let into = cs
+                    .iter()
+                    .filter_map(|c| {
+                        holders
+                            .get(c)?
+                            .iter()
+                            .copied()
+                            .find(|&j| j < i && !taken[j])
+                    })
+                    .min();
+                let Some(j) = into else { continue };
+                let (from, (_, fkeys)) = order[i];
+                let (into, (_, ikeys)) = order[j];
+                let conn = idx.connection(fkeys, ikeys, want);
+                let (reason_ru, reason_en) = reason(&conn, fkeys, ikeys);
+                out.push(MergeSuggestion {
+                    from_case: from.to_owned(),
+                    into_case: into.to_owned(),
+                    strength: want,
+                    automatic: want == Strength::Strong,
+                    connection: conn,
+                    reason_ru,
+                    reason_en,
+                });
+                taken[i] = true;
             }
         }
         out
@@ -263,16 +277,19 @@ impl Inbox {
         at: NaiveDateTime,
     ) -> Result<Vec<u64>, CareError> {
         let mut ids = Vec::new();
+        // One batch per round: a batch's targets are never merged away in the same batch.
         loop {
             let strong: Vec<MergeSuggestion> = self
                 .suggest(graph)
                 .into_iter()
                 .filter(|s| s.automatic)
                 .collect();
-            let Some(s) = strong.first() else {
+            if strong.is_empty() {
                 return Ok(ids);
-            };
-            ids.push(self.merge(s, None, at)?);
+            }
+            for s in &strong {
+                ids.push(self.merge(s, None, at)?);
+            }
         }
     }
 
@@ -305,11 +322,16 @@ impl Inbox {
 
 fn reason(conn: &Connection, from: &[Key], into: &[Key]) -> (String, String) {
     if conn.path.is_empty() {
-        let k = from
+        let Some(k) = from
             .iter()
             .find(|k| into.contains(k))
             .map(ToString::to_string)
-            .unwrap_or_default();
+        else {
+            return (
+                "связаны длинной цепочкой связей".into(),
+                "joined by a long chain of links".into(),
+            );
+        };
         return match conn.strength {
             Strength::Strong => (
                 format!("тот же контакт {k}"),
