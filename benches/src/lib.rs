@@ -1,1 +1,4 @@
-//! Benchmarks live in `benches/`; this crate has no library code.
+//! Benchmarks live in `benches/`; this crate holds only the workloads they share with the
+//! examples that measure the same thing another way.
+
+pub mod campaign_workload;

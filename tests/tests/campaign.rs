@@ -498,7 +498,9 @@ fn segments_have_their_exact_names() {
 #[test]
 fn earn_rules_add_up_with_multiplier_and_bonus() {
     // Sunday, 2 pens (300 ₽) + notebook 48 sheets ×2 (400 ₽) + bread: promo sum 700 ₽.
-    // per-500: 1; per-unit (nb): 2; pen-receipt: 1 → 4 lots; nb-x3 beats sunday-x2 → 12.
+    // per-500: 1; per-unit (nb): 2; pen-receipt: 1 → 4 lots. nb-x3 takes the notebooks' lots
+    // (the 2 per-unit ones; 400 ₽ of notebooks fill no 500 ₽ step alone), sunday-x2 the rest:
+    // 2 × 3 + 2 × 2 = 10.
     // Bonus: 5 + 10% of 750 ₽ total (no products restriction: all promo = 700 ₽) = 5 + 70 = 75,
     // ×2 on Sunday (nb-x3 is lots only) = 150.
     let full = campaign(FULL);
@@ -513,7 +515,7 @@ fn earn_rules_add_up_with_multiplier_and_bonus() {
     );
     let d = eval(&full, &cand, &ParticipantHistory::default(), NOW);
     assert_eq!(d.status, Status::Accepted, "{:?}", d.reasons);
-    assert_eq!(d.lots, 12);
+    assert_eq!(d.lots, 10);
     assert_eq!(d.points, 150);
     let fired: Vec<String> = d.reasons.iter().map(|r| r.rule.to_string()).collect();
     assert_eq!(
@@ -527,6 +529,169 @@ fn earn_rules_add_up_with_multiplier_and_bonus() {
             "multipliers.sunday-x2"
         ]
     );
+}
+
+/// Product multipliers: ×2 on notebooks, ×3 on bags, Saturday ×2 on everything (lots only),
+/// per unit and per 500 ₽ of promo goods. 2026-09-16 is a Wednesday, 2026-09-19 a Saturday.
+const MULT: &str = r#"
+id = "mult"
+name = "Множители"
+[when]
+start = "2026-09-01"
+end = "2026-09-30"
+[[products]]
+id = "pens"
+keywords = ["ручка"]
+[[products]]
+id = "nb"
+keywords = ["тетрадь"]
+[[products]]
+id = "bags"
+keywords = ["рюкзак"]
+[[earn]]
+id = "per-unit"
+kind = "per_unit"
+lots = 1
+[[multipliers]]
+id = "nb-x2"
+factor = 2
+products = ["nb"]
+applies_to = "lots"
+[[multipliers]]
+id = "bags-x3"
+factor = 3
+products = ["bags"]
+applies_to = "lots"
+"#;
+
+const WEDNESDAY: &str = "2026-09-16T12:00";
+const NOW_MULT: &str = "2026-09-20T09:00";
+
+fn multipliers_fired(d: &Decision) -> Vec<String> {
+    d.reasons
+        .iter()
+        .filter(|r| r.code == ReasonCode::MultiplierApplied)
+        .map(|r| r.rule.to_string())
+        .collect()
+}
+
+#[test]
+fn a_product_multiplier_multiplies_only_that_products_lots() {
+    let c = campaign(MULT);
+    let h = ParticipantHistory::default();
+    // Without the product: nothing is multiplied.
+    let d = eval(
+        &c,
+        &receipt(1, WEDNESDAY, &[("Ручка синяя", 3.0, 9_000)]),
+        &h,
+        NOW_MULT,
+    );
+    assert_eq!((d.status, d.lots), (Status::Accepted, 3), "{:?}", d.reasons);
+    assert!(multipliers_fired(&d).is_empty());
+    // With it: 3 pens ×1 + 2 notebooks ×2 = 7, not (3 + 2) × 2 = 10.
+    let items = [("Ручка синяя", 3.0, 9_000), ("Тетрадь 48л", 2.0, 12_000)];
+    let d = eval(&c, &receipt(2, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.lots, 7, "{:?}", d.reasons);
+    assert_eq!(multipliers_fired(&d), vec!["multipliers.nb-x2"]);
+    // Only the product: everything is its.
+    let d = eval(
+        &c,
+        &receipt(3, WEDNESDAY, &[("Тетрадь 48л", 2.0, 12_000)]),
+        &h,
+        NOW_MULT,
+    );
+    assert_eq!(d.lots, 4);
+}
+
+#[test]
+fn several_product_multipliers_each_take_their_own_items() {
+    let c = campaign(MULT);
+    let h = ParticipantHistory::default();
+    // pens 2 ×1 + notebooks 1 ×2 + bags 4 ×3 = 2 + 2 + 12.
+    let items = [
+        ("Ручка синяя", 2.0, 6_000),
+        ("Тетрадь 96л", 1.0, 9_000),
+        ("Рюкзак школьный", 4.0, 400_000),
+    ];
+    let d = eval(&c, &receipt(1, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.lots, 16, "{:?}", d.reasons);
+    assert_eq!(d.lots_before_caps, 16);
+    assert_eq!(
+        multipliers_fired(&d),
+        vec!["multipliers.bags-x3", "multipliers.nb-x2"]
+    );
+    // An item of two products gets the larger factor once, not both.
+    let d = eval(
+        &c,
+        &receipt(2, WEDNESDAY, &[("Рюкзак + тетрадь набор", 1.0, 50_000)]),
+        &h,
+        NOW_MULT,
+    );
+    assert_eq!(d.lots, 3, "{:?}", d.reasons);
+    assert_eq!(multipliers_fired(&d), vec!["multipliers.bags-x3"]);
+}
+
+#[test]
+fn a_receipt_wide_multiplier_covers_the_rest_and_factors_do_not_stack() {
+    let c = campaign(&format!(
+        "{MULT}\n[[multipliers]]\nid = \"sat-x2\"\nfactor = 2\nweekdays = [\"sat\"]\n"
+    ));
+    let h = ParticipantHistory::default();
+    let items = [
+        ("Ручка синяя", 2.0, 6_000),
+        ("Тетрадь 96л", 1.0, 9_000),
+        ("Рюкзак школьный", 1.0, 400_000),
+    ];
+    // Saturday: pens ×2 (Saturday), notebook ×2 (the larger of 2 and 2), bag ×3 (not ×6).
+    let d = eval(&c, &receipt(1, "2026-09-19T12:00", &items), &h, NOW_MULT);
+    assert_eq!(d.lots, 4 + 2 + 3, "{:?}", d.reasons);
+    assert_eq!(
+        multipliers_fired(&d),
+        vec!["multipliers.bags-x3", "multipliers.sat-x2"]
+    );
+}
+
+#[test]
+fn per_amount_lots_belong_to_a_product_for_the_full_steps_its_items_pay() {
+    let c = campaign(&MULT.replace(
+        "kind = \"per_unit\"\nlots = 1",
+        "kind = \"per_amount\"\nevery = \"500\"\nlots = 1",
+    ));
+    let h = ParticipantHistory::default();
+    // 700 ₽ of notebooks + 400 ₽ of pens = 2 steps; the notebooks pay one by themselves:
+    // 1 × 2 + 1 = 3.
+    let items = [("Тетрадь 48л", 1.0, 70_000), ("Ручка", 1.0, 40_000)];
+    let d = eval(&c, &receipt(1, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.lots_before_caps, 3, "{:?}", d.reasons);
+    // 300 ₽ of notebooks fill no step alone: the 2 lots stay ×1.
+    let items = [("Тетрадь 48л", 1.0, 30_000), ("Ручка", 1.0, 80_000)];
+    let d = eval(&c, &receipt(2, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.lots, 2, "{:?}", d.reasons);
+    assert!(multipliers_fired(&d).is_empty());
+    // 1 000 ₽ of notebooks + 999 ₽ of pens = 3 steps, 2 of them the notebooks': 2 × 2 + 1.
+    let items = [("Тетрадь 48л", 1.0, 100_000), ("Ручка", 1.0, 99_900)];
+    let d = eval(&c, &receipt(3, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.lots, 5, "{:?}", d.reasons);
+}
+
+#[test]
+fn caps_apply_after_product_multipliers() {
+    let c = campaign(&format!("{MULT}\n[caps]\nlots_per_receipt = 5\n"));
+    let h = ParticipantHistory::default();
+    let items = [("Ручка синяя", 3.0, 9_000), ("Тетрадь 48л", 2.0, 12_000)];
+    let d = eval(&c, &receipt(1, WEDNESDAY, &items), &h, NOW_MULT);
+    assert_eq!(d.status, Status::Accepted);
+    assert_eq!((d.lots_before_caps, d.lots), (7, 5), "{:?}", d.reasons);
+    assert!(d.has(ReasonCode::CapApplied));
+    // Without the product the cap is not reached.
+    let d = eval(
+        &c,
+        &receipt(2, WEDNESDAY, &[("Ручка синяя", 3.0, 9_000)]),
+        &h,
+        NOW_MULT,
+    );
+    assert_eq!((d.lots_before_caps, d.lots), (3, 3));
+    assert!(!d.has(ReasonCode::CapApplied));
 }
 
 #[test]
@@ -1031,4 +1196,33 @@ fn real_fns_receipts_are_decided_with_reasons() {
         decided += 1;
     }
     assert!(decided >= 4, "only {decided} real receipts read");
+}
+
+#[test]
+fn many_distinct_product_sets_on_one_receipt_all_count() {
+    // 20 products, one item each and one item of two: more product sets than fit on the stack.
+    let mut src = String::from(
+        "id = \"many\"\nname = \"Много\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n",
+    );
+    for n in 0..20 {
+        src.push_str(&format!(
+            "[[products]]\nid = \"p{n}\"\nkeywords = [\"артикул{n}x\"]\n"
+        ));
+    }
+    src.push_str("[[earn]]\nid = \"unit\"\nkind = \"per_unit\"\nlots = 1\n");
+    src.push_str("[[multipliers]]\nid = \"p19-x2\"\nfactor = 2\nproducts = [\"p19\"]\n");
+    let c = campaign(&src);
+    let names: Vec<String> = (0..20)
+        .map(|n| format!("Артикул{n}x"))
+        .chain(["Артикул18x + артикул19x".to_owned()])
+        .collect();
+    let items: Vec<(&str, f64, i64)> = names.iter().map(|n| (n.as_str(), 1.0, 1_000)).collect();
+    let d = eval(
+        &c,
+        &receipt(1, WEDNESDAY, &items),
+        &ParticipantHistory::default(),
+        NOW_MULT,
+    );
+    // 21 units; the two with p19 are doubled.
+    assert_eq!(d.lots, 21 + 2, "{:?}", d.reasons);
 }

@@ -46,3 +46,26 @@ fn qr_parse_corpus() {
         "real strings and good variants parse: {parsed}"
     );
 }
+
+#[test]
+fn loyalty_sms_corpus() {
+    use chek::Lang;
+    use chek::engage::loyalty::{Programme, Registry, sms};
+    let all = inputs("loyalty_sms");
+    assert!(all.len() >= 2, "the loyalty_sms corpus is seeded");
+    let p = Programme::example();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    for (name, data) in all {
+        let Ok(s) = std::str::from_utf8(&data) else {
+            continue;
+        };
+        let (from, text) = s.split_once('\n').unwrap_or(("+79161234567", s));
+        let reg = Registry::default().issue(["4600682000013".parse().unwrap()]);
+        let ex = sms(reg, &p, from, text, now, Lang::Ru);
+        assert!(!ex.reply.text.is_empty(), "{name}");
+        assert!(ex.registry.is_consistent(), "{name}");
+    }
+}

@@ -72,6 +72,24 @@ create_exception!(
 );
 create_exception!(
     chek,
+    NotifyError,
+    ChekError,
+    "A notification template, config, CRM input or call report is unusable (codes `notify.*`)."
+);
+create_exception!(
+    chek,
+    LoyaltyError,
+    ChekError,
+    "A loyalty programme, card number or phone that cannot be used (codes `loyalty.*`)."
+);
+create_exception!(
+    chek,
+    FeedbackError,
+    ChekError,
+    "A survey, review link, experiment or feedback state that cannot be used (codes `feedback.*`)."
+);
+create_exception!(
+    chek,
     InternalError,
     ChekError,
     "A bug in chek (a Rust panic caught at the boundary; code `internal.panic`)."
@@ -193,6 +211,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CampaignError", py.get_type::<CampaignError>())?;
     m.add("DrawError", py.get_type::<DrawError>())?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
+    m.add("NotifyError", py.get_type::<NotifyError>())?;
+    m.add("LoyaltyError", py.get_type::<LoyaltyError>())?;
+    m.add("FeedbackError", py.get_type::<FeedbackError>())?;
     m.add("CareError", py.get_type::<CareError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;

@@ -11,6 +11,9 @@ use pyo3::prelude::*;
 mod care;
 mod convert;
 mod errors;
+mod feedback;
+mod loyalty;
+mod notify;
 mod qr;
 mod receipt;
 mod scan;
@@ -25,6 +28,9 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    notify::register(m)?;
+    loyalty::register(m)?;
+    feedback::register(m)?;
     care::register(m)?;
     Ok(())
 }

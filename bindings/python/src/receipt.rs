@@ -30,7 +30,7 @@ impl Raise for fiscal::ReceiptError {
 
 /// Text of a JSON argument: `str`, `bytes`/`bytearray` (UTF-8), or anything `json.dumps` takes
 /// (a `dict` already parsed by the caller).
-fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = obj.cast::<PyString>() {
         return s.extract::<String>();
     }

@@ -33,8 +33,14 @@ enum Command {
     Campaign(cmd::campaign::Args),
     /// Run a verifiable prize draw weighted by lots, or verify one (`chek draw verify`).
     Draw(cmd::draw::Args),
+    /// Loyalty cards: activation by SMS, form, website or till; confirm, reject, block.
+    Loyalty(cmd::loyalty::Args),
+    /// Rating → review → bonus: survey answers, review clicks, visits, A/B reports.
+    Feedback(cmd::feedback::Args),
     /// Verify a receipt with ФНС or a receipt-check service (credential from an environment variable).
     Verify(cmd::verify::Args),
+    /// Notifications: render a template for SMS and speech, plan from CRM events, map call outcomes.
+    Notify(cmd::notify::Args),
     /// Care desk: replay case histories (routing, SLA, breaches), route, quick replies, segments.
     Care(cmd::care::Args),
 }
@@ -49,6 +55,9 @@ fn main() -> ExitCode {
         Command::Campaign(args) => cmd::campaign::run(&args),
         Command::Draw(args) => cmd::draw::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Notify(args) => cmd::notify::run(&args),
+        Command::Loyalty(args) => cmd::loyalty::run(&args),
+        Command::Feedback(args) => cmd::feedback::run(&args),
         Command::Care(args) => cmd::care::run(&args),
     };
     match result {

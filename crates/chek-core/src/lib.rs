@@ -27,6 +27,7 @@ pub mod engage;
 pub mod fiscal;
 mod hint;
 mod lang;
+pub mod ru;
 pub mod sms;
 pub mod text;
 pub mod verify;

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::error::{BuildError, base_url};
 use crate::fns::{found, json_body};
-use crate::transport::Transport;
-use crate::{ClientConfig, Secret, Verifier};
+use crate::transport::{Http, Transport};
+use crate::{AsyncVerifier, ClientConfig, Secret, Verifier, VerifyFuture};
 
 /// The production address.
 pub const CHECKAPI_URL: &str = "https://proverkacheka.com";
@@ -39,20 +39,20 @@ impl CheckApi {
     }
 }
 
-impl Verifier for CheckApi {
-    fn name(&self) -> &'static str {
-        "checkapi"
-    }
-
-    fn verify(&self, qr: &FiscalQr) -> VerifyOutcome {
+impl CheckApi {
+    /// The protocol, once: both the async trait and the blocking facade run this.
+    async fn run(&self, http: Http<'_>, qr: &FiscalQr) -> VerifyOutcome {
         let url = format!("{}/api/v1/check/get", self.base);
         let qrraw = qr.to_string();
         let form = [("token", self.token.expose()), ("qrraw", qrraw.as_str())];
-        let reply = match self.http.send(&|c| {
-            c.post(&url)
-                .header("Accept", "application/json")
-                .form(&form)
-        }) {
+        let reply = match http
+            .send(|c| {
+                c.post(&url)
+                    .header("Accept", "application/json")
+                    .form(&form)
+            })
+            .await
+        {
             Ok(r) => r,
             Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
         };
@@ -80,5 +80,25 @@ impl Verifier for CheckApi {
                 detail: "answer without a code".into(),
             },
         }
+    }
+}
+
+impl AsyncVerifier for CheckApi {
+    fn name(&self) -> &'static str {
+        "checkapi"
+    }
+
+    fn verify_async<'a>(&'a self, qr: &'a FiscalQr) -> VerifyFuture<'a> {
+        Box::pin(self.run(self.http.for_async(), qr))
+    }
+}
+
+impl Verifier for CheckApi {
+    fn name(&self) -> &'static str {
+        "checkapi"
+    }
+
+    fn verify(&self, qr: &FiscalQr) -> VerifyOutcome {
+        self.http.blocking(|http| self.run(http, qr))
     }
 }

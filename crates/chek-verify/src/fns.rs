@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::error::{BuildError, base_url};
-use crate::transport::{Reply, Transport};
-use crate::{ClientConfig, Secret, Verifier};
+use crate::transport::{Http, Reply, Transport};
+use crate::{AsyncVerifier, ClientConfig, Secret, Verifier, VerifyFuture};
 
 /// The production address.
 pub const FNS_MOBILE_URL: &str = "https://irkkt-mobile.nalog.ru:8888";
@@ -60,7 +60,7 @@ impl FnsMobile {
         })
     }
 
-    fn common(&self, rb: reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder {
+    fn common(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut session = reqwest::header::HeaderValue::from_str(self.session.expose())
             .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
         // Hidden from reqwest's own Debug output of the request.
@@ -126,15 +126,12 @@ pub(crate) fn json_body(r: &Reply) -> Result<Value, VerifyOutcome> {
         .map_err(|detail| VerifyOutcome::ProviderUnavailable { detail })
 }
 
-impl Verifier for FnsMobile {
-    fn name(&self) -> &'static str {
-        "fns"
-    }
-
-    fn verify(&self, qr: &FiscalQr) -> VerifyOutcome {
+impl FnsMobile {
+    /// The protocol, once: both the async trait and the blocking facade run this.
+    async fn run(&self, http: Http<'_>, qr: &FiscalQr) -> VerifyOutcome {
         let url = format!("{}/v2/ticket", self.base);
         let body = json!({ "qr": qr.to_string() });
-        let reply = match self.http.send(&|c| self.common(c.post(&url)).json(&body)) {
+        let reply = match http.send(|c| self.common(c.post(&url)).json(&body)).await {
             Ok(r) => r,
             Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
         };
@@ -162,12 +159,12 @@ impl Verifier for FnsMobile {
             return o;
         }
         let url = format!("{}/v2/tickets/{id}", self.base);
-        let polls = self.http.config().poll_attempts.max(1);
+        let polls = http.config().poll_attempts.max(1);
         for poll in 0..polls {
             if poll > 0 {
-                std::thread::sleep(self.http.config().poll_interval);
+                tokio::time::sleep(http.config().poll_interval).await;
             }
-            let reply = match self.http.send(&|c| self.common(c.get(&url))) {
+            let reply = match http.send(|c| self.common(c.get(&url))).await {
                 Ok(r) => r,
                 Err(detail) => return VerifyOutcome::ProviderUnavailable { detail },
             };
@@ -183,5 +180,25 @@ impl Verifier for FnsMobile {
             }
         }
         VerifyOutcome::NotYetKnown
+    }
+}
+
+impl AsyncVerifier for FnsMobile {
+    fn name(&self) -> &'static str {
+        "fns"
+    }
+
+    fn verify_async<'a>(&'a self, qr: &'a FiscalQr) -> VerifyFuture<'a> {
+        Box::pin(self.run(self.http.for_async(), qr))
+    }
+}
+
+impl Verifier for FnsMobile {
+    fn name(&self) -> &'static str {
+        "fns"
+    }
+
+    fn verify(&self, qr: &FiscalQr) -> VerifyOutcome {
+        self.http.blocking(|http| self.run(http, qr))
     }
 }

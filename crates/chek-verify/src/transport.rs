@@ -1,16 +1,23 @@
 //! One HTTP exchange with timeouts, bounded jittered retries, `Retry-After`, a concurrency
 //! limit and a body size limit. Providers build requests; this decides when to try again.
+//!
+//! Everything here is async (reqwest's async client). The blocking facade runs the same
+//! futures on a small runtime the transport owns ([`Transport::blocking`]), with its own
+//! reqwest client: hyper's pooled connections are driven by the runtime that opened them, so
+//! the caller's runtime and ours never share one.
 
-use std::io::Read;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::StatusCode;
-use reqwest::blocking::{Client, RequestBuilder};
+use chek_core::verify::VerifyOutcome;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
 
 use crate::ClientConfig;
 use crate::error::BuildError;
-use crate::limit::Semaphore;
+use crate::retry_after::retry_after_secs;
 
 /// A response worth interpreting: status, content type and the (bounded) body.
 #[derive(Debug)]
@@ -18,7 +25,7 @@ pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) content_type: String,
     pub(crate) body: Vec<u8>,
-    /// `Retry-After` in seconds, when given as seconds.
+    /// `Retry-After` in seconds (given as seconds, or as an HTTP date turned into seconds).
     pub(crate) retry_after: Option<u64>,
 }
 
@@ -42,41 +49,160 @@ impl Reply {
     }
 }
 
-/// The shared client of one provider.
+/// The shared state of one provider (and of its clones).
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
-    client: Client,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
     config: ClientConfig,
-    limit: Arc<Semaphore>,
+    /// One limit for both paths: async and blocking calls count against the same N.
+    limit: Semaphore,
+    /// For the async path, on the caller's runtime.
+    client: Client,
+    /// For the blocking facade; built on first blocking use.
+    facade: OnceLock<Result<Facade, String>>,
+}
+
+/// The blocking facade's runtime and the client whose connections live on it.
+#[derive(Debug)]
+struct Facade {
+    runtime: OwnedRuntime,
+    client: Client,
+}
+
+/// A runtime with one worker thread. `block_on` may be called from many threads at once: each
+/// caller drives its own future, while hyper's connection tasks live on the worker and keep
+/// running between calls (so a pooled connection that the server closed is noticed at once, as
+/// with reqwest's own blocking client, which also keeps a runtime on a thread of its own).
+#[derive(Debug)]
+struct OwnedRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        // A plain drop panics when it happens inside an async context (a provider dropped in
+        // async code); shutting down in the background never blocks and never panics.
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// What one verification runs with: the client for the current runtime plus the shared
+/// config and limit.
+#[derive(Clone, Copy)]
+pub(crate) struct Http<'a> {
+    client: &'a Client,
+    shared: &'a Shared,
+}
+
+fn build_client(config: &ClientConfig) -> Result<Client, String> {
+    Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.total_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.without_url().to_string())
 }
 
 impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Self, BuildError> {
-        let client = Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.total_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| BuildError::Client(e.without_url().to_string()))?;
+        let client = build_client(&config).map_err(BuildError::Client)?;
+        let permits = config.max_concurrent.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Transport {
-            client,
-            limit: Arc::new(Semaphore::new(config.max_concurrent)),
-            config,
+            shared: Arc::new(Shared {
+                limit: Semaphore::new(permits),
+                client,
+                facade: OnceLock::new(),
+                config,
+            }),
         })
     }
 
+    /// The async path: requests run on the caller's tokio runtime.
+    pub(crate) fn for_async(&self) -> Http<'_> {
+        Http {
+            client: &self.shared.client,
+            shared: &self.shared,
+        }
+    }
+
+    /// The blocking facade: runs the future `run` builds on the transport's own runtime.
+    /// Inside an async context (where `block_on` would panic) it runs on a scoped thread, so a
+    /// blocking call from async code blocks, as documented, but never panics.
+    pub(crate) fn blocking<'s, F, Fut>(&'s self, run: F) -> VerifyOutcome
+    where
+        F: FnOnce(Http<'s>) -> Fut + Send,
+        Fut: Future<Output = VerifyOutcome> + Send,
+    {
+        let facade = self.shared.facade.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("chek-verify")
+                .enable_all()
+                .build()
+                .map_err(|e| format!("no async runtime for the blocking client: {e}"))?;
+            // The client is built inside the runtime so that anything it sets up belongs there.
+            let client = {
+                let _in = runtime.enter();
+                build_client(&self.shared.config)?
+            };
+            Ok(Facade {
+                runtime: OwnedRuntime(Some(runtime)),
+                client,
+            })
+        });
+        let facade = match facade {
+            Ok(f) => f,
+            Err(detail) => {
+                return VerifyOutcome::ProviderUnavailable {
+                    detail: detail.clone(),
+                };
+            }
+        };
+        let Some(rt) = facade.runtime.0.as_ref() else {
+            return VerifyOutcome::ProviderUnavailable {
+                detail: "the blocking client was shut down".into(),
+            };
+        };
+        let http = Http {
+            client: &facade.client,
+            shared: &self.shared,
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return rt.block_on(run(http));
+        }
+        std::thread::scope(|s| {
+            s.spawn(|| rt.block_on(run(http)))
+                .join()
+                .unwrap_or_else(|_| VerifyOutcome::ProviderUnavailable {
+                    detail: "the verification thread failed".into(),
+                })
+        })
+    }
+}
+
+impl Http<'_> {
     pub(crate) fn config(&self) -> &ClientConfig {
-        &self.config
+        &self.shared.config
     }
 
     /// Sends the request built by `build`, retrying transient failures. `Err` is a description
     /// of why the provider is unusable right now (never containing credentials).
-    pub(crate) fn send(&self, build: &dyn Fn(&Client) -> RequestBuilder) -> Result<Reply, String> {
+    pub(crate) async fn send<B>(&self, build: B) -> Result<Reply, String>
+    where
+        B: Fn(&Client) -> RequestBuilder + Sync,
+    {
+        let config = self.config();
         let mut attempt = 0u32;
         loop {
             let result = {
-                let _permit = self.limit.acquire();
-                self.once(build)
+                // Never closed, so `acquire` cannot fail; without a permit we would still be
+                // correct, only less polite.
+                let _permit = self.shared.limit.acquire().await.ok();
+                self.once(&build).await
             };
             let (failure, retry_after) = match result {
                 Ok(reply) if is_transient(reply.status) => {
@@ -84,7 +210,7 @@ impl Transport {
                 }
                 Ok(reply) if reply.status == StatusCode::TOO_MANY_REQUESTS => {
                     match reply.retry_after {
-                        Some(s) if Duration::from_secs(s) <= self.config.retry_after_cap => {
+                        Some(s) if Duration::from_secs(s) <= config.retry_after_cap => {
                             ("HTTP 429".to_owned(), Some(s))
                         }
                         _ => return Ok(reply),
@@ -94,22 +220,30 @@ impl Transport {
                 Err(Once::Fatal(why)) => return Err(why),
                 Err(Once::Transient(why)) => (why, None),
             };
-            if attempt >= self.config.max_retries {
+            if attempt >= config.max_retries {
                 return Err(format!("{failure} after {} attempts", attempt + 1));
             }
             let wait = match retry_after {
-                Some(s) => Duration::from_secs(s).min(self.config.retry_after_cap),
-                None => self.backoff(attempt),
+                Some(s) => Duration::from_secs(s).min(config.retry_after_cap),
+                None => backoff(config, attempt),
             };
-            std::thread::sleep(wait);
+            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    fn once(&self, build: &dyn Fn(&Client) -> RequestBuilder) -> Result<Reply, Once> {
-        let started = Instant::now();
-        let resp = build(&self.client)
-            .send()
+    async fn once<B>(&self, build: &B) -> Result<Reply, Once>
+    where
+        B: Fn(&Client) -> RequestBuilder + Sync,
+    {
+        let config = self.config();
+        // reqwest's own total timeout covers the body too; this deadline makes the bound ours,
+        // whatever the client does (its blocking client, for one, bounded each read only).
+        let deadline = Instant::now() + config.total_timeout;
+        let timed_out = || Once::Transient("timed out".to_owned());
+        let mut resp = timeout_at(deadline, build(self.client).send())
+            .await
+            .map_err(|_| timed_out())?
             .map_err(|e| Once::Transient(describe(&e)))?;
         let status = resp.status();
         let header = |name: reqwest::header::HeaderName| {
@@ -119,31 +253,36 @@ impl Transport {
                 .map(str::to_owned)
         };
         let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse().ok());
-        let limit = self.config.max_body_bytes;
-        let mut body = Vec::new();
-        // reqwest's blocking timeout bounds each read, not the whole body: a server dribbling
-        // a byte at a time would never time out. Check a deadline between reads.
-        let deadline = started + self.config.total_timeout;
-        let mut reader = resp.take(limit as u64 + 1); // one byte past the limit = too large
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            let n = reader.read(&mut chunk).map_err(|e| {
-                Once::Transient(format!("reading the body failed: {}", io_kind(&e)))
-            })?;
-            if n == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..n]);
-            if Instant::now() > deadline {
-                return Err(Once::Transient("timed out reading the body".to_owned()));
-            }
-        }
-        if body.len() > limit {
-            return Err(Once::Fatal(format!(
+        let date = header(reqwest::header::DATE);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| retry_after_secs(&v, date.as_deref(), unix_now()));
+        let limit = config.max_body_bytes;
+        let too_large = || {
+            Once::Fatal(format!(
                 "HTTP {} body larger than {limit} bytes",
                 status.as_u16()
-            )));
+            ))
+        };
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        loop {
+            let chunk = timeout_at(deadline, resp.chunk())
+                .await
+                .map_err(|_| Once::Transient("timed out reading the body".to_owned()))?
+                .map_err(|e| {
+                    Once::Transient(if e.is_timeout() {
+                        "timed out reading the body".to_owned()
+                    } else {
+                        format!("reading the body failed: {}", describe(&e))
+                    })
+                })?;
+            let Some(chunk) = chunk else { break };
+            body.extend_from_slice(&chunk);
+            if body.len() > limit {
+                return Err(too_large());
+            }
         }
         Ok(Reply {
             status,
@@ -152,16 +291,21 @@ impl Transport {
             retry_after,
         })
     }
+}
 
-    /// `base · 2^attempt`, capped, scaled to 50–100 % so that many clients do not retry in step.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let full = self
-            .config
-            .backoff_base
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.config.backoff_max);
-        full.mul_f64(0.5 + 0.5 * jitter())
-    }
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `base · 2^attempt`, capped, scaled to 50–100 % so that many clients do not retry in step.
+fn backoff(config: &ClientConfig, attempt: u32) -> Duration {
+    let full = config
+        .backoff_base
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(config.backoff_max);
+    full.mul_f64(0.5 + 0.5 * jitter())
 }
 
 enum Once {
@@ -210,13 +354,6 @@ fn e_without_url(e: &reqwest::Error) -> String {
     s
 }
 
-fn io_kind(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "timed out".to_owned(),
-        k => format!("{k}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,20 +367,19 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_and_is_capped() -> Result<(), BuildError> {
-        let t = Transport::new(ClientConfig {
+    fn backoff_doubles_and_is_capped() {
+        let t = ClientConfig {
             backoff_base: Duration::from_millis(100),
             backoff_max: Duration::from_millis(350),
             ..ClientConfig::default()
-        })?;
+        };
         for _ in 0..20 {
-            let b0 = t.backoff(0);
+            let b0 = backoff(&t, 0);
             assert!(b0 >= Duration::from_millis(50) && b0 <= Duration::from_millis(100));
-            let b1 = t.backoff(1);
+            let b1 = backoff(&t, 1);
             assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200));
-            let b5 = t.backoff(5);
+            let b5 = backoff(&t, 5);
             assert!(b5 >= Duration::from_millis(175) && b5 <= Duration::from_millis(350));
         }
-        Ok(())
     }
 }

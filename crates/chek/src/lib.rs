@@ -19,7 +19,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use chek_core::{Coded, Hint, Lang, campaign, draw, engage, fiscal, sms, text};
+pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, sms, text};
+pub use chek_core::{engage, ru};
 
 /// Re-check policy and verification outcomes (pure), and with the `verify` feature the HTTP
 /// providers ([`verify::FnsMobile`], [`verify::CheckApi`]).
@@ -34,8 +35,8 @@ pub mod verify {
     pub use chek_core::verify::*;
     #[cfg(feature = "verify")]
     pub use chek_verify::{
-        BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, Secret,
-        Verifier,
+        AsyncVerifier, BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile,
+        Secret, Verifier, VerifyFuture,
     };
 }
 

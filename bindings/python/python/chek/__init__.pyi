@@ -36,6 +36,9 @@ class ScanError(ChekError): ...
 class CampaignError(ChekError): ...
 class DrawError(ChekError): ...
 class VerifyError(ChekError): ...
+class NotifyError(ChekError): ...
+class LoyaltyError(ChekError): ...
+class FeedbackError(ChekError): ...
 class CareError(ChekError): ...
 class InternalError(ChekError): ...
 
@@ -402,6 +405,261 @@ def ocr(
     timeout: Optional[float] = None,
 ) -> OcrResult: ...
 
+# ---------------------------------------------------------------- notifications
+
+@final
+class NotificationText:
+    """A template rendered as SMS text and as speech, with the SMS length, cost and cuts."""
+
+    @property
+    def sms(self) -> str: ...
+    @property
+    def speech(self) -> str: ...
+    @property
+    def encoding(self) -> str: ...
+    @property
+    def units(self) -> int: ...
+    @property
+    def segments(self) -> int: ...
+    @property
+    def sms_cost_kopecks(self) -> int: ...
+    @property
+    def speech_seconds(self) -> int: ...
+    @property
+    def call_cost_kopecks(self) -> int: ...
+    @property
+    def cuts(self) -> list[dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+def render_notification(
+    template: str, vars: Mapping[str, Any], *, config: Optional[str] = None
+) -> NotificationText: ...
+def plan_notifications(
+    config: str,
+    events: JsonInput,
+    *,
+    contacts: Optional[JsonInput] = None,
+    now: Optional[datetime.datetime] = None,
+) -> dict[str, Any]: ...
+def call_outcome(
+    report: Mapping[str, Any],
+    *,
+    key: str,
+    recipient: Mapping[str, Any],
+    attempt: int = 1,
+    purpose: str = "service",
+    config: Optional[str] = None,
+    contacts: Optional[JsonInput] = None,
+    until: Optional[datetime.datetime] = None,
+    now: Optional[datetime.datetime] = None,
+) -> dict[str, Any]: ...
+def plural_category(number: Union[int, str]) -> str: ...
+def amount_sms(kopecks: int) -> str: ...
+def amount_spoken(kopecks: int) -> str: ...
+
+# ---------------------------------------------------------------- loyalty cards
+
+@final
+class LoyaltyProgramme:
+    """Card formats and reply templates of a loyalty programme."""
+
+    @staticmethod
+    def from_toml(text: str) -> "LoyaltyProgramme": ...
+    @staticmethod
+    def from_json(text: str) -> "LoyaltyProgramme": ...
+    @staticmethod
+    def example() -> "LoyaltyProgramme": ...
+    @property
+    def name(self) -> str: ...
+    def check_replies(self) -> list[dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class LoyaltyExchange:
+    """The next registry, the outcome and the reply SMS of one request."""
+
+    @property
+    def registry(self) -> "LoyaltyRegistry": ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def success(self) -> bool: ...
+    @property
+    def outcome(self) -> dict[str, Any]: ...
+    @property
+    def hints(self) -> dict[str, str]: ...
+    @property
+    def reply(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class LoyaltyRegistry:
+    """Cards and their phones; every operation returns a LoyaltyExchange with the next value."""
+
+    def __new__(cls, cards: Sequence[str] = ...) -> "LoyaltyRegistry": ...
+    def issue(self, cards: Sequence[str]) -> "LoyaltyRegistry": ...
+    def sms(
+        self,
+        programme: LoyaltyProgramme,
+        from_: str,
+        text: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def form(
+        self,
+        programme: LoyaltyProgramme,
+        card: str,
+        phone: str = "",
+        *,
+        operator: str = "operator",
+        sms_from: Optional[str] = None,
+        fields: Optional[Mapping[str, str]] = None,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def website(
+        self,
+        programme: LoyaltyProgramme,
+        account: str,
+        card: str,
+        phone: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def till(
+        self,
+        programme: LoyaltyProgramme,
+        cashier: str,
+        card: str,
+        phone: str,
+        *,
+        can_activate: bool,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def confirm(
+        self,
+        programme: LoyaltyProgramme,
+        card: str,
+        *,
+        operator: str = "operator",
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def reject(
+        self,
+        programme: LoyaltyProgramme,
+        card: str,
+        *,
+        operator: str = "operator",
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def block(
+        self,
+        programme: LoyaltyProgramme,
+        card: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyExchange: ...
+    def card(self, number: str) -> Optional[dict[str, Any]]: ...
+    def card_of(self, phone: str) -> Optional[str]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> "LoyaltyRegistry": ...
+    def __len__(self) -> int: ...
+    __hash__: None  # type: ignore[assignment]
+
+def extract_card(text: str, programme: LoyaltyProgramme) -> str: ...
+def normalize_phone(raw: str) -> str: ...
+
+# ---------------------------------------------------------------- rating → review → bonus
+
+@final
+class Survey:
+    """Criteria rated 1–10, threshold, mode ("compliant" or "gated"), bonus, review URL."""
+
+    @staticmethod
+    def from_toml(text: str) -> "Survey": ...
+    @staticmethod
+    def from_json(text: str) -> "Survey": ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def criteria(self) -> list[str]: ...
+    @property
+    def threshold(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+    def policy_risks(self) -> list[dict[str, Any]]: ...
+    def rate(self, scores: Sequence[int]) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Experiment:
+    """An A/B experiment assigned by chek-ab-v1."""
+
+    @staticmethod
+    def from_toml(text: str) -> "Experiment": ...
+    @staticmethod
+    def from_json(text: str) -> "Experiment": ...
+    @staticmethod
+    def of_survey(survey: Survey) -> Optional["Experiment"]: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def variants(self) -> list[str]: ...
+    def assign(self, client: str) -> str: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class FeedbackState:
+    """Answers, clicks, bonuses, A/B assignments; operations return (next_state, outcome)."""
+
+    def __new__(cls) -> "FeedbackState": ...
+    def answer(
+        self,
+        survey: Survey,
+        key: bytes,
+        *,
+        client: str,
+        response: str,
+        scores: Sequence[int],
+        now: Optional[datetime.datetime] = None,
+    ) -> tuple["FeedbackState", dict[str, Any]]: ...
+    def click(
+        self,
+        survey: Survey,
+        key: bytes,
+        token: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+    ) -> tuple["FeedbackState", dict[str, Any]]: ...
+    def visit(
+        self,
+        client: str,
+        visit: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+    ) -> tuple["FeedbackState", dict[str, Any]]: ...
+    def ab_report(self, experiment: Experiment) -> dict[str, Any]: ...
+    def __len__(self) -> int: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> "FeedbackState": ...
+    __hash__: None  # type: ignore[assignment]
+
+def ab_bucket(experiment: str, client: str) -> int: ...
+def ab_report(experiment: Experiment, observations: Sequence[tuple[str, bool]]) -> dict[str, Any]: ...
+def wilson(converted: int, exposed: int, *, z: float = ...) -> tuple[float, float]: ...
+
 # ---------------------------------------------------------------- care desk
 
 @final
@@ -472,6 +730,9 @@ __all__ = [
     "CampaignError",
     "DrawError",
     "VerifyError",
+    "NotifyError",
+    "LoyaltyError",
+    "FeedbackError",
     "CareError",
     "InternalError",
     # the fiscal QR and offline checks
@@ -499,6 +760,27 @@ __all__ = [
     "OcrResult",
     "scan",
     "ocr",
+    # notifications and Russian grammar
+    "NotificationText",
+    "render_notification",
+    "plan_notifications",
+    "call_outcome",
+    "plural_category",
+    "amount_sms",
+    "amount_spoken",
+    # loyalty cards
+    "LoyaltyProgramme",
+    "LoyaltyRegistry",
+    "LoyaltyExchange",
+    "extract_card",
+    "normalize_phone",
+    # rating → review → bonus, A/B tests
+    "Survey",
+    "Experiment",
+    "FeedbackState",
+    "ab_bucket",
+    "ab_report",
+    "wilson",
     # care desk
     "CareDesk",
     "CaseView",

@@ -3,8 +3,12 @@
 pub(crate) mod campaign;
 pub(crate) mod care;
 pub(crate) mod draw;
+pub(crate) mod feedback;
+pub(crate) mod loyalty;
 pub(crate) mod manual;
+pub(crate) mod notify;
 pub(crate) mod qr;
 pub(crate) mod scan;
+pub(crate) mod state_file;
 pub(crate) mod text;
 pub(crate) mod verify;

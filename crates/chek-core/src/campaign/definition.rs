@@ -54,7 +54,8 @@ pub struct CampaignDef {
     /// Rules that earn bonus points; their results add up.
     #[serde(default)]
     pub bonus: Vec<BonusRuleDef>,
-    /// Multipliers; when several apply, the largest factor wins (they do not stack).
+    /// Multipliers; when several apply, each lot or point gets the largest factor that covers
+    /// it (they do not stack). See [`MultiplierDef`] for what a product multiplier covers.
     #[serde(default)]
     pub multipliers: Vec<MultiplierDef>,
     /// Caps on what a receipt, a participant or the whole campaign can earn.
@@ -502,7 +503,16 @@ pub enum AppliesTo {
     Points,
 }
 
-/// Multiplies a receipt's earnings when all its conditions hold (empty conditions hold).
+/// Multiplies earnings when all its conditions hold (empty conditions hold).
+///
+/// Without `products` it covers the whole receipt. With `products` it covers only what is
+/// attributable to the items of those products: each earn or bonus rule is computed on the
+/// whole receipt, then on those items alone, and the smaller result is their share. For
+/// `per_unit` that is their units; for `per_receipt` with products, the lot when one of them is
+/// among the rule's items; for `per_amount`, the full steps of `every` their own sum pays for (a
+/// leftover that needs other items to complete a step is not theirs); for a bonus, `percent` of
+/// their sum, plus `fixed` when the rule names products. Each lot or point gets the largest
+/// factor that covers it; caps apply afterwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultiplierDef {
@@ -517,7 +527,8 @@ pub struct MultiplierDef {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(with = "Vec<String>")]
     pub dates: Vec<NaiveDate>,
-    /// The receipt must contain one of these products.
+    /// Only the lots and points attributable to these products' items are multiplied (and
+    /// only when the receipt has them). Empty: the whole receipt.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<String>,
     /// Lots, points, or both.

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use super::compile::{Campaign, CompiledProduct};
+use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
@@ -44,13 +44,12 @@ impl CompiledProduct {
     }
 }
 
-/// The products each item matches, as bit masks.
-fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
+/// The products each item matches, as bit masks, gathered into `groups`.
+fn item_groups(c: &Campaign, items: &[Item], groups: &mut Groups) {
     let mut buf = [0u8; MAX_FOLDED];
     let mut starts = Starts::default();
-    items
-        .iter()
-        .map(|it| {
+    for it in items {
+        let mask = {
             let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
             let buf = &buf[..len];
             let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
@@ -69,62 +68,230 @@ fn item_masks(c: &Campaign, items: &[Item]) -> Vec<u64> {
                 }
             }
             m
-        })
-        .collect()
+        };
+        groups.add(mask, it);
+    }
 }
 
-/// [`basis`] per distinct mask: rules usually share their product sets.
-struct BasisCache<'a> {
-    items: &'a [Item],
-    masks: &'a [u64],
-    seen: [(u64, (i64, u64, bool)); 8],
+/// Sum, whole units and presence of a set of items: the basis rules count from.
+#[derive(Clone, Copy)]
+struct Basis {
+    sum: i64,
+    units: u64,
+    any: bool,
+}
+
+/// Every item: `within` for a rule's full basis.
+const ALL: u64 = u64::MAX;
+
+/// The items that match one set of products: their sum and quantity.
+#[derive(Clone, Copy, Default)]
+struct Group {
+    mask: u64,
+    sum: i64,
+    qty: f64,
+}
+
+/// A receipt's promo items grouped by the set of products they match (items matching none are
+/// left out). A receipt has a handful of such sets, so every basis a rule counts from is a sum
+/// over a few groups rather than over every item, and needs no cache.
+struct Groups {
+    stack: [Group; 16],
     len: usize,
+    /// Beyond 16 distinct sets (many products on one receipt): rare, so allocated only then.
+    spill: Vec<Group>,
 }
 
-impl<'a> BasisCache<'a> {
-    fn new(items: &'a [Item], masks: &'a [u64]) -> Self {
-        BasisCache {
-            items,
-            masks,
-            seen: [(0, (0, 0, false)); 8],
+impl Groups {
+    fn new() -> Self {
+        Groups {
+            stack: [Group::default(); 16],
             len: 0,
+            spill: Vec::new(),
         }
     }
 
-    fn get(&mut self, mask: u64) -> (i64, u64, bool) {
-        if let Some((_, v)) = self.seen[..self.len].iter().find(|(m, _)| *m == mask) {
-            return *v;
+    fn add(&mut self, mask: u64, it: &Item) {
+        if mask == 0 {
+            return;
         }
-        let v = basis(self.items, self.masks, mask);
-        if self.len < self.seen.len() {
-            self.seen[self.len] = (mask, v);
+        let sum = it.sum_kopecks.max(0);
+        let qty = if it.quantity.is_finite() && it.quantity > 0.0 {
+            it.quantity
+        } else {
+            0.0
+        };
+        let g = if let Some(i) = self.stack[..self.len].iter().position(|g| g.mask == mask) {
+            &mut self.stack[i]
+        } else if self.len < self.stack.len() {
             self.len += 1;
+            let g = &mut self.stack[self.len - 1];
+            g.mask = mask;
+            g
+        } else if let Some(i) = self.spill.iter().position(|g| g.mask == mask) {
+            &mut self.spill[i]
+        } else {
+            self.spill.push(Group {
+                mask,
+                ..Group::default()
+            });
+            let last = self.spill.len() - 1;
+            &mut self.spill[last]
+        };
+        g.sum = g.sum.saturating_add(sum);
+        g.qty += qty;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Group> {
+        self.stack[..self.len].iter().chain(&self.spill)
+    }
+
+    /// Every product on the receipt.
+    fn present(&self) -> u64 {
+        self.iter().fold(0, |a, g| a | g.mask)
+    }
+
+    /// Sum (kopecks) and whole units of the items matching both `mask` and `within`.
+    fn basis(&self, mask: u64, within: u64) -> Basis {
+        let mut sum = 0i64;
+        let mut qty = 0f64;
+        let mut any = false;
+        for g in self.iter() {
+            if g.mask & mask != 0 && g.mask & within != 0 {
+                any = true;
+                sum = sum.saturating_add(g.sum);
+                qty += g.qty;
+            }
         }
-        v
+        // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999
+        // at 3. `qty` is never negative, so the cast's truncation is the floor.
+        let units = if qty.is_finite() {
+            (qty + 1e-6).min(1e15) as u64
+        } else {
+            0
+        };
+        Basis { sum, units, any }
     }
 }
 
-/// Sum (kopecks) and whole units of the items matching `mask`.
-fn basis(items: &[Item], masks: &[u64], mask: u64) -> (i64, u64, bool) {
-    let mut sum = 0i64;
-    let mut qty = 0f64;
-    let mut any = false;
-    for (it, m) in items.iter().zip(masks) {
-        if m & mask != 0 {
-            any = true;
-            sum = sum.saturating_add(it.sum_kopecks.max(0));
-            if it.quantity.is_finite() && it.quantity > 0.0 {
-                qty += it.quantity;
+/// The multipliers that apply to one receipt, for lots or for points: a receipt-wide `base`
+/// (the largest factor without products) and product `levels` above it, largest first, each
+/// with the products of every multiplier at least that large.
+///
+/// Attribution: a rule's amount is first computed as usual (`full`). The part attributable to
+/// the items of level *k* is the same rule computed on those items alone (its "within" basis),
+/// never more than `full`; each slice gets the largest factor that covers it and the rest gets
+/// the base factor. For `per_amount` this means a product's lots are the full steps its own
+/// items pay for; a leftover that needs other items to reach a step earns at the base factor.
+struct Levels<'m> {
+    base: Option<&'m CompiledMultiplier>,
+    /// (factor, products, index of the first multiplier with that factor, products of the
+    /// items on the receipt that are in `products`).
+    levels: [(u64, u64, usize, u64); MAX_LEVELS],
+    len: usize,
+    /// Whether the base and each level multiplied something (for the reasons).
+    used_base: bool,
+    used: [bool; MAX_LEVELS],
+}
+
+/// Factors are 2 to 10, and a level is one factor.
+const MAX_LEVELS: usize = 9;
+
+impl<'m> Levels<'m> {
+    fn new(
+        all: &'m [CompiledMultiplier],
+        applies: impl Fn(&CompiledMultiplier) -> bool,
+        groups: &Groups,
+        present: u64,
+    ) -> Self {
+        let mut base: Option<&CompiledMultiplier> = None;
+        for m in all.iter().filter(|m| m.mask == 0 && applies(m)) {
+            if base.is_none_or(|b| m.factor > b.factor) {
+                base = Some(m);
+            }
+        }
+        let floor = base.map_or(1, |b| b.factor);
+        let mut l = Levels {
+            base,
+            levels: [(0, 0, 0, 0); MAX_LEVELS],
+            len: 0,
+            used_base: false,
+            used: [false; MAX_LEVELS],
+        };
+        for (i, m) in all.iter().enumerate() {
+            if m.mask == 0 || m.mask & present == 0 || m.factor <= floor || !applies(m) {
+                continue;
+            }
+            match l.levels[..l.len].iter_mut().find(|x| x.0 == m.factor) {
+                Some(x) => x.1 |= m.mask,
+                None if l.len < MAX_LEVELS => {
+                    l.levels[l.len] = (m.factor, m.mask, i, 0);
+                    l.len += 1;
+                }
+                // Unreachable with factors checked to 2..=10 at compile time.
+                None => {}
+            }
+        }
+        let levels = &mut l.levels[..l.len];
+        levels.sort_unstable_by_key(|l| std::cmp::Reverse(l.0));
+        // Cumulative: an item of a ×3 product is also "at least ×2".
+        for k in 1..levels.len() {
+            levels[k].1 |= levels[k - 1].1;
+        }
+        for lv in levels.iter_mut() {
+            lv.3 = groups
+                .iter()
+                .filter(|g| g.mask & lv.1 != 0)
+                .fold(0, |a, g| a | g.mask);
+        }
+        l
+    }
+
+    /// `full` with each slice multiplied; `within(products)` is the rule's amount on the
+    /// items of `products` alone, for a rule counting the products of `rule_mask`.
+    fn apply(&mut self, full: u64, rule_mask: u64, mut within: impl FnMut(u64) -> u64) -> u64 {
+        let base = self.base.map_or(1, |b| b.factor);
+        let mut done = 0u64;
+        let mut out = 0u64;
+        for (k, &(factor, products, _, on_receipt)) in self.levels[..self.len].iter().enumerate() {
+            // No item of this level counts for the rule: nothing to compute.
+            if on_receipt & rule_mask == 0 {
+                continue;
+            }
+            let upto = within(products).min(full);
+            if upto > done {
+                out = out.saturating_add((upto - done).saturating_mul(factor));
+                self.used[k] = true;
+                done = upto;
+            }
+        }
+        if full > done {
+            out = out.saturating_add((full - done).saturating_mul(base));
+            self.used_base |= base > 1;
+        }
+        out
+    }
+
+    /// A reason for every multiplier that multiplied something.
+    fn reasons(&self, all: &[CompiledMultiplier], reasons: &mut Vec<Reason>) {
+        let base = self.base.filter(|_| self.used_base);
+        let levels = self.levels[..self.len]
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, u)| **u)
+            .map(|(l, _)| &all[l.2]);
+        // Largest factor first.
+        for m in levels.chain(base) {
+            let r = reason(
+                C::MultiplierApplied,
+                RuleRef::Multiplier(m.id.clone()),
+                Detail::Factor(m.factor),
+            );
+            if !reasons.contains(&r) {
+                reasons.push(r);
             }
         }
     }
-    // Quantities are decimal fractions printed with 3 digits; the epsilon keeps 2.999999 at 3.
-    let units = if qty.is_finite() {
-        (qty + 1e-6).floor().min(1e15) as u64
-    } else {
-        0
-    };
-    (sum, units, any)
 }
 
 fn payment_ok(p: PaymentDef, r: &Receipt) -> bool {
@@ -387,7 +554,6 @@ impl Campaign {
         let mut lots = 0u64;
         let mut points = 0u64;
         let mut known = true;
-        let masks;
         let items: &[Item] = match receipt {
             Some(r) if has_products && r.items.is_empty() => {
                 reasons.push(field(C::NeedsItems, "products", Detail::None));
@@ -415,15 +581,13 @@ impl Campaign {
             }
         };
         if known {
-            masks = if has_products {
-                item_masks(self, items)
-            } else {
-                Vec::new()
-            };
-            let mut cache = BasisCache::new(items, &masks);
+            let mut groups = Groups::new();
+            if has_products {
+                item_groups(self, items, &mut groups);
+            }
             let total = cand.total_kopecks().max(0);
             if has_products {
-                let (sum, units, any) = cache.get(self.all_products);
+                let Basis { sum, units, any } = groups.basis(self.all_products, ALL);
                 if what.require_products && !any {
                     reasons.push(field(C::NoPromoProducts, "products", Detail::None));
                 }
@@ -452,45 +616,95 @@ impl Campaign {
                     ));
                 }
             }
+            // The products on the receipt, and the multipliers that apply to its date.
+            let present = groups.present();
+            let dated = |m: &CompiledMultiplier| {
+                (m.weekdays == 0 || m.weekdays & bought_wd.bit() != 0)
+                    && (m.dates.is_empty() || m.dates.contains(&bought_day))
+            };
+            let mut lot_levels = Levels::new(
+                &self.multipliers,
+                |m| m.applies != AppliesTo::Points && dated(m),
+                &groups,
+                present,
+            );
+            let mut point_levels = Levels::new(
+                &self.multipliers,
+                |m| m.applies != AppliesTo::Lots && dated(m),
+                &groups,
+                present,
+            );
             let mut min_step = i64::MAX;
+            let mut multiplied_lots = 0u64;
             for e in &self.earn {
-                let (sum, units, any) = if e.mask == 0 {
-                    (total, 0, true)
-                } else {
-                    cache.get(e.mask)
+                // `part` is the rule on a basis; `whole_receipt` says whether the basis is the
+                // receipt as such (a per-receipt lot without products belongs to no item).
+                let part = |b: Basis, whole_receipt: bool| -> u64 {
+                    let n = match e.kind {
+                        EarnKind::PerReceipt => u64::from(b.any && !whole_receipt),
+                        EarnKind::PerAmount => (b.sum / e.every) as u64,
+                        EarnKind::PerUnit => b.units,
+                    };
+                    n.saturating_mul(e.lots)
                 };
-                let n = match e.kind {
-                    EarnKind::PerReceipt => u64::from(any),
-                    EarnKind::PerAmount => {
-                        min_step = min_step.min(e.every);
-                        (sum / e.every) as u64
+                let full = if e.mask == 0 {
+                    let b = Basis {
+                        sum: total,
+                        units: 0,
+                        any: true,
+                    };
+                    match e.kind {
+                        EarnKind::PerReceipt => e.lots,
+                        _ => part(b, false),
                     }
-                    EarnKind::PerUnit => units,
+                } else {
+                    part(groups.basis(e.mask, ALL), false)
                 };
-                let got = n.saturating_mul(e.lots);
-                if got > 0 {
-                    lots = lots.saturating_add(got);
+                if e.kind == EarnKind::PerAmount {
+                    min_step = min_step.min(e.every);
+                }
+                if full > 0 {
+                    lots = lots.saturating_add(full);
+                    multiplied_lots = multiplied_lots.saturating_add(lot_levels.apply(
+                        full,
+                        e.mask,
+                        |p| part(groups.basis(e.mask, p), e.mask == 0),
+                    ));
                     reasons.push(reason(
                         C::LotsEarned,
                         RuleRef::Earn(e.id.clone()),
-                        Detail::Earned(got),
+                        Detail::Earned(full),
                     ));
                 }
             }
+            let mut multiplied_points = 0u64;
             for b in &self.bonus {
-                let (sum, _, any) = if b.mask == 0 {
-                    (total, 0, true)
+                let full_basis = if b.mask == 0 {
+                    Basis {
+                        sum: total,
+                        units: 0,
+                        any: true,
+                    }
                 } else {
-                    cache.get(b.mask)
+                    groups.basis(b.mask, ALL)
                 };
-                if b.conditional && !any {
+                if b.conditional && !full_basis.any {
                     continue;
                 }
-                let got = b
-                    .fixed
-                    .saturating_add((sum.max(0) as u64 / 100).saturating_mul(b.percent) / 100);
+                // The fixed part belongs to the products only when the rule names them.
+                let part = |x: Basis, fixed: bool| -> u64 {
+                    let fixed = if fixed { b.fixed } else { 0 };
+                    fixed
+                        .saturating_add((x.sum.max(0) as u64 / 100).saturating_mul(b.percent) / 100)
+                };
+                let got = part(full_basis, true);
                 if got > 0 {
                     points = points.saturating_add(got);
+                    multiplied_points =
+                        multiplied_points.saturating_add(point_levels.apply(got, b.mask, |p| {
+                            let x = groups.basis(b.mask, p);
+                            part(x, b.conditional && x.any)
+                        }));
                     reasons.push(reason(
                         C::PointsEarned,
                         RuleRef::Bonus(b.id.clone()),
@@ -498,40 +712,15 @@ impl Campaign {
                     ));
                 }
             }
-            // Multipliers: the largest applicable factor wins, separately for lots and points.
-            let (mut best_lots, mut best_points) = (
-                None::<&super::compile::CompiledMultiplier>,
-                None::<&super::compile::CompiledMultiplier>,
-            );
-            for m in &self.multipliers {
-                let ok = (m.weekdays == 0 || m.weekdays & bought_wd.bit() != 0)
-                    && (m.dates.is_empty() || m.dates.contains(&bought_day))
-                    && (m.mask == 0 || masks.iter().any(|x| x & m.mask != 0));
-                if !ok {
-                    continue;
-                }
-                if m.applies != AppliesTo::Points && best_lots.is_none_or(|b| m.factor > b.factor) {
-                    best_lots = Some(m);
-                }
-                if m.applies != AppliesTo::Lots && best_points.is_none_or(|b| m.factor > b.factor) {
-                    best_points = Some(m);
-                }
+            // Multipliers: each lot or point gets the largest factor that covers it (they do
+            // not stack); see `Levels` for how lots are attributed to items.
+            if lots > 0 {
+                lot_levels.reasons(&self.multipliers, &mut reasons);
+                lots = multiplied_lots;
             }
-            for (best, is_lots) in [(best_lots, true), (best_points, false)] {
-                if let Some(m) = best {
-                    let v = if is_lots { &mut lots } else { &mut points };
-                    if *v > 0 {
-                        *v = v.saturating_mul(m.factor);
-                        let r = reason(
-                            C::MultiplierApplied,
-                            RuleRef::Multiplier(m.id.clone()),
-                            Detail::Factor(m.factor),
-                        );
-                        if !reasons.contains(&r) {
-                            reasons.push(r);
-                        }
-                    }
-                }
+            if points > 0 {
+                point_levels.reasons(&self.multipliers, &mut reasons);
+                points = multiplied_points;
             }
             if lots == 0
                 && points == 0
@@ -539,7 +728,7 @@ impl Campaign {
             {
                 let detail = if min_step != i64::MAX {
                     let have = if has_products {
-                        cache.get(self.all_products).0
+                        groups.basis(self.all_products, ALL).sum
                     } else {
                         total
                     };

@@ -1,7 +1,7 @@
 //! Which days are worked: the Russian production calendar (производственный календарь).
 //!
-//! The notifications half of issue 10 owns the shared calendar; until it is on `main` the desk
-//! keeps this small 2026 table behind [`WorkCalendar`], so swapping it is one `impl`.
+//! The table itself is the shared one, [`crate::ru::calendar`]; this file only says how a desk
+//! sees it ([`DayKind`], with shortened days) behind [`WorkCalendar`].
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -39,8 +39,9 @@ pub trait WorkCalendar {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Calendar {
-    /// The Russian production calendar: the decree's table for 2026; other years Monday to
-    /// Friday less the fixed public holidays (no moved days, no shortened days).
+    /// The Russian production calendar ([`crate::ru::calendar`]): the decree's table for
+    /// 2026; other years Monday to Friday less the fixed public holidays (no moved days, no
+    /// shortened days).
     #[default]
     Ru,
     /// Monday to Friday, no holidays.
@@ -66,61 +67,15 @@ fn weekday_kind(date: NaiveDate) -> DayKind {
     }
 }
 
-/// Days off on weekdays in 2026 (holidays, and days moved by the government's decree:
-/// 3 January → 9 January, 4 January → 31 December, 8 March (Sunday) → 9 March,
-/// 9 May (Saturday) → 11 May). 247 working days in the year.
-const RU_2026_OFF: [(u32, u32); 14] = [
-    (1, 1),
-    (1, 2),
-    (1, 5),
-    (1, 6),
-    (1, 7),
-    (1, 8),
-    (1, 9),
-    (2, 23),
-    (3, 9),
-    (5, 1),
-    (5, 11),
-    (6, 12),
-    (11, 4),
-    (12, 31),
-];
-
-/// Pre-holiday working days of 2026, one hour shorter.
-const RU_2026_SHORT: [(u32, u32); 4] = [(4, 30), (5, 8), (6, 11), (11, 3)];
-
-/// Fixed public holidays (ТК РФ ст. 112) for years without a table.
-const RU_FIXED: [(u32, u32); 12] = [
-    (1, 1),
-    (1, 2),
-    (1, 3),
-    (1, 4),
-    (1, 5),
-    (1, 6),
-    (1, 7),
-    (1, 8),
-    (2, 23),
-    (3, 8),
-    (5, 1),
-    (5, 9),
-];
-const RU_FIXED_MORE: [(u32, u32); 2] = [(6, 12), (11, 4)];
-
 fn ru_day(date: NaiveDate) -> DayKind {
-    let md = (date.month(), date.day());
-    if date.year() == 2026 {
-        if RU_2026_OFF.contains(&md) {
-            return DayKind::DayOff;
-        }
-        if RU_2026_SHORT.contains(&md) {
-            return DayKind::Shortened;
-        }
-        return weekday_kind(date);
+    use crate::ru::calendar as ru;
+    if !ru::is_working_day(date) {
+        DayKind::DayOff
+    } else if ru::is_shortened(date) {
+        DayKind::Shortened
+    } else {
+        DayKind::Working
     }
-    if RU_FIXED.contains(&md) || RU_FIXED_MORE.contains(&md) {
-        return DayKind::DayOff;
-    }
-    weekday_kind(date)
 }
 
 #[cfg(test)]

@@ -1,0 +1,164 @@
+"""Notifications: `chek.render_notification`, `chek.plan_notifications`, `chek.call_outcome` and
+the Russian grammar helpers, on the example files of examples/notify/."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+
+import chek
+from helpers import REPO
+
+EXAMPLES = REPO / "examples" / "notify"
+CONFIG = (EXAMPLES / "config.toml").read_text(encoding="utf-8")
+NOW = datetime.datetime(2026, 8, 14, 12, 0)
+
+
+def example(name: str) -> Any:
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+def test_plural_categories_with_fractions() -> None:
+    got = [chek.plural_category(n) for n in (1, 2, 5, 11, 14, 21, 22, 111, 1_000_000)]
+    assert got == ["one", "few", "many", "many", "many", "one", "few", "many", "many"]
+    assert chek.plural_category("1,5") == "other"
+    assert chek.plural_category("1 000") == "many"
+    with pytest.raises(ValueError):
+        chek.plural_category("много")
+
+
+def test_amounts() -> None:
+    assert chek.amount_sms(150_000) == "1\u202f500\u00a0₽"
+    assert chek.amount_sms(150_050) == "1\u202f500,50\u00a0₽"
+    assert chek.amount_spoken(150_000) == "тысяча пятьсот рублей"
+    assert chek.amount_spoken(2_122) == "двадцать один рубль двадцать две копейки"
+
+
+def test_render_sms_and_speech() -> None:
+    t = chek.render_notification(
+        (EXAMPLES / "ready.txt").read_text(encoding="utf-8"), example("vars-ready.json")
+    )
+    assert t.sms.startswith("Анна, заказ A-10234 ждёт вас до 16 августа. К оплате 1\u202f500\u00a0₽, 21 позиция.")
+    assert "до шестнадцатого августа" in t.speech
+    assert "тысяча пятьсот рублей, двадцать одна позиция" in t.speech
+    assert (t.encoding, t.segments, t.sms_cost_kopecks) == ("ucs2", 2, 700)
+    assert t.units > 70
+    assert t.speech_seconds > 0 and t.call_cost_kopecks == 200
+    kinds = [c["kind"] for c in t.cuts]
+    assert kinds[0] == "shorten" and "transliterate" in kinds
+    d = t.to_dict()
+    assert d["sms"] == t.sms and d["cuts"] == t.cuts
+    with pytest.raises(TypeError):
+        hash(t)
+
+
+def test_render_with_config_and_optional_cut() -> None:
+    src = "{#speech}Здравствуйте! {/speech}{n|plural:f,позиция,позиции,позиций}{#opt} ждут вас{/opt}"
+    t = chek.render_notification(src, {"n": "1,5"}, config=CONFIG)
+    assert t.sms == "1,5 позиции ждут вас"
+    assert t.speech == "Здравствуйте! одна целая пять десятых позиции ждут вас"
+    assert t.cuts == []  # one segment: nothing to cut
+
+
+@pytest.mark.parametrize(
+    ("template", "vars", "code"),
+    [
+        ("{a", {}, "notify.bad_template"),
+        ("{a|shout}", {"a": 1}, "notify.bad_formatter"),
+        ("{a}", {}, "notify.missing_var"),
+        ("{a|date}", {"a": "вчера"}, "notify.bad_value"),
+        ("x" * 20_000, {}, "notify.too_long"),
+    ],
+)
+def test_render_errors(template: str, vars: dict[str, Any], code: str) -> None:
+    with pytest.raises(chek.NotifyError) as e:
+        chek.render_notification(template, vars)
+    assert e.value.code == code
+    assert isinstance(e.value, chek.ChekError)
+    assert e.value.hints["en"] and e.value.hint
+
+
+def test_bad_config() -> None:
+    with pytest.raises(chek.NotifyError) as e:
+        chek.render_notification("x", {}, config="templates = 5")
+    assert e.value.code == "notify.bad_config"
+
+
+def test_plan_from_events() -> None:
+    p = chek.plan_notifications(
+        CONFIG,
+        (EXAMPLES / "events.json").read_text(encoding="utf-8"),
+        contacts=example("contacts.json"),
+        now=NOW,
+    )
+    assert p["now"] == NOW
+    by = {m["customer"]: m for m in p["messages"]}
+    assert set(by) == {"c1", "c2", "c3"}
+    c2 = by["c2"]
+    assert (c2["channel"], c2["policy"]) == ("call", "230-fz")
+    assert c2["slot"]["local"] == "2026-08-17T08:00:00"
+    assert c2["slot"]["deferred"] == ["quiet_hours", "week_cap"]
+    assert by["c1"]["channel"] == "email"
+    assert [s["code"] for s in p["skipped"]] == ["notify.no_channel"]
+    assert p["total_kopecks"] == 400
+
+
+def test_plan_bad_events() -> None:
+    with pytest.raises(chek.NotifyError) as e:
+        chek.plan_notifications(CONFIG, {"events": 5}, now=NOW)
+    assert e.value.code == "notify.bad_input"
+
+
+def test_call_outcomes_and_retries() -> None:
+    who = {"id": "c2", "phone": "89241112233", "zone": "Asia/Vladivostok"}
+    busy = chek.call_outcome(
+        {"provider": "twilio", "status": "busy"}, key="k", recipient=who, purpose="debt", now=NOW
+    )
+    assert (busy["outcome"], busy["final"]) == ("busy", False)
+    assert busy["next_attempt_local"] == "2026-08-15T09:00:00"
+    op = chek.call_outcome(
+        {"provider": "vonage", "status": "completed", "duration_s": 21, "digits": "0"},
+        key="k",
+        recipient=who,
+        now=NOW,
+    )
+    assert (op["outcome"], op["operator_key"], op["listened_s"], op["success"]) == ("operator", "0", 21, True)
+    inv = chek.call_outcome(
+        {"provider": "asterisk", "status": "CONGESTION", "hangup_cause": 1}, key="k", recipient=who, now=NOW
+    )
+    assert (inv["outcome"], inv["final"], inv["stop_reason"]) == ("invalid_number", True, "invalid_number")
+    last = chek.call_outcome(
+        {"provider": "twilio", "status": "no-answer"}, key="k", recipient=who, attempt=3, now=NOW
+    )
+    assert last["stop_reason"] == "max_attempts"
+    answered = chek.call_outcome(
+        {"provider": "twilio", "status": "completed", "duration_s": 34}, key="k", recipient=who, config=CONFIG
+    )
+    assert answered["outcome"] == "answered" and answered["counts_as_contact"] is True
+
+
+@pytest.mark.parametrize(
+    ("report", "code"),
+    [
+        ({"provider": "twilio", "status": "ringing"}, "notify.not_final"),
+        ({"provider": "twilio", "status": "exploded"}, "notify.unknown_status"),
+        ({"provider": "zvonobot", "status": "busy"}, "notify.unknown_provider"),
+    ],
+)
+def test_call_outcome_errors(report: dict[str, Any], code: str) -> None:
+    with pytest.raises(chek.NotifyError) as e:
+        chek.call_outcome(report, key="k", recipient={"id": "c"}, now=NOW)
+    assert e.value.code == code
+
+
+def test_advertising_needs_consent() -> None:
+    with pytest.raises(chek.NotifyError) as e:
+        chek.call_outcome(
+            {"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="advertising", now=NOW
+        )
+    assert e.value.code == "notify.no_consent"
+    with pytest.raises(ValueError):
+        chek.call_outcome({"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="spam")

@@ -1,0 +1,387 @@
+//! `chek feedback`: a survey answer, a review-link click, a visit that applies bonuses, and the
+//! A/B report, on files (the survey definition and the host-held state).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chek::engage::feedback::{
+    AbReport, Experiment, FeedbackError, FeedbackState, PolicyRisk, Response, Survey, parse_scores,
+};
+use chek::{Coded, Lang};
+use chrono::NaiveDateTime;
+use serde_json::{Value, json};
+
+use super::state_file::{load, now_or_clock, parse_now, read, save};
+use crate::output::{OutputArgs, error_json};
+
+/// Arguments of `chek feedback`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    sub: Sub,
+}
+
+#[derive(Debug, clap::Args)]
+struct StateArgs {
+    /// The feedback state (JSON), read and written back; created when missing.
+    #[arg(long, value_name = "FILE")]
+    state: PathBuf,
+    /// The time of the event (`YYYY-MM-DDTHH:MM:SS`); default now (UTC).
+    #[arg(long, value_parser = parse_now)]
+    now: Option<NaiveDateTime>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct SurveyArgs {
+    /// The survey (TOML, or JSON by extension).
+    #[arg(long, value_name = "FILE")]
+    survey: PathBuf,
+    /// The environment variable holding the review-link signing key (at least 16 bytes).
+    #[arg(long, value_name = "VAR", default_value = "CHEK_REVIEW_KEY")]
+    key_env: String,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Record a survey answer: average, threshold, invitation, bonus, warnings.
+    Answer {
+        #[command(flatten)]
+        survey: SurveyArgs,
+        /// Client id.
+        #[arg(long)]
+        client: String,
+        /// Response id (a repeat with the same id changes nothing).
+        #[arg(long)]
+        response: String,
+        /// Scores, one per criterion: `9,8,10`.
+        #[arg(long)]
+        scores: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Record a click on a review link (the token, or the whole link).
+    Click {
+        #[command(flatten)]
+        survey: SurveyArgs,
+        /// The token or the link.
+        token: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// A client's visit: apply the bonuses granted before it, once.
+    Visit {
+        /// Client id.
+        #[arg(long)]
+        client: String,
+        /// Visit id (a retry with the same id applies nothing again).
+        #[arg(long)]
+        visit: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Per-variant counts, conversion and 95 % Wilson intervals, from the state or from an
+    /// events file (CSV `client,converted` with converted 0/1; variants assigned by chek-ab-v1).
+    Ab {
+        /// The experiment (TOML/JSON), or a survey file holding one.
+        #[arg(long, value_name = "FILE")]
+        experiment: PathBuf,
+        /// The feedback state to report on.
+        #[arg(long, value_name = "FILE", conflicts_with = "events")]
+        state: Option<PathBuf>,
+        /// Events CSV to report on.
+        #[arg(long, value_name = "FILE")]
+        events: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+fn is_json(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "json")
+}
+
+fn survey(p: &Path) -> Result<Survey, String> {
+    let text = read(p).map_err(|e| e.to_string())?;
+    let s = if is_json(p) {
+        Survey::from_json(&text)
+    } else {
+        Survey::from_toml(&text)
+    };
+    s.map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn key(var: &str) -> Result<Vec<u8>, String> {
+    std::env::var(var)
+        .map(String::into_bytes)
+        .map_err(|_| format!("set the review-link signing key in ${var}"))
+}
+
+fn warnings_json(w: &[PolicyRisk], lang: Lang) -> Value {
+    Value::Array(
+        w.iter()
+            .map(|r| json!({"code": r.code(), "hint": r.hint(lang)}))
+            .collect(),
+    )
+}
+
+fn usage(e: String) -> io::Result<ExitCode> {
+    eprintln!("chek: {e}");
+    Ok(ExitCode::from(2))
+}
+
+fn fail(e: &FeedbackError, o: &OutputArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    if o.json {
+        writeln!(out, "{}", error_json(e, o.lang))?;
+    } else {
+        writeln!(out, "error {}: {}", e.code(), e.hint(o.lang))?;
+    }
+    Ok(ExitCode::from(1))
+}
+
+pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
+    match &args.sub {
+        Sub::Answer {
+            survey: sa,
+            client,
+            response,
+            scores,
+            state,
+        } => {
+            let (s, k) = match (survey(&sa.survey), key(&sa.key_env)) {
+                (Ok(s), Ok(k)) => (s, k),
+                (Err(e), _) | (_, Err(e)) => return usage(e),
+            };
+            let st: FeedbackState = load(Some(&state.state))?;
+            let scores = match parse_scores(scores) {
+                Ok(v) => v,
+                Err(e) => return fail(&e, &state.out),
+            };
+            let r = Response {
+                id: response.clone(),
+                client: client.clone(),
+                scores,
+            };
+            match st.answer(&s, &k, &r, now_or_clock(state.now)) {
+                Ok((st, a)) => {
+                    save(&state.state, &st)?;
+                    let lang = state.out.lang;
+                    let mut out = io::stdout().lock();
+                    if state.out.json {
+                        let mut j = serde_json::to_value(&a).map_err(io::Error::other)?;
+                        j["warnings"] = warnings_json(&a.warnings, lang);
+                        writeln!(out, "{j}")?;
+                    } else {
+                        writeln!(
+                            out,
+                            "answer {} of {}: average {:.2} (threshold {}), {}",
+                            a.seq,
+                            a.client,
+                            a.rating.average,
+                            a.threshold,
+                            if a.rating.satisfied {
+                                "satisfied"
+                            } else {
+                                "below the threshold: follow up"
+                            }
+                        )?;
+                        match &a.invitation {
+                            Some(i) => writeln!(
+                                out,
+                                "  invite  {} ({} units, {} SMS{})",
+                                i.message,
+                                i.sms.units,
+                                i.sms.segments,
+                                i.variant
+                                    .as_deref()
+                                    .map(|v| format!(", variant {v}"))
+                                    .unwrap_or_default()
+                            )?,
+                            None => writeln!(out, "  invite  none (gated mode)")?,
+                        }
+                        if let Some(b) = &a.bonus {
+                            writeln!(
+                                out,
+                                "  bonus   {} points, applied at the next visit",
+                                b.points
+                            )?;
+                        }
+                        if a.repeated {
+                            writeln!(out, "  repeat  already recorded; nothing changed")?;
+                        }
+                        for w in &a.warnings {
+                            writeln!(out, "  WARNING {}: {}", w.code(), w.hint(lang))?;
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => fail(&e, &state.out),
+            }
+        }
+        Sub::Click {
+            survey: sa,
+            token,
+            state,
+        } => {
+            let (s, k) = match (survey(&sa.survey), key(&sa.key_env)) {
+                (Ok(s), Ok(k)) => (s, k),
+                (Err(e), _) | (_, Err(e)) => return usage(e),
+            };
+            let token = token.rsplit('/').next().unwrap_or(token);
+            let st: FeedbackState = load(Some(&state.state))?;
+            match st.click(&s, &k, token, now_or_clock(state.now)) {
+                Ok((st, c)) => {
+                    save(&state.state, &st)?;
+                    let lang = state.out.lang;
+                    let mut out = io::stdout().lock();
+                    if state.out.json {
+                        let mut j = serde_json::to_value(&c).map_err(io::Error::other)?;
+                        j["warnings"] = warnings_json(&c.warnings, lang);
+                        writeln!(out, "{j}")?;
+                    } else {
+                        writeln!(
+                            out,
+                            "click on answer {} of {}: {}",
+                            c.seq,
+                            c.client,
+                            if c.first {
+                                "recorded"
+                            } else {
+                                "already recorded before"
+                            }
+                        )?;
+                        if let Some(b) = &c.bonus {
+                            writeln!(
+                                out,
+                                "  bonus   {} points, applied at the next visit",
+                                b.points
+                            )?;
+                        }
+                        for w in &c.warnings {
+                            writeln!(out, "  WARNING {}: {}", w.code(), w.hint(lang))?;
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => fail(&e, &state.out),
+            }
+        }
+        Sub::Visit {
+            client,
+            visit,
+            state,
+        } => {
+            let st: FeedbackState = load(Some(&state.state))?;
+            match st.visit(client, visit, now_or_clock(state.now)) {
+                Ok((st, v)) => {
+                    save(&state.state, &st)?;
+                    let mut out = io::stdout().lock();
+                    if state.out.json {
+                        let j = serde_json::to_value(&v).map_err(io::Error::other)?;
+                        writeln!(out, "{j}")?;
+                    } else {
+                        writeln!(
+                            out,
+                            "visit {} of {}: {} bonus points applied{}",
+                            v.visit,
+                            v.client,
+                            v.points,
+                            if v.repeated { " (a retry)" } else { "" }
+                        )?;
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => fail(&e, &state.out),
+            }
+        }
+        Sub::Ab {
+            experiment,
+            state,
+            events,
+            out: o,
+        } => ab(experiment, state.as_deref(), events.as_deref(), o),
+    }
+}
+
+fn experiment(p: &Path) -> Result<Experiment, String> {
+    // A survey file with an experiment, or an experiment file.
+    if let Ok(s) = survey(p)
+        && let Some(e) = s.experiment
+    {
+        return Ok(e);
+    }
+    let text = read(p).map_err(|e| e.to_string())?;
+    let e = if is_json(p) {
+        Experiment::from_json(&text)
+    } else {
+        Experiment::from_toml(&text)
+    };
+    e.map_err(|err| format!("{}: {err}", p.display()))
+}
+
+fn ab(
+    exp: &Path,
+    state: Option<&Path>,
+    events: Option<&Path>,
+    o: &OutputArgs,
+) -> io::Result<ExitCode> {
+    let e = match experiment(exp) {
+        Ok(e) => e,
+        Err(err) => return usage(err),
+    };
+    let report = match (state, events) {
+        (Some(s), _) => load::<FeedbackState>(Some(s))?.ab_report(&e),
+        (None, Some(ev)) => {
+            let mut obs: Vec<(String, bool)> = Vec::new();
+            for (n, line) in read(ev)?.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty()
+                    || line.starts_with('#')
+                    || (n == 0 && line.starts_with("client"))
+                {
+                    continue;
+                }
+                let (client, conv) = line.rsplit_once(',').unwrap_or((line, "0"));
+                let converted = matches!(conv.trim(), "1" | "true" | "yes");
+                match e.assign(client.trim()) {
+                    Ok(v) => obs.push((v.name.clone(), converted)),
+                    Err(err) => {
+                        return usage(format!("{}:{}: {err}", ev.display(), n + 1));
+                    }
+                }
+            }
+            AbReport::from_observations(&e, obs.iter().map(|(v, c)| (v.as_str(), *c)))
+        }
+        (None, None) => return usage("ab needs --state FILE or --events FILE".into()),
+    };
+    let mut out = io::stdout().lock();
+    if o.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_value(&report).map_err(io::Error::other)?
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} ({}), 95 % Wilson intervals",
+            report.experiment, report.algorithm
+        )?;
+        for v in &report.variants {
+            writeln!(
+                out,
+                "  {:<16} {:>6} exposed {:>6} converted  {:>6.2} %  [{:.2} %, {:.2} %]",
+                v.variant,
+                v.exposed,
+                v.converted,
+                100.0 * v.rate,
+                100.0 * v.ci_low,
+                100.0 * v.ci_high
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,425 @@
+//! `chek notify`: render a template for SMS and speech, plan notifications from CRM events,
+//! and map call outcomes to CRM results with the next attempt.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chek::Coded;
+use chek::engage::notify::{
+    Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError, Purpose,
+    Recipient, Target, Template, Vars, decide, map_outcome, plan, sms_cuts,
+};
+use chek::fiscal::format_roubles;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::output::{OutputArgs, error_json};
+
+const MAX_FILE: u64 = 16 << 20;
+
+/// Arguments of `chek notify`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    sub: Sub,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Render a template as SMS text and as speech, with SMS length, cost and what to cut.
+    Render(RenderArgs),
+    /// Fire the rules over CRM events and plan each message: channel, time, text, cost.
+    Plan(PlanArgs),
+    /// Map provider call reports to outcomes, the retry decision and the CRM result.
+    Outcome(OutcomeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RenderArgs {
+    /// The template: a text file, or with --name a template of the config.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Notification config (TOML); gives prices, limits and named templates.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Template name in the config.
+    #[arg(long)]
+    name: Option<String>,
+    /// Values (a JSON object).
+    #[arg(long, value_name = "FILE")]
+    vars: PathBuf,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// Notification config (TOML): templates, rules, policy, prices.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// CRM events and recipients (JSON `{"recipients": [...], "events": [...]}`).
+    #[arg(long, value_name = "FILE")]
+    events: PathBuf,
+    /// Contacts already made (JSON array); caps count them, their keys are not sent again.
+    #[arg(long, value_name = "FILE")]
+    contacts: Option<PathBuf>,
+    /// Plan at this UTC time instead of the clock (YYYY-MM-DDTHH:MM:SS).
+    #[arg(long, value_parser = parse_now)]
+    now: Option<NaiveDateTime>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct OutcomeArgs {
+    /// Call reports (JSON object or array of `{"key","attempt","purpose","recipient","report"}`).
+    #[arg(long, value_name = "FILE")]
+    calls: PathBuf,
+    /// Notification config (TOML) for the policy and retry matrix; presets without it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Contacts already made (JSON array), for caps on the retry.
+    #[arg(long, value_name = "FILE")]
+    contacts: Option<PathBuf>,
+    /// The time the calls ended, UTC (YYYY-MM-DDTHH:MM:SS); the clock without it.
+    #[arg(long, value_parser = parse_now)]
+    now: Option<NaiveDateTime>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
+    NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S")
+        .map_err(|e| e.to_string())
+}
+
+fn read(p: &Path) -> io::Result<String> {
+    if std::fs::metadata(p)?.len() > MAX_FILE {
+        return Err(io::Error::other(format!("{}: too large", p.display())));
+    }
+    std::fs::read_to_string(p)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+}
+
+fn json_file<T: serde::de::DeserializeOwned>(p: &Path) -> io::Result<Result<T, NotifyError>> {
+    let text = read(p)?;
+    Ok(serde_json::from_str(&text)
+        .map_err(|e| NotifyError::BadInput(format!("{}: {e}", p.display()))))
+}
+
+fn config(p: &Path) -> io::Result<Result<NotifyConfig, NotifyError>> {
+    Ok(NotifyConfig::from_toml(&read(p)?))
+}
+
+fn contacts(p: Option<&PathBuf>) -> io::Result<Result<Vec<Contact>, NotifyError>> {
+    match p {
+        Some(p) => json_file(p),
+        None => Ok(Ok(Vec::new())),
+    }
+}
+
+/// Prints a typed error (JSON or text) and gives exit code 1.
+fn fail(e: &NotifyError, o: &OutputArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    if o.json {
+        writeln!(out, "{}", error_json(e, o.lang))?;
+    } else {
+        writeln!(out, "{}: {e}\n  {}", e.code(), e.hint(o.lang))?;
+    }
+    Ok(ExitCode::from(1))
+}
+
+macro_rules! tri {
+    ($e:expr, $o:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return fail(&e, $o),
+        }
+    };
+}
+
+pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
+    match &args.sub {
+        Sub::Render(a) => run_render(a),
+        Sub::Plan(a) => run_plan(a),
+        Sub::Outcome(a) => run_outcome(a),
+    }
+}
+
+fn rub(k: i64) -> String {
+    format!("{} ₽", format_roubles(k))
+}
+
+fn cut_text(c: &Cut) -> String {
+    match c {
+        Cut::Shorten { units } => format!("shorten by {units} units"),
+        Cut::DropOptional {
+            text,
+            units_saved,
+            segments_after,
+        } => format!("drop «{text}» (−{units_saved} units → {segments_after} segments)"),
+        Cut::Transliterate {
+            text,
+            segments_after,
+        } => format!("send in Latin ({segments_after} segments): {text}"),
+        _ => String::new(),
+    }
+}
+
+fn run_render(a: &RenderArgs) -> io::Result<ExitCode> {
+    let o = &a.out;
+    let cfg = match &a.config {
+        Some(p) => Some(tri!(config(p)?, o)),
+        None => None,
+    };
+    let src = match (&a.template, &a.name, &cfg) {
+        (Some(p), None, _) => read(p)?,
+        (None, Some(n), Some(c)) => match c.templates.get(n) {
+            Some(t) => t.clone(),
+            None => {
+                return fail(
+                    &NotifyError::BadConfig(format!("no template {n:?} in the config")),
+                    o,
+                );
+            }
+        },
+        _ => {
+            eprintln!("chek: notify render needs --template FILE, or --config FILE --name NAME");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let cfg = cfg.unwrap_or_default();
+    let t = tri!(Template::parse(&src), o);
+    let vars: Vars = tri!(json_file(&a.vars)?, o);
+    let sms = tri!(t.render(&vars, Target::Sms), o);
+    let speech = tri!(t.render(&vars, Target::Speech), o);
+    let sc = cfg.cost(ContactChannel::Sms, &sms);
+    let cc = cfg.cost(ContactChannel::Call, &speech);
+    let plan_cuts = tri!(sms_cuts(&t, &vars), o);
+    let mut out = io::stdout().lock();
+    if o.json {
+        let v = json!({
+            "sms": {"text": sms, "length": sc.sms, "cost_kopecks": sc.cost_kopecks, "fits": sc.fits},
+            "speech": {"text": speech, "seconds": cc.speech_seconds, "cost_kopecks": cc.cost_kopecks, "fits": cc.fits},
+            "cuts": plan_cuts,
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        if let Some(l) = sc.sms {
+            writeln!(
+                out,
+                "sms ({}, {} units, {} segment(s), {}):",
+                l.encoding.as_str(),
+                l.units,
+                l.segments,
+                rub(sc.cost_kopecks)
+            )?;
+        }
+        writeln!(out, "  {sms}")?;
+        writeln!(
+            out,
+            "speech (~{} s, {}):",
+            cc.speech_seconds.unwrap_or(0),
+            rub(cc.cost_kopecks)
+        )?;
+        writeln!(out, "  {speech}")?;
+        for c in &plan_cuts {
+            writeln!(out, "cut: {}", cut_text(c))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Deserialize)]
+struct EventsFile {
+    #[serde(default)]
+    recipients: Vec<Recipient>,
+    events: Vec<CrmEvent>,
+}
+
+fn run_plan(a: &PlanArgs) -> io::Result<ExitCode> {
+    let o = &a.out;
+    let cfg = tri!(config(&a.config)?, o);
+    let ev: EventsFile = tri!(json_file(&a.events)?, o);
+    let history = tri!(contacts(a.contacts.as_ref())?, o);
+    let now = a.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
+    let p = tri!(plan(&cfg, &ev.events, &ev.recipients, &history, now), o);
+    let failed = p.skipped.iter().any(|s| s.code != "notify.already_sent");
+    let mut out = io::stdout().lock();
+    if o.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&p).map_err(io::Error::other)?
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} message(s), {} skipped, total {}",
+            p.messages.len(),
+            p.skipped.len(),
+            rub(p.total_kopecks)
+        )?;
+        for m in &p.messages {
+            writeln!(
+                out,
+                "{} → {} by {} at {} local ({} UTC, {}), {} [{}]",
+                m.key,
+                m.customer,
+                m.channel,
+                m.slot.local.format("%Y-%m-%d %H:%M"),
+                m.slot.at.format("%Y-%m-%d %H:%M"),
+                m.slot.zone,
+                rub(m.cost_kopecks),
+                m.policy
+            )?;
+            if !m.slot.deferred.is_empty() {
+                let why: Vec<String> = m
+                    .slot
+                    .deferred
+                    .iter()
+                    .map(|d| serde_json::to_value(d).unwrap_or_default().to_string())
+                    .collect();
+                writeln!(out, "  deferred: {}", why.join(", "))?;
+            }
+            writeln!(out, "  {}", m.text)?;
+            for alt in m.alternatives.iter().filter(|x| x.channel != m.channel) {
+                writeln!(
+                    out,
+                    "  instead {}: {}{}",
+                    alt.channel,
+                    alt.cost_kopecks.map(rub).unwrap_or_else(|| "—".into()),
+                    alt.reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                )?;
+            }
+            for c in &m.cuts {
+                writeln!(out, "  cut: {}", cut_text(c))?;
+            }
+        }
+        for s in &p.skipped {
+            writeln!(out, "skipped {} ({}): {}", s.key, s.code, s.reason)?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct CallFile {
+    key: String,
+    #[serde(default = "one")]
+    attempt: u32,
+    #[serde(default)]
+    purpose: Purpose,
+    recipient: Recipient,
+    report: chek::engage::notify::ProviderReport,
+    #[serde(default)]
+    until: Option<NaiveDateTime>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Calls {
+    Many(Vec<CallFile>),
+    One(Box<CallFile>),
+}
+
+fn run_outcome(a: &OutcomeArgs) -> io::Result<ExitCode> {
+    let o = &a.out;
+    let cfg = match &a.config {
+        Some(p) => Some(tri!(config(p)?, o)),
+        None => None,
+    };
+    let policies = cfg.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let matrix = cfg.map(|c| c.retry).unwrap_or_default();
+    let calls: Calls = tri!(json_file(&a.calls)?, o);
+    let calls = match calls {
+        Calls::Many(v) => v,
+        Calls::One(c) => vec![*c],
+    };
+    let history = tri!(contacts(a.contacts.as_ref())?, o);
+    let now = a.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
+    let mut out = io::stdout().lock();
+    let mut all_ok = true;
+    for c in &calls {
+        let result = map_outcome(&c.report, &matrix.operator_keys).and_then(|outcome| {
+            let policy = policies.for_message(c.purpose, &c.recipient)?;
+            let d = decide(
+                &matrix,
+                &outcome,
+                c.attempt,
+                now,
+                policy,
+                c.purpose,
+                &c.recipient.id,
+                &c.recipient.zone,
+                &history,
+                c.until,
+            );
+            Ok(CrmResult::new(
+                &c.key,
+                &c.report.provider,
+                &c.report.status,
+                c.attempt,
+                &outcome,
+                &d,
+            ))
+        });
+        match result {
+            Ok(r) if o.json => writeln!(
+                out,
+                "{}",
+                serde_json::to_value(&r).map_err(io::Error::other)?
+            )?,
+            Ok(r) => {
+                let next = match (r.next_attempt_local, r.next_attempt_at) {
+                    (Some(l), Some(u)) => format!(
+                        "retry at {} local ({} UTC)",
+                        l.format("%Y-%m-%d %H:%M"),
+                        u.format("%Y-%m-%d %H:%M")
+                    ),
+                    _ if r.success => "done".into(),
+                    _ => format!("stop ({})", r.stop_reason.as_deref().unwrap_or("?")),
+                };
+                writeln!(
+                    out,
+                    "{} attempt {}: {} {} → {} ({}) — {}",
+                    r.external_id,
+                    r.attempt,
+                    r.provider,
+                    r.provider_status,
+                    r.outcome.as_str(),
+                    r.code,
+                    next
+                )?;
+            }
+            Err(e) => {
+                all_ok = false;
+                if o.json {
+                    let mut v = error_json(&e, o.lang);
+                    v["external_id"] = Value::String(c.key.clone());
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(out, "{}: {}: {e}\n  {}", c.key, e.code(), e.hint(o.lang))?;
+                }
+            }
+        }
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

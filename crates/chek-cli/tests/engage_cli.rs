@@ -1,0 +1,358 @@
+//! `chek loyalty` and `chek feedback` end to end on the shipped examples (examples/engage/).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn example(name: &str) -> String {
+    chek_tests::repo_dir()
+        .join("examples/engage")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn chek(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_chek"))
+        .args(args)
+        .env("CHEK_REVIEW_KEY", "cli-test-secret-key-0123456789")
+        .output()
+        .unwrap_or_else(|e| panic!("chek: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s.trim()).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+struct Tmp(PathBuf);
+impl Tmp {
+    fn new(tag: &str) -> Tmp {
+        let p = std::env::temp_dir().join(format!("chek-engage-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap_or_else(|e| panic!("{e}"));
+        Tmp(p)
+    }
+    fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const NOW: &str = "2026-11-23T12:00:00";
+
+#[test]
+fn loyalty_sms_outcome_and_reply() {
+    let t = Tmp::new("sms");
+    let state = t.file("cards.json");
+    let cards = example("cards.txt");
+    let base = ["--cards", &cards, "--state", &state, "--now", NOW];
+    let sms = |from: &str, text: &str, extra: &[&str]| {
+        let mut a = vec!["loyalty", "sms", "--from", from, text];
+        a.extend_from_slice(&base);
+        a.extend_from_slice(extra);
+        chek(&a)
+    };
+    let (code, out, err) = sms("8 (916) 123-45-67", "Карта 4600 6820 0001 3", &["--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let j = json(&out);
+    assert_eq!(j["code"], "loyalty.activated");
+    assert_eq!(j["outcome"]["phone"], "+79161234567");
+    assert_eq!(
+        j["reply"]["text"],
+        "Карта *0013 активирована и привязана к номеру. Спасибо!"
+    );
+    assert_eq!(j["reply"]["encoding"], "ucs2");
+    assert_eq!(j["reply"]["units"], 55);
+    assert_eq!(j["reply"]["segments"], 1);
+    assert!(Path::new(&state).exists());
+
+    // The state file carries the binding: another phone is refused with exit code 1.
+    let (code, out, _) = sms("+79990000000", "4600682000013", &["--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)["code"], "loyalty.card_bound");
+
+    for (text, want) in [
+        ("привет", "loyalty.no_card"),
+        ("4600000000039", "loyalty.card_blocked"),
+        ("4600000000046", "loyalty.unknown_card"),
+        ("4600000000016", "loyalty.bad_check_digit"),
+    ] {
+        let (code, out, _) = sms("+79990000000", text, &["--json", "--lang", "en"]);
+        assert_eq!(code, 1, "{text}");
+        let j = json(&out);
+        assert_eq!(j["code"], want, "{text}");
+        assert_eq!(j["reply"]["lang"], "en");
+        assert_eq!(j["reply"]["fits_one"], true);
+    }
+    // The phone bound to a card cannot take another one.
+    let (code, out, _) = sms("+79161234567", "4600000000015", &["--json"]);
+    assert_eq!(
+        (code, json(&out)["code"].as_str()),
+        (1, Some("loyalty.phone_bound"))
+    );
+
+    // Text output names the reply with its length.
+    let (_, out, _) = sms("+79161234567", "4600682000013", &[]);
+    assert!(out.starts_with("loyalty.already_active"), "{out}");
+    assert!(out.contains("ucs2") && out.contains("1 SMS"), "{out}");
+}
+
+#[test]
+fn loyalty_other_channels_and_programme() {
+    let t = Tmp::new("channels");
+    let state = t.file("cards.json");
+    let cards = example("cards.txt");
+    let programme = example("programme.toml");
+    let run = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&[
+            "--cards",
+            &cards,
+            "--state",
+            &state,
+            "--programme",
+            &programme,
+            "--now",
+            NOW,
+            "--json",
+        ]);
+        let (code, out, err) = chek(&a);
+        (code, json(&format!("{out}{err}")))
+    };
+    let (code, j) = run(&[
+        "loyalty",
+        "till",
+        "--cashier",
+        "k-7",
+        "--card",
+        "4600000000015",
+        "--phone",
+        "+7 903 000-00-01",
+    ]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.pending")));
+    let (code, j) = run(&["loyalty", "confirm", "--card", "4600000000015"]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.confirmed")));
+    let (code, j) = run(&["loyalty", "confirm", "--card", "4600000000015"]);
+    assert_eq!((code, j["code"].as_str()), (1, Some("loyalty.not_pending")));
+    let form = example("form.json");
+    let (code, j) = run(&["loyalty", "form", "--form", &form]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
+    assert_eq!(
+        j["reply"]["text"],
+        "Ромашка: карта *0022 активирована. Спасибо!"
+    );
+    let (code, j) = run(&[
+        "loyalty",
+        "web",
+        "--account",
+        "acc-1",
+        "--card",
+        "4561 2612 1234 5467",
+        "--phone",
+        "89161112233",
+    ]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
+    let (code, j) = run(&["loyalty", "block", "--card", "4561261212345467"]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.blocked")));
+
+    let (code, out, _) = chek(&["loyalty", "replies", "--programme", &programme]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 34);
+    assert!(!out.contains("TOO LONG"));
+
+    let bad = t.file("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\nformats = []\n").unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = chek(&[
+        "loyalty",
+        "sms",
+        "--from",
+        "+79161234567",
+        "x",
+        "--programme",
+        &bad,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("loyalty.bad_format"), "{err}");
+}
+
+#[test]
+fn feedback_answer_click_visit_and_ab_report() {
+    let t = Tmp::new("feedback");
+    let state = t.file("feedback.json");
+    let survey = example("survey.toml");
+    let answer = |client: &str, response: &str, scores: &str, now: &str| {
+        let (code, out, err) = chek(&[
+            "feedback",
+            "answer",
+            "--survey",
+            &survey,
+            "--state",
+            &state,
+            "--client",
+            client,
+            "--response",
+            response,
+            "--scores",
+            scores,
+            "--now",
+            now,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{out}{err}");
+        json(&out)
+    };
+    let low = answer("boris", "r1", "4,5,6", "2026-11-23T10:00:00");
+    assert_eq!(low["rating"]["average"], 5.0);
+    assert_eq!(low["rating"]["satisfied"], false);
+    assert_eq!(low["follow_up"], true);
+    assert_eq!(low["bonus"]["points"], 100);
+    assert_eq!(low["warnings"], Value::Array(vec![]));
+    let link = low["invitation"]["link"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(link.starts_with("https://r.example.ru/r/"));
+    assert!(low["invitation"]["sms"]["segments"].as_u64().unwrap_or(0) >= 1);
+
+    let click = |token: &str| {
+        chek(&[
+            "feedback",
+            "click",
+            "--survey",
+            &survey,
+            "--state",
+            &state,
+            token,
+            "--now",
+            "2026-11-23T11:00:00",
+            "--json",
+        ])
+    };
+    let (code, out, _) = click(&link);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["first"], true);
+    let (_, out, _) = click(&link);
+    assert_eq!(json(&out)["first"], false);
+    let forged = format!("{}0", &link[..link.len() - 1]);
+    let forged = if forged == link {
+        format!("{}1", &link[..link.len() - 1])
+    } else {
+        forged
+    };
+    let (code, out, _) = click(&forged);
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)["error"]["code"], "feedback.bad_token");
+
+    let visit = |id: &str, now: &str| {
+        let (code, out, _) = chek(&[
+            "feedback", "visit", "--state", &state, "--client", "boris", "--visit", id, "--now",
+            now, "--json",
+        ]);
+        assert_eq!(code, 0);
+        json(&out)
+    };
+    assert_eq!(visit("v2", "2026-11-24T10:00:00")["points"], 100);
+    assert_eq!(visit("v3", "2026-11-25T10:00:00")["points"], 0);
+
+    let (code, out, _) = chek(&[
+        "feedback",
+        "ab",
+        "--experiment",
+        &survey,
+        "--state",
+        &state,
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let r = json(&out);
+    assert_eq!(r["algorithm"], "chek-ab-v1");
+    let total: u64 = r["variants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| v["exposed"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(total, 1);
+
+    let events = example("events.csv");
+    let (code, out, _) = chek(&[
+        "feedback",
+        "ab",
+        "--experiment",
+        &survey,
+        "--events",
+        &events,
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let r = json(&out);
+    let v = r["variants"].as_array().cloned().unwrap_or_default();
+    assert_eq!(v.len(), 2);
+    let exposed: u64 = v.iter().map(|x| x["exposed"].as_u64().unwrap_or(0)).sum();
+    let converted: u64 = v.iter().map(|x| x["converted"].as_u64().unwrap_or(0)).sum();
+    assert_eq!((exposed, converted), (10, 4));
+    for x in &v {
+        let (lo, hi) = (
+            x["ci_low"].as_f64().unwrap_or(-1.0),
+            x["ci_high"].as_f64().unwrap_or(-1.0),
+        );
+        assert!(0.0 <= lo && lo <= hi && hi <= 1.0);
+    }
+}
+
+#[test]
+fn feedback_gated_mode_warns() {
+    let t = Tmp::new("gated");
+    let state = t.file("g.json");
+    let survey = example("survey-gated.toml");
+    let (code, out, _) = chek(&[
+        "feedback",
+        "answer",
+        "--survey",
+        &survey,
+        "--state",
+        &state,
+        "--client",
+        "anna",
+        "--response",
+        "r1",
+        "--scores",
+        "7,7,8",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("invite  none"), "{out}");
+    assert!(out.contains("WARNING feedback.review_gating"), "{out}");
+    assert!(out.contains("WARNING feedback.review_incentive"), "{out}");
+    // Without the key in the environment: a usage error.
+    let out = Command::new(env!("CARGO_BIN_EXE_chek"))
+        .args([
+            "feedback",
+            "answer",
+            "--survey",
+            &survey,
+            "--state",
+            &state,
+            "--client",
+            "a",
+            "--response",
+            "r2",
+            "--scores",
+            "9,9,9",
+        ])
+        .env_remove("CHEK_REVIEW_KEY")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,378 @@
+//! `engage::notify` and `ru` through the public `chek` API: the issue's grammar examples, SMS
+//! segments of rendered texts, the contact policy as a property over random histories and
+//! every Russian zone, and hostile input that must never panic.
+
+use chek::Coded;
+use chek::engage::notify::{
+    Contact, ContactChannel, ContactPolicy, NotifyConfig, ProviderReport, Purpose, Target,
+    Template, Vars, map_outcome, sms_cuts,
+};
+use chek::ru::calendar::{DayKind, day_kind};
+use chek::ru::money::{amount_sms, amount_spoken, amount_words};
+use chek::ru::plural::{PluralCategory, PluralForms};
+use chek::ru::zone::{RUSSIAN_ZONES, Zone};
+use chek::sms::measure;
+use chek_tests::repo_dir;
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use proptest::prelude::*;
+use serde_json::json;
+
+fn vars(v: serde_json::Value) -> Vars {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+#[test]
+fn the_issue_examples() {
+    let roubles = PluralForms::parse("рубль,рубля,рублей").unwrap_or_else(|| unreachable!());
+    let say = |n: &str| format!("{n} {}", roubles.for_decimal(n).unwrap_or("?"));
+    assert_eq!(
+        [say("1"), say("2"), say("5"), say("1,5")],
+        ["1 рубль", "2 рубля", "5 рублей", "1,5 рубля"]
+    );
+    assert_eq!(amount_words(150_000), "1\u{A0}500 рублей");
+    assert_eq!(amount_sms(150_000), "1\u{202F}500\u{A0}₽");
+    assert_eq!(amount_spoken(150_000), "тысяча пятьсот рублей");
+    let t = Template::parse("до {d|date}").unwrap_or_else(|e| panic!("{e}"));
+    let v = vars(json!({"d": "2026-08-16"}));
+    assert_eq!(
+        t.render(&v, Target::Sms).unwrap_or_default(),
+        "до 16 августа"
+    );
+    assert_eq!(
+        t.render(&v, Target::Speech).unwrap_or_default(),
+        "до шестнадцатого августа"
+    );
+}
+
+#[test]
+fn plural_exceptions_and_large_numbers() {
+    use PluralCategory::*;
+    for n in [11u64, 12, 13, 14, 111, 112, 113, 114, 1011, 1_000_012] {
+        assert_eq!(PluralCategory::of_integer(n), Many, "{n}");
+    }
+    for (n, c) in [
+        (21u64, One),
+        (22, Few),
+        (1_000_001, One),
+        (1_000_000, Many),
+        (10_000_000_003, Few),
+    ] {
+        assert_eq!(PluralCategory::of_integer(n), c, "{n}");
+    }
+    assert_eq!(PluralCategory::of_decimal("1 000 000"), Some(Many));
+    assert_eq!(PluralCategory::of_decimal("11,0"), Some(Other));
+    let t =
+        Template::parse("{n|plural:f,копейка,копейки,копеек}").unwrap_or_else(|e| panic!("{e}"));
+    let r = |n: serde_json::Value| {
+        t.render(&vars(json!({"n": n})), Target::Speech)
+            .unwrap_or_default()
+    };
+    assert_eq!(r(json!(1_000_001)), "миллион одна копейка");
+    assert_eq!(r(json!(2_000_002)), "два миллиона две копейки");
+    assert_eq!(r(json!(12)), "двенадцать копеек");
+}
+
+#[test]
+fn rendered_sms_segments_and_cuts() {
+    // Cyrillic forces UCS-2: 70 units fit one SMS, 71 need two (67 + 4).
+    let t = Template::parse("{x}").unwrap_or_else(|e| panic!("{e}"));
+    let seg = |s: String| {
+        let text = t
+            .render(&vars(json!({"x": s})), Target::Sms)
+            .unwrap_or_default();
+        measure(&text).segments
+    };
+    assert_eq!(seg("ж".repeat(70)), 1);
+    assert_eq!(seg("ж".repeat(71)), 2);
+    assert_eq!(seg("ж".repeat(134)), 2);
+    assert_eq!(seg("ж".repeat(135)), 3);
+    assert_eq!(seg("a".repeat(160)), 1);
+    assert_eq!(seg("a".repeat(161)), 2);
+    // «₽» alone switches a Latin text to UCS-2.
+    assert_eq!(seg(format!("{}₽", "a".repeat(70))), 2);
+    // An emoji is 2 units and is never split: 69 letters + 1 emoji = 71 units → 2 segments.
+    assert_eq!(seg(format!("{}😀", "ж".repeat(69))), 2);
+    // Cuts: the optional block brings 2 segments back to 1.
+    let t = Template::parse(&format!(
+        "{}{{#opt}} {}{{/opt}}",
+        "ж".repeat(60),
+        "я".repeat(20)
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cuts =
+        serde_json::to_value(sms_cuts(&t, &Vars::new()).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(cuts[0], json!({"kind": "shorten", "units": 11}));
+    assert_eq!(cuts[1]["kind"], "drop_optional");
+    assert_eq!(cuts[1]["segments_after"], 1);
+}
+
+#[test]
+fn shipped_config_parses() {
+    let p = repo_dir().join("examples/notify/config.toml");
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let c = NotifyConfig::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.rules.len(), 2);
+    assert_eq!(c.policy.debt.name, "230-fz");
+    assert_eq!(c.policy.service.days_off.from.hour(), 10);
+    assert!(NotifyConfig::from_toml("templates = 5").is_err());
+    let e = NotifyConfig::from_toml("[templates]\n[[rules]]\nid='a'\ntemplate='x'\nchannels=['sms']\ntrigger={kind='status_changed',status='s'}")
+        .err();
+    assert_eq!(e.map(|e| e.code()), Some("notify.bad_config"));
+}
+
+fn utc(d: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
+    d.and_hms_opt(h, m, 0).unwrap_or_default()
+}
+
+#[test]
+fn every_russian_zone_gets_a_slot_inside_its_local_window() {
+    let p = ContactPolicy::debt_230fz();
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    for (name, _) in RUSSIAN_ZONES {
+        let zone: Zone = name.parse().unwrap_or_else(|e| panic!("{e}"));
+        for hour in (0..24).step_by(3) {
+            let at = utc(start, hour, 17);
+            let s = p
+                .next_slot(ContactChannel::Call, Purpose::Debt, "c", &zone, &[], at)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            // 1–11 January are days off: 09:00–20:00 local.
+            assert_eq!(s.day, day_kind(s.local.date()));
+            assert_ne!(s.day, DayKind::Working, "{name} {at}");
+            let h = s.local.hour();
+            assert!((9..20).contains(&h), "{name} {at} → {}", s.local);
+            assert!(s.at >= at);
+            assert_eq!(zone.local(s.at), s.local);
+        }
+    }
+}
+
+fn any_contacts() -> impl Strategy<Value = Vec<Contact>> {
+    prop::collection::vec((0i64..60 * 24 * 40, any::<bool>(), any::<bool>()), 0..40).prop_map(|v| {
+        let base = utc(
+            NaiveDate::from_ymd_opt(2026, 4, 20).unwrap_or_default(),
+            0,
+            0,
+        );
+        v.into_iter()
+            .map(|(m, sms, counts)| Contact {
+                recipient: "c".into(),
+                channel: if sms {
+                    ContactChannel::Sms
+                } else {
+                    ContactChannel::Call
+                },
+                purpose: Purpose::Debt,
+                at: base + Duration::minutes(m),
+                counts,
+                key: None,
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever the history, a slot is inside the day's window and under every cap.
+    #[test]
+    fn slots_respect_hours_and_caps(history in any_contacts(), offset in 0i64..60 * 24 * 40, zi in 0usize..RUSSIAN_ZONES.len(), sms in any::<bool>()) {
+        let p = ContactPolicy::debt_230fz();
+        let zone: Zone = RUSSIAN_ZONES[zi].0.parse().unwrap_or_default();
+        let ch = if sms { ContactChannel::Sms } else { ContactChannel::Call };
+        let at = utc(NaiveDate::from_ymd_opt(2026, 4, 20).unwrap_or_default(), 0, 0) + Duration::minutes(offset);
+        let s = p.next_slot(ch, Purpose::Debt, "c", &zone, &history, at);
+        let s = match s { Ok(s) => s, Err(e) => return Err(TestCaseError::fail(e.to_string())) };
+        let (_, w) = p.window(s.local.date());
+        prop_assert!(s.local.time() >= w.from && s.local.time() < w.to);
+        prop_assert!(s.at >= at);
+        let caps = p.caps[&ch];
+        let local: Vec<NaiveDateTime> = history.iter().filter(|c| c.counts && c.channel == ch).map(|c| zone.local(c.at)).collect();
+        let d = s.local.date();
+        let same_day = local.iter().filter(|t| t.date() == d).count() as u32;
+        prop_assert!(same_day < caps.day.unwrap_or(u32::MAX));
+        let week = d.iso_week();
+        let same_week = local.iter().filter(|t| t.date().iso_week() == week).count() as u32;
+        prop_assert!(same_week < caps.week.unwrap_or(u32::MAX));
+        use chrono::Datelike;
+        let same_month = local.iter().filter(|t| t.year() == d.year() && t.month() == d.month()).count() as u32;
+        prop_assert!(same_month < caps.month.unwrap_or(u32::MAX));
+    }
+
+    /// Hostile templates and values never panic and stay bounded.
+    #[test]
+    fn hostile_templates_never_panic(src in ".{0,300}", value in ".{0,200}", n in any::<i64>()) {
+        if let Ok(t) = Template::parse(&src) {
+            let v = vars(json!({"x": value, "n": n, "name": value, "order": value}));
+            for target in [Target::Sms, Target::Speech] {
+                if let Ok(s) = t.render(&v, target) {
+                    prop_assert!(s.len() <= chek::engage::notify::MAX_RENDERED + 4096);
+                }
+            }
+            let _ = sms_cuts(&t, &v);
+        }
+    }
+
+    /// Every formatter on any value: a typed result, never a panic.
+    #[test]
+    fn formatters_on_any_value(value in ".{0,80}", n in any::<i64>(), f in 0usize..12) {
+        let fmts = ["amount", "amount:digits", "number", "number:f", "plural:балл,балла,баллов",
+            "word:f,штука,штуки,штук", "date:year", "time", "order", "phone", "name:full", "text"];
+        let t = Template::parse(&format!("{{x|{}}} {{n|{}}}", fmts[f], fmts[f])).unwrap_or_else(|e| panic!("{e}"));
+        for target in [Target::Sms, Target::Speech] {
+            let _ = t.render(&vars(json!({"x": value.clone(), "n": n})), target);
+        }
+    }
+
+    /// Any provider word maps to an outcome or a typed error.
+    #[test]
+    fn any_provider_status(p in "(twilio|vonage|asterisk|[a-z]{0,8})", s in ".{0,40}", sip in proptest::option::of(any::<u16>()), q in proptest::option::of(any::<u16>())) {
+        let r = ProviderReport { provider: p, status: s, sip_code: sip, hangup_cause: q, ..Default::default() };
+        match map_outcome(&r, "0") {
+            Ok(o) => prop_assert!(o.code().starts_with("notify.call_")),
+            Err(e) => prop_assert!(e.code().starts_with("notify.")),
+        }
+    }
+}
+
+fn check_hints(what: &str, ru: &str, en: &str) {
+    assert!(ru.chars().count() > 15, "{what}: ru hint too short: {ru:?}");
+    assert!(en.len() > 15, "{what}: en hint too short: {en:?}");
+    assert_ne!(ru, en, "{what}");
+    assert!(
+        ru.chars().any(|c| ('а'..='я').contains(&c)),
+        "{what}: ru hint is not Russian: {ru:?}"
+    );
+}
+
+/// One row per `notify.*` code: the input that triggers it, and hints in both languages.
+#[test]
+#[allow(clippy::unwrap_used)]
+fn every_notify_code() {
+    use chek::Lang;
+    use chek::engage::notify::{
+        CallOutcome, CrmEvent, NotifyError, PolicySet, Recipient, fire, plan, plan_firing,
+    };
+    let render = |t: &str, v: serde_json::Value| {
+        Template::parse(t).and_then(|t| t.render(&vars(v), Target::Sms))
+    };
+    let r: Recipient =
+        serde_json::from_value(json!({"id": "c1"})).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = NotifyConfig::from_toml(
+        "[templates]\nt = \"Заказ {order} готов\"\n[[rules]]\nid = \"r\"\ntemplate = \"t\"\nchannels = [\"sms\"]\ntrigger = {kind = \"status_changed\", status = \"ready\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<CrmEvent> = serde_json::from_value(json!([{"type": "status_changed",
+        "order": "1", "customer": "c1", "status": "ready", "at": "2026-08-18T08:00:00"}]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now: NaiveDateTime = "2026-08-18T08:00:00".parse().unwrap_or_default();
+    let firing = fire(&cfg.rules, &events, now).unwrap_or_default().remove(0);
+    let mut zero = ContactPolicy::service();
+    zero.caps.insert(
+        ContactChannel::Sms,
+        chek::engage::notify::Caps {
+            day: Some(0),
+            week: None,
+            month: None,
+        },
+    );
+    let report = |p: &str, s: &str| ProviderReport {
+        provider: p.into(),
+        status: s.into(),
+        ..Default::default()
+    };
+    let table: Vec<(&str, NotifyError)> = vec![
+        ("notify.bad_template", render("{x", json!({})).unwrap_err()),
+        (
+            "notify.bad_formatter",
+            render("{x|loud}", json!({})).unwrap_err(),
+        ),
+        ("notify.missing_var", render("{x}", json!({})).unwrap_err()),
+        (
+            "notify.bad_value",
+            render("{x|amount}", json!({"x": "много"})).unwrap_err(),
+        ),
+        (
+            "notify.too_long",
+            Template::parse(&"x".repeat(100_000)).unwrap_err(),
+        ),
+        (
+            "notify.bad_config",
+            NotifyConfig::from_toml("[templates]\n[[rules]]\nid='a'").unwrap_err(),
+        ),
+        (
+            "notify.bad_input",
+            NotifyError::BadInput("events: expected an array".into()),
+        ),
+        (
+            "notify.no_slot",
+            zero.next_slot(
+                ContactChannel::Sms,
+                Purpose::Service,
+                "c1",
+                &Zone::moscow(),
+                &[],
+                now,
+            )
+            .unwrap_err(),
+        ),
+        (
+            "notify.no_consent",
+            PolicySet::default()
+                .for_message(Purpose::Advertising, &r)
+                .unwrap_err(),
+        ),
+        ("notify.no_address", NotifyError::NoAddress("sms")),
+        (
+            "notify.no_channel",
+            plan_firing(&cfg, &firing, &r, &[], now).unwrap_err(),
+        ),
+        (
+            "notify.unknown_provider",
+            map_outcome(&report("zvonobot", "busy"), "0").unwrap_err(),
+        ),
+        (
+            "notify.unknown_status",
+            map_outcome(&report("vonage", "exploded"), "0").unwrap_err(),
+        ),
+        (
+            "notify.not_final",
+            map_outcome(&report("twilio", "ringing"), "0").unwrap_err(),
+        ),
+    ];
+    for (code, err) in &table {
+        assert_eq!(err.code(), *code, "{err}");
+        check_hints(code, &err.hint(Lang::Ru), &err.hint(Lang::En));
+    }
+    // The skipped firing in a plan carries the same code.
+    let p =
+        plan(&cfg, &events, std::slice::from_ref(&r), &[], now).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.skipped[0].code, "notify.no_channel");
+    let outcomes = [
+        (
+            "notify.call_answered",
+            CallOutcome::Answered { listened_s: 1 },
+        ),
+        (
+            "notify.call_operator",
+            CallOutcome::Operator {
+                listened_s: 1,
+                key: "0".into(),
+            },
+        ),
+        (
+            "notify.call_machine",
+            CallOutcome::Machine { listened_s: 1 },
+        ),
+        ("notify.call_no_answer", CallOutcome::NoAnswer),
+        ("notify.call_busy", CallOutcome::Busy),
+        ("notify.call_invalid_number", CallOutcome::InvalidNumber),
+        (
+            "notify.call_failed",
+            CallOutcome::Failed { reason: "x".into() },
+        ),
+    ];
+    for (code, o) in &outcomes {
+        assert_eq!(o.code(), *code);
+        check_hints(code, &o.hint(Lang::Ru), &o.hint(Lang::En));
+    }
+}
