@@ -66,6 +66,12 @@ create_exception!(
 );
 create_exception!(
     chek,
+    CareError,
+    ChekError,
+    "A care-desk file, case history, contact or merge that cannot be used (codes `care.*`)."
+);
+create_exception!(
+    chek,
     NotifyError,
     ChekError,
     "A notification template, config, CRM input or call report is unusable (codes `notify.*`)."
@@ -208,6 +214,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NotifyError", py.get_type::<NotifyError>())?;
     m.add("LoyaltyError", py.get_type::<LoyaltyError>())?;
     m.add("FeedbackError", py.get_type::<FeedbackError>())?;
+    m.add("CareError", py.get_type::<CareError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

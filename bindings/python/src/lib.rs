@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 mod campaign;
+mod care;
 mod convert;
 mod draw;
 mod errors;
@@ -38,5 +39,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     draw::register(m)?;
     verify::register(m)?;
     sms::register(m)?;
+    care::register(m)?;
     Ok(())
 }

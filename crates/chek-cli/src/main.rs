@@ -41,6 +41,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Notifications: render a template for SMS and speech, plan from CRM events, map call outcomes.
     Notify(cmd::notify::Args),
+    /// Care desk: replay case histories (routing, SLA, breaches), route, quick replies, segments.
+    Care(cmd::care::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Notify(args) => cmd::notify::run(&args),
         Command::Loyalty(args) => cmd::loyalty::run(&args),
         Command::Feedback(args) => cmd::feedback::run(&args),
+        Command::Care(args) => cmd::care::run(&args),
     };
     match result {
         Ok(code) => code,

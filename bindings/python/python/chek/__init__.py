@@ -36,6 +36,9 @@ from chek._chek import (
     seed_commitment,
     split_sms,
     verify_draw,
+    CareDesk,
+    CareError,
+    CaseView,
     ChekError,
     Diagnostic,
     FieldProblem,
@@ -77,6 +80,7 @@ from chek._chek import (
     extract_card,
     normalize_phone,
     wilson,
+    care_identity,
     has_errors,
     ocr,
     parse_manual,
@@ -123,6 +127,7 @@ __all__ = [
     "NotifyError",
     "LoyaltyError",
     "FeedbackError",
+    "CareError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -194,4 +199,8 @@ __all__ = [
     "SmsLength",
     "measure_sms",
     "split_sms",
+    # care desk
+    "CareDesk",
+    "CaseView",
+    "care_identity",
 ]

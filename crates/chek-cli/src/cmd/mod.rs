@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod campaign;
+pub(crate) mod care;
 pub(crate) mod draw;
 pub(crate) mod feedback;
 pub(crate) mod loyalty;

@@ -1,0 +1,127 @@
+"""The care desk: `chek.CareDesk` (routing, replay with SLA clocks, quick replies, segment
+cases) and `chek.care_identity`."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+import chek
+from helpers import REPO
+
+CARE = REPO / "examples" / "care"
+
+
+def desk() -> chek.CareDesk:
+    return chek.CareDesk((CARE / "desk.toml").read_text(encoding="utf-8"))
+
+
+def text(name: str) -> str:
+    return Path(CARE / name).read_text(encoding="utf-8")
+
+
+def test_desk_loads_groups_and_replies() -> None:
+    d = desk()
+    assert d.default_group == "general"
+    assert set(d.groups) >= {"general", "receipts", "limits", "prizes", "hotline"}
+    assert "fns-recheck" in d.replies
+    assert "CareDesk(" in repr(d)
+
+
+def test_route_by_topic_and_channel() -> None:
+    d = desk()
+    r = d.route("Чек не найден в ФНС", channel="email")
+    assert (r["group"], r["rule"], r["topic"]) == ("receipts", "fns", "Чек не найден в ФНС")
+    assert "не найден" in r["matched"]
+    assert d.route("алло", channel="phone")["group"] == "hotline"
+    assert d.route("алло")["rule"] is None
+    with pytest.raises(ValueError):
+        d.route("x", channel="pigeon")
+
+
+def test_replay_holiday_case_sla() -> None:
+    v = desk().replay(text("case-holiday.toml"))
+    assert (v.case, v.status, v.group) == ("C-1001", "answered", "receipts")
+    assert v.now == datetime.datetime(2026, 3, 11, 12, 0)
+    first = v.sla[0]
+    assert (first["metric"], first["state"], first["elapsed_minutes"]) == ("first_response", "met", 110)
+    assert v.breaches == []
+    assert v.routes[0]["by"] == "rule"
+    assert v.to_dict()["status"] == "answered"
+    # As of Tuesday 09:00 the first response is still running, due 10:15 (9 March is a holiday).
+    early = desk().replay(text("case-holiday.toml"), now=datetime.datetime(2026, 3, 10, 9, 0))
+    assert early.status == "new"
+    assert early.sla[0]["state"] == "running"
+    assert early.sla[0]["breach_at"] == "2026-03-10T10:15:00"
+
+
+def test_replay_reopen_breach_and_reminders() -> None:
+    v = desk().replay(text("case-reopen.json"))
+    assert v.reopened == 1 and v.status == "new" and not v.paused
+    assert [b["metric"] for b in v.breaches] == ["next_response"]
+    assert v.breaches[0]["at"] == "2026-04-30T17:00:00"
+    events = [h["event"] for h in v.history]
+    assert "reminder" in events and "breach" in events
+    assert [r["group"] for r in v.routes] == ["limits", "general"]
+    assert "breaches=1" in repr(v)
+
+
+def test_replay_segment_case() -> None:
+    v = desk().replay(text("case-segment.toml"))
+    assert v.segment == "manual_entry"
+    assert v.topic == "Ручной ввод чека"
+
+
+def test_quick_reply_prompts_for_missing_values() -> None:
+    d = desk()
+    names = [p["name"] for p in d.prompts("fns-recheck")]
+    assert names == ["receipt_date", "sum", "recheck_date"]
+    r = d.reply("fns-recheck", {"sum": "1530"})
+    assert r["complete"] is False
+    assert [m["name"] for m in r["missing"]] == ["receipt_date", "recheck_date"]
+    assert "1 530 ₽" in r["text"]
+    r = d.reply("fns-recheck", {"sum": "1530", "receipt_date": "2026-03-05T12:30", "recheck_date": "2026-03-07"})
+    assert r["complete"] is True
+    assert "снова 07.03.2026" in r["text"]
+    bad = d.reply("fns-recheck", {"sum": "сто"})
+    assert bad["invalid"][0]["name"] == "sum"
+
+
+def test_segment_opens_case_in_queue() -> None:
+    c = desk().open_segment_case("limit", {"limit": "2"}, at=datetime.datetime(2026, 3, 6, 17, 0))
+    assert (c["group"], c["topic"], c["segment"]) == ("limits", "Лимит", "limit")
+    assert c["reply"]["id"] == "limit-reached"
+    assert [m["name"] for m in c["reply"]["missing"]] == ["receipt_date", "next_date"]
+    with pytest.raises(ValueError):
+        desk().open_segment_case("nope", at=datetime.datetime(2026, 3, 6))
+
+
+def test_identity_merges_only_strong() -> None:
+    r = chek.care_identity(text("identity.toml"))
+    assert len(r["auto_merged"]) == 2
+    assert all(m["strength"] == "strong" for m in r["auto_merged"])
+    assert len(r["pending"]) == 2
+    assert all(s["automatic"] is False for s in r["pending"])
+    assert sorted(r["cases"]["call-1"]) == ["call-1", "chat-4", "tg-7"]
+
+
+def test_errors_carry_codes_and_hints() -> None:
+    with pytest.raises(chek.CareError) as e:
+        chek.CareDesk('default_group = "x"\n[groups.g]\n')
+    assert e.value.code == "care.invalid"
+    assert e.value.details["path"] == "default_group"
+    assert e.value.hints["en"]
+    with pytest.raises(chek.CareError) as e:
+        desk().replay('case = "c"\n[[events]]\nkind = "reply"\nat = "2026-03-03T10:00:00"\n')
+    assert e.value.code == "care.bad_history"
+    assert e.value.details["index"] == 0
+    with pytest.raises(chek.CareError) as e:
+        desk().reply("nope")
+    assert e.value.code == "care.unknown"
+    with pytest.raises(chek.CareError) as e:
+        chek.care_identity('[[links]]\na = "phone:12"\n')
+    assert e.value.code == "care.malformed"
+    with pytest.raises(chek.ChekError):
+        chek.CareDesk("][" * 10)

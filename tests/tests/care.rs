@@ -1,0 +1,1048 @@
+//! The care desk: identity links, reversible merges, routing, SLA clocks in working time
+//! (nights, weekends, the production calendar), pauses, reminders, breaches, quick replies and
+//! cases opened by campaign problem segments; hostile input never panics.
+
+use std::collections::BTreeMap;
+
+use chek::campaign::{Campaign, ParticipantHistory, Segment};
+use chek::engage::care::{
+    CareError, CaseFile, CaseStatus, ContactChannel, Desk, Event, Evidence, IdentityFile,
+    IdentityGraph, Inbox, Key, Metric, MetricState, MetricView, Request, RouteBy, Strength, replay,
+};
+use chek::fiscal::{Candidate, Channel, FiscalQr};
+use chek::{Coded, Lang};
+use chek_tests::repo_dir;
+use chrono::NaiveDateTime;
+use proptest::prelude::*;
+
+fn t(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn k(s: &str) -> Key {
+    Key::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn sample(name: &str) -> String {
+    let p = repo_dir().join("examples/care").join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn desk() -> Desk {
+    Desk::parse(&sample("desk.toml")).unwrap_or_else(|e| panic!("desk.toml: {e}"))
+}
+
+/// A one-group desk: 09:00-13:00 and 14:00-18:00 on the production calendar.
+fn split_desk(sla: &str) -> Desk {
+    Desk::parse(&format!(
+        "default_group = \"g\"\n[groups.g]\nhours = [\"09:00-13:00\", \"14:00-18:00\"]\nsla = {{ {sla} }}\n"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn msg(at: &str, text: &str) -> Event {
+    Event::Message {
+        at: t(at),
+        channel: ContactChannel::Email,
+        from: None,
+        text: text.into(),
+    }
+}
+
+fn reply(at: &str, close: bool) -> Event {
+    Event::Reply {
+        at: t(at),
+        agent: Some("olga".into()),
+        close,
+        text: None,
+    }
+}
+
+fn metric(v: &[MetricView], m: Metric, cycle: u32) -> &MetricView {
+    v.iter()
+        .find(|x| x.metric == m && x.cycle == cycle)
+        .unwrap_or_else(|| panic!("no {m:?} #{cycle} in {v:?}"))
+}
+
+// ---------------------------------------------------------------- identity and merges
+
+#[test]
+fn identity_links_strong_and_weak() {
+    let at = t("2026-03-02 10:00");
+    let mut g = IdentityGraph::new();
+    let strong = g.link(
+        k("phone:89123456789"),
+        k("email:anna@example.ru"),
+        Evidence::VerifiedPhone,
+        at,
+    );
+    assert_eq!(strong, Ok(Strength::Strong));
+    let weak = g.link(
+        k("email:anna@example.ru"),
+        k("name:Анна Петрова"),
+        Evidence::OperatorConfirmed,
+        at,
+    );
+    assert_eq!(weak, Ok(Strength::Weak), "a name is never strong evidence");
+    let weak = g.link(
+        k("tg:1001"),
+        k("email:anna@example.ru"),
+        Evidence::StatedByCustomer,
+        at,
+    );
+    assert_eq!(weak, Ok(Strength::Weak));
+    // Each link keeps its evidence.
+    assert_eq!(g.links()[0].evidence, Evidence::VerifiedPhone);
+    assert_eq!(g.links()[2].evidence, Evidence::StatedByCustomer);
+    // The customer is what strong links join.
+    assert_eq!(
+        g.customer(&k("phone:+79123456789")),
+        vec![k("phone:+79123456789"), k("email:anna@example.ru")]
+    );
+    // A family phone: once marked shared, its verified links turn weak.
+    g.link(
+        k("phone:+74951234567"),
+        k("email:boris@example.ru"),
+        Evidence::VerifiedPhone,
+        at,
+    )
+    .ok();
+    g.mark_shared(k("phone:+74951234567"));
+    assert_eq!(g.links()[3].strength, Strength::Weak);
+}
+
+fn inbox_of(reqs: &[(&str, ContactChannel, &[&str], &str)]) -> Inbox {
+    let mut inbox = Inbox::new();
+    for (id, ch, keys, at) in reqs {
+        inbox
+            .add(Request {
+                id: (*id).into(),
+                channel: *ch,
+                keys: keys.iter().map(|s| k(s)).collect(),
+                at: t(at),
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    inbox
+}
+
+#[test]
+fn merges_are_suggested_with_reasons_and_undone_exactly() {
+    let at = t("2026-03-02 15:00");
+    let mut g = IdentityGraph::new();
+    g.link(
+        k("phone:+79123456789"),
+        k("tg:1001"),
+        Evidence::MessengerContact,
+        at,
+    )
+    .ok();
+    g.link(
+        k("tg:1001"),
+        k("email:a@x.ru"),
+        Evidence::StatedByCustomer,
+        at,
+    )
+    .ok();
+    let mut inbox = inbox_of(&[
+        (
+            "call-1",
+            ContactChannel::Phone,
+            &["phone:8 912 345 67 89"],
+            "2026-03-02 09:00",
+        ),
+        (
+            "tg-2",
+            ContactChannel::Messenger,
+            &["tg:1001"],
+            "2026-03-02 10:00",
+        ),
+        (
+            "mail-3",
+            ContactChannel::Email,
+            &["email:A@X.ru"],
+            "2026-03-02 11:00",
+        ),
+        (
+            "chat-4",
+            ContactChannel::Chat,
+            &["name:Анна"],
+            "2026-03-02 12:00",
+        ),
+        (
+            "chat-5",
+            ContactChannel::Chat,
+            &["name:анна"],
+            "2026-03-02 12:30",
+        ),
+    ]);
+    let before = inbox.cases();
+    let s = inbox.suggest(&g);
+    let find = |from: &str| {
+        s.iter()
+            .find(|x| x.from_case == from)
+            .unwrap_or_else(|| panic!("no suggestion for {from}: {s:?}"))
+    };
+    let tg = find("tg-2");
+    assert_eq!(
+        (tg.into_case.as_str(), tg.strength, tg.automatic),
+        ("call-1", Strength::Strong, true)
+    );
+    assert!(
+        tg.reason_en
+            .contains("the messenger shared the phone number"),
+        "{}",
+        tg.reason_en
+    );
+    let mail = find("mail-3");
+    assert_eq!((mail.strength, mail.automatic), (Strength::Weak, false));
+    assert!(
+        mail.reason_ru.contains("не проверено"),
+        "{}",
+        mail.reason_ru
+    );
+    // The same name is a suggestion only.
+    let name = find("chat-5");
+    assert_eq!(
+        (name.into_case.as_str(), name.strength),
+        ("chat-4", Strength::Weak)
+    );
+
+    // Weak merges need an operator.
+    let err = inbox.merge(mail, None, at).unwrap_err();
+    assert_eq!(err.code(), "care.needs_confirmation");
+    assert_eq!(inbox.cases(), before);
+
+    // Automatic merging applies only the strong suggestion.
+    let ids = inbox.auto_merge(&g, at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 1);
+    assert_eq!(inbox.case_of("tg-2"), Some("call-1"));
+    assert_eq!(inbox.case_of("mail-3"), Some("mail-3"));
+    assert_eq!(inbox.case_of("chat-5"), Some("chat-5"));
+
+    // An operator confirms the weak one.
+    let mail = inbox
+        .suggest(&g)
+        .into_iter()
+        .find(|x| x.from_case == "mail-3")
+        .unwrap_or_else(|| panic!("mail-3 no longer suggested"));
+    let after_auto = inbox.cases();
+    let id2 = inbox
+        .merge(&mail, Some("olga"), at)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.case_of("mail-3"), Some("call-1"));
+    assert_eq!(inbox.merges()[1].confirmed_by.as_deref(), Some("olga"));
+    // Undo restores the state before it, exactly; then the first merge can be undone too.
+    inbox.unmerge(id2).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.cases(), after_auto);
+    inbox.unmerge(ids[0]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.cases(), before);
+    assert_eq!(
+        inbox.unmerge(ids[0]).map_err(|e| e.code()),
+        Err("care.unknown")
+    );
+}
+
+#[test]
+fn independent_merges_undo_in_any_order() {
+    let at = t("2026-03-02 15:00");
+    let mut g = IdentityGraph::new();
+    g.link(k("tg:1"), k("email:a@x.ru"), Evidence::VerifiedEmail, at)
+        .ok();
+    g.link(
+        k("email:a@x.ru"),
+        k("card:123456"),
+        Evidence::CardRegistration,
+        at,
+    )
+    .ok();
+    let mut inbox = inbox_of(&[
+        (
+            "a",
+            ContactChannel::Messenger,
+            &["tg:1"],
+            "2026-03-02 09:00",
+        ),
+        (
+            "b",
+            ContactChannel::Email,
+            &["email:a@x.ru"],
+            "2026-03-02 10:00",
+        ),
+        (
+            "c",
+            ContactChannel::Chat,
+            &["card:123456"],
+            "2026-03-02 11:00",
+        ),
+    ]);
+    let s = inbox.suggest(&g);
+    let bc = s.iter().find(|x| x.from_case == "c").cloned();
+    let ab = s.iter().find(|x| x.from_case == "b").cloned();
+    let (Some(bc), Some(ab)) = (bc, ab) else {
+        panic!("{s:?}")
+    };
+    // c goes into a (the oldest connected case), then b into a.
+    assert_eq!(bc.into_case, "a");
+    let m1 = inbox.merge(&ab, None, at).unwrap_or_else(|e| panic!("{e}"));
+    let m2 = inbox.merge(&bc, None, at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.cases().len(), 1);
+    assert!(m2 > m1);
+    // The later merge moved only c, so the earlier one can be undone first.
+    inbox.unmerge(m1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.case_of("b"), Some("b"));
+    assert_eq!(inbox.case_of("c"), Some("a"));
+}
+
+#[test]
+fn unmerge_of_a_merge_moved_again_waits_for_the_later_one() {
+    let at = t("2026-03-02 15:00");
+    let mut g = IdentityGraph::new();
+    g.link(k("tg:1"), k("tg:2"), Evidence::OperatorConfirmed, at)
+        .ok();
+    g.link(k("tg:2"), k("tg:3"), Evidence::OperatorConfirmed, at)
+        .ok();
+    let mut inbox = inbox_of(&[
+        (
+            "x",
+            ContactChannel::Messenger,
+            &["tg:1"],
+            "2026-03-02 09:00",
+        ),
+        (
+            "y",
+            ContactChannel::Messenger,
+            &["tg:2"],
+            "2026-03-02 10:00",
+        ),
+        (
+            "z",
+            ContactChannel::Messenger,
+            &["tg:3"],
+            "2026-03-02 11:00",
+        ),
+    ]);
+    // z into y by hand (an operator picks the pair), then y's case into x.
+    let s = inbox.suggest(&g);
+    let mut zy = s
+        .iter()
+        .find(|x| x.from_case == "z")
+        .cloned()
+        .unwrap_or_else(|| panic!("{s:?}"));
+    zy.into_case = "y".into();
+    let m1 = inbox.merge(&zy, None, at).unwrap_or_else(|e| panic!("{e}"));
+    let yx = inbox
+        .suggest(&g)
+        .into_iter()
+        .find(|x| x.from_case == "y")
+        .unwrap_or_else(|| panic!("y not suggested"));
+    let m2 = inbox.merge(&yx, None, at).unwrap_or_else(|e| panic!("{e}"));
+    let err = inbox.unmerge(m1).unwrap_err();
+    assert_eq!(
+        err,
+        CareError::UnmergeOrder {
+            merge: m1,
+            later: m2
+        }
+    );
+    assert!(err.hint(Lang::Ru).contains(&m2.to_string()));
+    inbox.unmerge(m2).unwrap_or_else(|e| panic!("{e}"));
+    inbox.unmerge(m1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inbox.cases().len(), 3);
+}
+
+#[test]
+fn identity_sample_merges_only_strong() {
+    let f = IdentityFile::parse(&sample("identity.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let (g, mut inbox) = f.build().unwrap_or_else(|e| panic!("{e}"));
+    let at = t("2026-03-02 15:00");
+    let ids = inbox.auto_merge(&g, at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 2);
+    let cases = inbox.cases();
+    assert_eq!(cases.get("call-1").map(Vec::len), Some(3));
+    // The e-mail stated in a chat and the family phone stay separate, suggested only.
+    assert_eq!(inbox.case_of("mail-3"), Some("mail-3"));
+    assert_eq!(inbox.case_of("mail-6"), Some("mail-6"));
+    let left = inbox.suggest(&g);
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|s| !s.automatic));
+}
+
+// ---------------------------------------------------------------- routing
+
+#[test]
+fn routing_rules_in_order_with_none_and_channels() {
+    let d = desk();
+    let r = d.route("Чек не найден в ФНС!", ContactChannel::Email);
+    assert_eq!(
+        (r.group.as_str(), r.rule.as_deref()),
+        ("receipts", Some("fns"))
+    );
+    assert_eq!(r.topic.as_deref(), Some("Чек не найден в ФНС"));
+    assert!(r.matched.contains(&"не найден".to_string()));
+    // ё = е and case does not matter.
+    let r = d.route("ЧЕК ВВЕДЁН ВРУЧНУЮ", ContactChannel::Chat);
+    assert_eq!(r.rule.as_deref(), Some("manual"));
+    // `none`: a limit question about prizes goes to prizes.
+    let r = d.route("не начислили приз", ContactChannel::Chat);
+    assert_eq!(r.rule.as_deref(), Some("prize"));
+    let r = d.route("не начислили шансы", ContactChannel::Chat);
+    assert_eq!(r.rule.as_deref(), Some("limit"));
+    // Channel-only rule, then the default.
+    assert_eq!(d.route("алло", ContactChannel::Phone).group, "hotline");
+    let r = d.route("алло", ContactChannel::Chat);
+    assert_eq!((r.group.as_str(), r.rule), ("general", None));
+}
+
+#[test]
+fn desk_files_are_checked() {
+    let bad = [
+        (
+            "default_group = \"x\"\n[groups.g]\n",
+            "care.invalid",
+            "default_group",
+        ),
+        (
+            "default_group = \"g\"\n[groups.g]\n[[rules]]\nid = \"r\"\ngroup = \"nope\"\nany = [\"a\"]\n",
+            "care.invalid",
+            "rules[0].group",
+        ),
+        (
+            "default_group = \"g\"\n[groups.g]\n[[rules]]\nid = \"r\"\ngroup = \"g\"\n",
+            "care.invalid",
+            "rules[0]",
+        ),
+        (
+            "default_group = \"g\"\n[groups.g]\nhours = [\"13:00-18:00\", \"09:00-14:00\"]\n",
+            "care.invalid",
+            "groups.g.hours",
+        ),
+        (
+            "default_group = \"g\"\n[groups.g]\n[segments.nope]\ngroup = \"g\"\n",
+            "care.invalid",
+            "segments.nope",
+        ),
+        (
+            "default_group = \"g\"\n[groups.g]\nsurprise = 1\n",
+            "care.malformed",
+            "",
+        ),
+        ("not toml at all ][", "care.malformed", ""),
+    ];
+    for (text, code, path) in bad {
+        let e = Desk::parse(text).unwrap_err();
+        assert_eq!(e.code(), code, "{text}");
+        assert!(e.to_string().contains(path), "{e} lacks {path}");
+        assert!(!e.hint(Lang::En).is_empty() && !e.hint(Lang::Ru).is_empty());
+    }
+    let huge = "#".repeat(chek::engage::care::MAX_DESK_BYTES + 1);
+    assert_eq!(
+        Desk::parse(&huge).map_err(|e| e.code()),
+        Err("care.too_large")
+    );
+}
+
+// ---------------------------------------------------------------- SLA
+
+#[test]
+fn sla_across_a_night() {
+    let d = split_desk("first_response_minutes = 120");
+    // Tuesday 3 March 2026, 17:00: one hour today, one tomorrow morning.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-03-03 17:00", "?")],
+        t("2026-03-03 20:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let f = metric(&v.sla, Metric::FirstResponse, 1);
+    assert_eq!(f.state, MetricState::Running);
+    assert_eq!(f.elapsed_minutes, 60);
+    assert_eq!(f.breach_at, Some(t("2026-03-04 10:00")));
+}
+
+#[test]
+fn sla_across_a_weekend_and_lunch() {
+    let d = split_desk("first_response_minutes = 180");
+    // Friday 13 March 17:30 → 30 min Friday, Monday 09:00-13:00 gives the other 150 by 11:30.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-03-13 17:30", "?")],
+        t("2026-03-14 12:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-03-16 11:30"))
+    );
+    // The lunch break does not count: a 5-hour target from Monday 9:00 ends at 15:00.
+    let d = split_desk("first_response_minutes = 300");
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-03-16 09:00", "?")],
+        t("2026-03-16 09:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-03-16 15:00"))
+    );
+}
+
+#[test]
+fn sla_across_a_holiday_from_the_production_calendar() {
+    let d = split_desk("first_response_minutes = 120");
+    // Friday 6 March 17:30; Monday 9 March is the day off for 8 March (a Sunday).
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-03-06 17:30", "?")],
+        t("2026-03-09 12:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let f = metric(&v.sla, Metric::FirstResponse, 1);
+    assert_eq!(f.breach_at, Some(t("2026-03-10 10:30")));
+    assert_eq!(f.elapsed_minutes, 30);
+    // The same desk on plain weekdays would be due on the Monday.
+    let plain = Desk::parse(
+        "default_group = \"g\"\n[groups.g]\ncalendar = \"weekdays\"\nhours = [\"09:00-13:00\", \"14:00-18:00\"]\nsla = { first_response_minutes = 120 }\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let v = replay(
+        &plain,
+        "c",
+        &[msg("2026-03-06 17:30", "?")],
+        t("2026-03-09 12:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let f = metric(&v.sla, Metric::FirstResponse, 1);
+    assert_eq!(f.breach_at, Some(t("2026-03-09 10:30")));
+    assert_eq!(f.state, MetricState::Breached);
+    // The New Year holidays: 31 December 2025 17:00 → due Monday 12 January 2026.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2025-12-31 17:00", "?")],
+        t("2026-01-05 12:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-01-12 10:00"))
+    );
+    // A shortened pre-holiday day (3 November) ends at 17:00.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-11-03 16:00", "?")],
+        t("2026-11-03 16:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-11-05 10:00"))
+    );
+}
+
+#[test]
+fn pauses_stop_the_resolution_clock() {
+    let d = split_desk("first_response_minutes = 60, resolution_minutes = 240");
+    let events = [
+        msg("2026-03-03 09:00", "?"),
+        reply("2026-03-03 09:30", false),
+        Event::Pause {
+            at: t("2026-03-03 09:31"),
+            reason: Some("ждём фото".into()),
+        },
+        msg("2026-03-04 10:00", "фото"),
+    ];
+    // While paused: 31 minutes counted, no breach time, status processed.
+    let v = replay(&d, "c", &events[..3], t("2026-03-04 09:00")).unwrap_or_else(|e| panic!("{e}"));
+    let r = metric(&v.sla, Metric::Resolution, 1);
+    assert_eq!(
+        (r.state, r.elapsed_minutes, r.breach_at),
+        (MetricState::Paused, 31, None)
+    );
+    assert!(v.paused);
+    assert_eq!(v.status, CaseStatus::Processed);
+    // The customer's answer resumes it: 209 minutes left from Wednesday 10:00 → 14:29.
+    let v = replay(&d, "c", &events, t("2026-03-04 10:00")).unwrap_or_else(|e| panic!("{e}"));
+    let r = metric(&v.sla, Metric::Resolution, 1);
+    assert_eq!(r.state, MetricState::Running);
+    assert_eq!(r.breach_at, Some(t("2026-03-04 14:29")));
+    assert!(!v.paused);
+    // An explicit resume works the same.
+    let mut with_resume = events[..3].to_vec();
+    with_resume.push(Event::Resume {
+        at: t("2026-03-04 10:00"),
+    });
+    let v2 = replay(&d, "c", &with_resume, t("2026-03-04 10:00")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v2.sla, Metric::Resolution, 1).breach_at,
+        Some(t("2026-03-04 14:29"))
+    );
+}
+
+#[test]
+fn reminders_fire_before_the_breach() {
+    let d = split_desk("first_response_minutes = 120, remind_before_minutes = [60, 15]");
+    let events = [msg("2026-03-03 12:00", "?")];
+    let v = replay(&d, "c", &events, t("2026-03-03 14:20")).unwrap_or_else(|e| panic!("{e}"));
+    let f = metric(&v.sla, Metric::FirstResponse, 1);
+    assert_eq!(f.breach_at, Some(t("2026-03-03 15:00")));
+    let r: Vec<(u32, NaiveDateTime, bool)> = f
+        .reminders
+        .iter()
+        .map(|r| (r.before_minutes, r.at, r.due))
+        .collect();
+    // 60 min before 15:00 in working time is 13:00, before lunch; 15 before is 14:45.
+    assert_eq!(
+        r,
+        vec![
+            (60, t("2026-03-03 13:00"), true),
+            (15, t("2026-03-03 14:45"), false)
+        ]
+    );
+    assert!(
+        v.history
+            .iter()
+            .any(|h| h.event == "reminder" && h.at == t("2026-03-03 13:00"))
+    );
+    // Once answered, no reminders remain.
+    let v = replay(
+        &d,
+        "c",
+        &[events[0].clone(), reply("2026-03-03 12:30", true)],
+        t("2026-03-03 14:20"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        metric(&v.sla, Metric::FirstResponse, 1)
+            .reminders
+            .is_empty()
+    );
+}
+
+#[test]
+fn breaches_missed_and_open() {
+    let d = split_desk(
+        "first_response_minutes = 60, next_response_minutes = 30, resolution_minutes = 600",
+    );
+    let events = [
+        msg("2026-03-03 09:00", "?"),
+        reply("2026-03-03 10:30", true), // first response 30 min late
+        msg("2026-03-03 11:00", "а ещё?"), // reopens; next response due 11:30
+    ];
+    let v = replay(&d, "c", &events, t("2026-03-03 12:00")).unwrap_or_else(|e| panic!("{e}"));
+    let f = metric(&v.sla, Metric::FirstResponse, 1);
+    assert_eq!(
+        (f.state, f.breach_at, f.done_at),
+        (
+            MetricState::Missed,
+            Some(t("2026-03-03 10:00")),
+            Some(t("2026-03-03 10:30"))
+        )
+    );
+    let n = metric(&v.sla, Metric::NextResponse, 1);
+    assert_eq!(
+        (n.state, n.breach_at),
+        (MetricState::Breached, Some(t("2026-03-03 11:30")))
+    );
+    let b: Vec<(Metric, NaiveDateTime, MetricState)> = v
+        .breaches
+        .iter()
+        .map(|b| (b.metric, b.at, b.state))
+        .collect();
+    assert_eq!(
+        b,
+        vec![
+            (
+                Metric::FirstResponse,
+                t("2026-03-03 10:00"),
+                MetricState::Missed
+            ),
+            (
+                Metric::NextResponse,
+                t("2026-03-03 11:30"),
+                MetricState::Breached
+            ),
+        ]
+    );
+    assert_eq!((v.status, v.reopened), (CaseStatus::New, 1));
+    // Resolution: 90 min until the answer, then running again from the reopening.
+    let r = metric(&v.sla, Metric::Resolution, 1);
+    assert_eq!((r.state, r.elapsed_minutes), (MetricState::Running, 150));
+    assert!(
+        v.history
+            .iter()
+            .any(|h| h.event == "breach" && h.at == t("2026-03-03 10:00"))
+    );
+}
+
+#[test]
+fn statuses_and_route_history() {
+    let d = desk();
+    let events = [
+        msg("2026-03-03 10:00", "Чек не найден в ФНС"),
+        Event::Process {
+            at: t("2026-03-03 10:05"),
+            agent: None,
+        },
+        Event::Route {
+            at: t("2026-03-03 10:10"),
+            group: "limits".into(),
+            agent: Some("olga".into()),
+            reason: Some("на самом деле лимит".into()),
+        },
+        reply("2026-03-03 11:00", true),
+        Event::Reopen {
+            at: t("2026-03-03 12:00"),
+            agent: Some("olga".into()),
+        },
+    ];
+    let statuses = |n: usize| {
+        replay(&d, "c", &events[..n], t("2026-03-03 13:00"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .status
+    };
+    assert_eq!(statuses(1), CaseStatus::New);
+    assert_eq!(statuses(2), CaseStatus::Processed);
+    assert_eq!(statuses(4), CaseStatus::Answered);
+    assert_eq!(statuses(5), CaseStatus::New);
+    let v = replay(&d, "c", &events, t("2026-03-03 13:00")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.reopened, 1);
+    assert_eq!(v.group, "limits");
+    let route: Vec<(&str, RouteBy, Option<&str>)> = v
+        .routes
+        .iter()
+        .map(|r| (r.group.as_str(), r.by, r.source.as_deref()))
+        .collect();
+    assert_eq!(
+        route,
+        vec![
+            ("receipts", RouteBy::Rule, Some("fns")),
+            ("limits", RouteBy::Operator, Some("olga"))
+        ]
+    );
+    // The SLA is the current group's: limits answers first within 240 minutes.
+    assert_eq!(metric(&v.sla, Metric::FirstResponse, 1).target_minutes, 240);
+    // Events after `now` are not applied.
+    let v = replay(&d, "c", &events, t("2026-03-03 10:07")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.status, v.ignored_after_now), (CaseStatus::Processed, 3));
+}
+
+#[test]
+fn impossible_histories_are_refused() {
+    let d = desk();
+    let back = [msg("2026-03-03 10:00", "a"), msg("2026-03-03 09:00", "b")];
+    let e = replay(&d, "c", &back, t("2026-03-04 00:00")).unwrap_err();
+    assert_eq!(
+        e,
+        CareError::BadHistory {
+            index: 1,
+            problem: "earlier than the event before it".into()
+        }
+    );
+    let e = replay(
+        &d,
+        "c",
+        &[reply("2026-03-03 10:00", true)],
+        t("2026-03-04 00:00"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "care.bad_history");
+    let e = replay(&d, "c", &[], t("2026-03-04 00:00")).unwrap_err();
+    assert_eq!(e.code(), "care.bad_history");
+    let bad_group = [
+        msg("2026-03-03 10:00", "a"),
+        Event::Route {
+            at: t("2026-03-03 10:01"),
+            group: "nope".into(),
+            agent: None,
+            reason: None,
+        },
+    ];
+    assert_eq!(
+        replay(&d, "c", &bad_group, t("2026-03-04 00:00"))
+            .map_err(|e| e.code())
+            .err(),
+        Some("care.bad_history")
+    );
+}
+
+#[test]
+fn sample_cases_replay() {
+    let d = desk();
+    let mut seen = 0;
+    for name in ["case-holiday.toml", "case-reopen.json", "case-segment.toml"] {
+        let f = CaseFile::parse(&sample(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let now = f.now.unwrap_or_else(|| panic!("{name} has no now"));
+        let v = replay(&d, &f.case, &f.events, now).unwrap_or_else(|e| panic!("{name}: {e}"));
+        seen += 1;
+        match name {
+            "case-holiday.toml" => {
+                assert_eq!(v.status, CaseStatus::Answered);
+                let f = metric(&v.sla, Metric::FirstResponse, 1);
+                // 45 min on Friday, nothing on the 9 March holiday, 65 on Tuesday.
+                assert_eq!((f.state, f.elapsed_minutes), (MetricState::Met, 110));
+                assert_eq!(metric(&v.sla, Metric::Resolution, 1).elapsed_minutes, 341);
+            }
+            "case-reopen.json" => {
+                // 30 April is a shortened day: the 480-minute next response is due at 17:00.
+                assert_eq!(v.breaches.len(), 1);
+                assert_eq!(v.breaches[0].at, t("2026-04-30 17:00"));
+            }
+            _ => {
+                assert_eq!(v.segment, Some(Segment::ManualEntry));
+                assert_eq!(v.routes[0].by, RouteBy::Segment);
+            }
+        }
+    }
+    assert_eq!(seen, 3);
+}
+
+// ---------------------------------------------------------------- quick replies and segments
+
+#[test]
+fn quick_reply_placeholders_prompt_for_values() {
+    let d = desk();
+    let q = d
+        .reply("fns-recheck")
+        .unwrap_or_else(|| panic!("no fns-recheck"));
+    let names: Vec<String> = q.prompts().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["receipt_date", "sum", "recheck_date"]);
+    let mut v = BTreeMap::new();
+    let r = q.render(&v);
+    assert!(!r.complete);
+    assert_eq!(r.missing.len(), 3);
+    assert_eq!(r.missing[2].prompt, "Дата повторной проверки");
+    v.insert("receipt_date".to_string(), "2026-03-05T12:30".to_string());
+    v.insert("sum".to_string(), "двести".to_string());
+    v.insert("recheck_date".to_string(), "07.03.2026".to_string());
+    let r = q.render(&v);
+    assert!(!r.complete);
+    assert!(r.missing.is_empty());
+    assert_eq!(r.invalid.len(), 1);
+    assert_eq!(r.invalid[0].name, "sum");
+    assert!(r.text.contains("{{sum}}"));
+    v.insert("sum".to_string(), "1530,5".to_string());
+    let r = q.render(&v);
+    assert!(r.complete);
+    assert!(
+        r.text
+            .contains("Чек от 05.03.2026 12:30 на сумму 1 530,50 ₽"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("снова 07.03.2026"), "{}", r.text);
+}
+
+#[test]
+fn problem_segments_open_cases_in_their_queues() {
+    let d = desk();
+    let at = t("2026-03-06 17:00");
+    let cases: Vec<(Segment, String, Option<String>)> = [
+        Segment::ManualEntry,
+        Segment::NotFoundInFns,
+        Segment::Limit,
+        Segment::Duplicate,
+    ]
+    .into_iter()
+    .map(|s| {
+        let c = d.open_segment_case(s, BTreeMap::new(), at);
+        (s, c.group, c.reply.map(|r| r.id))
+    })
+    .collect();
+    assert_eq!(
+        cases,
+        vec![
+            (
+                Segment::ManualEntry,
+                "receipts".into(),
+                Some("manual-entry".into())
+            ),
+            (
+                Segment::NotFoundInFns,
+                "receipts".into(),
+                Some("fns-recheck".into())
+            ),
+            (
+                Segment::Limit,
+                "limits".into(),
+                Some("limit-reached".into())
+            ),
+            (Segment::Duplicate, "general".into(), None),
+        ]
+    );
+    // The opening event replays into a case with SLA clocks in the queue's hours.
+    let c = d.open_segment_case(Segment::NotFoundInFns, BTreeMap::new(), at);
+    let v = replay(&d, "s", std::slice::from_ref(&c.event), at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (v.group.as_str(), v.topic.as_deref()),
+        ("receipts", Some("Не найден в ФНС"))
+    );
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-03-10 10:00"))
+    );
+}
+
+#[test]
+fn a_manual_entry_decision_opens_a_manual_entry_case() {
+    let campaign = Campaign::from_toml(
+        r#"
+        id = "demo"
+        name = "Демо"
+        [when]
+        start = "2026-09-01"
+        end = "2026-09-30"
+        [[earn]]
+        id = "per-500"
+        kind = "per_amount"
+        every = "500"
+        lots = 1
+        "#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let qr: FiscalQr = "t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let now = t("2026-09-20 09:00");
+    let decision = campaign.evaluate(
+        &Candidate::new(qr, Channel::Manual),
+        &ParticipantHistory::new("tg:1"),
+        now,
+    );
+    assert!(
+        decision.segments().contains(&Segment::ManualEntry),
+        "{decision:?}"
+    );
+    let cases = desk().cases_for_decision(&decision, now);
+    let manual = cases
+        .iter()
+        .find(|c| c.segment == Segment::ManualEntry)
+        .unwrap_or_else(|| panic!("{cases:?}"));
+    assert_eq!(manual.group, "receipts");
+    match &manual.event {
+        Event::Segment { values, .. } => {
+            assert_eq!(
+                values.get("receipt").map(String::as_str),
+                Some("7281440500751551:1:1")
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- hostile input
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn hostile_text_never_panics(s in "\\PC{0,300}") {
+        let d = desk();
+        let _ = Desk::parse(&s);
+        let _ = CaseFile::parse(&s);
+        let _ = IdentityFile::parse(&s);
+        let _ = Key::parse(&s);
+        let _ = Key::phone(&s);
+        let _ = Key::email(&s);
+        let r = d.route(&s, ContactChannel::Chat);
+        prop_assert!(d.group(&r.group).is_some());
+        if let Some(q) = d.reply("fns-recheck") {
+            let mut v = BTreeMap::new();
+            v.insert("sum".to_string(), s.clone());
+            v.insert("receipt_date".to_string(), s.clone());
+            let _ = q.render(&v);
+        }
+        let ev = [msg("2026-03-03 10:00", &s)];
+        prop_assert!(replay(&d, &s, &ev, t("2026-03-04 10:00")).is_ok());
+    }
+
+    #[test]
+    fn sla_breach_time_is_exactly_the_target(start_min in 0i64..(60 * 24 * 400), target in 1u32..5000) {
+        let d = split_desk(&format!("first_response_minutes = {target}"));
+        let start = t("2026-01-01 00:00") + chrono::Duration::minutes(start_min);
+        let v = replay(&d, "c", &[Event::Message { at: start, channel: ContactChannel::Chat, from: None, text: String::new() }], start)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let due = metric(&v.sla, Metric::FirstResponse, 1).breach_at.unwrap_or_else(|| panic!("no breach time"));
+        let at_due = replay(&d, "c", &[Event::Message { at: start, channel: ContactChannel::Chat, from: None, text: String::new() }], due)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let f = metric(&at_due.sla, Metric::FirstResponse, 1);
+        prop_assert_eq!(f.elapsed_minutes, i64::from(target));
+        prop_assert_eq!(f.state, MetricState::Breached);
+    }
+}
+
+#[test]
+fn huge_inputs_are_refused_or_bounded() {
+    let big = format!(
+        "case = \"c\"\n{}",
+        "[[events]]\nkind = \"resume\"\nat = \"2026-03-03T10:00:00\"\n".repeat(10_001)
+    );
+    assert_eq!(
+        CaseFile::parse(&big).map_err(|e| e.code()).err(),
+        Some("care.too_large")
+    );
+    let long = "ФНС ".repeat(100_000);
+    assert_eq!(
+        desk().route(&long, ContactChannel::Email).rule.as_deref(),
+        Some("fns")
+    );
+    assert_eq!(
+        Key::phone(&"9".repeat(10_000)).map_err(|e| e.code()).err(),
+        Some("care.bad_phone")
+    );
+    // Hours with no working time never produce a breach time, and do not spin.
+    let d = Desk::parse("default_group = \"g\"\n[groups.g]\ncalendar = \"weekdays\"\nhours = [\"09:00-10:00\"]\nsla = { first_response_minutes = 100000000 }\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2026-03-03 10:00", "a")],
+        t("2026-03-03 11:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(metric(&v.sla, Metric::FirstResponse, 1).breach_at, None);
+}
+
+#[test]
+fn large_inboxes_suggest_in_bounded_work() {
+    // 2 000 requests in 400 chains of strong links: suggestions come from components, not
+    // from comparing every pair. (A timing target belongs in a bench; this checks the result.)
+    let at = t("2026-03-02 10:00");
+    let mut g = IdentityGraph::new();
+    let mut inbox = Inbox::new();
+    for c in 0..400 {
+        for j in 0..5 {
+            let key = k(&format!("tg:{}", c * 10 + j));
+            if j > 0 {
+                g.link(
+                    k(&format!("tg:{}", c * 10 + j - 1)),
+                    key.clone(),
+                    Evidence::OperatorConfirmed,
+                    at,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+            inbox
+                .add(Request {
+                    id: format!("r{c}-{j}"),
+                    channel: ContactChannel::Messenger,
+                    keys: vec![key],
+                    at: at + chrono::Duration::minutes(j),
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let s = inbox.suggest(&g);
+    assert_eq!(s.len(), 1600);
+    assert!(s.iter().all(|x| x.automatic && x.into_case.ends_with("-0")));
+    let ids = inbox.auto_merge(&g, at).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 1600);
+    assert_eq!(inbox.cases().len(), 400);
+    assert_eq!(g.customer(&k("tg:42")).len(), 5);
+}
