@@ -206,3 +206,55 @@ pub(crate) fn blocking_codes(d: &Decision) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use chek_core::campaign::{Campaign, ParticipantHistory};
+    use chek_core::fiscal::{Candidate, Channel, FiscalQr};
+
+    #[test]
+    fn decisions_round_trip_with_every_detail() {
+        let c = Campaign::from_toml(
+            r#"
+            id = "rt"
+            name = "rt"
+            [when]
+            start = "2026-09-01"
+            end = "2026-09-30"
+            hours = { from = 8, to = 20 }
+            [what]
+            min_total = "500"
+            require_verification = false
+            [caps]
+            lots_per_receipt = 1
+            [[earn]]
+            id = "per-100"
+            kind = "per_amount"
+            every = "100"
+            lots = 1
+            [[multipliers]]
+            id = "x2"
+            factor = 2
+            "#,
+        )
+        .unwrap();
+        let now = NaiveDate::from_ymd_opt(2026, 9, 20)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let h = ParticipantHistory::new("p");
+        for q in [
+            "t=20261015T2200&s=100.00&fn=7281440500751551&i=1&fp=1&n=1",
+            "t=20260915T1200&s=900.00&fn=7281440500751551&i=2&fp=2&n=1",
+        ] {
+            let qr: FiscalQr = q.parse().unwrap();
+            let d = c.evaluate(&Candidate::new(qr, Channel::Qr), &h, now);
+            assert!(d.reasons.len() >= 2, "{d:?}");
+            assert_eq!(decode(&encode(&d)).unwrap(), d);
+        }
+        assert!(decode("{").is_err());
+        assert!(decode(r#"{"campaign":"x","receipt":{"fn":"7281440500751551","fd":1,"fp":1},"status":"odd","lots":0,"points":0,"lots_before_caps":0,"points_before_caps":0,"reasons":[]}"#).is_err());
+    }
+}
