@@ -129,7 +129,9 @@ fn ledger(c: &mut Criterion) {
     }
     match std::env::var("CHEK_TEST_PG_URL") {
         Ok(url) => bench_backend(c, "postgres", &Ledger::open(&url).unwrap()),
-        Err(_) => eprintln!("CHEK_TEST_PG_URL unset: PostgreSQL ledger bench skipped (scripts/pg start)"),
+        Err(_) => {
+            eprintln!("CHEK_TEST_PG_URL unset: PostgreSQL ledger bench skipped (scripts/pg start)")
+        }
     }
 }
 

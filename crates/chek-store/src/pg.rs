@@ -15,8 +15,70 @@ use postgres::{Client, NoTls, Statement, Transaction};
 
 use crate::migrate::{self, POSTGRES};
 use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
-use crate::settle::{self, Claim, ReceiptRow, Replay, SettleTx, SubmissionRow, run_batch};
+use crate::settle::{
+    self, Claim, Loaded, ReceiptRow, Replay, SettleTx, SubmissionRow, Write, run_batch,
+};
 use crate::{FailedSubmission, Settled, Settlement, StoreError};
+
+/// Takes advisory locks in array order (the order every settle uses: idempotency key, campaign,
+/// participant, receipt).
+const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k";
+
+/// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 own counted
+/// receipts, 3 claims on this receipt.
+const LOAD: &str = "\
+SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t
+  FROM submissions WHERE campaign = $1 AND idempotency_key = $3
+UNION ALL
+SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL
+  FROM campaign_totals WHERE campaign = $1
+UNION ALL
+SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at
+  FROM receipts WHERE campaign = $1 AND participant = $2 AND status = 'accepted'
+UNION ALL
+SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at
+  FROM receipts WHERE campaign = $1 AND receipt_key = $4";
+
+/// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
+/// existed, $20 = counted (accrual and counter).
+const WRITE: &str = "\
+WITH p AS (
+  INSERT INTO participants (campaign, participant, lang, created_at) VALUES ($1, $2, 'ru', $5)
+  ON CONFLICT (campaign, participant) DO NOTHING),
+s AS (
+  INSERT INTO submissions (campaign, participant, idempotency_key, channel, received_at, day, qr,
+    receipt_key, status, next_at, lots, points, reasons, decision, recheck)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id),
+sup AS (
+  UPDATE submissions SET superseded = TRUE
+  WHERE $16::BOOLEAN AND $17::BOOLEAN AND campaign = $1 AND receipt_key = $8 AND participant = $2
+    AND NOT superseded),
+r AS (
+  INSERT INTO receipts (campaign, receipt_key, participant, channel, qr, receipt, status, next_at,
+    attempts, lots, points, first_submission_id, last_submission_id, first_at, counted_at, updated_at)
+  SELECT $1, $8, $2, $4, $7, $18::TEXT, $9, $10, $19::TEXT, $11, $12, s.id, s.id, $5,
+    CASE WHEN $20::BOOLEAN THEN $5::TIMESTAMP END, $5
+  FROM s WHERE $16::BOOLEAN
+  ON CONFLICT (campaign, receipt_key, participant) DO UPDATE SET channel = EXCLUDED.channel,
+    qr = EXCLUDED.qr, receipt = COALESCE(EXCLUDED.receipt, receipts.receipt), status = EXCLUDED.status,
+    next_at = EXCLUDED.next_at, attempts = EXCLUDED.attempts, lots = EXCLUDED.lots,
+    points = EXCLUDED.points, last_submission_id = EXCLUDED.last_submission_id,
+    counted_at = EXCLUDED.counted_at, updated_at = EXCLUDED.updated_at),
+a AS (
+  INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
+  SELECT $1, $2, $8, s.id, $11, $12, $5 FROM s WHERE $20::BOOLEAN),
+t AS (
+  UPDATE campaign_totals SET lots = lots + $11, points = points + $12
+  WHERE $20::BOOLEAN AND campaign = $1 AND shard = $21),
+d AS (
+  DELETE FROM segment_members
+  WHERE $16::BOOLEAN AND campaign = $1 AND participant = $2 AND receipt_key = $8
+    AND NOT (segment = ANY($22::TEXT[]))),
+g AS (
+  INSERT INTO segment_members (campaign, segment, participant, receipt_key, since)
+  SELECT $1, x, $2, $8, $5 FROM unnest($22::TEXT[]) AS x WHERE $16::BOOLEAN
+  ON CONFLICT DO NOTHING)
+SELECT id FROM s";
 
 /// Shards of the campaign counter: settles without a budget update one shard each.
 const SHARDS: i16 = 8;
@@ -513,6 +575,113 @@ impl PgTx<'_, '_> {
 }
 
 impl SettleTx for PgTx<'_, '_> {
+    fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
+        let campaign = s.campaign.as_str();
+        let participant = s.participant.as_str();
+        let mut keys = Vec::with_capacity(4);
+        if let Some(k) = &s.idempotency_key {
+            keys.push(lock_key("idem", campaign, k));
+        }
+        if s.serialize_campaign {
+            keys.push(lock_key("campaign", campaign, ""));
+        }
+        keys.push(lock_key("participant", campaign, participant));
+        keys.push(lock_key("receipt", campaign, receipt_key));
+        let locks = self.st(LOCKS)?;
+        self.tx.execute(&locks, &[&keys])?;
+        // Read after the locks: in READ COMMITTED this statement sees every settle that held
+        // them before.
+        let load = self.st(LOAD)?;
+        let rows = self.tx.query(
+            &load,
+            &[&campaign, &participant, &s.idempotency_key, &receipt_key],
+        )?;
+        let mut out = Loaded::default();
+        for r in &rows {
+            let k: i32 = r.try_get(0)?;
+            match k {
+                0 => {
+                    out.replay = Some(Replay {
+                        participant: r.try_get(1)?,
+                        status: r.try_get(2)?,
+                        decision: r.try_get(3)?,
+                        id: r.try_get(4)?,
+                        next_at: r.try_get(6)?,
+                    });
+                }
+                1 => {
+                    out.totals = (settle::to_u64(r.try_get(4)?), settle::to_u64(r.try_get(5)?));
+                }
+                2 => {
+                    let key: String = r.try_get(1)?;
+                    let at: Option<NaiveDateTime> = r.try_get(6)?;
+                    out.own.push(PastReceipt {
+                        id: key
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
+                        submitted_at: at.ok_or_else(|| {
+                            StoreError::Corrupt("accepted without counted_at".into())
+                        })?,
+                        lots: settle::to_u64(r.try_get(4)?),
+                        points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                    });
+                }
+                _ => out.claims.push(Claim {
+                    participant: r.try_get(1)?,
+                    status: r.try_get(2)?,
+                    first_submission_id: r.try_get(4)?,
+                    first_at: r
+                        .try_get::<_, Option<NaiveDateTime>>(6)?
+                        .unwrap_or_default(),
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
+        let st = self.st(WRITE)?;
+        let sub = &w.sub;
+        let row = w.row.as_ref();
+        let touches = row.is_some();
+        let counted = row.is_some_and(|r| r.counted);
+        let receipt = row.and_then(|r| r.receipt.clone());
+        let attempts = row.map_or_else(|| "[]".to_owned(), |r| r.attempts.clone());
+        let segments: &[&str] = &w.segments;
+        let r = self.tx.query_one(
+            &st,
+            &[
+                &sub.campaign,
+                &sub.participant,
+                &sub.idempotency_key,
+                &sub.channel,
+                &sub.received_at,
+                &sub.day,
+                &sub.qr,
+                &sub.receipt_key,
+                &sub.status,
+                &sub.next_at,
+                &sub.lots,
+                &sub.points,
+                &sub.reasons,
+                &sub.decision,
+                &sub.recheck,
+                &touches,
+                &w.existed,
+                &receipt,
+                &attempts,
+                &counted,
+                &shard(sub.participant),
+                &segments,
+            ],
+        )?;
+        let id: i64 = r.try_get(0)?;
+        if let Some(row) = &mut w.row {
+            row.submission_id = id;
+        }
+        Ok(id)
+    }
+
     fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError> {
         let lock = self.st("SELECT pg_advisory_xact_lock($1)")?;
         self.tx

@@ -67,8 +67,72 @@ pub(crate) struct ReceiptRow<'a> {
     pub(crate) counted: bool,
 }
 
-/// The statements a settle needs, run inside one backend transaction.
+/// What a settle reads before deciding.
+#[derive(Default)]
+pub(crate) struct Loaded {
+    /// The submission stored under the idempotency key; nothing else is loaded then.
+    pub(crate) replay: Option<Replay>,
+    pub(crate) totals: (u64, u64),
+    pub(crate) own: Vec<PastReceipt>,
+    pub(crate) claims: Vec<Claim>,
+}
+
+/// What a settle writes after deciding.
+pub(crate) struct Write<'a> {
+    pub(crate) sub: SubmissionRow<'a>,
+    /// The receipt row, unless the participant's row is already accepted (then only the
+    /// submission is logged). `submission_id` is filled in by [`SettleTx::write`].
+    pub(crate) row: Option<ReceiptRow<'a>>,
+    /// Whether the participant already had a row for this receipt.
+    pub(crate) existed: bool,
+    pub(crate) segments: Vec<&'static str>,
+}
+
+/// The statements a settle needs, run inside one backend transaction. `load` and `write` have
+/// defaults built from the fine-grained statements; a backend where round trips cost (PostgreSQL)
+/// overrides them with fewer, larger statements.
 pub(crate) trait SettleTx {
+    /// Locks what the caps need, in a fixed order, then reads the history.
+    fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
+        let campaign = s.campaign.as_str();
+        let participant = s.participant.as_str();
+        if let Some(key) = &s.idempotency_key
+            && let Some(r) = self.find_replay(campaign, key)?
+        {
+            return Ok(Loaded {
+                replay: Some(r),
+                ..Loaded::default()
+            });
+        }
+        self.lock_participant(campaign, participant, s.received_at)?;
+        self.lock_receipt(campaign, receipt_key)?;
+        Ok(Loaded {
+            replay: None,
+            totals: self.campaign_totals(campaign, s.serialize_campaign)?,
+            own: self.own_receipts(campaign, participant)?,
+            claims: self.claims(campaign, receipt_key)?,
+        })
+    }
+
+    /// Writes the submission and, with a row, the receipt, accrual, counters and segments.
+    fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
+        let id = self.insert_submission(&w.sub)?;
+        let (campaign, participant, key) = (w.sub.campaign, w.sub.participant, w.sub.receipt_key);
+        if let Some(row) = &mut w.row {
+            row.submission_id = id;
+            if w.existed {
+                self.supersede(campaign, participant, key, id)?;
+            }
+            self.upsert_receipt(row, w.existed)?;
+            if row.counted {
+                self.insert_accrual(row)?;
+                self.add_totals(campaign, participant, row.lots, row.points)?;
+            }
+            self.replace_segments(campaign, participant, key, &w.segments, row.at)?;
+        }
+        Ok(id)
+    }
+
     fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError>;
     /// Creates the participant if missing and locks their row until commit.
     fn lock_participant(
@@ -168,12 +232,13 @@ pub(crate) fn settle_in(
 ) -> Result<Settled, StoreError> {
     let campaign = s.campaign.as_str();
     let participant = s.participant.as_str();
-    if let Some(key) = &s.idempotency_key
-        && let Some(r) = tx.find_replay(campaign, key)?
-    {
+    let key = id.to_string();
+    let loaded = tx.load(s, &key)?;
+    if let Some(r) = loaded.replay {
         if r.participant != participant {
             return Err(StoreError::Conflict(format!(
-                "idempotency key {key:?} belongs to another participant"
+                "idempotency key {:?} belongs to another participant",
+                s.idempotency_key.as_deref().unwrap_or_default()
             )));
         }
         return Ok(Settled {
@@ -183,12 +248,7 @@ pub(crate) fn settle_in(
             submission_id: r.id,
         });
     }
-    let key = id.to_string();
-    tx.lock_participant(campaign, participant, s.received_at)?;
-    tx.lock_receipt(campaign, &key)?;
-    let (campaign_lots, campaign_points) = tx.campaign_totals(campaign, s.serialize_campaign)?;
-    let receipts = tx.own_receipts(campaign, participant)?;
-    let claims = tx.claims(campaign, &key)?;
+    let claims = loaded.claims;
     let mine = claims.iter().find(|c| c.participant == participant);
     // First come, first served: an earlier claim by someone else, or an acceptance, blocks
     // this one; a later pending claim by someone else does not block the first claimant.
@@ -205,10 +265,10 @@ pub(crate) fn settle_in(
     let already_counted = claims.iter().any(|c| c.status == "accepted");
     let history = ParticipantHistory {
         participant: participant.to_owned(),
-        receipts,
+        receipts: loaded.own,
         claimed_by_others: if blocked { vec![id] } else { Vec::new() },
-        campaign_lots,
-        campaign_points,
+        campaign_lots: loaded.totals.0,
+        campaign_points: loaded.totals.1,
     };
     let decision = evaluate(&history);
     if decision.receipt != id {
@@ -231,33 +291,12 @@ pub(crate) fn settle_in(
         (0, 0)
     };
     let day = mine.map_or(s.received_at, |m| m.first_at).date();
-    let sub = SubmissionRow {
-        campaign,
-        participant,
-        idempotency_key: s.idempotency_key.as_deref(),
-        channel: s.channel.as_str(),
-        received_at: s.received_at,
-        day,
-        qr: &s.qr,
-        receipt_key: &key,
-        status: status.as_str(),
-        next_at: status.next_at(),
-        lots,
-        points,
-        reasons: stored::blocking_codes(&decision),
-        decision: stored::encode(&decision),
-        recheck: mine.is_some(),
-    };
-    let submission_id = tx.insert_submission(&sub)?;
-    if touches_row {
-        if mine.is_some() {
-            tx.supersede(campaign, participant, &key, submission_id)?;
-        }
+    let row = if touches_row {
         let attempts = match &s.status_hint {
             RecheckState::PendingRecheck { attempts, .. } => serde_json::to_string(attempts)?,
             _ => "[]".to_owned(),
         };
-        let row = ReceiptRow {
+        Some(ReceiptRow {
             campaign,
             receipt_key: &key,
             participant,
@@ -269,21 +308,40 @@ pub(crate) fn settle_in(
             attempts,
             lots,
             points,
-            submission_id,
+            submission_id: 0,
             at: s.received_at,
             counted: status == ReceiptStatus::Accepted,
-        };
-        tx.upsert_receipt(&row, mine.is_some())?;
-        if row.counted {
-            tx.insert_accrual(&row)?;
-            tx.add_totals(campaign, participant, lots, points)?;
-        }
-        let mut segments: Vec<&str> = decision.segments().iter().map(|g| g.id()).collect();
-        if status == ReceiptStatus::AwaitingOperator {
-            segments.push(VerifySegment::AwaitingOperator.id());
-        }
-        tx.replace_segments(campaign, participant, &key, &segments, s.received_at)?;
+        })
+    } else {
+        None
+    };
+    let mut segments: Vec<&'static str> = decision.segments().iter().map(|g| g.id()).collect();
+    if status == ReceiptStatus::AwaitingOperator {
+        segments.push(VerifySegment::AwaitingOperator.id());
     }
+    let mut w = Write {
+        sub: SubmissionRow {
+            campaign,
+            participant,
+            idempotency_key: s.idempotency_key.as_deref(),
+            channel: s.channel.as_str(),
+            received_at: s.received_at,
+            day,
+            qr: &s.qr,
+            receipt_key: &key,
+            status: status.as_str(),
+            next_at: status.next_at(),
+            lots,
+            points,
+            reasons: stored::blocking_codes(&decision),
+            decision: stored::encode(&decision),
+            recheck: mine.is_some(),
+        },
+        row,
+        existed: mine.is_some(),
+        segments,
+    };
+    let submission_id = tx.write(&mut w)?;
     Ok(Settled {
         decision,
         status,
