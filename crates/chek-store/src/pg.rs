@@ -1,8 +1,9 @@
 //! The PostgreSQL backend: a small bounded pool of sync clients, each with its prepared
-//! statements. A settle runs in READ COMMITTED with explicit locks taken in one fixed order —
-//! idempotency key, participant row, receipt (advisory), campaign counter rows — so the history
-//! it reads cannot change before it writes; deadlocks and serialization failures are retried a
-//! bounded number of times.
+//! statements. A settle is three round trips inside one READ COMMITTED transaction: transaction
+//! advisory locks taken in one fixed order (idempotency key, campaign when it has a budget,
+//! participant, receipt), one read of everything the history needs (issued after the locks, so
+//! it sees every settle that held them before), and one statement of data-modifying CTEs for
+//! every write. Deadlocks and serialization failures are retried a bounded number of times.
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
