@@ -10,9 +10,9 @@ use pyo3::prelude::*;
 
 mod convert;
 mod errors;
-mod notify;
 mod feedback;
 mod loyalty;
+mod notify;
 mod qr;
 mod receipt;
 mod scan;
