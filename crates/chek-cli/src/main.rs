@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
+mod ledger_args;
 mod output;
 
 use std::process::ExitCode;
@@ -35,6 +36,15 @@ enum Command {
     Draw(cmd::draw::Args),
     /// Verify a receipt with ФНС or a receipt-check service (credential from an environment variable).
     Verify(cmd::verify::Args),
+    /// The main job: photos, text files, QR strings, folders or stdin through the campaign into
+    /// the ledger, with a summary (or `--json`).
+    Run(cmd::run::Args),
+    /// Ask the provider again about receipts whose re-check is due.
+    Recheck(cmd::recheck::Args),
+    /// Problem segments and the participants in them (whom to message).
+    Segments(cmd::segments::Args),
+    /// Per-day counts, lots and the top rejection reasons from the ledger.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +57,10 @@ fn main() -> ExitCode {
         Command::Campaign(args) => cmd::campaign::run(&args),
         Command::Draw(args) => cmd::draw::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Recheck(args) => cmd::recheck::run(&args),
+        Command::Segments(args) => cmd::segments::run(&args),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,
