@@ -1,0 +1,35 @@
+//! Versioned schema migrations: each backend's SQL files in `migrations/<backend>/`, applied in
+//! order inside a transaction, the version recorded in `schema_version`.
+
+/// One migration: its version and SQL.
+pub(crate) struct Migration {
+    pub(crate) version: u32,
+    pub(crate) sql: &'static str,
+}
+
+/// SQLite migrations, oldest first.
+#[cfg(feature = "sqlite")]
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("../migrations/sqlite/0001_ledger.sql"),
+}];
+
+/// PostgreSQL migrations, oldest first.
+#[cfg(feature = "postgres")]
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("../migrations/postgres/0001_ledger.sql"),
+}];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Refuses a database written by a newer chek.
+pub(crate) fn check_not_newer(found: u32) -> Result<(), crate::StoreError> {
+    if found > SCHEMA_VERSION {
+        return Err(crate::StoreError::Migrate(format!(
+            "the database has schema version {found}, this chek knows up to {SCHEMA_VERSION}"
+        )));
+    }
+    Ok(())
+}

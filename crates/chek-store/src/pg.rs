@@ -1,0 +1,797 @@
+//! The PostgreSQL backend: a small bounded pool of sync clients, each with its prepared
+//! statements. A settle runs in READ COMMITTED with explicit locks taken in one fixed order —
+//! idempotency key, participant row, receipt (advisory), campaign counter rows — so the history
+//! it reads cannot change before it writes; deadlocks and serialization failures are retried a
+//! bounded number of times.
+
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
+use chek_core::fiscal::ReceiptId;
+use chrono::{NaiveDate, NaiveDateTime};
+use postgres::{Client, NoTls, Statement, Transaction};
+
+use crate::migrate::{self, POSTGRES};
+use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
+use crate::settle::{self, Claim, ReceiptRow, Replay, SettleTx, SubmissionRow, run_batch};
+use crate::{FailedSubmission, Settled, Settlement, StoreError};
+
+/// Shards of the campaign counter: settles without a budget update one shard each.
+const SHARDS: i16 = 8;
+/// Attempts of one settle when PostgreSQL reports a deadlock or serialization failure.
+const RETRIES: u32 = 8;
+/// How long a caller waits for a free pooled connection.
+const POOL_WAIT: Duration = Duration::from_secs(30);
+/// Advisory lock key of schema migrations.
+const MIGRATION_LOCK: i64 = 0x6368_656b_6d69_6772; // "chekmigr"
+
+struct Conn {
+    client: Client,
+    stmts: HashMap<&'static str, Statement>,
+}
+
+struct PoolState {
+    idle: Vec<Conn>,
+    open: usize,
+}
+
+pub(crate) struct Pg {
+    config: postgres::Config,
+    max: usize,
+    state: Mutex<PoolState>,
+    freed: Condvar,
+    /// Campaigns whose counter shards exist.
+    campaigns: Mutex<std::collections::HashSet<String>>,
+}
+
+/// A pooled connection, returned on drop unless it broke.
+struct Pooled<'a> {
+    pool: &'a Pg,
+    conn: Option<Conn>,
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        let mut st = self.pool.lock();
+        match self.conn.take() {
+            Some(c) if !c.client.is_closed() => st.idle.push(c),
+            _ => st.open -= 1,
+        }
+        drop(st);
+        self.pool.freed.notify_one();
+    }
+}
+
+impl Pooled<'_> {
+    fn conn(&mut self) -> &mut Conn {
+        match &mut self.conn {
+            Some(c) => c,
+            // Taken only in `drop`.
+            None => unreachable!("pooled connection used after release"),
+        }
+    }
+}
+
+fn connect_err(e: &postgres::Error) -> StoreError {
+    // `postgres::Error`'s text names the failure, never the connection string.
+    StoreError::Open(e.to_string())
+}
+
+impl Pg {
+    pub(crate) fn open(url: &str, max: usize) -> Result<Self, StoreError> {
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            StoreError::Open(format!("bad connection string: {e}"))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("chek");
+        let pg = Pg {
+            config,
+            max: max.max(1),
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            freed: Condvar::new(),
+            campaigns: Mutex::new(std::collections::HashSet::new()),
+        };
+        let mut c = pg.get()?;
+        migrate_client(&mut c.conn().client)?;
+        drop(c);
+        Ok(pg)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn get(&self) -> Result<Pooled<'_>, StoreError> {
+        let deadline = std::time::Instant::now() + POOL_WAIT;
+        let mut st = self.lock();
+        loop {
+            if let Some(c) = st.idle.pop() {
+                return Ok(Pooled {
+                    pool: self,
+                    conn: Some(c),
+                });
+            }
+            if st.open < self.max {
+                st.open += 1;
+                drop(st);
+                return match self.config.connect(NoTls) {
+                    Ok(client) => Ok(Pooled {
+                        pool: self,
+                        conn: Some(Conn {
+                            client,
+                            stmts: HashMap::new(),
+                        }),
+                    }),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.freed.notify_one();
+                        Err(connect_err(&e))
+                    }
+                };
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Err(StoreError::Busy("no free database connection".into()));
+            }
+            st = self
+                .freed
+                .wait_timeout(st, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Runs `f` in a transaction, retrying on deadlocks and serialization failures.
+    fn in_tx<T>(
+        &self,
+        mut f: impl FnMut(&mut PgTx<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.get()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let conn = pooled.conn();
+            let res = (|| {
+                let tx = conn.client.transaction()?;
+                let mut t = PgTx {
+                    tx,
+                    stmts: &mut conn.stmts,
+                };
+                let v = f(&mut t)?;
+                t.tx.commit()?;
+                Ok(v)
+            })();
+            match res {
+                Err(StoreError::Busy(_)) if attempt < RETRIES => {
+                    std::thread::sleep(Duration::from_millis(u64::from(attempt) * 2));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn ensure_campaign(&self, campaign: &str) -> Result<(), StoreError> {
+        let known = self
+            .campaigns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(campaign);
+        if known {
+            return Ok(());
+        }
+        let mut c = self.get()?;
+        c.conn().client.execute(
+            "INSERT INTO campaign_totals (campaign, shard, lots, points)
+             SELECT $1, g::SMALLINT, 0, 0 FROM generate_series(0, $2::INT - 1) AS g
+             ON CONFLICT (campaign, shard) DO NOTHING",
+            &[&campaign, &i32::from(SHARDS)],
+        )?;
+        self.campaigns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(campaign.to_owned());
+        Ok(())
+    }
+
+    pub(crate) fn schema_version(&self) -> Result<u32, StoreError> {
+        let mut c = self.get()?;
+        version(&mut c.conn().client)
+    }
+
+    pub(crate) fn ensure_participant(
+        &self,
+        campaign: &str,
+        participant: &str,
+        lang: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let mut c = self.get()?;
+        c.conn().client.execute(
+            "INSERT INTO participants (campaign, participant, lang, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (campaign, participant) DO UPDATE SET lang = EXCLUDED.lang",
+            &[&campaign, &participant, &lang, &at],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn settle(
+        &self,
+        s: &Settlement,
+        id: ReceiptId,
+        evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
+    ) -> Result<Settled, StoreError> {
+        self.ensure_campaign(&s.campaign)?;
+        self.in_tx(|t| settle::settle_in(t, s, id, evaluate))
+    }
+
+    pub(crate) fn settle_batch(
+        &self,
+        batch: &[(Settlement, Result<ReceiptId, StoreError>)],
+        evaluate: &mut dyn FnMut(usize, &ParticipantHistory) -> Decision,
+    ) -> Result<Vec<Result<Settled, StoreError>>, StoreError> {
+        for (s, _) in batch {
+            self.ensure_campaign(&s.campaign)?;
+        }
+        self.in_tx(|t| run_batch(t, batch, evaluate))
+    }
+
+    pub(crate) fn record_failure(&self, f: &FailedSubmission) -> Result<(), StoreError> {
+        let mut c = self.get()?;
+        c.conn().client.execute(
+            "INSERT INTO failures (campaign, participant, idempotency_key, channel, received_at, day, code, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (campaign, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING",
+            &[
+                &f.campaign,
+                &f.participant,
+                &f.idempotency_key,
+                &f.channel.map(|c| c.as_str()),
+                &f.received_at,
+                &f.received_at.date(),
+                &f.code,
+                &read::cut(&f.detail, settle::MAX_DETAIL),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn due_rechecks(
+        &self,
+        campaign: &str,
+        now: NaiveDateTime,
+        limit: usize,
+    ) -> Result<Vec<ClaimRow>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(
+            "SELECT r.participant, COALESCE(p.lang, 'ru'), r.qr, r.channel, r.first_at, r.next_at, r.attempts
+             FROM receipts r LEFT JOIN participants p ON p.campaign = r.campaign AND p.participant = r.participant
+             WHERE r.campaign = $1 AND r.status = 'pending_recheck' AND r.next_at <= $2
+             ORDER BY r.next_at, r.participant LIMIT $3",
+            &[&campaign, &now, &i64::try_from(limit).unwrap_or(i64::MAX)],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(ClaimRow {
+                    participant: r.try_get(0)?,
+                    lang: r.try_get(1)?,
+                    qr: r.try_get(2)?,
+                    channel: r.try_get(3)?,
+                    first_at: r.try_get(4)?,
+                    next_at: r.try_get(5)?,
+                    attempts: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) fn accruals(
+        &self,
+        campaign: &str,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(
+            "SELECT participant, CAST(SUM(lots) AS BIGINT) FROM accruals
+             WHERE campaign = $1 AND at >= $2 AND at < $3 GROUP BY participant",
+            &[&campaign, &from, &to],
+        )?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
+        self.in_tx(|t| {
+            let found = t.tx.query_opt(
+                "SELECT seed_commitment, result FROM draws WHERE campaign = $1 AND period = $2 FOR UPDATE",
+                &[&d.campaign, &d.period],
+            )?;
+            let found: Option<(String, Option<String>)> = match found {
+                Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+                None => None,
+            };
+            match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
+                read::DrawWrite::Insert => {
+                    t.tx.execute(
+                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[&d.campaign, &d.period, &d.seed_commitment, &d.result, &d.recorded_at],
+                    )?;
+                }
+                read::DrawWrite::Reveal => {
+                    t.tx.execute(
+                        "UPDATE draws SET result = $3, recorded_at = $4 WHERE campaign = $1 AND period = $2",
+                        &[&d.campaign, &d.period, &d.result, &d.recorded_at],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    pub(crate) fn draws(&self, campaign: &str) -> Result<Vec<DrawRow>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(
+            "SELECT period, seed_commitment, result, recorded_at FROM draws WHERE campaign = $1
+             ORDER BY recorded_at, period",
+            &[&campaign],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(DrawRow {
+                    campaign: campaign.to_owned(),
+                    period: r.try_get(0)?,
+                    seed_commitment: r.try_get(1)?,
+                    result: r.try_get(2)?,
+                    recorded_at: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) fn segment(
+        &self,
+        campaign: &str,
+        segment: &str,
+    ) -> Result<Vec<SegmentRow>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(
+            "SELECT s.participant, COALESCE(p.lang, 'ru'), s.receipt_key, s.since
+             FROM segment_members s LEFT JOIN participants p ON p.campaign = s.campaign AND p.participant = s.participant
+             WHERE s.campaign = $1 AND s.segment = $2
+             ORDER BY s.participant COLLATE \"C\", s.since, s.receipt_key COLLATE \"C\"",
+            &[&campaign, &segment],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(SegmentRow {
+                    participant: r.try_get(0)?,
+                    lang: r.try_get(1)?,
+                    receipt: r.try_get(2)?,
+                    since: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) fn report_rows(
+        &self,
+        campaign: &str,
+    ) -> Result<(Vec<SubmissionStat>, Vec<FailureRow>, u64), StoreError> {
+        let mut c = self.get()?;
+        let client = &mut c.conn().client;
+        let subs = client
+            .query(
+                "SELECT day, status, lots, points, reasons FROM submissions
+                 WHERE campaign = $1 AND NOT superseded",
+                &[&campaign],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(SubmissionStat {
+                    day: r.try_get::<_, NaiveDate>(0)?,
+                    status: r.try_get(1)?,
+                    lots: r.try_get(2)?,
+                    points: r.try_get(3)?,
+                    reasons: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let fails = client
+            .query(
+                "SELECT day, code FROM failures WHERE campaign = $1",
+                &[&campaign],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(FailureRow {
+                    day: r.try_get(0)?,
+                    code: r.try_get(1)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let n: i64 = client
+            .query_one(
+                "SELECT COUNT(*) FROM participants WHERE campaign = $1",
+                &[&campaign],
+            )?
+            .try_get(0)?;
+        Ok((subs, fails, settle::to_u64(n)))
+    }
+
+    pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(sql, &[&campaign])?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<_, Option<i64>>(0)?.unwrap_or(0)))
+            .collect()
+    }
+}
+
+fn version(client: &mut Client) -> Result<u32, StoreError> {
+    let v: Option<i32> = client
+        .query_one("SELECT MAX(version) FROM schema_version", &[])?
+        .try_get(0)?;
+    Ok(u32::try_from(v.unwrap_or(0)).unwrap_or(0))
+}
+
+fn migrate_client(client: &mut Client) -> Result<(), StoreError> {
+    let m = |e: postgres::Error| StoreError::Migrate(StoreError::from(e).to_string());
+    // Several servers may start at once: a session advisory lock orders their migrations.
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(m)?;
+    let res = (|| {
+        client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))",
+            )
+            .map_err(m)?;
+        let found = version(client)?;
+        migrate::check_not_newer(found)?;
+        for mig in POSTGRES.iter().filter(|mig| mig.version > found) {
+            let mut tx = client.transaction().map_err(m)?;
+            tx.batch_execute(mig.sql).map_err(m)?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
+            )
+            .map_err(m)?;
+            tx.commit().map_err(m)?;
+        }
+        Ok::<(), StoreError>(())
+    })();
+    let unlock = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+    res?;
+    unlock.map_err(m)?;
+    Ok(())
+}
+
+/// FNV-1a: a stable 64-bit key for advisory locks (collisions only make two settles wait).
+fn lock_key(ns: &str, campaign: &str, key: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in ns
+        .bytes()
+        .chain([0])
+        .chain(campaign.bytes())
+        .chain([0])
+        .chain(key.bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(h.to_ne_bytes())
+}
+
+fn shard(participant: &str) -> i16 {
+    let k = lock_key("shard", "", participant).unsigned_abs() % SHARDS.unsigned_abs() as u64;
+    i16::try_from(k).unwrap_or(0)
+}
+
+pub(crate) struct PgTx<'c, 's> {
+    tx: Transaction<'c>,
+    stmts: &'s mut HashMap<&'static str, Statement>,
+}
+
+impl PgTx<'_, '_> {
+    fn st(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.stmts.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql)?;
+        self.stmts.insert(sql, s.clone());
+        Ok(s)
+    }
+}
+
+impl SettleTx for PgTx<'_, '_> {
+    fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError> {
+        let lock = self.st("SELECT pg_advisory_xact_lock($1)")?;
+        self.tx
+            .execute(&lock, &[&lock_key("idem", campaign, key)])?;
+        let st = self.st(
+            "SELECT id, participant, status, next_at, decision FROM submissions
+             WHERE campaign = $1 AND idempotency_key = $2",
+        )?;
+        let row = self.tx.query_opt(&st, &[&campaign, &key])?;
+        row.map(|r| {
+            Ok(Replay {
+                id: r.try_get(0)?,
+                participant: r.try_get(1)?,
+                status: r.try_get(2)?,
+                next_at: r.try_get(3)?,
+                decision: r.try_get(4)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn lock_participant(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        // The no-op update takes the row lock in the same round trip as the insert.
+        let st = self.st(
+            "INSERT INTO participants (campaign, participant, lang, created_at) VALUES ($1, $2, 'ru', $3)
+             ON CONFLICT (campaign, participant) DO UPDATE SET lang = participants.lang",
+        )?;
+        self.tx.execute(&st, &[&campaign, &participant, &at])?;
+        Ok(())
+    }
+
+    fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError> {
+        let st = self.st("SELECT pg_advisory_xact_lock($1)")?;
+        self.tx
+            .execute(&st, &[&lock_key("receipt", campaign, receipt_key)])?;
+        Ok(())
+    }
+
+    fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError> {
+        let (l, p) = if lock {
+            let st = self.st(
+                "SELECT lots, points FROM campaign_totals WHERE campaign = $1 ORDER BY shard FOR UPDATE",
+            )?;
+            let rows = self.tx.query(&st, &[&campaign])?;
+            let mut l = 0i64;
+            let mut p = 0i64;
+            for r in rows {
+                l = l.saturating_add(r.try_get(0)?);
+                p = p.saturating_add(r.try_get(1)?);
+            }
+            (l, p)
+        } else {
+            let st = self.st(
+                "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT)
+                 FROM campaign_totals WHERE campaign = $1",
+            )?;
+            let r = self.tx.query_one(&st, &[&campaign])?;
+            (r.try_get(0)?, r.try_get(1)?)
+        };
+        Ok((settle::to_u64(l), settle::to_u64(p)))
+    }
+
+    fn own_receipts(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<Vec<PastReceipt>, StoreError> {
+        let st = self.st("SELECT receipt_key, counted_at, lots, points FROM receipts
+             WHERE campaign = $1 AND participant = $2 AND status = 'accepted'")?;
+        let rows = self.tx.query(&st, &[&campaign, &participant])?;
+        rows.iter()
+            .map(|r| {
+                let key: String = r.try_get(0)?;
+                let at: Option<NaiveDateTime> = r.try_get(1)?;
+                Ok(PastReceipt {
+                    id: key
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
+                    submitted_at: at
+                        .ok_or_else(|| StoreError::Corrupt("accepted without counted_at".into()))?,
+                    lots: settle::to_u64(r.try_get(2)?),
+                    points: settle::to_u64(r.try_get(3)?),
+                })
+            })
+            .collect()
+    }
+
+    fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError> {
+        let st = self.st(
+            "SELECT participant, status, first_submission_id, first_at FROM receipts
+             WHERE campaign = $1 AND receipt_key = $2",
+        )?;
+        let rows = self.tx.query(&st, &[&campaign, &receipt_key])?;
+        rows.iter()
+            .map(|r| {
+                Ok(Claim {
+                    participant: r.try_get(0)?,
+                    status: r.try_get(1)?,
+                    first_submission_id: r.try_get(2)?,
+                    first_at: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    fn insert_submission(&mut self, s: &SubmissionRow<'_>) -> Result<i64, StoreError> {
+        let st = self.st(
+            "INSERT INTO submissions (campaign, participant, idempotency_key, channel, received_at, day, qr,
+               receipt_key, status, next_at, lots, points, reasons, decision, recheck)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        )?;
+        let r = self.tx.query_one(
+            &st,
+            &[
+                &s.campaign,
+                &s.participant,
+                &s.idempotency_key,
+                &s.channel,
+                &s.received_at,
+                &s.day,
+                &s.qr,
+                &s.receipt_key,
+                &s.status,
+                &s.next_at,
+                &s.lots,
+                &s.points,
+                &s.reasons,
+                &s.decision,
+                &s.recheck,
+            ],
+        )?;
+        Ok(r.try_get(0)?)
+    }
+
+    fn supersede(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        receipt_key: &str,
+        except: i64,
+    ) -> Result<(), StoreError> {
+        let st = self.st(
+            "UPDATE submissions SET superseded = TRUE
+             WHERE campaign = $1 AND receipt_key = $2 AND participant = $3 AND id <> $4 AND NOT superseded",
+        )?;
+        self.tx
+            .execute(&st, &[&campaign, &receipt_key, &participant, &except])?;
+        Ok(())
+    }
+
+    fn upsert_receipt(&mut self, r: &ReceiptRow<'_>, existed: bool) -> Result<(), StoreError> {
+        let counted_at = r.counted.then_some(r.at);
+        if existed {
+            let st = self.st(
+                "UPDATE receipts SET channel = $4, qr = $5, receipt = COALESCE($6, receipt), status = $7,
+                   next_at = $8, attempts = $9, lots = $10, points = $11, last_submission_id = $12,
+                   counted_at = $13, updated_at = $14
+                 WHERE campaign = $1 AND receipt_key = $2 AND participant = $3",
+            )?;
+            self.tx.execute(
+                &st,
+                &[
+                    &r.campaign,
+                    &r.receipt_key,
+                    &r.participant,
+                    &r.channel,
+                    &r.qr,
+                    &r.receipt,
+                    &r.status,
+                    &r.next_at,
+                    &r.attempts,
+                    &r.lots,
+                    &r.points,
+                    &r.submission_id,
+                    &counted_at,
+                    &r.at,
+                ],
+            )?;
+        } else {
+            let st = self.st(
+                "INSERT INTO receipts (campaign, receipt_key, participant, channel, qr, receipt, status, next_at,
+                   attempts, lots, points, first_submission_id, last_submission_id, first_at, counted_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $13)",
+            )?;
+            self.tx.execute(
+                &st,
+                &[
+                    &r.campaign,
+                    &r.receipt_key,
+                    &r.participant,
+                    &r.channel,
+                    &r.qr,
+                    &r.receipt,
+                    &r.status,
+                    &r.next_at,
+                    &r.attempts,
+                    &r.lots,
+                    &r.points,
+                    &r.submission_id,
+                    &r.at,
+                    &counted_at,
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError> {
+        let st = self.st(
+            "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )?;
+        self.tx.execute(
+            &st,
+            &[
+                &r.campaign,
+                &r.participant,
+                &r.receipt_key,
+                &r.submission_id,
+                &r.lots,
+                &r.points,
+                &r.at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        lots: i64,
+        points: i64,
+    ) -> Result<(), StoreError> {
+        let st = self.st(
+            "UPDATE campaign_totals SET lots = lots + $3, points = points + $4
+             WHERE campaign = $1 AND shard = $2",
+        )?;
+        let n = self
+            .tx
+            .execute(&st, &[&campaign, &shard(participant), &lots, &points])?;
+        if n != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "campaign counter of {campaign:?} is missing"
+            )));
+        }
+        Ok(())
+    }
+
+    fn replace_segments(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        receipt_key: &str,
+        segments: &[&str],
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let del = self.st(
+            "DELETE FROM segment_members WHERE campaign = $1 AND participant = $2 AND receipt_key = $3",
+        )?;
+        self.tx
+            .execute(&del, &[&campaign, &participant, &receipt_key])?;
+        if segments.is_empty() {
+            return Ok(());
+        }
+        let ins = self.st(
+            "INSERT INTO segment_members (campaign, segment, participant, receipt_key, since)
+             SELECT $1, s, $3, $4, $5 FROM UNNEST($2::TEXT[]) AS s
+             ON CONFLICT DO NOTHING",
+        )?;
+        self.tx.execute(
+            &ins,
+            &[&campaign, &segments, &participant, &receipt_key, &at],
+        )?;
+        Ok(())
+    }
+}

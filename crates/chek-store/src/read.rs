@@ -1,0 +1,238 @@
+//! Rows as both backends read them, and what the ledger makes of them (report, draws, rechecks).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chek_core::Lang;
+use chek_core::fiscal::{Channel, FiscalQr};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::settle::to_u64;
+use crate::{
+    DayCounts, DrawRecord, PendingRecheck, ReasonCount, Report, SegmentMember, StoreError,
+};
+
+/// A pending receipt as read for `due_rechecks`.
+pub(crate) struct ClaimRow {
+    pub(crate) participant: String,
+    pub(crate) lang: String,
+    pub(crate) qr: String,
+    pub(crate) channel: String,
+    pub(crate) first_at: NaiveDateTime,
+    pub(crate) next_at: NaiveDateTime,
+    pub(crate) attempts: String,
+}
+
+pub(crate) struct DrawRow {
+    pub(crate) campaign: String,
+    pub(crate) period: String,
+    pub(crate) seed_commitment: String,
+    pub(crate) result: Option<String>,
+    pub(crate) recorded_at: NaiveDateTime,
+}
+
+pub(crate) struct SegmentRow {
+    pub(crate) participant: String,
+    pub(crate) lang: String,
+    pub(crate) receipt: String,
+    pub(crate) since: NaiveDateTime,
+}
+
+pub(crate) struct SubmissionStat {
+    pub(crate) day: NaiveDate,
+    pub(crate) status: String,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
+    pub(crate) reasons: String,
+}
+
+pub(crate) struct FailureRow {
+    pub(crate) day: NaiveDate,
+    pub(crate) code: String,
+}
+
+/// At most `max` bytes, cut on a character boundary.
+pub(crate) fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn lang(s: &str) -> Lang {
+    s.parse().unwrap_or_default()
+}
+
+fn channel(s: &str) -> Result<Channel, StoreError> {
+    match s {
+        "qr" => Ok(Channel::Qr),
+        "ocr" => Ok(Channel::Ocr),
+        "manual" => Ok(Channel::Manual),
+        _ => Err(StoreError::Corrupt(format!("unknown channel {s:?}"))),
+    }
+}
+
+#[cfg(feature = "sqlite")]
+pub(crate) fn past_receipt(
+    key: &str,
+    counted_at: Option<&str>,
+    lots: i64,
+    points: i64,
+    parse: fn(&str) -> Result<NaiveDateTime, StoreError>,
+) -> Result<chek_core::campaign::PastReceipt, StoreError> {
+    Ok(chek_core::campaign::PastReceipt {
+        id: key
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
+        submitted_at: match counted_at {
+            Some(t) => parse(t)?,
+            None => return Err(StoreError::Corrupt("accepted without counted_at".into())),
+        },
+        lots: to_u64(lots),
+        points: to_u64(points),
+    })
+}
+
+pub(crate) fn pending(campaign: &str, r: ClaimRow) -> Result<PendingRecheck, StoreError> {
+    let qr: FiscalQr =
+        r.qr.parse()
+            .map_err(|e| StoreError::Corrupt(format!("stored qr: {e}")))?;
+    Ok(PendingRecheck {
+        campaign: campaign.to_owned(),
+        participant: r.participant,
+        lang: lang(&r.lang),
+        receipt: qr.identity(),
+        qr: r.qr,
+        channel: channel(&r.channel)?,
+        first_received_at: r.first_at,
+        next_at: r.next_at,
+        attempts: serde_json::from_str(&r.attempts)?,
+    })
+}
+
+pub(crate) fn member(r: SegmentRow) -> SegmentMember {
+    SegmentMember {
+        participant: r.participant,
+        lang: lang(&r.lang),
+        receipt: r.receipt,
+        since: r.since,
+    }
+}
+
+pub(crate) fn draw_row(d: &DrawRecord) -> Result<DrawRow, StoreError> {
+    if d.campaign.is_empty() || d.period.is_empty() || d.period.len() > 256 {
+        return Err(StoreError::Invalid(
+            "a draw needs a campaign and a period".into(),
+        ));
+    }
+    Ok(DrawRow {
+        campaign: d.campaign.clone(),
+        period: d.period.clone(),
+        seed_commitment: d.seed_commitment.clone(),
+        result: d.result.as_ref().map(serde_json::to_string).transpose()?,
+        recorded_at: d.recorded_at,
+    })
+}
+
+pub(crate) fn draw_record(r: DrawRow) -> Result<DrawRecord, StoreError> {
+    Ok(DrawRecord {
+        campaign: r.campaign,
+        period: r.period,
+        seed_commitment: r.seed_commitment,
+        result: r.result.as_deref().map(serde_json::from_str).transpose()?,
+        recorded_at: r.recorded_at,
+    })
+}
+
+pub(crate) enum DrawWrite {
+    Insert,
+    Reveal,
+}
+
+/// A period is committed once; the only later write is revealing the result of that same
+/// commitment.
+pub(crate) fn draw_write(
+    found: Option<(&str, bool)>,
+    d: &DrawRow,
+) -> Result<DrawWrite, StoreError> {
+    match found {
+        None => Ok(DrawWrite::Insert),
+        Some((commitment, false)) if commitment == d.seed_commitment && d.result.is_some() => {
+            Ok(DrawWrite::Reveal)
+        }
+        Some(_) => Err(StoreError::Conflict(format!(
+            "the draw of period {:?} is already recorded",
+            d.period
+        ))),
+    }
+}
+
+pub(crate) fn report(
+    campaign: &str,
+    subs: Vec<SubmissionStat>,
+    fails: Vec<FailureRow>,
+    participants: u64,
+) -> Report {
+    let mut days: BTreeMap<NaiveDate, DayCounts> = BTreeMap::new();
+    let mut reasons: HashMap<String, u64> = HashMap::new();
+    for s in subs {
+        let d = days.entry(s.day).or_insert_with(|| DayCounts {
+            day: s.day,
+            ..DayCounts::default()
+        });
+        match s.status.as_str() {
+            "accepted" => {
+                d.accepted += 1;
+                d.lots += to_u64(s.lots);
+                d.points += to_u64(s.points);
+            }
+            "rejected" => d.rejected += 1,
+            "pending_recheck" => d.pending += 1,
+            _ => d.awaiting_operator += 1,
+        }
+        if s.status != "accepted" {
+            for code in s.reasons.split(',').filter(|c| !c.is_empty()) {
+                *reasons.entry(code.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for f in fails {
+        let d = days.entry(f.day).or_insert_with(|| DayCounts {
+            day: f.day,
+            ..DayCounts::default()
+        });
+        d.failed += 1;
+        *reasons.entry(f.code).or_default() += 1;
+    }
+    let mut total = DayCounts {
+        day: days.keys().next().copied().unwrap_or_default(),
+        ..DayCounts::default()
+    };
+    for d in days.values() {
+        total.accepted += d.accepted;
+        total.rejected += d.rejected;
+        total.pending += d.pending;
+        total.awaiting_operator += d.awaiting_operator;
+        total.failed += d.failed;
+        total.lots += d.lots;
+        total.points += d.points;
+    }
+    let mut top: Vec<ReasonCount> = reasons
+        .into_iter()
+        .map(|(code, count)| ReasonCount { code, count })
+        .collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    top.truncate(10);
+    Report {
+        campaign: campaign.to_owned(),
+        lots: total.lots,
+        points: total.points,
+        days: days.into_values().collect(),
+        total,
+        participants,
+        top_reasons: top,
+    }
+}

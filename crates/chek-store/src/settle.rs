@@ -1,0 +1,318 @@
+//! The settle algorithm, once for both backends: each backend supplies the statements inside
+//! its own transaction ([`SettleTx`]); the rules (replay, claims, exactly once, what is written)
+//! live here.
+
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, Status};
+use chek_core::fiscal::{FiscalQr, ReceiptId};
+use chek_core::verify::VerifySegment;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::stored;
+use crate::{ReceiptStatus, RecheckState, Settled, Settlement, StoreError};
+
+/// Longest campaign id, participant id, idempotency key, QR string and failure detail stored.
+pub(crate) const MAX_ID: usize = 256;
+pub(crate) const MAX_QR: usize = 1024;
+pub(crate) const MAX_DETAIL: usize = 1000;
+
+/// A stored submission found by its idempotency key.
+pub(crate) struct Replay {
+    pub(crate) id: i64,
+    pub(crate) participant: String,
+    pub(crate) status: String,
+    pub(crate) next_at: Option<NaiveDateTime>,
+    pub(crate) decision: String,
+}
+
+/// One participant's claim on a receipt.
+pub(crate) struct Claim {
+    pub(crate) participant: String,
+    pub(crate) status: String,
+    pub(crate) first_submission_id: i64,
+    pub(crate) first_at: NaiveDateTime,
+}
+
+pub(crate) struct SubmissionRow<'a> {
+    pub(crate) campaign: &'a str,
+    pub(crate) participant: &'a str,
+    pub(crate) idempotency_key: Option<&'a str>,
+    pub(crate) channel: &'static str,
+    pub(crate) received_at: NaiveDateTime,
+    pub(crate) day: NaiveDate,
+    pub(crate) qr: &'a str,
+    pub(crate) receipt_key: &'a str,
+    pub(crate) status: &'static str,
+    pub(crate) next_at: Option<NaiveDateTime>,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
+    pub(crate) reasons: String,
+    pub(crate) decision: String,
+    pub(crate) recheck: bool,
+}
+
+pub(crate) struct ReceiptRow<'a> {
+    pub(crate) campaign: &'a str,
+    pub(crate) receipt_key: &'a str,
+    pub(crate) participant: &'a str,
+    pub(crate) channel: &'static str,
+    pub(crate) qr: &'a str,
+    pub(crate) receipt: Option<String>,
+    pub(crate) status: &'static str,
+    pub(crate) next_at: Option<NaiveDateTime>,
+    pub(crate) attempts: String,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
+    pub(crate) submission_id: i64,
+    pub(crate) at: NaiveDateTime,
+    pub(crate) counted: bool,
+}
+
+/// The statements a settle needs, run inside one backend transaction.
+pub(crate) trait SettleTx {
+    fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError>;
+    /// Creates the participant if missing and locks their row until commit.
+    fn lock_participant(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError>;
+    /// Serializes settles of this receipt until commit.
+    fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError>;
+    /// Campaign-wide lots and points; with `lock`, serializes with every other locking settle.
+    fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError>;
+    fn own_receipts(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<Vec<PastReceipt>, StoreError>;
+    fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError>;
+    fn insert_submission(&mut self, s: &SubmissionRow<'_>) -> Result<i64, StoreError>;
+    fn supersede(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        receipt_key: &str,
+        except: i64,
+    ) -> Result<(), StoreError>;
+    fn upsert_receipt(&mut self, r: &ReceiptRow<'_>, existed: bool) -> Result<(), StoreError>;
+    fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError>;
+    fn add_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        lots: i64,
+        points: i64,
+    ) -> Result<(), StoreError>;
+    fn replace_segments(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        receipt_key: &str,
+        segments: &[&str],
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError>;
+}
+
+fn bounded(what: &str, v: &str, max: usize) -> Result<(), StoreError> {
+    if v.is_empty() || v.len() > max {
+        return Err(StoreError::Invalid(format!(
+            "{what} must be 1..={max} bytes, got {}",
+            v.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the settlement's sizes and reads the receipt identity from its QR string.
+pub(crate) fn receipt_id(s: &Settlement) -> Result<ReceiptId, StoreError> {
+    bounded("campaign", &s.campaign, MAX_ID)?;
+    bounded("participant", &s.participant, MAX_ID)?;
+    if let Some(k) = &s.idempotency_key {
+        bounded("idempotency key", k, MAX_ID)?;
+    }
+    bounded("qr", &s.qr, MAX_QR)?;
+    let qr: FiscalQr =
+        s.qr.parse()
+            .map_err(|e| StoreError::Invalid(format!("qr: {e}")))?;
+    Ok(qr.identity())
+}
+
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn status_of(d: &Decision, hint: &RecheckState) -> ReceiptStatus {
+    match d.status {
+        Status::Accepted => ReceiptStatus::Accepted,
+        Status::Rejected => ReceiptStatus::Rejected,
+        Status::Pending => match hint {
+            RecheckState::PendingRecheck { next_at, .. } => {
+                ReceiptStatus::PendingRecheck { next_at: *next_at }
+            }
+            RecheckState::AwaitingOperator | RecheckState::None => ReceiptStatus::AwaitingOperator,
+        },
+    }
+}
+
+/// One settle inside the caller's transaction. The caller commits on `Ok`.
+pub(crate) fn settle_in(
+    tx: &mut dyn SettleTx,
+    s: &Settlement,
+    id: ReceiptId,
+    evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
+) -> Result<Settled, StoreError> {
+    let campaign = s.campaign.as_str();
+    let participant = s.participant.as_str();
+    if let Some(key) = &s.idempotency_key
+        && let Some(r) = tx.find_replay(campaign, key)?
+    {
+        if r.participant != participant {
+            return Err(StoreError::Conflict(format!(
+                "idempotency key {key:?} belongs to another participant"
+            )));
+        }
+        return Ok(Settled {
+            decision: stored::decode(&r.decision)?,
+            status: ReceiptStatus::from_parts(&r.status, r.next_at)?,
+            replayed: true,
+            submission_id: r.id,
+        });
+    }
+    let key = id.to_string();
+    tx.lock_participant(campaign, participant, s.received_at)?;
+    tx.lock_receipt(campaign, &key)?;
+    let (campaign_lots, campaign_points) = tx.campaign_totals(campaign, s.serialize_campaign)?;
+    let receipts = tx.own_receipts(campaign, participant)?;
+    let claims = tx.claims(campaign, &key)?;
+    let mine = claims.iter().find(|c| c.participant == participant);
+    // First come, first served: an earlier claim by someone else, or an acceptance, blocks
+    // this one; a later pending claim by someone else does not block the first claimant.
+    let blocked = claims.iter().any(|c| {
+        c.participant != participant
+            && match c.status.as_str() {
+                "accepted" => true,
+                "pending_recheck" | "awaiting_operator" => {
+                    mine.is_none_or(|m| c.first_submission_id < m.first_submission_id)
+                }
+                _ => false,
+            }
+    });
+    let already_counted = claims.iter().any(|c| c.status == "accepted");
+    let history = ParticipantHistory {
+        participant: participant.to_owned(),
+        receipts,
+        claimed_by_others: if blocked { vec![id] } else { Vec::new() },
+        campaign_lots,
+        campaign_points,
+    };
+    let decision = evaluate(&history);
+    if decision.receipt != id {
+        return Err(StoreError::Invalid(format!(
+            "the decision is about receipt {}, the settlement about {key}",
+            decision.receipt
+        )));
+    }
+    let status = status_of(&decision, &s.status_hint);
+    if status == ReceiptStatus::Accepted && already_counted {
+        return Err(StoreError::Conflict(format!(
+            "receipt {key} is already accepted in campaign {campaign}"
+        )));
+    }
+    // A row already accepted for this participant stays as it is: a later send is only logged.
+    let touches_row = mine.is_none_or(|m| m.status != "accepted");
+    let (lots, points) = if status == ReceiptStatus::Accepted {
+        (to_i64(decision.lots), to_i64(decision.points))
+    } else {
+        (0, 0)
+    };
+    let day = mine.map_or(s.received_at, |m| m.first_at).date();
+    let sub = SubmissionRow {
+        campaign,
+        participant,
+        idempotency_key: s.idempotency_key.as_deref(),
+        channel: s.channel.as_str(),
+        received_at: s.received_at,
+        day,
+        qr: &s.qr,
+        receipt_key: &key,
+        status: status.as_str(),
+        next_at: status.next_at(),
+        lots,
+        points,
+        reasons: stored::blocking_codes(&decision),
+        decision: stored::encode(&decision),
+        recheck: mine.is_some(),
+    };
+    let submission_id = tx.insert_submission(&sub)?;
+    if touches_row {
+        if mine.is_some() {
+            tx.supersede(campaign, participant, &key, submission_id)?;
+        }
+        let attempts = match &s.status_hint {
+            RecheckState::PendingRecheck { attempts, .. } => serde_json::to_string(attempts)?,
+            _ => "[]".to_owned(),
+        };
+        let row = ReceiptRow {
+            campaign,
+            receipt_key: &key,
+            participant,
+            channel: s.channel.as_str(),
+            qr: &s.qr,
+            receipt: s.receipt.as_ref().map(ToString::to_string),
+            status: status.as_str(),
+            next_at: status.next_at(),
+            attempts,
+            lots,
+            points,
+            submission_id,
+            at: s.received_at,
+            counted: status == ReceiptStatus::Accepted,
+        };
+        tx.upsert_receipt(&row, mine.is_some())?;
+        if row.counted {
+            tx.insert_accrual(&row)?;
+            tx.add_totals(campaign, participant, lots, points)?;
+        }
+        let mut segments: Vec<&str> = decision.segments().iter().map(|g| g.id()).collect();
+        if status == ReceiptStatus::AwaitingOperator {
+            segments.push(VerifySegment::AwaitingOperator.id());
+        }
+        tx.replace_segments(campaign, participant, &key, &segments, s.received_at)?;
+    }
+    Ok(Settled {
+        decision,
+        status,
+        replayed: false,
+        submission_id,
+    })
+}
+
+pub(crate) fn run_batch(
+    tx: &mut dyn SettleTx,
+    batch: &[(Settlement, Result<ReceiptId, StoreError>)],
+    evaluate: &mut dyn FnMut(usize, &ParticipantHistory) -> Decision,
+) -> Result<Vec<Result<Settled, StoreError>>, StoreError> {
+    let mut out = Vec::with_capacity(batch.len());
+    for (i, (s, id)) in batch.iter().enumerate() {
+        let id = match id {
+            Ok(id) => *id,
+            Err(e) => {
+                out.push(Err(e.clone()));
+                continue;
+            }
+        };
+        // Item errors (a conflict, a bad decision) happen before that item writes anything,
+        // so the rest of the batch goes on; backend errors abort the whole batch.
+        match settle_in(tx, s, id, &mut |h| evaluate(i, h)) {
+            Ok(v) => out.push(Ok(v)),
+            Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => out.push(Err(e)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,324 @@
+//! The values that go in and out of the ledger.
+
+use chek_core::Lang;
+use chek_core::campaign::Decision;
+use chek_core::draw::DrawResult;
+use chek_core::fiscal::{Channel, ReceiptId};
+use chek_core::verify::Attempt;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// Which database a [`Ledger`](crate::Ledger) writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// An SQLite file (WAL) or an in-memory database.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// `"sqlite"` or `"postgres"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to store a decision whose status is pending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RecheckState {
+    /// Ask the provider again at `next_at`; `attempts` is the whole history so far (oldest
+    /// first), as the core's [`RecheckPolicy`](chek_core::verify::RecheckPolicy) reads it.
+    PendingRecheck {
+        /// When the re-check is due (UTC).
+        next_at: NaiveDateTime,
+        /// Every verification attempt so far.
+        attempts: Vec<Attempt>,
+    },
+    /// A person has to decide (conflict between participants, re-checks spent).
+    AwaitingOperator,
+    /// No hint: a pending decision is stored as awaiting an operator, so that nothing waits
+    /// forever unseen.
+    #[default]
+    None,
+}
+
+/// Where a receipt stands for one participant after a settle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    /// Counted: its lots and points are in the ledger.
+    Accepted,
+    /// Not counted.
+    Rejected,
+    /// Waiting for a re-check with the provider.
+    PendingRecheck {
+        /// When it is due (UTC).
+        next_at: NaiveDateTime,
+    },
+    /// Waiting for a person.
+    AwaitingOperator,
+}
+
+impl ReceiptStatus {
+    /// The stored name: `accepted`, `rejected`, `pending_recheck`, `awaiting_operator`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Accepted => "accepted",
+            ReceiptStatus::Rejected => "rejected",
+            ReceiptStatus::PendingRecheck { .. } => "pending_recheck",
+            ReceiptStatus::AwaitingOperator => "awaiting_operator",
+        }
+    }
+
+    /// Whether the receipt still holds its claim (accepted or waiting): another participant
+    /// sending the same receipt then meets a conflict.
+    pub const fn is_claim(self) -> bool {
+        !matches!(self, ReceiptStatus::Rejected)
+    }
+
+    pub(crate) fn next_at(self) -> Option<NaiveDateTime> {
+        match self {
+            ReceiptStatus::PendingRecheck { next_at } => Some(next_at),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_parts(
+        s: &str,
+        next_at: Option<NaiveDateTime>,
+    ) -> Result<Self, crate::StoreError> {
+        Ok(match (s, next_at) {
+            ("accepted", _) => ReceiptStatus::Accepted,
+            ("rejected", _) => ReceiptStatus::Rejected,
+            ("pending_recheck", Some(next_at)) => ReceiptStatus::PendingRecheck { next_at },
+            ("awaiting_operator", _) => ReceiptStatus::AwaitingOperator,
+            _ => {
+                return Err(crate::StoreError::Corrupt(format!(
+                    "unknown receipt status {s:?}"
+                )));
+            }
+        })
+    }
+}
+
+/// One submission to settle: who sent which receipt, how, and how to park it if pending.
+///
+/// ```
+/// use chek_core::fiscal::Channel;
+/// use chek_store::Settlement;
+/// let t = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+/// let s = Settlement::new("demo", "tg:1", Channel::Qr, t,
+///     "t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1")
+///     .with_idempotency_key("msg-1");
+/// assert!(s.serialize_campaign);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settlement {
+    /// Campaign id.
+    pub campaign: String,
+    /// Participant id.
+    pub participant: String,
+    /// The caller's key for this submission (a message id): a retry with the same key
+    /// returns the stored result and earns nothing again. Unique per campaign.
+    pub idempotency_key: Option<String>,
+    /// How the receipt came in.
+    pub channel: Channel,
+    /// When it came in (UTC; for re-checks, when the re-check ran).
+    pub received_at: NaiveDateTime,
+    /// The canonical QR string (`t=…&s=…&fn=…&i=…&fp=…&n=…`); the receipt identity comes from it.
+    pub qr: String,
+    /// The verified receipt as JSON, if a provider returned it.
+    pub receipt: Option<serde_json::Value>,
+    /// How to store a pending decision.
+    pub status_hint: RecheckState,
+    /// Serialize this settle with every other settle of the campaign, so a campaign budget
+    /// (`caps.budget_*`) cannot be overspent. Per-participant caps and receipt uniqueness are
+    /// always enforced; this only matters on PostgreSQL (SQLite serializes all writes). Set it
+    /// from [`needs_campaign_lock`](crate::needs_campaign_lock); `true` by default, the safe side.
+    pub serialize_campaign: bool,
+}
+
+impl Settlement {
+    /// A settlement without idempotency key, receipt JSON or pending hint, serialized
+    /// campaign-wide.
+    pub fn new(
+        campaign: impl Into<String>,
+        participant: impl Into<String>,
+        channel: Channel,
+        received_at: NaiveDateTime,
+        qr: impl Into<String>,
+    ) -> Self {
+        Settlement {
+            campaign: campaign.into(),
+            participant: participant.into(),
+            idempotency_key: None,
+            channel,
+            received_at,
+            qr: qr.into(),
+            receipt: None,
+            status_hint: RecheckState::None,
+            serialize_campaign: true,
+        }
+    }
+
+    /// With an idempotency key.
+    #[must_use]
+    pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// With the pending hint.
+    #[must_use]
+    pub fn with_status_hint(mut self, hint: RecheckState) -> Self {
+        self.status_hint = hint;
+        self
+    }
+
+    /// With the verified receipt JSON.
+    #[must_use]
+    pub fn with_receipt(mut self, receipt: serde_json::Value) -> Self {
+        self.receipt = Some(receipt);
+        self
+    }
+}
+
+/// What a settle did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settled {
+    /// The decision (for a replay, the one stored the first time).
+    pub decision: Decision,
+    /// Where the receipt stands.
+    pub status: ReceiptStatus,
+    /// `true` when the idempotency key was seen before: nothing was written or earned.
+    pub replayed: bool,
+    /// The submission row.
+    pub submission_id: i64,
+}
+
+/// An input that never became a receipt (unreadable photo, a QR that is not fiscal), kept for
+/// the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedSubmission {
+    /// Campaign id.
+    pub campaign: String,
+    /// Participant id.
+    pub participant: String,
+    /// The caller's key; a failure with a key already seen is not recorded twice.
+    pub idempotency_key: Option<String>,
+    /// The channel, when known.
+    pub channel: Option<Channel>,
+    /// When it came in (UTC).
+    pub received_at: NaiveDateTime,
+    /// The error code, e.g. `scan.no_qr`.
+    pub code: String,
+    /// A short description for the operator (cut to 1000 characters).
+    pub detail: String,
+}
+
+/// A receipt whose re-check is due.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingRecheck {
+    /// Campaign id.
+    pub campaign: String,
+    /// Participant id.
+    pub participant: String,
+    /// Their language.
+    pub lang: Lang,
+    /// The receipt.
+    pub receipt: ReceiptId,
+    /// The canonical QR string it was submitted with.
+    pub qr: String,
+    /// How it came in.
+    pub channel: Channel,
+    /// When it first came in (UTC).
+    pub first_received_at: NaiveDateTime,
+    /// When the re-check is due (UTC).
+    pub next_at: NaiveDateTime,
+    /// Every verification attempt so far.
+    pub attempts: Vec<Attempt>,
+}
+
+/// A draw of one period: the commitment first, the result once revealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    /// Campaign id.
+    pub campaign: String,
+    /// The period's name, e.g. `2026-W38` or `final`.
+    pub period: String,
+    /// SHA-256 of the secret seed, hex, published before the draw.
+    pub seed_commitment: String,
+    /// The draw (revealed seed, beacon, winners), once run.
+    pub result: Option<DrawResult>,
+    /// When the record was written (UTC).
+    pub recorded_at: NaiveDateTime,
+}
+
+/// One participant in a problem segment, with the receipt that put them there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentMember {
+    /// Participant id.
+    pub participant: String,
+    /// Their language.
+    pub lang: Lang,
+    /// The receipt (`fn:fd:fp`).
+    pub receipt: String,
+    /// Since when (UTC).
+    pub since: NaiveDateTime,
+}
+
+/// One day of the report. Each receipt a participant sent counts once, in its current status, on
+/// the day it was first sent; repeated sends of an already accepted receipt count as rejected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DayCounts {
+    /// The day (UTC).
+    pub day: NaiveDate,
+    /// Accepted.
+    pub accepted: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Waiting for a re-check.
+    pub pending: u64,
+    /// Waiting for a person.
+    pub awaiting_operator: u64,
+    /// Inputs that never became a receipt.
+    pub failed: u64,
+    /// Lots credited for receipts first sent that day.
+    pub lots: u64,
+    /// Points credited for receipts first sent that day.
+    pub points: u64,
+}
+
+/// How often a reason code kept a receipt from counting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReasonCount {
+    /// The code, e.g. `campaign.after_period` or `scan.no_qr`.
+    pub code: String,
+    /// How many submissions carried it.
+    pub count: u64,
+}
+
+/// The campaign's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Campaign id.
+    pub campaign: String,
+    /// Per day, oldest first.
+    pub days: Vec<DayCounts>,
+    /// All days together (`day` is the first day, or the epoch when empty).
+    pub total: DayCounts,
+    /// Participants known to the ledger.
+    pub participants: u64,
+    /// Lots credited campaign-wide (the accruals ledger).
+    pub lots: u64,
+    /// Points credited campaign-wide.
+    pub points: u64,
+    /// The most frequent reasons for not counting, most frequent first (at most 10).
+    pub top_reasons: Vec<ReasonCount>,
+}

@@ -1,0 +1,810 @@
+//! The ledger's behaviour, one suite run against both backends: SQLite (a fresh WAL file per
+//! test) and PostgreSQL (`CHEK_TEST_PG_URL`, each test in its own campaign id; skipped loudly
+//! when unset — scripts/test always sets it).
+//!
+//! Child processes (several writers at once, a writer killed mid-batch) are this same test
+//! binary re-run on the ignored test `child_worker`, driven by `CHEK_LEDGER_CHILD_*` variables.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::print_stdout
+)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use chek::campaign::{Campaign, Decision, ParticipantHistory, Status};
+use chek::draw::{DrawEntry, draw, seed_commitment};
+use chek::fiscal::{Candidate, Channel, FiscalQr, Receipt};
+use chek::verify::{Attempt, VerifyOutcome};
+use chek::{Coded, Lang};
+use chek_store::{
+    DrawRecord, FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settlement, StoreError,
+    needs_campaign_lock,
+};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+
+const THREADS: usize = 16;
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 9, 20)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+}
+
+/// A campaign id nobody else uses, so tests can share one PostgreSQL database.
+fn unique(name: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{name}-{}-{t}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn campaign(id: &str, extra: &str) -> Campaign {
+    Campaign::from_toml(&format!(
+        r#"id = "{id}"
+name = "Тест"
+[when]
+start = "2026-09-01"
+end = "2026-09-30"
+[what]
+require_verification = false
+[[earn]]
+id = "per-receipt"
+kind = "per_receipt"
+lots = 1
+{extra}"#
+    ))
+    .unwrap()
+}
+
+fn qr(i: u64) -> String {
+    format!("t=20260915T1200&s=100.00&fn=7281440500751551&i={i}&fp={i}&n=1")
+}
+
+fn settlement(c: &Campaign, participant: &str, qr: &str) -> Settlement {
+    let mut s = Settlement::new(
+        c.def().id.clone(),
+        participant,
+        Channel::Qr,
+        now(),
+        qr.to_owned(),
+    );
+    s.serialize_campaign = needs_campaign_lock(c);
+    s
+}
+
+fn evaluator<'a>(c: &'a Campaign, qr: &str) -> impl FnMut(&ParticipantHistory) -> Decision + 'a {
+    let cand = Candidate::new(qr.parse::<FiscalQr>().unwrap(), Channel::Qr);
+    move |h| c.evaluate(&cand, h, now())
+}
+
+fn settle(l: &Ledger, c: &Campaign, participant: &str, qr: &str) -> chek_store::Settled {
+    l.settle(&settlement(c, participant, qr), &mut evaluator(c, qr))
+        .unwrap()
+}
+
+fn assert_sound(l: &Ledger, id: &str) -> chek_store::Audit {
+    let a = l.audit(id).unwrap();
+    assert!(a.is_sound(), "ledger invariants broken: {a:?}");
+    a
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared suite: each function takes a way to open a fresh ledger.
+
+type Open = fn() -> Option<(Ledger, String)>;
+
+fn exactly_once_across_participants(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("once");
+    let c = Arc::new(campaign(&id, ""));
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let (l, c, b) = (l.clone(), c.clone(), barrier.clone());
+            thread::spawn(move || {
+                b.wait();
+                settle(&l, &c, &format!("tg:{t}"), &qr(1))
+            })
+        })
+        .collect();
+    let out: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let accepted = out
+        .iter()
+        .filter(|s| s.status == ReceiptStatus::Accepted)
+        .count();
+    assert_eq!(accepted, 1, "{out:#?}");
+    // Everyone else met the first claim: held for an operator, in the duplicate segment.
+    for s in out.iter().filter(|s| s.status != ReceiptStatus::Accepted) {
+        assert_eq!(s.decision.status, Status::Pending);
+        assert!(s.decision.has(chek::campaign::ReasonCode::Conflict));
+        assert_eq!(s.status, ReceiptStatus::AwaitingOperator);
+    }
+    assert_eq!(l.segment(&id, "duplicate").unwrap().len(), THREADS - 1);
+    assert_eq!(
+        l.segment(&id, "awaiting_operator").unwrap().len(),
+        THREADS - 1
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!((a.accepted, a.accrued_lots), (1, 1));
+
+    // A closure that ignores the history cannot make the ledger count the receipt twice.
+    let c2 = c.clone();
+    let err = l
+        .settle(&settlement(&c, "tg:x", &qr(1)), &mut |h| {
+            let mut d = evaluator(&c2, &qr(1))(h);
+            d.status = Status::Accepted;
+            d.reasons.clear();
+            d
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "store.conflict");
+    assert_sound(&l, &id);
+}
+
+fn idempotent_retry(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("idem");
+    let c = Arc::new(campaign(&id, ""));
+    let s = settlement(&c, "tg:1", &qr(7)).with_idempotency_key("msg-7");
+    let first = l.settle(&s, &mut evaluator(&c, &qr(7))).unwrap();
+    assert!(!first.replayed);
+    assert_eq!(first.status, ReceiptStatus::Accepted);
+    let mut called = false;
+    let again = l
+        .settle(&s, &mut |h| {
+            called = true;
+            evaluator(&c, &qr(7))(h)
+        })
+        .unwrap();
+    assert!(again.replayed && !called);
+    assert_eq!(again.submission_id, first.submission_id);
+    assert_eq!(
+        again.decision, first.decision,
+        "the stored decision comes back whole"
+    );
+    assert_eq!(again.status, ReceiptStatus::Accepted);
+
+    // The same new message retried from 16 threads at once: settled once.
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (l, c, b) = (l.clone(), c.clone(), barrier.clone());
+            thread::spawn(move || {
+                b.wait();
+                let s = settlement(&c, "tg:1", &qr(8)).with_idempotency_key("msg-8");
+                l.settle(&s, &mut evaluator(&c, &qr(8))).unwrap()
+            })
+        })
+        .collect();
+    let out: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(out.iter().filter(|s| !s.replayed).count(), 1);
+    assert!(out.iter().all(|s| s.status == ReceiptStatus::Accepted));
+    assert_eq!(
+        l.lots_by_participant(&id, now() - TimeDelta::days(1), now() + TimeDelta::days(1))
+            .unwrap(),
+        vec![("tg:1".to_owned(), 2)]
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.submissions, 2);
+
+    // A key is one participant's message: another participant reusing it is refused.
+    let other = settlement(&c, "tg:2", &qr(9)).with_idempotency_key("msg-7");
+    let err = l.settle(&other, &mut evaluator(&c, &qr(9))).unwrap_err();
+    assert_eq!(err.code(), "store.conflict");
+}
+
+/// 16 threads race to spend a cap; `per_thread` receipts each. Returns the lots credited.
+fn race(l: &Ledger, c: &Arc<Campaign>, same_participant: bool, per_thread: u64) -> u64 {
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS as u64)
+        .map(|t| {
+            let (l, c, b) = (l.clone(), c.clone(), barrier.clone());
+            thread::spawn(move || {
+                b.wait();
+                let who = if same_participant {
+                    "tg:1".to_owned()
+                } else {
+                    format!("tg:{t}")
+                };
+                let mut lots = 0;
+                for k in 0..per_thread {
+                    let q = qr(1000 + t * 100 + k);
+                    let s = settle(&l, &c, &who, &q);
+                    if s.status == ReceiptStatus::Accepted {
+                        lots += s.decision.lots;
+                    }
+                }
+                lots
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).sum()
+}
+
+fn participant_cap_under_concurrency(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("cap");
+    let c = Arc::new(campaign(&id, "[caps]\nlots_per_campaign = 5\n"));
+    assert!(!needs_campaign_lock(&c));
+    let lots = race(&l, &c, true, 3);
+    assert_eq!(
+        lots, 5,
+        "the participant's cap is spent exactly, never exceeded"
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!((a.accepted, a.accrued_lots), (5, 5));
+    let rep = l.report(&id).unwrap();
+    assert_eq!(rep.total.accepted, 5);
+    assert_eq!(rep.total.rejected, 3 * THREADS as u64 - 5);
+    assert_eq!(rep.top_reasons[0].code, "campaign.cap_reached");
+    assert_eq!(l.segment(&id, "limit").unwrap().len(), 3 * THREADS - 5);
+}
+
+fn budget_under_concurrency(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("budget");
+    let c = Arc::new(campaign(&id, "[caps]\nbudget_lots = 20\n"));
+    assert!(needs_campaign_lock(&c));
+    let lots = race(&l, &c, false, 3);
+    assert_eq!(
+        lots, 20,
+        "the campaign budget is spent exactly, never exceeded"
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!((a.accepted, a.counter_lots), (20, 20));
+    let rep = l.report(&id).unwrap();
+    assert_eq!(rep.top_reasons[0].code, "campaign.budget_exhausted");
+    assert_eq!(rep.participants, THREADS as u64);
+}
+
+fn fixture_receipt() -> Receipt {
+    let json = chek_tests::fixture("fns/irkkt-ticket-2023-lenta.json");
+    Receipt::from_fns_json(&json).unwrap()
+}
+
+fn recheck_flow(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("recheck");
+    let r = fixture_receipt();
+    let bought = r.datetime;
+    let c = Campaign::from_toml(&format!(
+        r#"id = "{id}"
+name = "Тест"
+[when]
+start = "{}"
+end = "{}"
+[what]
+require_verification = true
+[[earn]]
+id = "per-receipt"
+kind = "per_receipt"
+lots = 2
+"#,
+        bought.date() - TimeDelta::days(1),
+        bought.date() + TimeDelta::days(1)
+    ))
+    .unwrap();
+    let q = r.to_qr();
+    let q_str = q.to_string();
+    let t0 = bought + TimeDelta::hours(1);
+    l.ensure_participant(&id, "tg:7", Lang::En).unwrap();
+
+    // Not yet known at ФНС: parked for a re-check tomorrow.
+    let attempts = vec![Attempt {
+        at: t0,
+        outcome: VerifyOutcome::NotYetKnown,
+    }];
+    let next = t0 + TimeDelta::days(1);
+    let s = Settlement::new(&id, "tg:7", Channel::Qr, t0, &q_str).with_status_hint(
+        RecheckState::PendingRecheck {
+            next_at: next,
+            attempts: attempts.clone(),
+        },
+    );
+    let cand = Candidate::new(q.clone(), Channel::Qr);
+    let first = l.settle(&s, &mut |h| c.evaluate(&cand, h, t0)).unwrap();
+    assert_eq!(first.decision.status, Status::Pending);
+    assert_eq!(
+        first.status,
+        ReceiptStatus::PendingRecheck { next_at: next }
+    );
+    assert!(l.due_rechecks(&id, t0, 10).unwrap().is_empty());
+    let due = l.due_rechecks(&id, next, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].participant, "tg:7");
+    assert_eq!(due[0].lang, Lang::En);
+    assert_eq!(due[0].receipt, r.identity());
+    assert_eq!(due[0].qr, q_str);
+    assert_eq!(due[0].attempts, attempts);
+    assert_eq!(due[0].first_received_at, t0);
+    let seg = l.segment(&id, "not_found_in_fns").unwrap();
+    assert_eq!(seg.len(), 1);
+    assert_eq!(seg[0].lang, Lang::En);
+
+    // The re-check: verified, accepted, out of the segment and the queue.
+    let mut verified = Candidate::new(q, Channel::Qr);
+    verified.receipt = Some(r.clone());
+    let s = Settlement::new(&id, "tg:7", Channel::Qr, next, &q_str)
+        .with_receipt(serde_json::json!({"fn": r.fn_number.to_string()}));
+    let done = l
+        .settle(&s, &mut |h| c.evaluate(&verified, h, next))
+        .unwrap();
+    assert_eq!(done.status, ReceiptStatus::Accepted, "{:?}", done.decision);
+    assert_eq!(done.decision.lots, 2);
+    assert!(
+        l.due_rechecks(&id, next + TimeDelta::days(9), 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(l.segment(&id, "not_found_in_fns").unwrap().is_empty());
+    let rep = l.report(&id).unwrap();
+    assert_eq!(
+        rep.days.len(),
+        1,
+        "the receipt counts on the day it was first sent"
+    );
+    assert_eq!(rep.days[0].day, t0.date());
+    assert_eq!((rep.total.accepted, rep.total.pending, rep.lots), (1, 0, 2));
+    // Sending it again later is a duplicate and changes nothing.
+    let again = l
+        .settle(
+            &Settlement::new(&id, "tg:7", Channel::Qr, next, &q_str),
+            &mut |h| c.evaluate(&verified, h, next),
+        )
+        .unwrap();
+    assert_eq!(again.status, ReceiptStatus::Rejected);
+    assert!(again.decision.has(chek::campaign::ReasonCode::Duplicate));
+    let a = assert_sound(&l, &id);
+    assert_eq!((a.accepted, a.accrued_lots), (1, 2));
+}
+
+fn draws_once_per_period(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("draw");
+    let c = campaign(&id, "");
+    for (p, n) in [("tg:b", 3u64), ("tg:a", 2), ("tg:c", 1)] {
+        for k in 0..n {
+            settle(&l, &c, p, &qr(100 + k + 10 * u64::from(p.as_bytes()[3])));
+        }
+    }
+    let entries = l
+        .lots_by_participant(&id, now() - TimeDelta::days(1), now() + TimeDelta::hours(1))
+        .unwrap();
+    assert_eq!(
+        entries,
+        vec![
+            ("tg:a".to_owned(), 2),
+            ("tg:b".to_owned(), 3),
+            ("tg:c".to_owned(), 1)
+        ]
+    );
+    assert!(
+        l.lots_by_participant(&id, now() + TimeDelta::hours(1), now() + TimeDelta::days(1))
+            .unwrap()
+            .is_empty(),
+        "the window's end is exclusive"
+    );
+    let seed = [7u8; 32];
+    let commitment = seed_commitment(&seed);
+    let commit = DrawRecord {
+        campaign: id.clone(),
+        period: "2026-W38".into(),
+        seed_commitment: commitment.clone(),
+        result: None,
+        recorded_at: now(),
+    };
+    l.record_draw(&commit).unwrap();
+    assert_eq!(l.record_draw(&commit).unwrap_err().code(), "store.conflict");
+    let list: Vec<DrawEntry> = entries
+        .iter()
+        .map(|(p, n)| DrawEntry {
+            participant: p.clone(),
+            lots: *n,
+        })
+        .collect();
+    let result = draw(&list, &seed, b"beacon", 1, &[]).unwrap();
+    let revealed = DrawRecord {
+        result: Some(result.clone()),
+        recorded_at: now() + TimeDelta::hours(2),
+        ..commit.clone()
+    };
+    l.record_draw(&revealed).unwrap();
+    assert_eq!(
+        l.record_draw(&revealed).unwrap_err().code(),
+        "store.conflict",
+        "a period is drawn once"
+    );
+    let other_seed = DrawRecord {
+        seed_commitment: seed_commitment(&[8u8; 32]),
+        ..revealed.clone()
+    };
+    assert_eq!(
+        l.record_draw(&other_seed).unwrap_err().code(),
+        "store.conflict"
+    );
+    let all = l.draws(&id).unwrap();
+    assert_eq!(all, vec![revealed]);
+    assert_eq!(all[0].result.as_ref().unwrap().winners.len(), 1);
+}
+
+fn report_and_segments(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("report");
+    let c = campaign(&id, "");
+    assert_eq!(
+        settle(&l, &c, "tg:1", &qr(1)).status,
+        ReceiptStatus::Accepted
+    );
+    assert_eq!(
+        settle(&l, &c, "tg:1", &qr(1)).status,
+        ReceiptStatus::Rejected
+    ); // own duplicate
+    assert_eq!(
+        settle(&l, &c, "tg:2", &qr(1)).status,
+        ReceiptStatus::AwaitingOperator
+    ); // someone else's
+    let late = "t=20261015T1200&s=100.00&fn=7281440500751551&i=5&fp=5&n=1";
+    let s = settle(&l, &c, "tg:3", late);
+    assert_eq!(s.status, ReceiptStatus::Rejected);
+    assert!(s.decision.has(chek::campaign::ReasonCode::AfterPeriod));
+    l.record_failure(&FailedSubmission {
+        campaign: id.clone(),
+        participant: "tg:4".into(),
+        idempotency_key: Some("photo-1".into()),
+        channel: None,
+        received_at: now() + TimeDelta::days(1),
+        code: "scan.no_qr".into(),
+        detail: "x".repeat(5000),
+    })
+    .unwrap();
+    // The same failure retried is kept once.
+    l.record_failure(&FailedSubmission {
+        campaign: id.clone(),
+        participant: "tg:4".into(),
+        idempotency_key: Some("photo-1".into()),
+        channel: None,
+        received_at: now() + TimeDelta::days(1),
+        code: "scan.no_qr".into(),
+        detail: String::new(),
+    })
+    .unwrap();
+
+    let rep = l.report(&id).unwrap();
+    assert_eq!(rep.days.len(), 2);
+    let d0 = &rep.days[0];
+    assert_eq!(
+        (
+            d0.day,
+            d0.accepted,
+            d0.rejected,
+            d0.awaiting_operator,
+            d0.failed,
+            d0.lots
+        ),
+        (now().date(), 1, 2, 1, 0, 1)
+    );
+    assert_eq!((rep.days[1].failed, rep.days[1].accepted), (1, 0));
+    assert_eq!(rep.total.failed, 1);
+    assert_eq!(
+        rep.participants, 3,
+        "a failure alone does not register a participant"
+    );
+    let codes: Vec<&str> = rep.top_reasons.iter().map(|r| r.code.as_str()).collect();
+    for want in [
+        "campaign.duplicate",
+        "campaign.conflict",
+        "campaign.after_period",
+        "scan.no_qr",
+    ] {
+        assert!(codes.contains(&want), "{want} missing from {codes:?}");
+    }
+    let oop = l.segment(&id, "out_of_period").unwrap();
+    assert_eq!(oop.len(), 1);
+    assert_eq!(oop[0].participant, "tg:3");
+    assert_eq!(oop[0].receipt, "7281440500751551:5:5");
+    let dup = l.segment(&id, "duplicate").unwrap();
+    assert_eq!(
+        dup.iter()
+            .map(|m| m.participant.as_str())
+            .collect::<Vec<_>>(),
+        vec!["tg:2"],
+        "an own repeat of an accepted receipt is only logged"
+    );
+    assert!(l.segment(&id, "no_such_segment").unwrap().is_empty());
+    assert_sound(&l, &id);
+}
+
+fn hostile_input(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("hostile");
+    let c = campaign(&id, "");
+    for bad in ["", "garbage", &"x".repeat(100_000)] {
+        let s = Settlement::new(&id, "tg:1", Channel::Qr, now(), bad);
+        let err = l.settle(&s, &mut evaluator(&c, &qr(1))).unwrap_err();
+        assert_eq!(err.code(), "store.invalid");
+    }
+    let s = Settlement::new(&id, "p".repeat(10_000), Channel::Qr, now(), qr(1));
+    assert_eq!(
+        l.settle(&s, &mut evaluator(&c, &qr(1))).unwrap_err().code(),
+        "store.invalid"
+    );
+    // A decision about another receipt is refused, not stored under the wrong id.
+    let s = settlement(&c, "tg:1", &qr(1));
+    let err = l.settle(&s, &mut evaluator(&c, &qr(2))).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    // Unicode ids survive the round trip.
+    let s = settlement(&c, "участник:Ёж 🦔", &qr(3));
+    assert_eq!(
+        l.settle(&s, &mut evaluator(&c, &qr(3))).unwrap().status,
+        ReceiptStatus::Accepted
+    );
+    assert_eq!(
+        l.lots_by_participant(&id, now(), now() + TimeDelta::seconds(1))
+            .unwrap()[0]
+            .0,
+        "участник:Ёж 🦔"
+    );
+    assert_sound(&l, &id);
+}
+
+/// Several processes, each with several threads, send the same receipt as different
+/// participants: accepted exactly once.
+fn exactly_once_across_processes(open: Open) {
+    let Some((l, target)) = open() else { return };
+    let id = unique("procs");
+    let children: Vec<_> = (0..4)
+        .map(|p| {
+            child(&target, &id, "race", &format!("p{p}"))
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut accepted = 0;
+    for ch in children {
+        let out = ch.wait_with_output().unwrap();
+        assert!(out.status.success(), "child failed: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find_map(|l| l.split_once("accepted=").map(|(_, n)| n))
+            .unwrap_or_else(|| panic!("no result from child: {text}"));
+        accepted += line.trim().parse::<u64>().unwrap();
+    }
+    assert_eq!(
+        accepted, 1,
+        "one receipt, 4 processes × 4 threads: accepted once"
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.accepted, 1);
+    assert_eq!(a.submissions, 16);
+}
+
+/// A writer killed (SIGKILL) in the middle of its batches leaves whole batches only.
+fn crash_mid_batch(open: Open) {
+    let Some((l, target)) = open() else { return };
+    let id = unique("crash");
+    for mode in ["batch", "single"] {
+        let mut ch = child(&target, &id, mode, mode)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(ch.stdout.take().unwrap()).lines();
+        // Let it commit a few times, then kill it while it is writing.
+        let mut commits = 0;
+        while commits < 3 {
+            let line = lines.next().expect("child ended early").unwrap();
+            commits += usize::from(line.contains("committed "));
+        }
+        ch.kill().unwrap();
+        let status = ch.wait().unwrap();
+        assert!(!status.success(), "the child was killed, not finished");
+    }
+    // Open afresh, as a restarted server would.
+    drop(l);
+    let l = Ledger::open(&target).unwrap();
+    let a = assert_sound(&l, &id);
+    assert!(a.accepted >= 3 + 3, "{a:?}");
+    let batch_rows = l
+        .lots_by_participant(&id, now() - TimeDelta::days(1), now() + TimeDelta::days(1))
+        .unwrap();
+    let in_batches: u64 = batch_rows
+        .iter()
+        .filter(|(p, _)| p.starts_with("batch"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(
+        in_batches % CHILD_BATCH,
+        0,
+        "a batch is committed whole or not at all ({in_batches} lots)"
+    );
+    assert_eq!(
+        a.submissions, a.accepted,
+        "no submission without its receipt"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes.
+
+const CHILD_BATCH: u64 = 40;
+
+fn child(target: &str, campaign: &str, mode: &str, prefix: &str) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        "child_worker",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("CHEK_LEDGER_CHILD_TARGET", target)
+    .env("CHEK_LEDGER_CHILD_CAMPAIGN", campaign)
+    .env("CHEK_LEDGER_CHILD_MODE", mode)
+    .env("CHEK_LEDGER_CHILD_PREFIX", prefix)
+    .stderr(Stdio::inherit());
+    cmd
+}
+
+#[test]
+#[ignore = "run by the multi-process tests as a child process"]
+fn child_worker() {
+    let Ok(target) = std::env::var("CHEK_LEDGER_CHILD_TARGET") else {
+        return;
+    };
+    let id = std::env::var("CHEK_LEDGER_CHILD_CAMPAIGN").unwrap();
+    let mode = std::env::var("CHEK_LEDGER_CHILD_MODE").unwrap();
+    let prefix = std::env::var("CHEK_LEDGER_CHILD_PREFIX").unwrap();
+    let l = Ledger::open(&target).unwrap();
+    let c = Arc::new(campaign(&id, ""));
+    match mode.as_str() {
+        "race" => {
+            let handles: Vec<_> = (0..4)
+                .map(|t| {
+                    let (l, c, prefix) = (l.clone(), c.clone(), prefix.clone());
+                    thread::spawn(move || {
+                        let s = settle(&l, &c, &format!("{prefix}-t{t}"), &qr(424_242));
+                        u64::from(s.status == ReceiptStatus::Accepted)
+                    })
+                })
+                .collect();
+            let n: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+            println!("accepted={n}");
+        }
+        "batch" | "single" => {
+            let base = if mode == "batch" {
+                10_000_000
+            } else {
+                20_000_000
+            };
+            for b in 0u64.. {
+                let qrs: Vec<String> = (0..CHILD_BATCH)
+                    .map(|k| qr(base + b * CHILD_BATCH + k))
+                    .collect();
+                let items: Vec<Settlement> = qrs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, q)| settlement(&c, &format!("{prefix}-{}", k % 7), q))
+                    .collect();
+                if mode == "batch" {
+                    let out = l
+                        .settle_batch(&items, &mut |i, h| evaluator(&c, &qrs[i])(h))
+                        .unwrap();
+                    assert!(out.iter().all(|r| {
+                        r.as_ref()
+                            .is_ok_and(|s| s.status == ReceiptStatus::Accepted)
+                    }));
+                } else {
+                    for (s, q) in items.iter().zip(&qrs) {
+                        l.settle(s, &mut evaluator(&c, q)).unwrap();
+                    }
+                }
+                println!("committed {b}");
+            }
+        }
+        other => panic!("unknown child mode {other}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two backends.
+
+fn sqlite() -> Option<(Ledger, String)> {
+    let dir = chek_tests::repo_dir().join("target").join("ledger-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.sqlite", unique("t")));
+    let target = path.to_string_lossy().into_owned();
+    Some((Ledger::open(&target).unwrap(), target))
+}
+
+fn postgres() -> Option<(Ledger, String)> {
+    let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
+        eprintln!(
+            "\n!!! CHEK_TEST_PG_URL is not set: PostgreSQL ledger test SKIPPED (scripts/test sets it) !!!\n"
+        );
+        return None;
+    };
+    Some((Ledger::open(&url).unwrap(), url))
+}
+
+macro_rules! suite {
+    ($backend:ident: $($name:ident),* $(,)?) => {
+        mod $backend {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(super::$backend);
+                }
+            )*
+        }
+    };
+}
+
+suite!(sqlite:
+    exactly_once_across_participants,
+    idempotent_retry,
+    participant_cap_under_concurrency,
+    budget_under_concurrency,
+    recheck_flow,
+    draws_once_per_period,
+    report_and_segments,
+    hostile_input,
+    exactly_once_across_processes,
+    crash_mid_batch,
+);
+
+suite!(postgres:
+    exactly_once_across_participants,
+    idempotent_retry,
+    participant_cap_under_concurrency,
+    budget_under_concurrency,
+    recheck_flow,
+    draws_once_per_period,
+    report_and_segments,
+    hostile_input,
+    exactly_once_across_processes,
+    crash_mid_batch,
+);
+
+#[test]
+fn in_memory_and_targets() {
+    for t in ["sqlite::memory:", ":memory:"] {
+        let l = Ledger::open(t).unwrap();
+        assert_eq!(l.backend(), chek_store::Backend::Sqlite);
+        assert_eq!(l.schema_version().unwrap(), chek_store::SCHEMA_VERSION);
+    }
+    let err = Ledger::open("/nonexistent-dir/x/y.sqlite").unwrap_err();
+    assert_eq!(err.code(), "store.open");
+    assert!(!err.hint(Lang::Ru).is_empty());
+    // A refused PostgreSQL connection names no password.
+    let err = Ledger::open("postgres://chek:topsecret@127.0.0.1:1/chek").unwrap_err();
+    assert_eq!(err.code(), "store.open");
+    assert!(!format!("{err} {err:?}").contains("topsecret"), "{err:?}");
+    let l = Ledger::open(":memory:").unwrap();
+    assert!(!format!("{l:?}").is_empty());
+}
+
+#[test]
+fn reopening_keeps_data_and_schema() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("reopen");
+    let c = campaign(&id, "");
+    settle(&l, &c, "tg:1", &qr(1));
+    drop(l);
+    let l = Ledger::open(&format!("sqlite:{target}")).unwrap();
+    assert_eq!(l.schema_version().unwrap(), chek_store::SCHEMA_VERSION);
+    assert_eq!(l.audit(&id).unwrap().accepted, 1);
+}
