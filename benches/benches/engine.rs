@@ -5,7 +5,7 @@
 //! SQLite runs in a temporary file (WAL), as a campaign would; PostgreSQL runs when
 //! `CHEK_TEST_PG_URL` is set (`scripts/pg start` prints one). Each receipt is new (a fresh ФД),
 //! spread over 10 000 participants, so every submission is a real accrual, never a duplicate.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::print_stderr)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const CAMPAIGN: &str = r#"
-id = "bench-engine"
+id = "bench-engine-RUN"
 name = "Бенчмарк"
 [when]
 start = "2026-11-01"
@@ -52,9 +52,17 @@ fn submission(n: u32) -> Submission {
 }
 
 fn engine(db: &str) -> Engine {
-    let campaign = Campaign::from_toml(CAMPAIGN).unwrap_or_else(|e| panic!("campaign: {e}"));
+    // A fresh campaign id per run: a PostgreSQL database outlives the benchmark.
+    let run = chrono::Utc::now().timestamp_micros();
+    let toml = CAMPAIGN.replace("RUN", &run.to_string());
+    let campaign = Campaign::from_toml(&toml).unwrap_or_else(|e| panic!("campaign: {e}"));
     let ledger = Ledger::open(db).unwrap_or_else(|e| panic!("ledger {db}: {e}"));
-    Engine::new(campaign, ledger, Verification::Offline, RecheckPolicy::default())
+    Engine::new(
+        campaign,
+        ledger,
+        Verification::Offline,
+        RecheckPolicy::default(),
+    )
 }
 
 /// `batch` receipts from `threads` threads; returns the elapsed time.
@@ -84,11 +92,7 @@ fn bench_backend(c: &mut Criterion, name: &str, db: &str) {
     g.measurement_time(Duration::from_secs(10));
     for threads in [1u32, 4] {
         g.bench_function(format!("{threads}_threads"), |b| {
-            b.iter_custom(|iters| {
-                (0..iters)
-                    .map(|_| run(&e, &next, batch, threads))
-                    .sum()
-            });
+            b.iter_custom(|iters| (0..iters).map(|_| run(&e, &next, batch, threads)).sum());
         });
     }
     g.finish();

@@ -100,7 +100,11 @@ impl Verifier for Scripted {
             *c += 1;
         }
         let mut a = self.answers.lock().unwrap_or_else(|e| e.into_inner());
-        let next = if a.len() > 1 { a.remove(0) } else { a[0].clone() };
+        let next = if a.len() > 1 {
+            a.remove(0)
+        } else {
+            a[0].clone()
+        };
         match next {
             // A placeholder for "verified": the receipt is built for the QR asked about.
             VerifyOutcome::Verified { .. } => VerifyOutcome::Verified {
@@ -130,7 +134,9 @@ fn online(answers: Vec<VerifyOutcome>) -> Engine {
 #[test]
 fn offline_accepts_labels_unverified_and_catches_duplicates() {
     let e = offline();
-    let o = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Accepted);
     assert_eq!(o.lots, 3);
     assert_eq!(o.verification.state(), "unverified");
@@ -140,7 +146,9 @@ fn offline_accepts_labels_unverified_and_catches_duplicates() {
     assert_eq!(j["verification"]["verified"], false);
     assert!(o.to_text().contains("UNVERIFIED") || o.to_text().contains("НЕ ПРОВЕРЕН"));
 
-    let again = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let again = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.status, OutcomeStatus::Rejected);
     assert!(again.has("campaign.duplicate"));
     assert_eq!(again.lots, 0);
@@ -174,7 +182,9 @@ fn every_input_kind_and_failures_are_recorded() {
     let e = offline();
     let photo = std::fs::read(repo_dir().join("examples/demo/photos/01-receipt.jpg"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let o = e.process(sub("anna", Input::Photo(photo))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", Input::Photo(photo)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Accepted, "{:?}", o.reasons);
     assert_eq!(o.input, "photo");
 
@@ -186,7 +196,9 @@ fn every_input_kind_and_failures_are_recorded() {
 
     let ocr = std::fs::read_to_string(repo_dir().join("examples/demo/receipt-ocr.txt"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let o = e.process(sub("anna", Input::OcrText(ocr))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", Input::OcrText(ocr)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Accepted, "{:?}", o.reasons);
     assert_eq!(o.channel.map(|c| c.as_str()), Some("ocr"));
 
@@ -194,14 +206,29 @@ fn every_input_kind_and_failures_are_recorded() {
     let o = e
         .process(sub(
             "anna",
-            Input::Manual("фн 7281440500751551 фд 30700 фп 1234567890 21.11.26 14:05 1250,00".into()),
+            Input::Manual(
+                "фн 7281440500751551 фд 30700 фп 1234567890 21.11.26 14:05 1250,00".into(),
+            ),
         ))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(o.status, OutcomeStatus::PendingRecheck { .. }), "{:?}", o.status);
+    assert!(
+        matches!(o.status, OutcomeStatus::PendingRecheck { .. }),
+        "{:?}",
+        o.status
+    );
     assert!(o.has("campaign.manual_entry"));
-    assert_eq!(e.due_rechecks(now(), 10).unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    assert_eq!(
+        e.due_rechecks(now(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        1
+    );
     // Offline re-checks change nothing.
-    assert!(e.recheck(now(), 10).unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert!(
+        e.recheck(now(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
 
     let o = e
         .process(sub("anna", qr("https://example.com/promo")))
@@ -226,14 +253,20 @@ fn impossible_fields_are_rejected_before_the_campaign() {
         ))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Rejected);
-    assert!(o.reasons.iter().any(|r| r.code.starts_with("fiscal.") && r.kind == ReasonKind::Reject));
+    assert!(
+        o.reasons
+            .iter()
+            .any(|r| r.code.starts_with("fiscal.") && r.kind == ReasonKind::Reject)
+    );
 }
 
 #[test]
 fn reasons_are_in_the_participants_language() {
     let e = offline();
     let late = "t=20261020T1100&s=990.00&fn=7281440500751551&i=30102&fp=4021187733&n=1";
-    let ru = e.process(sub("anna", qr(late))).unwrap_or_else(|e| panic!("{e}"));
+    let ru = e
+        .process(sub("anna", qr(late)))
+        .unwrap_or_else(|e| panic!("{e}"));
     let en = e
         .process(sub("bob", qr(late)).with_lang(Lang::En))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -245,21 +278,34 @@ fn reasons_are_in_the_participants_language() {
             .unwrap_or_default()
     };
     assert!(hint(&ru).contains("Чек должен быть"), "{}", hint(&ru));
-    assert!(hint(&en).contains("The purchase must be dated"), "{}", hint(&en));
-    assert_eq!(ru.main_reason().map(|r| r.segment), Some(Some("out_of_period")));
+    assert!(
+        hint(&en).contains("The purchase must be dated"),
+        "{}",
+        hint(&en)
+    );
+    assert_eq!(
+        ru.main_reason().map(|r| r.segment),
+        Some(Some("out_of_period"))
+    );
 }
 
 #[test]
 fn a_receipt_claimed_by_another_participant_waits_for_an_operator() {
     let e = offline();
     assert_eq!(
-        e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}")).status,
+        e.process(sub("anna", qr(QR)))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .status,
         OutcomeStatus::Accepted
     );
-    let o = e.process(sub("boris", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("boris", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::AwaitingOperator);
     assert!(o.has("campaign.conflict"));
-    let seg = e.segment("awaiting_operator").unwrap_or_else(|e| panic!("{e}"));
+    let seg = e
+        .segment("awaiting_operator")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(seg.len(), 1);
     assert_eq!(seg[0].participant, "boris");
 }
@@ -278,7 +324,10 @@ fn sixteen_threads_one_receipt_accepted_once() {
                 })
             })
             .collect();
-        hs.into_iter().map(|h| h.join().unwrap_or(false)).filter(|a| *a).count()
+        hs.into_iter()
+            .map(|h| h.join().unwrap_or(false))
+            .filter(|a| *a)
+            .count()
     });
     assert_eq!(accepted, 1);
     assert_eq!(e.report().unwrap_or_else(|e| panic!("{e}")).lots, 3);
@@ -287,7 +336,9 @@ fn sixteen_threads_one_receipt_accepted_once() {
 #[test]
 fn verified_by_the_provider_is_accepted_with_its_items() {
     let e = online(vec![verified()]);
-    let o = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Accepted, "{:?}", o.reasons);
     assert!(o.verification.is_verified());
     assert_eq!(o.to_json()["verification"]["state"], "verified");
@@ -296,7 +347,9 @@ fn verified_by_the_provider_is_accepted_with_its_items() {
 #[test]
 fn not_yet_known_is_rechecked_then_accepted() {
     let e = online(vec![VerifyOutcome::NotYetKnown, verified()]);
-    let o = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     let OutcomeStatus::PendingRecheck { next_at } = o.status else {
         panic!("{:?}", o.status)
     };
@@ -304,7 +357,11 @@ fn not_yet_known_is_rechecked_then_accepted() {
     assert!(o.has("verify.not_yet_known"));
     assert_eq!(o.verification.state(), "not_yet_known");
     // Not due yet.
-    assert!(e.recheck(now() + TimeDelta::hours(1), 10).unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert!(
+        e.recheck(now() + TimeDelta::hours(1), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
     let r = e
         .recheck(now() + TimeDelta::days(1), 10)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -312,20 +369,39 @@ fn not_yet_known_is_rechecked_then_accepted() {
     assert_eq!(r[0].status, OutcomeStatus::Accepted, "{:?}", r[0].reasons);
     assert_eq!(r[0].lots, 3);
     assert_eq!(e.report().unwrap_or_else(|e| panic!("{e}")).lots, 3);
-    assert!(e.due_rechecks(now() + TimeDelta::days(30), 10).unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert!(
+        e.due_rechecks(now() + TimeDelta::days(30), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
 }
 
 #[test]
 fn rechecks_spent_go_to_an_operator() {
     let e = online(vec![VerifyOutcome::NotYetKnown]);
-    let o = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(o.status, OutcomeStatus::PendingRecheck { .. }));
     // Default schedule: now, +1 day, +3 days, then a person.
-    let r = e.recheck(now() + TimeDelta::days(1), 10).unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(r[0].status, OutcomeStatus::PendingRecheck { next_at } if next_at == now() + TimeDelta::days(3)), "{:?}", r[0].status);
-    let r = e.recheck(now() + TimeDelta::days(3), 10).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .recheck(now() + TimeDelta::days(1), 10)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(r[0].status, OutcomeStatus::PendingRecheck { next_at } if next_at == now() + TimeDelta::days(3)),
+        "{:?}",
+        r[0].status
+    );
+    let r = e
+        .recheck(now() + TimeDelta::days(3), 10)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r[0].status, OutcomeStatus::AwaitingOperator);
-    assert_eq!(e.segment("awaiting_operator").unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    assert_eq!(
+        e.segment("awaiting_operator")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -333,7 +409,9 @@ fn rejected_by_fns_earns_nothing() {
     let e = online(vec![VerifyOutcome::Invalid {
         reason: InvalidReason::FiscalDataRejected,
     }]);
-    let o = e.process(sub("anna", qr(QR))).unwrap_or_else(|e| panic!("{e}"));
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status, OutcomeStatus::Rejected);
     assert_eq!(o.lots, 0);
     assert!(o.has("verify.fiscal_data_rejected"));
@@ -358,7 +436,10 @@ fn draws_use_the_ledgers_lots_and_the_commitment() {
     let e = offline();
     for (p, q) in [
         ("anna", QR),
-        ("boris", "t=20261121T1942&s=2980.00&fn=9251440300046840&i=51420&fp=1402291187&n=1"),
+        (
+            "boris",
+            "t=20261121T1942&s=2980.00&fn=9251440300046840&i=51420&fp=1402291187&n=1",
+        ),
     ] {
         e.process(sub(p, qr(q))).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -386,6 +467,9 @@ fn a_bad_participant_id_is_an_error() {
     let e = offline();
     let err = e.process(sub("", qr(QR))).err().map(|e| e.code());
     assert_eq!(err, Some("engine.bad_participant"));
-    let err = e.process(sub(&"x".repeat(300), qr(QR))).err().map(|e| e.code());
+    let err = e
+        .process(sub(&"x".repeat(300), qr(QR)))
+        .err()
+        .map(|e| e.code());
     assert_eq!(err, Some("engine.bad_participant"));
 }

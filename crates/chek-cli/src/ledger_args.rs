@@ -97,7 +97,9 @@ impl ProviderArgs {
         let url = self.base_url.as_deref().unwrap_or(default_url);
         let secret = Secret::new(token);
         let v: Box<dyn Verifier> = match provider {
-            Provider::Fns => Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?),
+            Provider::Fns => {
+                Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?)
+            }
             Provider::Checkapi => {
                 Box::new(CheckApi::new(url, secret, config).map_err(io::Error::other)?)
             }
@@ -107,11 +109,7 @@ impl ProviderArgs {
 }
 
 /// The engine for a campaign and ledger, with the default re-check policy.
-pub(crate) fn engine(
-    l: &LedgerArgs,
-    p: &ProviderArgs,
-    lang: Lang,
-) -> io::Result<Engine> {
+pub(crate) fn engine(l: &LedgerArgs, p: &ProviderArgs, lang: Lang) -> io::Result<Engine> {
     Ok(Engine::new(
         l.load_campaign(lang)?,
         l.open_ledger()?,

@@ -63,7 +63,8 @@ pub(crate) fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     let (a, b) = s
         .split_once("..")
         .ok_or_else(|| "a period is FROM..TO, e.g. 2026-11-01..2026-11-30".to_owned())?;
-    let d = |x: &str| NaiveDate::parse_from_str(x.trim(), "%Y-%m-%d").map_err(|e| format!("{x}: {e}"));
+    let d =
+        |x: &str| NaiveDate::parse_from_str(x.trim(), "%Y-%m-%d").map_err(|e| format!("{x}: {e}"));
     let (a, b) = (d(a)?, d(b)?);
     if b < a {
         return Err("the period ends before it starts".into());
@@ -86,7 +87,12 @@ enum Sub {
 #[derive(Debug, clap::Args)]
 struct CommitArgs {
     /// SHA-256 of the secret seed (hex), as published.
-    #[arg(long, value_name = "HEX", required_unless_present = "seed", conflicts_with = "seed")]
+    #[arg(
+        long,
+        value_name = "HEX",
+        required_unless_present = "seed",
+        conflicts_with = "seed"
+    )]
     commitment: Option<String>,
     /// The secret seed (hex): its commitment is computed and recorded, the seed is not.
     #[arg(long, value_name = "HEX")]
@@ -229,7 +235,14 @@ fn run_ledger(args: &Args) -> io::Result<ExitCode> {
         Verification::Offline,
         RecheckPolicy::default(),
     );
-    let mut req = DrawRequest::new(period_name(period), period.0, period.1, seed, beacon, prizes);
+    let mut req = DrawRequest::new(
+        period_name(period),
+        period.0,
+        period.1,
+        seed,
+        beacon,
+        prizes,
+    );
     if let Some(p) = &args.exclude {
         req.exclude = read(p)?
             .lines()

@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use chek::engine::OutcomeStatus;
 use chek::Lang;
+use chek::engine::OutcomeStatus;
 use serde_json::{Value, json};
 
 use crate::ledger_args::{LedgerArgs, ProviderArgs, engine};
@@ -29,7 +29,9 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let lang = args.out.lang;
     let engine = engine(&args.ledger, &args.provider, lang)?;
     let now = args.ledger.now();
-    let due = engine.due_rechecks(now, args.limit).map_err(io::Error::other)?;
+    let due = engine
+        .due_rechecks(now, args.limit)
+        .map_err(io::Error::other)?;
     let outcomes = engine.recheck(now, args.limit).map_err(io::Error::other)?;
     let offline = engine.verification().is_offline();
     let mut out = io::stdout().lock();
@@ -54,9 +56,15 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             "{}: {}",
             engine.verification_label().text(lang),
             if ru {
-                format!("{} чеков ждут проверки; без провайдера (--provider) их некому проверить", due.len())
+                format!(
+                    "{} чеков ждут проверки; без провайдера (--provider) их некому проверить",
+                    due.len()
+                )
             } else {
-                format!("{} receipts are due; without a provider (--provider) nobody can check them", due.len())
+                format!(
+                    "{} receipts are due; without a provider (--provider) nobody can check them",
+                    due.len()
+                )
             }
         )?;
         for p in &due {
@@ -78,7 +86,11 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     writeln!(
         out,
         "{}: {}",
-        if ru { "проверено" } else { "re-checked" },
+        if ru {
+            "проверено"
+        } else {
+            "re-checked"
+        },
         outcomes.len()
     )?;
     Ok(ExitCode::SUCCESS)

@@ -21,10 +21,16 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let lang = args.out.lang;
     let campaign = args.ledger.load_campaign(lang)?;
     let ledger = args.ledger.open_ledger()?;
-    let r = ledger.report(&campaign.def().id).map_err(io::Error::other)?;
+    let r = ledger
+        .report(&campaign.def().id)
+        .map_err(io::Error::other)?;
     let mut out = io::stdout().lock();
     if args.out.json {
-        writeln!(out, "{}", serde_json::to_string(&r).map_err(io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&r).map_err(io::Error::other)?
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let ru = lang == Lang::Ru;
@@ -35,16 +41,30 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         campaign.def().name,
         r.campaign,
         r.participants,
-        if ru { "участников" } else { "participants" },
+        if ru {
+            "участников"
+        } else {
+            "participants"
+        },
         r.lots,
         if ru { "лотов" } else { "lots" },
         r.points,
         if ru { "баллов" } else { "points" },
     )?;
     let head = if ru {
-        ["день", "принято", "отклонено", "ждут", "оператор", "ошибки", "лоты"]
+        [
+            "день",
+            "принято",
+            "отклонено",
+            "ждут",
+            "оператор",
+            "ошибки",
+            "лоты",
+        ]
     } else {
-        ["day", "accepted", "rejected", "pending", "operator", "failed", "lots"]
+        [
+            "day", "accepted", "rejected", "pending", "operator", "failed", "lots",
+        ]
     };
     writeln!(
         out,
@@ -68,7 +88,11 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         writeln!(
             out,
             "{}",
-            if ru { "Частые причины отказа:" } else { "Top reasons:" }
+            if ru {
+                "Частые причины отказа:"
+            } else {
+                "Top reasons:"
+            }
         )?;
         for c in &r.top_reasons {
             writeln!(out, "  {:<40} {:>7}", c.code, c.count)?;

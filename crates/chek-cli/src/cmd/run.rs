@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use chek::Lang;
 use chek::engine::{Engine, Input, Outcome, OutcomeStatus, ReasonKind, Submission};
 use chek::text::MAX_TEXT_BYTES;
-use chek::Lang;
 use serde_json::{Value, json};
 
 use crate::ledger_args::{LedgerArgs, ProviderArgs, engine};
@@ -75,7 +75,9 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     }
     sources.extend(args.manual.iter().cloned().map(Source::Manual));
     if sources.is_empty() {
-        eprintln!("chek: run needs at least one INPUT (a photo, text file, folder, QR string or -)");
+        eprintln!(
+            "chek: run needs at least one INPUT (a photo, text file, folder, QR string or -)"
+        );
         return Ok(ExitCode::from(2));
     }
     let now = args.ledger.now;
@@ -431,38 +433,80 @@ impl Summary {
             engine.campaign().def().id,
             engine.verification_label().text(lang)
         ));
-        row(&mut s, if ru { "входов" } else { "inputs" }, self.inputs, String::new());
+        row(
+            &mut s,
+            if ru { "входов" } else { "inputs" },
+            self.inputs,
+            String::new(),
+        );
         let lots = if ru {
             format!("   лотов {}", self.lots)
         } else {
             format!("   lots {}", self.lots)
         };
-        row(&mut s, if ru { "принято" } else { "accepted" }, self.accepted, lots);
-        row(&mut s, if ru { "отклонено" } else { "rejected" }, self.rejected, String::new());
+        row(
+            &mut s,
+            if ru { "принято" } else { "accepted" },
+            self.accepted,
+            lots,
+        );
+        row(
+            &mut s,
+            if ru { "отклонено" } else { "rejected" },
+            self.rejected,
+            String::new(),
+        );
         for (code, n) in &self.rejected_by_reason {
             s.push_str(&format!("    {code:<40} {n:>5}\n"));
         }
         row(
             &mut s,
-            if ru { "ждут повторной проверки" } else { "pending re-check" },
+            if ru {
+                "ждут повторной проверки"
+            } else {
+                "pending re-check"
+            },
             self.pending_recheck,
             String::new(),
         );
         row(
             &mut s,
-            if ru { "ждут оператора" } else { "awaiting operator" },
+            if ru {
+                "ждут оператора"
+            } else {
+                "awaiting operator"
+            },
             self.awaiting_operator,
             String::new(),
         );
-        row(&mut s, if ru { "не прочитано" } else { "failed" }, self.failed, String::new());
+        row(
+            &mut s,
+            if ru {
+                "не прочитано"
+            } else {
+                "failed"
+            },
+            self.failed,
+            String::new(),
+        );
         for (code, n) in &self.failed_by_reason {
             s.push_str(&format!("    {code:<40} {n:>5}\n"));
         }
         if self.replayed > 0 {
-            row(&mut s, if ru { "повторы" } else { "replayed" }, self.replayed, String::new());
+            row(
+                &mut s,
+                if ru { "повторы" } else { "replayed" },
+                self.replayed,
+                String::new(),
+            );
         }
         if self.errors > 0 {
-            row(&mut s, if ru { "ошибки" } else { "errors" }, self.errors, String::new());
+            row(
+                &mut s,
+                if ru { "ошибки" } else { "errors" },
+                self.errors,
+                String::new(),
+            );
         }
         s
     }

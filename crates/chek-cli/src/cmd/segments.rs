@@ -85,7 +85,11 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         }
     }
     if args.out.json {
-        writeln!(out, "{}", json!({"campaign": id, "segments": json_segments}))?;
+        writeln!(
+            out,
+            "{}",
+            json!({"campaign": id, "segments": json_segments})
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

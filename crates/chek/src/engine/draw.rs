@@ -61,7 +61,9 @@ impl Engine {
         let start = c.local_to_utc(from.and_time(NaiveTime::MIN));
         let end = to
             .checked_add_days(Days::new(1))
-            .map_or(NaiveDateTime::MAX, |d| c.local_to_utc(d.and_time(NaiveTime::MIN)));
+            .map_or(NaiveDateTime::MAX, |d| {
+                c.local_to_utc(d.and_time(NaiveTime::MIN))
+            });
         (start, end)
     }
 

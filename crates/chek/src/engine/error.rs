@@ -22,7 +22,9 @@ pub const MAX_PARTICIPANT_BYTES: usize = 256;
 #[non_exhaustive]
 pub enum EngineError {
     /// The participant id is empty, too long or has control characters.
-    #[error("the participant id must be 1 to {MAX_PARTICIPANT_BYTES} bytes without control characters")]
+    #[error(
+        "the participant id must be 1 to {MAX_PARTICIPANT_BYTES} bytes without control characters"
+    )]
     BadParticipant,
     /// The ledger failed (database unreachable, disk full…): nothing was recorded.
     #[error("ledger: {0}")]
@@ -49,7 +51,10 @@ impl Coded for EngineError {
             },
             EngineError::Ledger(_) => match lang {
                 Lang::Ru => "Сервис временно недоступен; пришлите чек ещё раз чуть позже.".into(),
-                Lang::En => "The service is temporarily unavailable; send the receipt again a little later.".into(),
+                Lang::En => {
+                    "The service is temporarily unavailable; send the receipt again a little later."
+                        .into()
+                }
             },
             EngineError::Draw(e) => e.hint(lang),
         }

@@ -18,9 +18,9 @@ pub use input::{Input, Submission};
 pub use outcome::{Outcome, OutcomeReason, OutcomeStatus, ReasonKind};
 pub use verification::{Verification, VerificationLabel};
 mod draw;
-mod engine;
+mod pipeline;
 mod recheck;
 
-pub use draw::DrawRequest;
-pub use engine::Engine;
 pub use chek_store::{DrawRecord, PendingRecheck, Report, SegmentMember};
+pub use draw::DrawRequest;
+pub use pipeline::Engine;

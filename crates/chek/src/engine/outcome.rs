@@ -158,9 +158,7 @@ impl Outcome {
 
     /// The first reason that rejects or holds the receipt: what a bot tells the participant.
     pub fn main_reason(&self) -> Option<&OutcomeReason> {
-        self.reasons
-            .iter()
-            .find(|r| r.kind != ReasonKind::Info)
+        self.reasons.iter().find(|r| r.kind != ReasonKind::Info)
     }
 
     /// The JSON form (documented in the README):
@@ -213,10 +211,7 @@ impl Outcome {
                     .collect(),
             ),
         );
-        m.insert(
-            "verification".into(),
-            self.verification.to_json(self.lang),
-        );
+        m.insert("verification".into(), self.verification.to_json(self.lang));
         m.insert("lang".into(), json!(self.lang.as_str()));
         m.insert("replayed".into(), json!(self.replayed));
         m.insert("submission_id".into(), json!(self.submission_id));

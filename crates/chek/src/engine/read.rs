@@ -18,9 +18,7 @@ pub(super) fn read(
             Err(e) => Err(fail(&e)),
             Ok(out) => match out.fiscal {
                 Some(qr) => Ok(Candidate::new(qr, Channel::Qr)),
-                None if out.diagnostics.is_empty() => {
-                    Err(fail(&crate::scan::Diagnostic::NoQr))
-                }
+                None if out.diagnostics.is_empty() => Err(fail(&crate::scan::Diagnostic::NoQr)),
                 None => Err(out
                     .diagnostics
                     .iter()
@@ -28,16 +26,10 @@ pub(super) fn read(
                     .collect()),
             },
         },
-        Input::QrText(s) => {
-            FiscalQr::parse(s.trim())
-                .map(|qr| Candidate::new(qr, Channel::Qr))
-                .map_err(|e| fail(&e))
-        }
-        Input::OcrText(s) => parse_receipt_text(s)
-            .to_candidate()
+        Input::QrText(s) => FiscalQr::parse(s.trim())
+            .map(|qr| Candidate::new(qr, Channel::Qr))
             .map_err(|e| fail(&e)),
-        Input::Manual(s) => parse_manual_entry(s)
-            .to_candidate()
-            .map_err(|e| fail(&e)),
+        Input::OcrText(s) => parse_receipt_text(s).to_candidate().map_err(|e| fail(&e)),
+        Input::Manual(s) => parse_manual_entry(s).to_candidate().map_err(|e| fail(&e)),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chek_store::{PendingRecheck, Settlement};
 use chrono::NaiveDateTime;
 
-use super::engine::Checked;
+use super::pipeline::Checked;
 use super::{Engine, EngineError, Outcome, OutcomeStatus};
 use crate::campaign::{ParticipantHistory, Status};
 use crate::fiscal::{Candidate, FiscalQr};
@@ -47,10 +47,7 @@ impl Engine {
                 p.qr
             )))
         })?;
-        let mut checked = Checked::new(
-            Candidate::new(qr, p.channel),
-            self.verification_label(),
-        );
+        let mut checked = Checked::new(Candidate::new(qr, p.channel), self.verification_label());
         if let Some(answer) = self.verification.verify(&checked.cand.qr) {
             self.apply_answer(&mut checked, answer, p.attempts.clone(), now);
         }

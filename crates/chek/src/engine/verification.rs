@@ -131,7 +131,9 @@ impl VerificationLabel {
             VerificationLabel::Offline => {
                 "UNVERIFIED: offline mode, QR data not checked with ФНС".into()
             }
-            VerificationLabel::Verified { provider } if ru => format!("подтверждён ФНС ({provider})"),
+            VerificationLabel::Verified { provider } if ru => {
+                format!("подтверждён ФНС ({provider})")
+            }
             VerificationLabel::Verified { provider } => format!("confirmed by ФНС ({provider})"),
             VerificationLabel::NotVerified { provider, outcome } => {
                 format!("{} ({provider})", outcome.hint(lang))
@@ -139,7 +141,9 @@ impl VerificationLabel {
             VerificationLabel::NotAsked { provider } if ru => {
                 format!("не проверялся в ФНС ({provider})")
             }
-            VerificationLabel::NotAsked { provider } => format!("not checked with ФНС ({provider})"),
+            VerificationLabel::NotAsked { provider } => {
+                format!("not checked with ФНС ({provider})")
+            }
         }
     }
 

@@ -1,10 +1,9 @@
-//! [`Engine`]: the pipeline from what a participant sent to the ledger.
+//! [`Engine`] and its pipeline: from what a participant sent to the ledger.
 
 use std::sync::Arc;
 
 use chek_store::{
-    FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settled, Settlement,
-    needs_campaign_lock,
+    FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settled, Settlement, needs_campaign_lock,
 };
 use chrono::NaiveDateTime;
 
@@ -203,14 +202,17 @@ impl Engine {
         out.channel = Some(cand.channel);
         out.qr = Some(cand.qr.clone());
         let findings = validate_qr(&cand.qr, now, &self.validation);
-        out.reasons.extend(findings.iter().filter(|f| f.severity == Severity::Error).map(
-            |f| OutcomeReason {
-                code: f.code.as_str(),
-                kind: ReasonKind::Reject,
-                segment: None,
-                hint: f.hint_in(lang).to_owned(),
-            },
-        ));
+        out.reasons.extend(
+            findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| OutcomeReason {
+                    code: f.code.as_str(),
+                    kind: ReasonKind::Reject,
+                    segment: None,
+                    hint: f.hint_in(lang).to_owned(),
+                }),
+        );
         let invalid = has_errors(&findings);
         out.findings = findings;
         if invalid {
@@ -239,15 +241,17 @@ impl Engine {
             status_hint: checked.hint.clone(),
             serialize_campaign: self.lock_campaign,
         };
-        let settled = self.ledger.settle(&settlement, &mut |hist: &ParticipantHistory| {
-            let mut d = campaign.evaluate(cand, hist, now);
-            if veto.is_some() {
-                d.status = Status::Rejected;
-                d.lots = 0;
-                d.points = 0;
-            }
-            d
-        })?;
+        let settled = self
+            .ledger
+            .settle(&settlement, &mut |hist: &ParticipantHistory| {
+                let mut d = campaign.evaluate(cand, hist, now);
+                if veto.is_some() {
+                    d.status = Status::Rejected;
+                    d.lots = 0;
+                    d.points = 0;
+                }
+                d
+            })?;
         self.finish(&mut out, &settled, &checked, lang);
         Ok(out)
     }
@@ -261,7 +265,9 @@ impl Engine {
             && pre.reasons.iter().any(|r| {
                 matches!(
                     r.code,
-                    ReasonCode::NeedsVerification | ReasonCode::ManualEntry | ReasonCode::NeedsItems
+                    ReasonCode::NeedsVerification
+                        | ReasonCode::ManualEntry
+                        | ReasonCode::NeedsItems
                 )
             });
         let mut c = Checked::new(cand, self.verification_label());
@@ -333,7 +339,12 @@ impl Engine {
             ReceiptStatus::PendingRecheck { next_at } => OutcomeStatus::PendingRecheck { next_at },
             ReceiptStatus::AwaitingOperator => OutcomeStatus::AwaitingOperator,
         };
-        if matches!(out.status, OutcomeStatus::Accepted | OutcomeStatus::PendingRecheck { .. } | OutcomeStatus::AwaitingOperator) {
+        if matches!(
+            out.status,
+            OutcomeStatus::Accepted
+                | OutcomeStatus::PendingRecheck { .. }
+                | OutcomeStatus::AwaitingOperator
+        ) {
             out.lots = s.decision.lots;
             out.points = s.decision.points;
         }
