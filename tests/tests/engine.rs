@@ -287,6 +287,11 @@ fn reasons_are_in_the_participants_language() {
         ru.main_reason().map(|r| r.segment),
         Some(Some("out_of_period"))
     );
+    // Segments carry each member's language, for the bot's messages.
+    let seg = e.segment("out_of_period").unwrap_or_else(|e| panic!("{e}"));
+    let lang_of = |p: &str| seg.iter().find(|m| m.participant == p).map(|m| m.lang);
+    assert_eq!(lang_of("anna"), Some(Lang::Ru));
+    assert_eq!(lang_of("bob"), Some(Lang::En));
 }
 
 #[test]

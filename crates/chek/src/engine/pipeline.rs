@@ -160,6 +160,15 @@ impl Engine {
         &self.campaign.def().id
     }
 
+    /// Records a participant's language (segments list it, so a bot writes to each member in
+    /// theirs). [`Engine::process`] records any language other than Russian, the default.
+    pub fn set_language(&self, participant: &str, lang: Lang) -> Result<(), EngineError> {
+        check_participant(participant)?;
+        Ok(self
+            .ledger
+            .ensure_participant(self.campaign_id(), participant, lang)?)
+    }
+
     /// Submits one input for a participant, received now, hints in Russian.
     pub fn submit(&self, participant: &str, input: Input) -> Result<Outcome, EngineError> {
         self.process(Submission::new(participant, input))
@@ -171,6 +180,11 @@ impl Engine {
     /// could not record anything (bad participant id, ledger down).
     pub fn process(&self, sub: Submission) -> Result<Outcome, EngineError> {
         check_participant(&sub.participant)?;
+        // The ledger registers new participants in Russian; any other language is stored
+        // (segments list each member's language for the bot's messages).
+        if sub.lang != Lang::Ru {
+            self.set_language(&sub.participant, sub.lang)?;
+        }
         let now = sub
             .received_at
             .unwrap_or_else(|| chrono::Utc::now().naive_utc());
