@@ -19,7 +19,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, text};
+pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, sms, text};
 
 /// Re-check policy and verification outcomes (pure), and with the `verify` feature the HTTP
 /// providers ([`verify::FnsMobile`], [`verify::CheckApi`]).
