@@ -38,7 +38,8 @@ impl Coded for EngineError {
     fn code(&self) -> &'static str {
         match self {
             EngineError::BadParticipant => "engine.bad_participant",
-            EngineError::Ledger(_) => "engine.ledger",
+            // The store's own codes say what failed (`store.busy`, `store.open`…).
+            EngineError::Ledger(e) => e.code(),
             EngineError::Draw(e) => e.code(),
         }
     }
