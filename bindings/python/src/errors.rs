@@ -66,6 +66,12 @@ create_exception!(
 );
 create_exception!(
     chek,
+    EngineError,
+    ChekError,
+    "The engine or its ledger could not record a submission (codes `engine.*`, `store.*`, `draw.*`)."
+);
+create_exception!(
+    chek,
     InternalError,
     ChekError,
     "A bug in chek (a Rust panic caught at the boundary; code `internal.panic`)."
@@ -187,6 +193,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CampaignError", py.get_type::<CampaignError>())?;
     m.add("DrawError", py.get_type::<DrawError>())?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
+    m.add("EngineError", py.get_type::<EngineError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod engine;
 mod errors;
 mod qr;
 mod receipt;
@@ -24,5 +25,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receipt::register(m)?;
     text::register(m)?;
     scan::register(m)?;
+    engine::register(m)?;
     Ok(())
 }
