@@ -90,6 +90,13 @@ create_exception!(
 );
 create_exception!(
     chek,
+    EngineError,
+    ChekError,
+    "The engine or its ledger could not record a submission (codes `engine.*`, `store.*`, `draw.*`)."
+>>>>>>> issue-engine
+);
+create_exception!(
+    chek,
     InternalError,
     ChekError,
     "A bug in chek (a Rust panic caught at the boundary; code `internal.panic`)."
@@ -215,6 +222,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LoyaltyError", py.get_type::<LoyaltyError>())?;
     m.add("FeedbackError", py.get_type::<FeedbackError>())?;
     m.add("CareError", py.get_type::<CareError>())?;
+    m.add("EngineError", py.get_type::<EngineError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

@@ -12,6 +12,7 @@ mod campaign;
 mod care;
 mod convert;
 mod draw;
+mod engine;
 mod errors;
 mod feedback;
 mod loyalty;
@@ -40,5 +41,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     verify::register(m)?;
     sms::register(m)?;
     care::register(m)?;
+    engine::register(m)?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
+mod ledger_args;
 mod output;
 
 use std::process::ExitCode;
@@ -43,6 +44,15 @@ enum Command {
     Notify(cmd::notify::Args),
     /// Care desk: replay case histories (routing, SLA, breaches), route, quick replies, segments.
     Care(cmd::care::Args),
+    /// The main job: photos, text files, QR strings, folders or stdin through the campaign into
+    /// the ledger, with a summary (or `--json`).
+    Run(cmd::run::Args),
+    /// Ask the provider again about receipts whose re-check is due.
+    Recheck(cmd::recheck::Args),
+    /// Problem segments and the participants in them (whom to message).
+    Segments(cmd::segments::Args),
+    /// Per-day counts, lots and the top rejection reasons from the ledger.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +69,10 @@ fn main() -> ExitCode {
         Command::Loyalty(args) => cmd::loyalty::run(&args),
         Command::Feedback(args) => cmd::feedback::run(&args),
         Command::Care(args) => cmd::care::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Recheck(args) => cmd::recheck::run(&args),
+        Command::Segments(args) => cmd::segments::run(&args),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -53,6 +53,16 @@ pub mod scan {
     pub use chek_scan::*;
 }
 
+/// The durable ledger: participants, submissions, receipts with their status, lots, draws,
+/// segments; SQLite or PostgreSQL.
+#[cfg(feature = "store")]
+pub mod store {
+    pub use chek_store::*;
+}
+
+#[cfg(feature = "engine")]
+pub mod engine;
+
 /// The README's Rust examples, compiled and run as doctests so they never go stale.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -41,6 +41,8 @@ from chek._chek import (
     CaseView,
     ChekError,
     Diagnostic,
+    Engine,
+    EngineError,
     FieldProblem,
     Finding,
     FiscalQr,
@@ -49,7 +51,9 @@ from chek._chek import (
     Item,
     NotificationText,
     NotifyError,
+    Ledger,
     OcrResult,
+    Outcome,
     Payments,
     QrError,
     Receipt,
@@ -128,6 +132,7 @@ __all__ = [
     "LoyaltyError",
     "FeedbackError",
     "CareError",
+    "EngineError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -203,4 +208,8 @@ __all__ = [
     "CareDesk",
     "CaseView",
     "care_identity",
+    # the main job: engine and ledger
+    "Ledger",
+    "Engine",
+    "Outcome",
 ]

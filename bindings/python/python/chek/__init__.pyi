@@ -40,6 +40,7 @@ class NotifyError(ChekError): ...
 class LoyaltyError(ChekError): ...
 class FeedbackError(ChekError): ...
 class CareError(ChekError): ...
+class EngineError(ChekError): ...
 class InternalError(ChekError): ...
 
 # ---------------------------------------------------------------- the fiscal QR
@@ -491,6 +492,29 @@ class Decision:
     def status(self) -> str: ...
     @property
     def accepted(self) -> bool: ...
+# ---------------------------------------------------------------- the main job
+
+@final
+class Ledger:
+    """A campaign ledger: an SQLite file (created when missing), ``":memory:"``, or
+    ``"postgres://…"``."""
+
+    def __new__(cls, target: str) -> Ledger: ...
+    @property
+    def backend(self) -> str: ...
+
+@final
+class Outcome:
+    """What one submission came to."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def next_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def participant(self) -> str: ...
+    @property
+    def input(self) -> str: ...
     @property
     def lots(self) -> int: ...
     @property
@@ -633,6 +657,20 @@ class VerifyResult:
     def hint(self) -> str: ...
     @property
     def hints(self) -> dict[str, str]: ...
+    def receipt(self) -> Optional[str]: ...
+    @property
+    def qr(self) -> Optional[str]: ...
+    @property
+    def replayed(self) -> bool: ...
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def verification(self) -> dict[str, Any]: ...
+    @property
+    def reasons(self) -> list[dict[str, Any]]: ...
+    @property
+    def codes(self) -> list[str]: ...
+    def text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     __hash__: None  # type: ignore[assignment]
 
@@ -1003,6 +1041,58 @@ class CareDesk:
     ) -> dict[str, Any]: ...
 
 def care_identity(text: str) -> dict[str, Any]: ...
+class Engine:
+    """One campaign over a ledger: offline unless ``provider`` ("fns" or "checkapi") is given."""
+
+    def __new__(
+        cls,
+        campaign: str,
+        ledger: Ledger,
+        *,
+        provider: Optional[str] = None,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: float = 20.0,
+    ) -> Engine: ...
+    @property
+    def campaign_id(self) -> str: ...
+    @property
+    def offline(self) -> bool: ...
+    def submit(
+        self,
+        participant: str,
+        *,
+        qr: Optional[str] = None,
+        photo: Optional[Photo] = None,
+        ocr_text: Optional[str] = None,
+        manual: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+        lang: str = "ru",
+        received_at: Optional[datetime.datetime] = None,
+    ) -> Outcome: ...
+    def due_rechecks(
+        self, *, now: Optional[datetime.datetime] = None, limit: int = 1000
+    ) -> list[dict[str, Any]]: ...
+    def recheck(
+        self, *, now: Optional[datetime.datetime] = None, limit: int = 1000
+    ) -> list[Outcome]: ...
+    def commit_draw(
+        self, period: str, commitment: str, *, now: Optional[datetime.datetime] = None
+    ) -> None: ...
+    def draw(
+        self,
+        period: str,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        seed: bytes,
+        beacon: bytes,
+        prizes: int,
+        exclude: Sequence[str] = ...,
+        now: Optional[datetime.datetime] = None,
+    ) -> dict[str, Any]: ...
+    def segment(self, name: str) -> list[dict[str, Any]]: ...
+    def report(self) -> dict[str, Any]: ...
 
 __all__ = [
     "__version__",
@@ -1024,6 +1114,7 @@ __all__ = [
     "LoyaltyError",
     "FeedbackError",
     "CareError",
+    "EngineError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -1099,4 +1190,8 @@ __all__ = [
     "CareDesk",
     "CaseView",
     "care_identity",
+    # the main job: engine and ledger
+    "Ledger",
+    "Engine",
+    "Outcome",
 ]

@@ -103,7 +103,7 @@ fn read(p: &Path) -> io::Result<String> {
 }
 
 /// Reads a campaign file and, if it names one, its store list file (relative to it).
-fn load_campaign(p: &Path, lang: Lang) -> io::Result<Result<Campaign, String>> {
+pub(crate) fn load_campaign(p: &Path, lang: Lang) -> io::Result<Result<Campaign, String>> {
     let text = read(p)?;
     let msg = |e: CampaignError| format!("{}: {} ({})", p.display(), e.hint(lang), e.code());
     let mut def = match CampaignDef::parse(&text) {

@@ -1,12 +1,20 @@
 //! `chek draw`: run a verifiable prize draw, or verify a published one.
+//!
+//! Two sources of lots: a file (`--lots FILE`), or the campaign's ledger (`--db … --campaign
+//! FILE --period FROM..TO`), where the draw is also recorded, with its seed commitment
+//! (`chek draw commit` publishes one before the period closes).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::Coded;
-use chek::draw::{DrawResult, draw, from_hex, parse_lots, verify};
+use chek::draw::{DrawResult, draw, from_hex, parse_lots, seed_commitment, verify};
+use chek::engine::{DrawRequest, Engine, Verification};
+use chek::verify::RecheckPolicy;
+use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::ledger_args::LedgerArgs;
 use crate::output::{OutputArgs, error_json};
 
 const MAX_FILE: u64 = 1 << 30;
@@ -32,14 +40,68 @@ pub(crate) struct Args {
     /// Participants who cannot win (earlier winners), one per line.
     #[arg(long, value_name = "FILE")]
     exclude: Option<PathBuf>,
+    /// The ledger to take lots from and record the draw in (SQLite file or postgres://…);
+    /// needs --campaign and --period instead of --lots.
+    #[arg(long, value_name = "PATH|URL", conflicts_with = "lots", requires_all = ["campaign", "period"])]
+    db: Option<String>,
+    /// The campaign file (with --db).
+    #[arg(long, value_name = "FILE", requires = "db")]
+    campaign: Option<PathBuf>,
+    /// Campaign-local days whose lots count, `FROM..TO` inclusive (with --db); also the
+    /// period's name in the ledger.
+    #[arg(long, value_name = "FROM..TO", requires = "db", value_parser = parse_period)]
+    period: Option<(NaiveDate, NaiveDate)>,
+    /// Record the draw at this UTC time instead of the clock.
+    #[arg(long, hide = true, value_parser = super::qr::parse_now)]
+    now: Option<NaiveDateTime>,
     #[command(flatten)]
     out: OutputArgs,
+}
+
+/// `2026-11-01..2026-11-30`.
+pub(crate) fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| "a period is FROM..TO, e.g. 2026-11-01..2026-11-30".to_owned())?;
+    let d =
+        |x: &str| NaiveDate::parse_from_str(x.trim(), "%Y-%m-%d").map_err(|e| format!("{x}: {e}"));
+    let (a, b) = (d(a)?, d(b)?);
+    if b < a {
+        return Err("the period ends before it starts".into());
+    }
+    Ok((a, b))
+}
+
+fn period_name(p: (NaiveDate, NaiveDate)) -> String {
+    format!("{}..{}", p.0, p.1)
 }
 
 #[derive(Debug, clap::Subcommand)]
 enum Sub {
     /// Re-run a published draw offline and check every value.
     Verify(VerifyArgs),
+    /// Record a period's seed commitment in the ledger before the period closes.
+    Commit(CommitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CommitArgs {
+    /// SHA-256 of the secret seed (hex), as published.
+    #[arg(
+        long,
+        value_name = "HEX",
+        required_unless_present = "seed",
+        conflicts_with = "seed"
+    )]
+    commitment: Option<String>,
+    /// The secret seed (hex): its commitment is computed and recorded, the seed is not.
+    #[arg(long, value_name = "HEX")]
+    seed: Option<String>,
+    /// Campaign-local days of the draw, `FROM..TO`.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
+    period: (NaiveDate, NaiveDate),
+    #[command(flatten)]
+    ledger: LedgerArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,8 +131,13 @@ fn read(p: &Path) -> io::Result<String> {
 }
 
 pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
-    if let Some(Sub::Verify(v)) = &args.verify {
-        return run_verify(v);
+    match &args.verify {
+        Some(Sub::Verify(v)) => return run_verify(v),
+        Some(Sub::Commit(c)) => return run_commit(c),
+        None => {}
+    }
+    if args.db.is_some() {
+        return run_ledger(args);
     }
     let (Some(lots), Some(seed), Some(beacon), Some(prizes)) =
         (&args.lots, &args.seed, &args.beacon, args.prizes)
@@ -91,11 +158,19 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             .collect(),
         None => Vec::new(),
     };
-    let mut out = io::stdout().lock();
     let result = parse_lots(&read(lots)?).and_then(|l| draw(&l, &seed, &beacon, prizes, &excluded));
+    print_result(result, &args.out)
+}
+
+fn print_result(
+    result: Result<DrawResult, impl Coded + std::fmt::Display>,
+    o: &OutputArgs,
+) -> io::Result<ExitCode> {
+    let args = o;
+    let mut out = io::stdout().lock();
     match result {
         Ok(r) => {
-            if args.out.json {
+            if args.json {
                 writeln!(
                     out,
                     "{}",
@@ -120,11 +195,94 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            if args.out.json {
-                writeln!(out, "{}", error_json(&e, args.out.lang))?;
+            if args.json {
+                writeln!(out, "{}", error_json(&e, args.lang))?;
             } else {
                 writeln!(out, "error {}: {}", e.code(), e)?;
             }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// The ledger form: lots from the campaign's ledger, the draw recorded there.
+fn run_ledger(args: &Args) -> io::Result<ExitCode> {
+    let (Some(db), Some(campaign), Some(period), Some(seed), Some(beacon), Some(prizes)) = (
+        &args.db,
+        &args.campaign,
+        args.period,
+        &args.seed,
+        &args.beacon,
+        args.prizes,
+    ) else {
+        eprintln!(
+            "chek: draw --db needs --campaign FILE --period FROM..TO --seed HEX --beacon HEX --prizes N"
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let (Some(seed), Some(beacon)) = (from_hex(seed), from_hex(beacon)) else {
+        eprintln!("chek: --seed and --beacon must be hex");
+        return Ok(ExitCode::from(2));
+    };
+    let l = LedgerArgs {
+        campaign: campaign.clone(),
+        db: db.clone(),
+        now: args.now,
+    };
+    let engine = Engine::new(
+        l.load_campaign(args.out.lang)?,
+        l.open_ledger()?,
+        Verification::Offline,
+        RecheckPolicy::default(),
+    );
+    let mut req = DrawRequest::new(
+        period_name(period),
+        period.0,
+        period.1,
+        seed,
+        beacon,
+        prizes,
+    );
+    if let Some(p) = &args.exclude {
+        req.exclude = read(p)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    print_result(engine.draw(&req, l.now()), &args.out)
+}
+
+fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
+    let engine = Engine::new(
+        c.ledger.load_campaign(chek::Lang::En)?,
+        c.ledger.open_ledger()?,
+        Verification::Offline,
+        RecheckPolicy::default(),
+    );
+    let period = period_name(c.period);
+    let commitment = match (&c.commitment, &c.seed) {
+        (Some(h), _) => h.trim().to_owned(),
+        (None, Some(seed)) => match from_hex(seed) {
+            Some(seed) => seed_commitment(&seed),
+            None => {
+                eprintln!("chek: --seed must be hex");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (None, None) => {
+            eprintln!("chek: draw commit needs --commitment HEX or --seed HEX");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match engine.commit_draw(&period, &commitment, c.ledger.now()) {
+        Ok(()) => {
+            println!("seed commitment {commitment} recorded for {period}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("chek: {e}");
             Ok(ExitCode::from(1))
         }
     }

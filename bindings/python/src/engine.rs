@@ -1,0 +1,422 @@
+//! The main job from Python: `chek.Ledger` (SQLite or PostgreSQL) and `chek.Engine` (submit,
+//! re-check, draw, segments, report), each submission answered by a `chek.Outcome`. The GIL is
+//! released while the engine works (scan, verification, database).
+
+use std::time::Duration;
+
+use chek::Coded;
+use chek::campaign::Campaign;
+use chek::engine::{
+    DrawRequest, Engine, EngineError, Input, Outcome, OutcomeStatus, Submission, Verification,
+};
+use chek::store::{Ledger, StoreError};
+use chek::verify::{
+    CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, RecheckPolicy, Secret,
+    Verifier,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::convert::serde_dict;
+use crate::errors::{self, OrRaise, Raise, detach_guarded};
+use crate::scan::Photo;
+
+impl Raise for EngineError {
+    type Exc = errors::EngineError;
+}
+
+impl Raise for StoreError {
+    type Exc = errors::EngineError;
+}
+
+fn utc_now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// The ledger of a campaign: `Ledger("chek.sqlite")` (created when missing), `Ledger(":memory:")`,
+/// or `Ledger("postgres://user@host/db")`. Share one between engines and threads.
+#[pyclass(frozen, module = "chek", name = "Ledger")]
+pub(crate) struct PyLedger {
+    ledger: Ledger,
+    target: String,
+}
+
+#[pymethods]
+impl PyLedger {
+    #[new]
+    fn new(py: Python<'_>, target: String) -> PyResult<Self> {
+        let t = target.clone();
+        let ledger = detach_guarded(py, move || Ledger::open(&t))?.or_raise(py)?;
+        Ok(PyLedger {
+            ledger,
+            target: chek::store::redact(&target),
+        })
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    #[getter]
+    fn backend(&self) -> &'static str {
+        self.ledger.backend().as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Ledger({:?})", self.target)
+    }
+}
+
+/// What one submission came to: `.status` (`"accepted"`, `"rejected"`, `"pending_recheck"`,
+/// `"awaiting_operator"`, `"failed"`), `.lots`, `.reasons` (dicts with `code`, `kind`, `segment`,
+/// `hint` in the participant's language), `.verification` (offline outcomes say
+/// `state == "unverified"`), and `to_dict()` (the shape of `chek run --json`).
+#[pyclass(frozen, eq, module = "chek", name = "Outcome")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyOutcome(pub(crate) Outcome);
+
+#[pymethods]
+impl PyOutcome {
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.as_str()
+    }
+    /// When the re-check is due (UTC), for `pending_recheck`.
+    #[getter]
+    fn next_at(&self) -> Option<NaiveDateTime> {
+        match self.0.status {
+            OutcomeStatus::PendingRecheck { next_at } => Some(next_at),
+            _ => None,
+        }
+    }
+    #[getter]
+    fn participant(&self) -> &str {
+        &self.0.participant
+    }
+    /// `"photo"`, `"qr"`, `"ocr"`, `"manual"` or `"recheck"`.
+    #[getter]
+    fn input(&self) -> &'static str {
+        self.0.input
+    }
+    #[getter]
+    fn lots(&self) -> u64 {
+        self.0.lots
+    }
+    #[getter]
+    fn points(&self) -> u64 {
+        self.0.points
+    }
+    /// `"fn:fd:fp"`, once the receipt was read.
+    #[getter]
+    fn receipt(&self) -> Option<String> {
+        self.0.receipt().map(|r| r.to_string())
+    }
+    /// The canonical QR string, once read.
+    #[getter]
+    fn qr(&self) -> Option<String> {
+        self.0.qr.as_ref().map(ToString::to_string)
+    }
+    #[getter]
+    fn replayed(&self) -> bool {
+        self.0.replayed
+    }
+    /// Whether ФНС confirmed the receipt (never in offline mode).
+    #[getter]
+    fn verified(&self) -> bool {
+        self.0.verification.is_verified()
+    }
+    #[getter]
+    fn verification<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        serde_dict(py, &self.0.verification.to_json(self.0.lang), &[])
+    }
+    #[getter]
+    fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let d = self.to_dict(py)?;
+        d.get_item("reasons")?
+            .ok_or_else(|| PyValueError::new_err("no reasons"))
+    }
+    /// The codes of every reason, in pipeline order.
+    #[getter]
+    fn codes(&self) -> Vec<&'static str> {
+        self.0.reasons.iter().map(|r| r.code).collect()
+    }
+    /// The text a bot can send: status, lots, the verification label and each reason's hint.
+    fn text(&self) -> String {
+        self.0.to_text()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        serde_dict(py, &self.0.to_json(), &["next_at"])
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Outcome(status={:?}, lots={}, receipt={:?}, codes={:?})",
+            self.status(),
+            self.0.lots,
+            self.receipt(),
+            self.codes()
+        )
+    }
+}
+
+fn outcomes<'py>(py: Python<'py>, v: Vec<Outcome>) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, v.into_iter().map(PyOutcome))
+}
+
+/// The engine of one campaign over a ledger: `Engine(campaign_text, ledger)` runs offline (QR
+/// data recorded unverified, and every outcome says so); `provider="fns"` or `"checkapi"` with
+/// `token=` verifies with ФНС.
+#[pyclass(frozen, module = "chek", name = "Engine")]
+pub(crate) struct PyEngine(Engine);
+
+fn provider(
+    name: &str,
+    base_url: Option<String>,
+    token: Option<String>,
+    timeout: f64,
+) -> PyResult<Verification> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(PyValueError::new_err("a provider needs token="));
+    };
+    let total = Duration::try_from_secs_f64(timeout)
+        .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))?;
+    let config = ClientConfig {
+        total_timeout: total,
+        connect_timeout: total.min(ClientConfig::default().connect_timeout),
+        ..ClientConfig::default()
+    };
+    let secret = Secret::new(token);
+    let v: Box<dyn Verifier> = match name {
+        "fns" => Box::new(
+            FnsMobile::new(
+                base_url.as_deref().unwrap_or(FNS_MOBILE_URL),
+                secret,
+                config,
+            )
+            .map_err(|e| PyValueError::new_err(e.to_string()))?,
+        ),
+        "checkapi" => Box::new(
+            CheckApi::new(base_url.as_deref().unwrap_or(CHECKAPI_URL), secret, config)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?,
+        ),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown provider {other:?}: use \"fns\" or \"checkapi\""
+            )));
+        }
+    };
+    Ok(Verification::Provider(v))
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (campaign, ledger, *, provider=None, base_url=None, token=None, timeout=20.0))]
+    fn new(
+        py: Python<'_>,
+        campaign: &str,
+        ledger: &PyLedger,
+        provider: Option<&str>,
+        base_url: Option<String>,
+        token: Option<String>,
+        timeout: f64,
+    ) -> PyResult<Self> {
+        // Raised by hand, not through a `Raise` impl: the campaign area owns that one.
+        let c = Campaign::parse(campaign).map_err(|e| {
+            errors::coded_err(
+                py,
+                &py.get_type::<errors::CampaignError>(),
+                e.to_string(),
+                e.code(),
+                (e.hint(chek::Lang::Ru), e.hint(chek::Lang::En)),
+                PyDict::new(py),
+            )
+        })?;
+        let v = match provider {
+            None => Verification::Offline,
+            Some(p) => self::provider(p, base_url, token, timeout)?,
+        };
+        Ok(PyEngine(Engine::new(
+            c,
+            ledger.ledger.clone(),
+            v,
+            RecheckPolicy::default(),
+        )))
+    }
+
+    /// The campaign id.
+    #[getter]
+    fn campaign_id(&self) -> String {
+        self.0.campaign().def().id.clone()
+    }
+
+    /// Whether receipts are recorded unverified (no provider).
+    #[getter]
+    fn offline(&self) -> bool {
+        self.0.verification().is_offline()
+    }
+
+    /// One submission: exactly one of `qr`, `photo` (bytes or a path), `ocr_text`, `manual`.
+    /// `received_at` is UTC (default: now). Receipts that do not count are outcomes, not errors.
+    #[pyo3(signature = (participant, *, qr=None, photo=None, ocr_text=None, manual=None,
+                        idempotency_key=None, lang="ru", received_at=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit(
+        &self,
+        py: Python<'_>,
+        participant: String,
+        qr: Option<String>,
+        photo: Option<&Bound<'_, PyAny>>,
+        ocr_text: Option<String>,
+        manual: Option<String>,
+        idempotency_key: Option<String>,
+        lang: &str,
+        received_at: Option<NaiveDateTime>,
+    ) -> PyResult<PyOutcome> {
+        let given = [
+            qr.is_some(),
+            photo.is_some(),
+            ocr_text.is_some(),
+            manual.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() != 1 {
+            return Err(PyValueError::new_err(
+                "give exactly one of qr=, photo=, ocr_text=, manual=",
+            ));
+        }
+        let photo = photo.map(Photo::from_py).transpose()?;
+        let lang = crate::convert::lang(lang)?;
+        let at = received_at.unwrap_or_else(utc_now);
+        let engine = &self.0;
+        let r = detach_guarded(py, move || -> Result<Outcome, PyErrLater> {
+            let input = match (qr, photo, ocr_text, manual) {
+                (Some(q), _, _, _) => Input::QrText(q),
+                (_, Some(p), _, _) => Input::Photo(p.bytes(64 << 20).map_err(PyErrLater::Io)?),
+                (_, _, Some(t), _) => Input::OcrText(t),
+                (_, _, _, Some(m)) => Input::Manual(m),
+                _ => return Err(PyErrLater::Io(std::io::Error::other("no input"))),
+            };
+            let mut s = Submission::new(participant, input)
+                .with_lang(lang)
+                .received_at(at);
+            if let Some(k) = idempotency_key {
+                s = s.with_idempotency_key(k);
+            }
+            engine.process(s).map_err(PyErrLater::Engine)
+        })?;
+        match r {
+            Ok(o) => Ok(PyOutcome(o)),
+            Err(PyErrLater::Engine(e)) => Err(errors::to_py_err(py, &e)),
+            Err(PyErrLater::Io(e)) => Err(PyErr::from(e)),
+        }
+    }
+
+    /// Receipts whose re-check is due (dicts: participant, lang, receipt, qr, channel,
+    /// next_at, attempts…).
+    #[pyo3(signature = (*, now=None, limit=1000))]
+    fn due_rechecks<'py>(
+        &self,
+        py: Python<'py>,
+        now: Option<NaiveDateTime>,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let now = now.unwrap_or_else(utc_now);
+        let engine = &self.0;
+        let due = detach_guarded(py, move || engine.due_rechecks(now, limit))?.or_raise(py)?;
+        let items = due
+            .iter()
+            .map(|p| serde_dict(py, p, &["first_received_at", "next_at"]))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    /// Asks the provider again about due receipts; offline, nothing changes (empty list).
+    #[pyo3(signature = (*, now=None, limit=1000))]
+    fn recheck<'py>(
+        &self,
+        py: Python<'py>,
+        now: Option<NaiveDateTime>,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let now = now.unwrap_or_else(utc_now);
+        let engine = &self.0;
+        let v = detach_guarded(py, move || engine.recheck(now, limit))?.or_raise(py)?;
+        outcomes(py, v)
+    }
+
+    /// Records a period's seed commitment (SHA-256 of the secret seed, hex) before it closes.
+    #[pyo3(signature = (period, commitment, *, now=None))]
+    fn commit_draw(
+        &self,
+        py: Python<'_>,
+        period: String,
+        commitment: String,
+        now: Option<NaiveDateTime>,
+    ) -> PyResult<()> {
+        let now = now.unwrap_or_else(utc_now);
+        let engine = &self.0;
+        detach_guarded(py, move || engine.commit_draw(&period, &commitment, now))?.or_raise(py)
+    }
+
+    /// Runs the draw of campaign-local days `start..=end` over the ledger's lots and records
+    /// it; the result dict is `chek draw --json`'s.
+    #[pyo3(signature = (period, start, end, *, seed, beacon, prizes, exclude=Vec::new(), now=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn draw<'py>(
+        &self,
+        py: Python<'py>,
+        period: String,
+        start: NaiveDate,
+        end: NaiveDate,
+        seed: Vec<u8>,
+        beacon: Vec<u8>,
+        prizes: u32,
+        exclude: Vec<String>,
+        now: Option<NaiveDateTime>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let now = now.unwrap_or_else(utc_now);
+        let mut req = DrawRequest::new(period, start, end, seed, beacon, prizes);
+        req.exclude = exclude;
+        let engine = &self.0;
+        let r = detach_guarded(py, move || engine.draw(&req, now))?.or_raise(py)?;
+        serde_dict(py, &r, &[])
+    }
+
+    /// Participants of a problem segment (`"out_of_period"`, `"not_found_in_fns"`,
+    /// `"awaiting_operator"`…) as dicts: participant, lang, receipt, since.
+    fn segment<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyList>> {
+        let engine = &self.0;
+        let v = detach_guarded(py, move || engine.segment(&name))?.or_raise(py)?;
+        let items = v
+            .iter()
+            .map(|m| serde_dict(py, m, &["since"]))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    /// Per-day counts, lots, participants and top reasons (`chek report --json`).
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let engine = &self.0;
+        let r = detach_guarded(py, move || engine.report())?.or_raise(py)?;
+        serde_dict(py, &r, &[])
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Engine(campaign={:?}, verification={:?})",
+            self.0.campaign().def().id,
+            self.0.verification().name()
+        )
+    }
+}
+
+/// An error from inside the detached closure, raised once the GIL is back.
+enum PyErrLater {
+    Engine(EngineError),
+    Io(std::io::Error),
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyLedger>()?;
+    m.add_class::<PyEngine>()?;
+    m.add_class::<PyOutcome>()?;
+    Ok(())
+}

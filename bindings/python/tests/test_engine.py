@@ -1,0 +1,155 @@
+"""`chek.Engine` over a `chek.Ledger`: every input kind, offline labelling, idempotency,
+conflicts, re-checks offline, segments, the report and a recorded draw; errors as exceptions."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+
+import chek
+from helpers import REPO, qr_png
+
+DEMO = REPO / "examples" / "demo"
+CAMPAIGN = (DEMO / "campaign.toml").read_text(encoding="utf-8")
+QR = "t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1"
+NOW = datetime.datetime(2026, 11, 23, 12, 0, 0)
+
+
+def engine() -> chek.Engine:
+    return chek.Engine(CAMPAIGN, chek.Ledger(":memory:"))
+
+
+def test_offline_qr_is_accepted_and_labelled_unverified() -> None:
+    e = engine()
+    assert e.offline
+    assert e.campaign_id == "demo-november-2026"
+    o = e.submit("anna", qr=QR, received_at=NOW)
+    assert o.status == "accepted"
+    assert o.lots == 3
+    assert o.receipt == "7281440500751551:30611:2845710362"
+    assert not o.verified
+    assert o.verification["mode"] == "offline"
+    assert o.verification["state"] == "unverified"
+    assert "НЕ ПРОВЕРЕН" in o.text()
+    d = o.to_dict()
+    assert d["status"] == "accepted" and d["lots"] == 3 and d["input"] == "qr"
+    assert repr(o).startswith('Outcome(status="accepted", lots=3')
+
+    again = e.submit("anna", qr=QR, received_at=NOW)
+    assert again.status == "rejected"
+    assert "campaign.duplicate" in again.codes
+    assert again.lots == 0
+
+
+def test_idempotency_key_replays() -> None:
+    e = engine()
+    first = e.submit("anna", qr=QR, idempotency_key="m-1", received_at=NOW)
+    second = e.submit("anna", qr=QR, idempotency_key="m-1", received_at=NOW)
+    assert not first.replayed and second.replayed
+    assert second.status == "accepted"
+    assert e.report()["lots"] == 3
+
+
+def test_every_input_kind(tmp_path: Path) -> None:
+    e = chek.Engine(CAMPAIGN, chek.Ledger(str(tmp_path / "l.sqlite")))
+    photo = DEMO / "photos" / "01-receipt.jpg"
+    assert e.submit("anna", photo=photo, received_at=NOW).status == "accepted"
+    assert e.submit("anna", photo=photo.read_bytes(), received_at=NOW).status == "rejected"
+    failed = e.submit("anna", photo=qr_png("https://example.com"), received_at=NOW)
+    assert failed.status == "failed"
+    assert failed.codes[0].startswith("scan.") or failed.codes[0].startswith("qr.")
+    ocr = e.submit("anna", ocr_text=(DEMO / "receipt-ocr.txt").read_text("utf-8"), received_at=NOW)
+    assert ocr.status == "accepted" and ocr.to_dict()["channel"] == "ocr"
+    manual = e.submit(
+        "anna",
+        manual="фн 7281440500751551 фд 30700 фп 1234567890 21.11.26 14:05 1250,00",
+        lang="en",
+        received_at=NOW,
+    )
+    assert manual.status == "pending_recheck"
+    assert manual.next_at == NOW
+    assert manual.reasons[0]["code"] == "campaign.manual_entry"
+    assert "ФНС" in manual.reasons[0]["hint"] and "typed" in manual.reasons[0]["hint"]
+    due = e.due_rechecks(now=NOW)
+    assert ["{fn}:{fd}:{fp}".format(**d["receipt"]) for d in due] == [manual.receipt]
+    assert e.recheck(now=NOW) == []  # offline: nobody to ask
+    r = e.report()
+    assert r["total"]["accepted"] == 2 and r["total"]["failed"] == 1
+    assert ledger_backend(tmp_path) == "sqlite"
+
+
+def ledger_backend(tmp_path: Path) -> str:
+    return chek.Ledger(str(tmp_path / "l.sqlite")).backend
+
+
+def test_conflict_segment_and_languages() -> None:
+    e = engine()
+    e.submit("anna", qr=QR, received_at=NOW)
+    o = e.submit("boris", qr=QR, lang="en", received_at=NOW)
+    assert o.status == "awaiting_operator"
+    assert o.reasons[0]["code"] == "campaign.conflict"
+    assert o.reasons[0]["hint"].startswith("Another participant")
+    members = e.segment("awaiting_operator")
+    assert [(m["participant"], m["lang"]) for m in members] == [("boris", "en")]
+    assert isinstance(members[0]["since"], datetime.datetime)
+
+
+def test_draw_is_recorded_against_the_commitment() -> None:
+    e = engine()
+    e.submit("anna", qr=QR, received_at=NOW)
+    e.submit(
+        "vera",
+        qr="t=20261122T1105&s=1045.90&fn=7380440801185382&i=169611&fp=2377120954&n=1",
+        received_at=NOW,
+    )
+    seed = bytes(range(16))
+    e.commit_draw("nov", hashlib.sha256(seed).hexdigest(), now=NOW)
+    start, end = datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+    with pytest.raises(chek.EngineError) as err:
+        e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=NOW)
+    assert err.value.code == "draw.bad_parameters"
+    r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=NOW)
+    assert r["total_lots"] == 5
+    assert sorted(w["participant"] for w in r["winners"]) == ["anna", "vera"]
+
+
+def test_errors() -> None:
+    e = engine()
+    with pytest.raises(chek.EngineError) as err:
+        e.submit("", qr=QR, received_at=NOW)
+    assert err.value.code == "engine.bad_participant"
+    assert err.value.hints["en"]
+    with pytest.raises(ValueError):
+        e.submit("anna", received_at=NOW)
+    with pytest.raises(ValueError):
+        e.submit("anna", qr=QR, manual="x", received_at=NOW)
+    with pytest.raises(chek.CampaignError):
+        chek.Engine("id = ", chek.Ledger(":memory:"))
+    with pytest.raises(chek.EngineError) as err:
+        chek.Ledger("/nonexistent/dir/ledger.sqlite")
+    assert err.value.code.startswith("store.")
+    with pytest.raises(ValueError):
+        chek.Engine(CAMPAIGN, chek.Ledger(":memory:"), provider="fns")
+
+
+def test_threads_share_one_engine() -> None:
+    e = engine()
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def send(i: int) -> None:
+        o = e.submit(f"p{i}", qr=QR, received_at=NOW)
+        with lock:
+            results.append(o.status)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("accepted") == 1
+    assert results.count("awaiting_operator") == 7
