@@ -93,7 +93,6 @@ create_exception!(
     EngineError,
     ChekError,
     "The engine or its ledger could not record a submission (codes `engine.*`, `store.*`, `draw.*`)."
->>>>>>> issue-engine
 );
 create_exception!(
     chek,
