@@ -3,19 +3,15 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use chek::Lang;
 use chek::campaign::Campaign;
 use chek::engine::{Engine, Verification};
 use chek::store::Ledger;
-use chek::verify::{
-    CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, RecheckPolicy, Secret,
-    Verifier,
-};
+use chek::verify::RecheckPolicy;
 use chrono::NaiveDateTime;
 
-use crate::cmd::verify::Provider;
+use crate::cmd::verify::{Provider, build_verifier};
 
 /// `--campaign FILE --db PATH|URL`.
 #[derive(Debug, Clone, clap::Args)]
@@ -73,37 +69,12 @@ impl ProviderArgs {
         let Some(provider) = self.provider else {
             return Ok(Verification::Offline);
         };
-        let (default_url, default_var) = match provider {
-            Provider::Fns => (FNS_MOBILE_URL, "CHEK_FNS_SESSION"),
-            Provider::Checkapi => (CHECKAPI_URL, "CHEK_CHECKAPI_TOKEN"),
-        };
-        let var = self.token_env.as_deref().unwrap_or(default_var);
-        let Some(token) = std::env::var(var).ok().filter(|t| !t.is_empty()) else {
-            return Err(io::Error::other(format!(
-                "the environment variable {var} with the credential is not set"
-            )));
-        };
-        if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 600.0) {
-            return Err(io::Error::other(
-                "--timeout must be between 0 and 600 seconds",
-            ));
-        }
-        let total = Duration::from_secs_f64(self.timeout);
-        let config = ClientConfig {
-            total_timeout: total,
-            connect_timeout: total.min(ClientConfig::default().connect_timeout),
-            ..ClientConfig::default()
-        };
-        let url = self.base_url.as_deref().unwrap_or(default_url);
-        let secret = Secret::new(token);
-        let v: Box<dyn Verifier> = match provider {
-            Provider::Fns => {
-                Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?)
-            }
-            Provider::Checkapi => {
-                Box::new(CheckApi::new(url, secret, config).map_err(io::Error::other)?)
-            }
-        };
+        let v = build_verifier(
+            provider,
+            self.base_url.as_deref(),
+            self.token_env.as_deref(),
+            self.timeout,
+        )?;
         Ok(Verification::Provider(v))
     }
 }

@@ -60,35 +60,12 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let (default_url, default_var) = match args.provider {
-        Provider::Fns => (FNS_MOBILE_URL, "CHEK_FNS_SESSION"),
-        Provider::Checkapi => (CHECKAPI_URL, "CHEK_CHECKAPI_TOKEN"),
-    };
-    let var = args.token_env.as_deref().unwrap_or(default_var);
-    let Some(token) = std::env::var(var).ok().filter(|t| !t.is_empty()) else {
-        return Err(io::Error::other(format!(
-            "the environment variable {var} with the credential is not set"
-        )));
-    };
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
-        return Err(io::Error::other(
-            "--timeout must be between 0 and 600 seconds",
-        ));
-    }
-    let total = Duration::from_secs_f64(args.timeout);
-    let config = ClientConfig {
-        total_timeout: total,
-        connect_timeout: total.min(ClientConfig::default().connect_timeout),
-        ..ClientConfig::default()
-    };
-    let url = args.base_url.as_deref().unwrap_or(default_url);
-    let secret = Secret::new(token);
-    let verifier: Box<dyn Verifier> = match args.provider {
-        Provider::Fns => Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?),
-        Provider::Checkapi => {
-            Box::new(CheckApi::new(url, secret, config).map_err(io::Error::other)?)
-        }
-    };
+    let verifier = build_verifier(
+        args.provider,
+        args.base_url.as_deref(),
+        args.token_env.as_deref(),
+        args.timeout,
+    )?;
     let outcome = verifier.verify(&qr);
     let mut out = io::stdout().lock();
     if args.out.json {
@@ -172,4 +149,44 @@ fn outcome_text(o: &VerifyOutcome, lang: Lang) -> String {
         _ => {}
     }
     s
+}
+
+/// The provider the flags name: its credential from the environment variable (default
+/// `CHEK_FNS_SESSION` or `CHEK_CHECKAPI_TOKEN`), its production URL unless `base_url` is given,
+/// and `timeout` seconds per request. Shared by `chek verify` and the ledger commands.
+pub(crate) fn build_verifier(
+    provider: Provider,
+    base_url: Option<&str>,
+    token_env: Option<&str>,
+    timeout: f64,
+) -> io::Result<Box<dyn Verifier>> {
+    let (default_url, default_var) = match provider {
+        Provider::Fns => (FNS_MOBILE_URL, "CHEK_FNS_SESSION"),
+        Provider::Checkapi => (CHECKAPI_URL, "CHEK_CHECKAPI_TOKEN"),
+    };
+    let var = token_env.unwrap_or(default_var);
+    let Some(token) = std::env::var(var).ok().filter(|t| !t.is_empty()) else {
+        return Err(io::Error::other(format!(
+            "the environment variable {var} with the credential is not set"
+        )));
+    };
+    if !(timeout.is_finite() && timeout > 0.0 && timeout <= 600.0) {
+        return Err(io::Error::other(
+            "--timeout must be between 0 and 600 seconds",
+        ));
+    }
+    let total = Duration::from_secs_f64(timeout);
+    let config = ClientConfig {
+        total_timeout: total,
+        connect_timeout: total.min(ClientConfig::default().connect_timeout),
+        ..ClientConfig::default()
+    };
+    let url = base_url.unwrap_or(default_url);
+    let secret = Secret::new(token);
+    Ok(match provider {
+        Provider::Fns => Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?),
+        Provider::Checkapi => {
+            Box::new(CheckApi::new(url, secret, config).map_err(io::Error::other)?)
+        }
+    })
 }
