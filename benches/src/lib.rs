@@ -2,3 +2,4 @@
 //! examples that measure the same thing another way.
 
 pub mod campaign_workload;
+pub mod engine_workload;

@@ -478,3 +478,177 @@ fn a_bad_participant_id_is_an_error() {
         .map(|e| e.code());
     assert_eq!(err, Some("engine.bad_participant"));
 }
+
+/// Status, lots and reason codes: what must not depend on how submissions were committed.
+fn summary(o: &Result<chek::engine::Outcome, chek::engine::EngineError>) -> String {
+    match o {
+        Ok(o) => format!(
+            "{:?} {} {:?}",
+            o.status,
+            o.lots,
+            o.reasons.iter().map(|r| r.code).collect::<Vec<_>>()
+        ),
+        Err(e) => format!("error {}", e.code()),
+    }
+}
+
+fn qr_n(n: u32) -> String {
+    format!(
+        "t=20261105T1830&s={}.00&fn=7281440500751551&i={n}&fp={}&n=1",
+        500 + n * 7 % 900,
+        100_000 + n
+    )
+}
+
+/// A mix: new receipts, the same receipt twice, another participant's receipt, garbage,
+/// an impossible date, a receipt outside the period, a bad participant id.
+fn mixed() -> Vec<Submission> {
+    let mut v: Vec<Submission> = (1..=40)
+        .map(|n| sub(&format!("p{}", n % 3), qr(&qr_n(n))))
+        .collect();
+    v.push(sub("p1", qr(&qr_n(1))));
+    v.push(sub("p2", qr(&qr_n(1))));
+    v.push(sub("p1", qr("garbage")));
+    v.push(sub(
+        "p1",
+        qr("t=20301105T1830&s=500.00&fn=7281440500751551&i=9&fp=9&n=1"),
+    ));
+    v.push(sub(
+        "p1",
+        qr("t=20261020T1100&s=990.00&fn=7281440500751551&i=30102&fp=4021187733&n=1"),
+    ));
+    v.push(sub("", qr(&qr_n(2))));
+    v.push(sub("p0", qr(&qr_n(3))).with_idempotency_key("m-1"));
+    v.push(sub("p0", qr(&qr_n(3))).with_idempotency_key("m-1"));
+    v
+}
+
+#[test]
+fn a_batch_gives_what_one_by_one_gives() {
+    let one = offline();
+    let seq: Vec<String> = mixed()
+        .into_iter()
+        .map(|s| summary(&one.process(s)))
+        .collect();
+    let batch = offline();
+    let all: Vec<String> = batch.process_batch(mixed()).iter().map(summary).collect();
+    assert_eq!(seq, all);
+    // The same receipt again in one batch is a duplicate; another participant's is a conflict.
+    assert!(all[40].contains("campaign.duplicate"), "{}", all[40]);
+    assert!(all[41].contains("AwaitingOperator"), "{}", all[41]);
+    assert_eq!(all[45], "error engine.bad_participant");
+    let (a, b) = (
+        one.report().unwrap_or_else(|e| panic!("{e}")),
+        batch.report().unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert_eq!(a.total, b.total);
+    assert_eq!(a.lots, b.lots);
+    assert_eq!(a.top_reasons, b.top_reasons);
+    // An empty batch is fine.
+    assert!(batch.process_batch(Vec::new()).is_empty());
+}
+
+#[test]
+fn concurrent_submitters_share_commits_and_count_each_receipt_once() {
+    let e = offline();
+    let per_thread = 60u32;
+    std::thread::scope(|s| {
+        for t in 0..8u32 {
+            let e = &e;
+            s.spawn(move || {
+                for k in 0..per_thread {
+                    let n = 1000 + t * per_thread + k;
+                    let o = e
+                        .process(sub(&format!("p{t}"), qr(&qr_n(n))))
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(o.status, OutcomeStatus::Accepted, "{:?}", o.reasons);
+                    assert!(o.submission_id.is_some());
+                    // Every thread also sends one shared receipt, in the middle of its run.
+                    if k == per_thread / 2 {
+                        let _ = e.process(sub(&format!("p{t}"), qr(QR)));
+                    }
+                }
+            });
+        }
+    });
+    let r = e.report().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.total.accepted, u64::from(8 * per_thread) + 1);
+    let expected: u64 = (0..8 * per_thread)
+        .map(|i| u64::from(500 + (1000 + i) * 7 % 900) / 500)
+        .sum::<u64>()
+        + 3;
+    assert_eq!(r.lots, expected);
+    let audit = e.ledger().audit("t").unwrap_or_else(|e| panic!("{e}"));
+    assert!(audit.is_sound(), "{audit:?}");
+}
+
+/// A provider that counts its calls.
+struct Counting(Scripted, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Verifier for Counting {
+    fn name(&self) -> &'static str {
+        "counting"
+    }
+    fn verify(&self, qr: &FiscalQr) -> VerifyOutcome {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.verify(qr)
+    }
+}
+
+#[test]
+fn a_receipt_sent_again_costs_no_provider_call() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let e = Engine::new(
+        campaign(true),
+        Ledger::open(":memory:").unwrap_or_else(|e| panic!("{e}")),
+        Verification::Provider(Box::new(Counting(
+            Scripted::new(vec![verified()]),
+            std::sync::Arc::clone(&calls),
+        ))),
+        RecheckPolicy::default(),
+    );
+    let first = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.status, OutcomeStatus::Accepted, "{:?}", first.reasons);
+    let again = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status, OutcomeStatus::Rejected);
+    assert!(again.has("campaign.duplicate"));
+    assert_eq!(again.verification.state(), "not_asked");
+    // Someone else's accepted receipt: refused without asking either.
+    let other = e
+        .process(sub("boris", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(other.status, OutcomeStatus::Accepted);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[test]
+fn the_report_counts_what_fns_said() {
+    let e = online(vec![VerifyOutcome::Invalid {
+        reason: InvalidReason::FiscalDataRejected,
+    }]);
+    let o = e
+        .process(sub("anna", qr(QR)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.status, OutcomeStatus::Rejected);
+    let r = e.report().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.top_reasons.first().map(|c| c.code.as_str()),
+        Some("verify.fiscal_data_rejected"),
+        "{:?}",
+        r.top_reasons
+    );
+    let e = online(vec![VerifyOutcome::NotYetKnown]);
+    let _ = e.process(sub("anna", qr(QR)));
+    let r = e.report().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        r.top_reasons
+            .iter()
+            .any(|c| c.code == "verify.not_yet_known"),
+        "{:?}",
+        r.top_reasons
+    );
+}

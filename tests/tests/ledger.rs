@@ -440,6 +440,65 @@ fn draws_once_per_period(open: Open) {
     assert_eq!(all[0].result.as_ref().unwrap().winners.len(), 1);
 }
 
+fn language_reason_and_peek(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("lang");
+    let c = campaign(&id, "");
+    let late = |i: u64| format!("t=20261015T1200&s=100.00&fn=7281440500751551&i={i}&fp={i}&n=1");
+    let lang_of = |p: &str| {
+        l.segment(&id, "out_of_period")
+            .unwrap()
+            .iter()
+            .find(|m| m.participant == p)
+            .map(|m| m.lang)
+    };
+    // The language comes with the settle, in its own transaction.
+    let q = late(1);
+    let s = settlement(&c, "tg:1", &q).with_lang(Lang::En);
+    l.settle(&s, &mut evaluator(&c, &q)).unwrap();
+    assert_eq!(lang_of("tg:1"), Some(Lang::En));
+    // None leaves it; a new language replaces it.
+    let q = late(2);
+    l.settle(&settlement(&c, "tg:1", &q), &mut evaluator(&c, &q))
+        .unwrap();
+    assert_eq!(lang_of("tg:1"), Some(Lang::En));
+    let q = late(3);
+    let s = settlement(&c, "tg:1", &q).with_lang(Lang::Ru);
+    l.settle(&s, &mut evaluator(&c, &q)).unwrap();
+    assert_eq!(lang_of("tg:1"), Some(Lang::Ru));
+
+    // A verification answer's code is counted by the report, first.
+    let q = qr(7);
+    let s = settlement(&c, "tg:2", &q).with_verification_reason("verify.fiscal_data_rejected");
+    l.settle(&s, &mut |h| {
+        let mut d = evaluator(&c, &q)(h);
+        d.status = Status::Rejected;
+        d
+    })
+    .unwrap();
+    let r = l.report(&id).unwrap();
+    assert!(
+        r.top_reasons
+            .iter()
+            .any(|x| x.code == "verify.fiscal_data_rejected" && x.count == 1),
+        "{:?}",
+        r.top_reasons
+    );
+
+    // Peeking shows what a settle would see, without writing anything.
+    let q = qr(8);
+    let before = l.audit(&id).unwrap();
+    let h = l.peek_history(&settlement(&c, "tg:3", &q)).unwrap();
+    assert!(h.receipts.is_empty() && h.claimed_by_others.is_empty());
+    settle(&l, &c, "tg:3", &q);
+    let h = l.peek_history(&settlement(&c, "tg:3", &q)).unwrap();
+    assert_eq!(h.receipts.len(), 1);
+    let h = l.peek_history(&settlement(&c, "tg:4", &q)).unwrap();
+    assert_eq!(h.claimed_by_others.len(), 1);
+    assert!(h.receipts.is_empty());
+    assert!(l.audit(&id).unwrap().is_sound() && before.is_sound());
+}
+
 fn report_and_segments(open: Open) {
     let Some((l, _)) = open() else { return };
     let id = unique("report");
@@ -761,6 +820,7 @@ suite!(sqlite:
     recheck_flow,
     draws_once_per_period,
     report_and_segments,
+    language_reason_and_peek,
     hostile_input,
     exactly_once_across_processes,
     crash_mid_batch,
@@ -774,6 +834,7 @@ suite!(postgres:
     recheck_flow,
     draws_once_per_period,
     report_and_segments,
+    language_reason_and_peek,
     hostile_input,
     exactly_once_across_processes,
     crash_mid_batch,

@@ -153,3 +153,54 @@ def test_threads_share_one_engine() -> None:
         t.join()
     assert results.count("accepted") == 1
     assert results.count("awaiting_operator") == 7
+
+
+def test_submit_batch_matches_one_by_one(tmp_path: Path) -> None:
+    def qr(i: int) -> str:
+        return f"t=20261105T1830&s=1530.00&fn=7281440500751551&i={i}&fp={i}&n=1"
+
+    photo = tmp_path / "r.png"
+    photo.write_bytes(qr_png(qr(99)))
+    subs: list[dict[str, object]] = [
+        {"participant": "anna", "qr": qr(1), "received_at": NOW},
+        {"participant": "anna", "qr": qr(2), "received_at": NOW, "lang": "en"},
+        {"participant": "anna", "qr": qr(1), "received_at": NOW},  # the same receipt again
+        {"participant": "boris", "qr": "garbage", "received_at": NOW},
+        {"participant": "", "qr": qr(3), "received_at": NOW},  # a bad participant id
+        {"participant": "boris", "photo": str(photo), "received_at": NOW},
+        {"participant": "boris", "qr": qr(4), "idempotency_key": "m1", "received_at": NOW},
+        {"participant": "boris", "qr": qr(4), "idempotency_key": "m1", "received_at": NOW},
+    ]
+    batch = engine().submit_batch(subs)
+    one = engine()
+    expected: list[str] = []
+    for s in subs:
+        try:
+            expected.append(one.submit(**s).status)  # type: ignore[arg-type]
+        except chek.ChekError as err:
+            expected.append(err.code)
+    got = [r.status if isinstance(r, chek.Outcome) else r.code for r in batch]
+    assert got == expected
+    assert got == [
+        "accepted",
+        "accepted",
+        "rejected",
+        "failed",
+        "engine.bad_participant",
+        "accepted",
+        "accepted",
+        "accepted",
+    ]
+    assert isinstance(batch[4], chek.EngineError)
+    assert isinstance(batch[7], chek.Outcome) and batch[7].replayed
+    assert isinstance(batch[1], chek.Outcome) and batch[1].to_dict()["lang"] == "en"
+    # A malformed dict fails the whole call before anything is settled.
+    fresh = engine()
+    with pytest.raises(ValueError):
+        fresh.submit_batch([{"participant": "anna", "qr": QR}, {"participant": "anna"}])
+    with pytest.raises(ValueError):
+        fresh.submit_batch([{"participant": "anna", "qr": QR, "colour": "red"}])
+    with pytest.raises(ValueError):
+        fresh.submit_batch(["not a dict"])  # type: ignore[list-item]
+    assert fresh.report()["total"]["accepted"] == 0
+    assert fresh.submit_batch([]) == []

@@ -192,6 +192,26 @@ impl Ledger {
         dispatch!(self, b => b.settle(s, id, evaluate))
     }
 
+    /// The history a [`settle`](Self::settle) of `s` would see now, read without taking its
+    /// locks: for a pre-check before an expensive step (asking ФНС), never for the decision
+    /// itself, which the settle makes again under its locks.
+    ///
+    /// ```
+    /// # use chek_core::fiscal::Channel;
+    /// # use chek_store::{Ledger, Settlement};
+    /// let l = Ledger::open(":memory:")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let s = Settlement::new("d", "tg:1", Channel::Qr, now,
+    ///     "t=20260915T1200&s=10.00&fn=7281440500751551&i=1&fp=1&n=1");
+    /// let h = l.peek_history(&s)?;
+    /// assert!(h.receipts.is_empty() && h.claimed_by_others.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn peek_history(&self, s: &Settlement) -> Result<ParticipantHistory, StoreError> {
+        let id = settle::receipt_id(s)?;
+        dispatch!(self, b => b.peek_history(s, id))
+    }
+
     /// Settles many submissions in one transaction (one commit), in order; `evaluate` gets the
     /// index of the settlement. Per-item problems (an invalid QR, a conflict) are that item's
     /// `Err` and write nothing for it; a backend failure rolls the whole batch back.

@@ -44,8 +44,10 @@ SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at
 /// existed, $20 = counted (accrual and counter).
 const WRITE: &str = "\
 WITH p AS (
-  INSERT INTO participants (campaign, participant, lang, created_at) VALUES ($1, $2, 'ru', $5)
-  ON CONFLICT (campaign, participant) DO NOTHING),
+  INSERT INTO participants (campaign, participant, lang, created_at)
+  VALUES ($1, $2, COALESCE($23::TEXT, 'ru'), $5)
+  ON CONFLICT (campaign, participant) DO UPDATE SET lang = EXCLUDED.lang
+  WHERE $23::TEXT IS NOT NULL AND participants.lang <> EXCLUDED.lang),
 s AS (
   INSERT INTO submissions (campaign, participant, idempotency_key, channel, received_at, day, qr,
     receipt_key, status, next_at, lots, points, reasons, decision, recheck)
@@ -292,6 +294,14 @@ impl Pg {
     ) -> Result<Settled, StoreError> {
         self.ensure_campaign(&s.campaign)?;
         self.in_tx(|t| settle::settle_in(t, s, id, evaluate))
+    }
+
+    pub(crate) fn peek_history(
+        &self,
+        s: &Settlement,
+        id: ReceiptId,
+    ) -> Result<ParticipantHistory, StoreError> {
+        self.in_tx(|t| settle::peek_history(t, s, id))
     }
 
     pub(crate) fn settle_batch(
@@ -674,6 +684,7 @@ impl SettleTx for PgTx<'_, '_> {
                 &counted,
                 &shard(sub.participant),
                 &segments,
+                &sub.lang,
             ],
         )?;
         let id: i64 = r.try_get(0)?;
@@ -708,14 +719,18 @@ impl SettleTx for PgTx<'_, '_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        lang: Option<&'static str>,
         at: NaiveDateTime,
     ) -> Result<(), StoreError> {
-        // The no-op update takes the row lock in the same round trip as the insert.
+        // The update (a no-op without a new language) takes the row lock in the same round
+        // trip as the insert.
         let st = self.st(
-            "INSERT INTO participants (campaign, participant, lang, created_at) VALUES ($1, $2, 'ru', $3)
-             ON CONFLICT (campaign, participant) DO UPDATE SET lang = participants.lang",
+            "INSERT INTO participants (campaign, participant, lang, created_at)
+             VALUES ($1, $2, COALESCE($4::TEXT, 'ru'), $3)
+             ON CONFLICT (campaign, participant) DO UPDATE SET lang = COALESCE($4::TEXT, participants.lang)",
         )?;
-        self.tx.execute(&st, &[&campaign, &participant, &at])?;
+        self.tx
+            .execute(&st, &[&campaign, &participant, &at, &lang])?;
         Ok(())
     }
 

@@ -2,13 +2,14 @@
 //! its own transaction ([`SettleTx`]); the rules (replay, claims, exactly once, what is written)
 //! live here.
 
+use chek_core::Lang;
 use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, Status};
 use chek_core::fiscal::{FiscalQr, ReceiptId};
 use chek_core::verify::VerifySegment;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::stored;
 use crate::{ReceiptStatus, RecheckState, Settled, Settlement, StoreError};
+use crate::{read, stored};
 
 /// Longest campaign id, participant id, idempotency key, QR string and failure detail stored.
 pub(crate) const MAX_ID: usize = 256;
@@ -35,6 +36,8 @@ pub(crate) struct Claim {
 pub(crate) struct SubmissionRow<'a> {
     pub(crate) campaign: &'a str,
     pub(crate) participant: &'a str,
+    /// The participant's language to record, if given.
+    pub(crate) lang: Option<&'static str>,
     pub(crate) idempotency_key: Option<&'a str>,
     pub(crate) channel: &'static str,
     pub(crate) received_at: NaiveDateTime,
@@ -104,7 +107,12 @@ pub(crate) trait SettleTx {
                 ..Loaded::default()
             });
         }
-        self.lock_participant(campaign, participant, s.received_at)?;
+        self.lock_participant(
+            campaign,
+            participant,
+            s.lang.map(Lang::as_str),
+            s.received_at,
+        )?;
         self.lock_receipt(campaign, receipt_key)?;
         Ok(Loaded {
             replay: None,
@@ -134,11 +142,13 @@ pub(crate) trait SettleTx {
     }
 
     fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError>;
-    /// Creates the participant if missing and locks their row until commit.
+    /// Creates the participant if missing (in `lang`, Russian by default), records `lang` if
+    /// given and different, and locks their row until commit.
     fn lock_participant(
         &mut self,
         campaign: &str,
         participant: &str,
+        lang: Option<&'static str>,
         at: NaiveDateTime,
     ) -> Result<(), StoreError>;
     /// Serializes settles of this receipt until commit.
@@ -223,6 +233,52 @@ fn status_of(d: &Decision, hint: &RecheckState) -> ReceiptStatus {
     }
 }
 
+/// The history evaluation sees: the participant's counted receipts, and this receipt as
+/// claimed by others when someone else holds it first.
+fn history_of(
+    participant: &str,
+    id: ReceiptId,
+    own: Vec<PastReceipt>,
+    claims: &[Claim],
+    totals: (u64, u64),
+) -> ParticipantHistory {
+    let mine = claims.iter().find(|c| c.participant == participant);
+    // First come, first served: an earlier claim by someone else, or an acceptance, blocks
+    // this one; a later pending claim by someone else does not block the first claimant.
+    let blocked = claims.iter().any(|c| {
+        c.participant != participant
+            && match c.status.as_str() {
+                "accepted" => true,
+                "pending_recheck" | "awaiting_operator" => {
+                    mine.is_none_or(|m| c.first_submission_id < m.first_submission_id)
+                }
+                _ => false,
+            }
+    });
+    ParticipantHistory {
+        participant: participant.to_owned(),
+        receipts: own,
+        claimed_by_others: if blocked { vec![id] } else { Vec::new() },
+        campaign_lots: totals.0,
+        campaign_points: totals.1,
+    }
+}
+
+/// The history a settle of `s` would see now, read without its locks (so it may be stale by
+/// the time of the settle, which reads again under them).
+pub(crate) fn peek_history(
+    tx: &mut dyn SettleTx,
+    s: &Settlement,
+    id: ReceiptId,
+) -> Result<ParticipantHistory, StoreError> {
+    let campaign = s.campaign.as_str();
+    let participant = s.participant.as_str();
+    let claims = tx.claims(campaign, &id.to_string())?;
+    let own = tx.own_receipts(campaign, participant)?;
+    let totals = tx.campaign_totals(campaign, false)?;
+    Ok(history_of(participant, id, own, &claims, totals))
+}
+
 /// One settle inside the caller's transaction. The caller commits on `Ok`.
 pub(crate) fn settle_in(
     tx: &mut dyn SettleTx,
@@ -250,26 +306,8 @@ pub(crate) fn settle_in(
     }
     let claims = loaded.claims;
     let mine = claims.iter().find(|c| c.participant == participant);
-    // First come, first served: an earlier claim by someone else, or an acceptance, blocks
-    // this one; a later pending claim by someone else does not block the first claimant.
-    let blocked = claims.iter().any(|c| {
-        c.participant != participant
-            && match c.status.as_str() {
-                "accepted" => true,
-                "pending_recheck" | "awaiting_operator" => {
-                    mine.is_none_or(|m| c.first_submission_id < m.first_submission_id)
-                }
-                _ => false,
-            }
-    });
     let already_counted = claims.iter().any(|c| c.status == "accepted");
-    let history = ParticipantHistory {
-        participant: participant.to_owned(),
-        receipts: loaded.own,
-        claimed_by_others: if blocked { vec![id] } else { Vec::new() },
-        campaign_lots: loaded.totals.0,
-        campaign_points: loaded.totals.1,
-    };
+    let history = history_of(participant, id, loaded.own, &claims, loaded.totals);
     let decision = evaluate(&history);
     if decision.receipt != id {
         return Err(StoreError::Invalid(format!(
@@ -323,6 +361,7 @@ pub(crate) fn settle_in(
         sub: SubmissionRow {
             campaign,
             participant,
+            lang: s.lang.map(Lang::as_str),
             idempotency_key: s.idempotency_key.as_deref(),
             channel: s.channel.as_str(),
             received_at: s.received_at,
@@ -333,7 +372,18 @@ pub(crate) fn settle_in(
             next_at: status.next_at(),
             lots,
             points,
-            reasons: stored::blocking_codes(&decision),
+            reasons: match &s.verification_reason {
+                Some(v) => {
+                    let rest = stored::blocking_codes(&decision);
+                    let v = read::cut(v, MAX_ID);
+                    if rest.is_empty() {
+                        v.to_owned()
+                    } else {
+                        format!("{v},{rest}")
+                    }
+                }
+                None => stored::blocking_codes(&decision),
+            },
             decision: stored::encode(&decision),
             recheck: mine.is_some(),
         },

@@ -2,7 +2,6 @@
 //! `synchronous = NORMAL`, a busy timeout for other processes, `BEGIN IMMEDIATE` per settle so
 //! the history read and the accrual happen under one write lock, cached prepared statements.
 
-use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -23,33 +22,92 @@ pub(crate) struct Sqlite {
     conn: Mutex<Connection>,
 }
 
+// Times are written and read on every settle, several times over; chrono's format strings
+// cost more than the rest of the row handling, so the fixed layouts are done by hand.
+
+fn push_num(s: &mut String, v: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut v = v;
+    for d in buf[..width].iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    s.extend(buf[..width].iter().map(|&b| char::from(b)));
+}
+
 pub(crate) fn ts(t: NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    let mut s = String::with_capacity(26);
-    let _ = write!(
-        s,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.nanosecond() / 1000 % 1_000_000
-    );
+    use chrono::Timelike;
+    let mut s = day(t.date());
+    s.reserve(16);
+    s.push(' ');
+    push_num(&mut s, t.hour(), 2);
+    s.push(':');
+    push_num(&mut s, t.minute(), 2);
+    s.push(':');
+    push_num(&mut s, t.second(), 2);
+    s.push('.');
+    push_num(&mut s, t.nanosecond() / 1000 % 1_000_000, 6);
     s
 }
 
+/// The digits `b[from..from + n]` as a number, if they are all digits.
+fn digits(b: &[u8], from: usize, n: usize) -> Option<u32> {
+    b.get(from..from + n)?.iter().try_fold(0u32, |a, &c| {
+        c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+    })
+}
+
+fn fast_day(b: &[u8]) -> Option<NaiveDate> {
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let y = i32::try_from(digits(b, 0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, digits(b, 5, 2)?, digits(b, 8, 2)?)
+}
+
+/// `YYYY-MM-DD HH:MM:SS.ffffff` (what [`ts`] writes) by hand; anything else through chrono.
+fn fast_ts(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 26 || b[10] != b' ' || b[13] != b':' || b[16] != b':' || b[19] != b'.' {
+        return None;
+    }
+    fast_day(b)?.and_hms_micro_opt(
+        digits(b, 11, 2)?,
+        digits(b, 14, 2)?,
+        digits(b, 17, 2)?,
+        digits(b, 20, 6)?,
+    )
+}
+
 pub(crate) fn parse_ts(s: &str) -> Result<NaiveDateTime, StoreError> {
+    if let Some(t) = fast_ts(s) {
+        return Ok(t);
+    }
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    let mut s = String::with_capacity(26);
+    match u32::try_from(d.year()) {
+        Ok(y) if y <= 9999 => push_num(&mut s, y, 4),
+        // Years chrono allows but four digits do not hold: chrono's own rendering.
+        _ => return d.format("%Y-%m-%d").to_string(),
+    }
+    s.push('-');
+    push_num(&mut s, d.month(), 2);
+    s.push('-');
+    push_num(&mut s, d.day(), 2);
+    s
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, StoreError> {
+    if s.len() == 10
+        && let Some(d) = fast_day(s.as_bytes())
+    {
+        return Ok(d);
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| StoreError::Corrupt(format!("day {s:?}: {e}")))
 }
@@ -128,6 +186,17 @@ impl Sqlite {
         let out = settle::settle_in(&mut Tx(&tx), s, id, evaluate)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    pub(crate) fn peek_history(
+        &self,
+        s: &Settlement,
+        id: ReceiptId,
+    ) -> Result<ParticipantHistory, StoreError> {
+        let mut conn = self.conn();
+        // Deferred: a read transaction, one consistent snapshot, no write lock.
+        let tx = conn.transaction()?;
+        settle::peek_history(&mut Tx(&tx), s, id)
     }
 
     pub(crate) fn settle_batch(
@@ -442,15 +511,18 @@ impl SettleTx for Tx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        lang: Option<&'static str>,
         at: NaiveDateTime,
     ) -> Result<(), StoreError> {
         // BEGIN IMMEDIATE already holds the database write lock.
         self.0
             .prepare_cached(
-                "INSERT INTO participants (campaign, participant, lang, created_at) VALUES (?1, ?2, 'ru', ?3)
-                 ON CONFLICT (campaign, participant) DO NOTHING",
+                "INSERT INTO participants (campaign, participant, lang, created_at)
+                 VALUES (?1, ?2, COALESCE(?4, 'ru'), ?3)
+                 ON CONFLICT (campaign, participant) DO UPDATE SET lang = excluded.lang
+                 WHERE ?4 IS NOT NULL AND participants.lang <> excluded.lang",
             )?
-            .execute(params![campaign, participant, ts(at)])?;
+            .execute(params![campaign, participant, ts(at), lang])?;
         Ok(())
     }
 
@@ -676,5 +748,51 @@ impl SettleTx for Tx<'_> {
             st.execute(params![campaign, seg, participant, receipt_key, ts(at)])?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_days_round_trip_in_the_stored_layout() {
+        let t = |y, mo, d, h, mi, s, us| {
+            NaiveDate::from_ymd_opt(y, mo, d)
+                .and_then(|x| x.and_hms_micro_opt(h, mi, s, us))
+                .unwrap_or_default()
+        };
+        for v in [
+            t(2026, 11, 23, 9, 5, 7, 42),
+            t(2026, 1, 1, 0, 0, 0, 0),
+            t(1, 12, 31, 23, 59, 59, 999_999),
+            t(9999, 2, 28, 12, 0, 0, 500_000),
+            t(-44, 3, 15, 12, 0, 0, 0),
+            t(12345, 6, 7, 8, 9, 10, 11),
+        ] {
+            let s = ts(v);
+            assert_eq!(parse_ts(&s).ok(), Some(v), "{s}");
+            assert_eq!(parse_day(&day(v.date())).ok(), Some(v.date()));
+        }
+        assert_eq!(
+            ts(t(2026, 11, 23, 9, 5, 7, 42)),
+            "2026-11-23 09:05:07.000042"
+        );
+        assert_eq!(day(t(2026, 3, 8, 0, 0, 0, 0).date()), "2026-03-08");
+        // Rows written without a fraction, or by hand, still read.
+        assert_eq!(
+            parse_ts("2026-11-23 09:05:07").ok(),
+            Some(t(2026, 11, 23, 9, 5, 7, 0))
+        );
+        for bad in [
+            "",
+            "2026-11-23",
+            "2026-13-01 00:00:00.000000",
+            "2026-11-23T09:05:07.000000",
+            "２０２６-11-23 09:05:07.000000",
+        ] {
+            assert!(parse_ts(bad).is_err(), "{bad}");
+        }
+        assert!(parse_day("2026-02-30").is_err());
     }
 }

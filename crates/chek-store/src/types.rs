@@ -142,6 +142,15 @@ pub struct Settlement {
     /// always enforced; this only matters on PostgreSQL (SQLite serializes all writes). Set it
     /// from [`needs_campaign_lock`](crate::needs_campaign_lock); `true` by default, the safe side.
     pub serialize_campaign: bool,
+    /// The code of the verification answer behind a rejection or a pending state
+    /// (`verify.fiscal_data_rejected`, `verify.not_yet_known`…). Stored first among the
+    /// submission's reasons, so the report counts what ФНС said, not only what the campaign
+    /// said.
+    pub verification_reason: Option<String>,
+    /// The participant's language, recorded with the participant in the same transaction
+    /// (segments list it, so a bot writes to each member in theirs). `None` leaves it as it is
+    /// (Russian for a new participant).
+    pub lang: Option<Lang>,
 }
 
 impl Settlement {
@@ -164,6 +173,8 @@ impl Settlement {
             receipt: None,
             status_hint: RecheckState::None,
             serialize_campaign: true,
+            verification_reason: None,
+            lang: None,
         }
     }
 
@@ -171,6 +182,20 @@ impl Settlement {
     #[must_use]
     pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// With the participant's language.
+    #[must_use]
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// With the code of the verification answer behind the outcome.
+    #[must_use]
+    pub fn with_verification_reason(mut self, code: impl Into<String>) -> Self {
+        self.verification_reason = Some(code.into());
         self
     }
 

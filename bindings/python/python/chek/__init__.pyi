@@ -781,6 +781,9 @@ class Engine:
         lang: str = "ru",
         received_at: Optional[datetime.datetime] = None,
     ) -> Outcome: ...
+    def submit_batch(
+        self, submissions: Iterable[Mapping[str, Any]]
+    ) -> list[Union[Outcome, ChekError]]: ...
     def due_rechecks(
         self, *, now: Optional[datetime.datetime] = None, limit: int = 1000
     ) -> list[dict[str, Any]]: ...

@@ -292,22 +292,34 @@ fn process(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(src) = sources.get(i) else { break };
-                    let rows: Vec<Row> = items(src)
+                    // A file of QR strings settles in batches: one commit per 256 receipts.
+                    let mut names = Vec::new();
+                    let mut subs = Vec::new();
+                    for it in items(src) {
+                        names.push((it.source, it.input.as_ref().err().cloned()));
+                        if let Ok(input) = it.input {
+                            let sub = Submission::new(args.participant.clone(), input)
+                                .with_lang(lang);
+                            subs.push(match now {
+                                Some(t) => sub.received_at(t),
+                                None => sub,
+                            });
+                        }
+                    }
+                    let mut done_subs = engine.process_batch(subs).into_iter();
+                    let rows: Vec<Row> = names
                         .into_iter()
-                        .map(|it| {
-                            let r = match it.input {
-                                Err(e) => Err(json!({"error": {"code": "io.read", "message": e,
+                        .map(|(name, failed)| {
+                            let r = match failed {
+                                Some(e) => Err(json!({"error": {"code": "io.read", "message": e,
                                     "hint": match lang { Lang::Ru => "Файл не читается.", Lang::En => "The file cannot be read." }}})),
-                                Ok(input) => {
-                                    let mut sub = Submission::new(args.participant.clone(), input)
-                                        .with_lang(lang);
-                                    if let Some(t) = now {
-                                        sub = sub.received_at(t);
-                                    }
-                                    engine.process(sub).map_err(|e| error_json(&e, lang))
-                                }
+                                None => match done_subs.next() {
+                                    Some(r) => r.map_err(|e| error_json(&e, lang)),
+                                    None => Err(json!({"error": {"code": "engine.internal",
+                                        "message": "no result for this input"}})),
+                                },
                             };
-                            (it.source, r)
+                            (name, r)
                         })
                         .collect();
                     if let Ok(mut slot) = slots[i].lock() {

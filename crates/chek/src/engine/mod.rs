@@ -18,6 +18,7 @@ pub use input::{Input, Submission};
 pub use outcome::{Outcome, OutcomeReason, OutcomeStatus, ReasonKind};
 pub use verification::{Verification, VerificationLabel};
 mod draw;
+mod group;
 mod pipeline;
 mod recheck;
 

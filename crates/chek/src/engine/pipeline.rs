@@ -8,6 +8,7 @@ use chek_store::{
 use chrono::NaiveDateTime;
 
 use super::error::check_participant;
+use super::group::{Group, MAX_GROUP};
 use super::{
     EngineError, Input, Outcome, OutcomeReason, OutcomeStatus, ReasonKind, Submission,
     Verification, VerificationLabel, read::read,
@@ -65,6 +66,8 @@ pub struct Engine {
     pub(super) validation: ValidationOptions,
     /// Whether settles serialize campaign-wide (only a budget needs it).
     pub(super) lock_campaign: bool,
+    /// Settles from concurrent `process` calls, committed together.
+    pub(super) group: Group<Ready, Settled>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -87,7 +90,30 @@ pub(super) struct Checked {
     pub(super) note: Option<VerifyOutcome>,
 }
 
+/// A submission read, validated and verified: what its settle needs.
+pub(super) struct Ready {
+    pub(super) checked: Checked,
+    pub(super) settlement: Settlement,
+    pub(super) now: NaiveDateTime,
+}
+
+/// A submission after everything but the settle.
+enum Prepared {
+    /// Nothing to settle (unreadable, invalid): the failure is recorded.
+    Done(Outcome),
+    /// To settle; the outcome is finished from the settle's result.
+    Ready(Outcome, Arc<Ready>),
+}
+
 impl Checked {
+    /// The code of the verification answer that decided or delayed the outcome, for the ledger.
+    pub(super) fn verification_reason(&self) -> Option<String> {
+        self.veto
+            .as_ref()
+            .or(self.note.as_ref())
+            .map(|v| v.code().to_owned())
+    }
+
     pub(super) fn new(cand: Candidate, label: VerificationLabel) -> Self {
         Checked {
             cand,
@@ -115,6 +141,7 @@ impl Engine {
             policy,
             scan: ScanOptions::default(),
             validation: ValidationOptions::default(),
+            group: Group::default(),
         }
     }
 
@@ -161,7 +188,7 @@ impl Engine {
     }
 
     /// Records a participant's language (segments list it, so a bot writes to each member in
-    /// theirs). [`Engine::process`] records any language other than Russian, the default.
+    /// theirs). [`Engine::process`] records each submission's language with its settle.
     pub fn set_language(&self, participant: &str, lang: Lang) -> Result<(), EngineError> {
         check_participant(participant)?;
         Ok(self
@@ -177,14 +204,153 @@ impl Engine {
     /// Runs one submission through the whole pipeline and records it.
     ///
     /// Receipts that do not count are `Ok` outcomes with reasons; `Err` means the engine
-    /// could not record anything (bad participant id, ledger down).
+    /// could not record anything (bad participant id, ledger down). An `Ok` outcome is
+    /// committed. On SQLite, calls from several threads at once share commits (group commit);
+    /// on PostgreSQL they settle in parallel, each on a pooled connection.
     pub fn process(&self, sub: Submission) -> Result<Outcome, EngineError> {
-        check_participant(&sub.participant)?;
-        // The ledger registers new participants in Russian; any other language is stored
-        // (segments list each member's language for the bot's messages).
-        if sub.lang != Lang::Ru {
-            self.set_language(&sub.participant, sub.lang)?;
+        match self.prepare(sub)? {
+            Prepared::Done(out) => Ok(out),
+            Prepared::Ready(mut out, ready) => {
+                let lang = out.lang;
+                let run = |items: &[Arc<Ready>]| self.settle_ready(items);
+                let settled = if self.ledger.backend() == chek_store::Backend::Sqlite {
+                    // One writer at a time anyway: concurrent settles share a commit.
+                    self.group.settle(Arc::clone(&ready), &run)?
+                } else {
+                    // PostgreSQL settles in parallel on its pool; sharing a transaction would
+                    // queue them behind one connection's round trips.
+                    first(run(std::slice::from_ref(&ready)))?
+                };
+                self.finish(&mut out, &settled, &ready.checked, lang);
+                Ok(out)
+            }
         }
+    }
+
+    /// Runs many submissions, in order, settling them in few transactions (up to 256 receipts
+    /// per commit): the fast way to load a file of receipts. Each result is what
+    /// [`process`](Self::process) would have returned for that submission, in the same order;
+    /// a later submission sees the earlier ones (a receipt sent twice in one batch is a
+    /// duplicate the second time).
+    ///
+    /// ```
+    /// # use chek::campaign::Campaign;
+    /// # use chek::engine::{Engine, Input, OutcomeStatus, Submission, Verification};
+    /// # use chek::store::Ledger;
+    /// # use chek::verify::RecheckPolicy;
+    /// # let campaign = Campaign::from_toml("id = \"d\"\nname = \"d\"\n[when]\nstart = \"2026-11-01\"\nend = \"2026-11-30\"\n[what]\nrequire_verification = false\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let engine = Engine::new(campaign, Ledger::open(":memory:")?, Verification::Offline,
+    ///                          RecheckPolicy::default());
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let qr = |i: u32| format!("t=20261105T1830&s=100.00&fn=7281440500751551&i={i}&fp={i}&n=1");
+    /// let subs = [qr(1), qr(2), qr(1), "not a receipt".into()]
+    ///     .map(|q| Submission::new("tg:1", Input::QrText(q)).received_at(now));
+    /// let out = engine.process_batch(subs);
+    /// let status: Vec<_> = out.iter().map(|o| o.as_ref().map(|o| o.status.clone()).ok()).collect();
+    /// assert_eq!(status[0], Some(OutcomeStatus::Accepted));
+    /// assert_eq!(status[1], Some(OutcomeStatus::Accepted));
+    /// assert_eq!(status[2], Some(OutcomeStatus::Rejected)); // the same receipt again
+    /// assert_eq!(status[3], Some(OutcomeStatus::Failed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn process_batch(
+        &self,
+        subs: impl IntoIterator<Item = Submission>,
+    ) -> Vec<Result<Outcome, EngineError>> {
+        let mut results: Vec<Option<Result<Outcome, EngineError>>> = Vec::new();
+        let mut waiting: Vec<(usize, Outcome, Arc<Ready>)> = Vec::new();
+        for sub in subs {
+            let i = results.len();
+            match self.prepare(sub) {
+                Ok(Prepared::Done(out)) => results.push(Some(Ok(out))),
+                Ok(Prepared::Ready(out, ready)) => {
+                    results.push(None);
+                    waiting.push((i, out, ready));
+                    if waiting.len() == MAX_GROUP {
+                        self.settle_waiting(&mut waiting, &mut results);
+                    }
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        self.settle_waiting(&mut waiting, &mut results);
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(EngineError::Ledger(chek_store::StoreError::Backend(
+                        "a batch item was not settled".into(),
+                    )))
+                })
+            })
+            .collect()
+    }
+
+    fn settle_waiting(
+        &self,
+        waiting: &mut Vec<(usize, Outcome, Arc<Ready>)>,
+        results: &mut [Option<Result<Outcome, EngineError>>],
+    ) {
+        if waiting.is_empty() {
+            return;
+        }
+        let items: Vec<Arc<Ready>> = waiting.iter().map(|(_, _, r)| Arc::clone(r)).collect();
+        let settled = self.settle_ready(&items);
+        for (n, (i, mut out, ready)) in waiting.drain(..).enumerate() {
+            let r = match &settled {
+                Ok(all) => match all.get(n) {
+                    Some(Ok(s)) => {
+                        let lang = out.lang;
+                        self.finish(&mut out, s, &ready.checked, lang);
+                        Ok(out)
+                    }
+                    Some(Err(e)) => Err(EngineError::Ledger(e.clone())),
+                    None => Err(EngineError::Ledger(chek_store::StoreError::Backend(
+                        "the ledger returned too few results".into(),
+                    ))),
+                },
+                Err(e) => Err(EngineError::Ledger(e.clone())),
+            };
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    }
+
+    /// The campaign's decision for a prepared submission, given the ledger's history.
+    fn decide(&self, r: &Ready, hist: &ParticipantHistory) -> Decision {
+        let mut d = self.campaign.evaluate(&r.checked.cand, hist, r.now);
+        if r.checked.veto.is_some() {
+            veto(&mut d);
+        }
+        d
+    }
+
+    /// Settles prepared submissions in one transaction.
+    fn settle_ready(
+        &self,
+        items: &[Arc<Ready>],
+    ) -> Result<Vec<Result<Settled, chek_store::StoreError>>, chek_store::StoreError> {
+        if let [one] = items {
+            return Ok(vec![
+                self.ledger
+                    .settle(&one.settlement, &mut |h| self.decide(one, h)),
+            ]);
+        }
+        let batch: Vec<Settlement> = items.iter().map(|r| r.settlement.clone()).collect();
+        self.ledger
+            .settle_batch(&batch, &mut |i, h| match items.get(i) {
+                Some(r) => self.decide(r, h),
+                // settle_batch asks only about its own indices.
+                None => self
+                    .campaign
+                    .evaluate(&items[0].checked.cand, h, items[0].now),
+            })
+    }
+
+    /// Everything before the settle: read, validate, pre-check, verify.
+    fn prepare(&self, sub: Submission) -> Result<Prepared, EngineError> {
+        check_participant(&sub.participant)?;
         let now = sub
             .received_at
             .unwrap_or_else(|| chrono::Utc::now().naive_utc());
@@ -210,7 +376,7 @@ impl Engine {
             Err(reasons) => {
                 out.reasons = reasons;
                 self.record_failure(&sub, &out, now)?;
-                return Ok(out);
+                return Ok(Prepared::Done(out));
             }
         };
         out.channel = Some(cand.channel);
@@ -233,61 +399,71 @@ impl Engine {
             // Impossible fields (a date in the future, a broken ФН): not a receipt to settle.
             out.status = OutcomeStatus::Rejected;
             self.record_failure(&sub, &out, now)?;
-            return Ok(out);
+            return Ok(Prepared::Done(out));
         }
 
-        let checked = self.check(cand, &sub.participant, now);
-        out.verification = checked.label.clone();
-        let campaign = Arc::clone(&self.campaign);
-        let veto = checked.veto.clone();
-        let cand = &checked.cand;
-        let settlement = Settlement {
+        let mut settlement = Settlement {
             campaign: self.campaign_id().to_owned(),
             participant: sub.participant.clone(),
             idempotency_key: sub.idempotency_key.clone(),
             channel: cand.channel,
             received_at: now,
             qr: cand.qr.to_string(),
-            receipt: cand
-                .receipt
-                .as_ref()
-                .and_then(|r| serde_json::to_value(r).ok()),
-            status_hint: checked.hint.clone(),
+            receipt: None,
+            status_hint: RecheckState::None,
             serialize_campaign: self.lock_campaign,
+            verification_reason: None,
+            // Recorded in the settle's own transaction (segments list each member's language).
+            lang: Some(lang),
         };
-        let settled = self
-            .ledger
-            .settle(&settlement, &mut |hist: &ParticipantHistory| {
-                let mut d = campaign.evaluate(cand, hist, now);
-                if veto.is_some() {
-                    d.status = Status::Rejected;
-                    d.lots = 0;
-                    d.points = 0;
-                }
-                d
-            })?;
-        self.finish(&mut out, &settled, &checked, lang);
-        Ok(out)
+        let checked = self.check(cand, &settlement, now);
+        out.verification = checked.label.clone();
+        settlement.receipt = checked
+            .cand
+            .receipt
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok());
+        settlement.status_hint = checked.hint.clone();
+        settlement.verification_reason = checked.verification_reason();
+        Ok(Prepared::Ready(
+            out,
+            Arc::new(Ready {
+                checked,
+                settlement,
+                now,
+            }),
+        ))
     }
 
     /// Pre-check, then verification when the campaign needs it.
-    fn check(&self, cand: Candidate, participant: &str, now: NaiveDateTime) -> Checked {
-        let pre = self
-            .campaign
-            .evaluate(&cand, &ParticipantHistory::new(participant), now);
-        let wants_fns = pre.status == Status::Pending
-            && pre.reasons.iter().any(|r| {
-                matches!(
-                    r.code,
-                    ReasonCode::NeedsVerification
-                        | ReasonCode::ManualEntry
-                        | ReasonCode::NeedsItems
-                )
-            });
-        let mut c = Checked::new(cand, self.verification_label());
-        if !wants_fns {
-            return c;
+    fn check(&self, cand: Candidate, s: &Settlement, now: NaiveDateTime) -> Checked {
+        let wants_fns = |hist: &ParticipantHistory| {
+            let pre = self.campaign.evaluate(&cand, hist, now);
+            // A receipt someone else holds goes to a person whatever ФНС says.
+            pre.status == Status::Pending
+                && !pre.has(ReasonCode::Conflict)
+                && pre.reasons.iter().any(|r| {
+                    matches!(
+                        r.code,
+                        ReasonCode::NeedsVerification
+                            | ReasonCode::ManualEntry
+                            | ReasonCode::NeedsItems
+                    )
+                })
+        };
+        if !wants_fns(&ParticipantHistory::new(s.participant.as_str())) {
+            return Checked::new(cand, self.verification_label());
         }
+        // A provider call costs time and often money: first ask the ledger whether the receipt
+        // could count at all (sent before, a limit reached). Unlocked, so the settle decides
+        // again; a read error only means asking the provider anyway.
+        if !matches!(self.verification, Verification::Offline)
+            && let Ok(h) = self.ledger.peek_history(s)
+            && !wants_fns(&h)
+        {
+            return Checked::new(cand, self.verification_label());
+        }
+        let mut c = Checked::new(cand, self.verification_label());
         let Some(answer) = self.verification.verify(&c.cand.qr) else {
             // Offline: parked, so that an engine with a provider can pick it up later.
             c.hint = RecheckState::PendingRecheck {
@@ -400,6 +576,26 @@ impl Engine {
         })?;
         Ok(())
     }
+}
+
+/// The one result of a one-item settle.
+fn first(
+    r: Result<Vec<Result<Settled, chek_store::StoreError>>, chek_store::StoreError>,
+) -> Result<Settled, chek_store::StoreError> {
+    r?.into_iter().next().unwrap_or_else(|| {
+        Err(chek_store::StoreError::Backend(
+            "the ledger returned no result".into(),
+        ))
+    })
+}
+
+/// Rejects a decision on a verification answer: nothing earned, and the campaign's pending
+/// reasons («ждём ФНС») dropped, since ФНС has answered.
+pub(super) fn veto(d: &mut Decision) {
+    d.status = Status::Rejected;
+    d.lots = 0;
+    d.points = 0;
+    d.reasons.retain(|r| r.effect() != Effect::Pending);
 }
 
 /// The campaign's reasons as outcome reasons, hints in the participant's language.

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::pipeline::Checked;
 use super::{Engine, EngineError, Outcome, OutcomeStatus};
-use crate::campaign::{ParticipantHistory, Status};
+use crate::campaign::ParticipantHistory;
 use crate::fiscal::{Candidate, FiscalQr};
 
 impl Engine {
@@ -68,13 +68,13 @@ impl Engine {
                 .and_then(|r| serde_json::to_value(r).ok()),
             status_hint: checked.hint.clone(),
             serialize_campaign: self.lock_campaign,
+            verification_reason: checked.verification_reason(),
+            lang: None,
         };
         let settled = self.ledger.settle(&s, &mut |h: &ParticipantHistory| {
             let mut d = campaign.evaluate(cand, h, judged_at);
             if veto {
-                d.status = Status::Rejected;
-                d.lots = 0;
-                d.points = 0;
+                super::pipeline::veto(&mut d);
             }
             d
         })?;
