@@ -85,6 +85,8 @@ mod ledger;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod pg;
+#[cfg(feature = "postgres")]
+mod pg_tls;
 mod read;
 mod settle;
 #[cfg(feature = "sqlite")]

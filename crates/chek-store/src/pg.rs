@@ -12,9 +12,11 @@ use std::time::Duration;
 use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
-use postgres::{Client, NoTls, Statement, Transaction};
+use postgres::{Client, Statement, Transaction};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::migrate::{self, POSTGRES};
+use crate::pg_tls::SslMode;
 use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
 use crate::settle::{
     self, Claim, Loaded, ReceiptRow, Replay, SettleTx, SubmissionRow, Write, run_batch,
@@ -104,6 +106,8 @@ struct PoolState {
 
 pub(crate) struct Pg {
     config: postgres::Config,
+    /// From the URL's `sslmode` and `sslrootcert` (see `pg_tls`).
+    tls: MakeRustlsConnect,
     max: usize,
     state: Mutex<PoolState>,
     freed: Condvar,
@@ -140,21 +144,39 @@ impl Pooled<'_> {
 }
 
 fn connect_err(e: &postgres::Error) -> StoreError {
-    // `postgres::Error`'s text names the failure, never the connection string.
-    StoreError::Open(e.to_string())
+    // `postgres::Error`'s text names the failure, never the connection string; the causes
+    // say why (a refused certificate, a refused password).
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        msg.push_str(": ");
+        msg.push_str(&c.to_string());
+        cause = c.source();
+    }
+    StoreError::Open(msg)
 }
 
 impl Pg {
     pub(crate) fn open(url: &str, max: usize) -> Result<Self, StoreError> {
+        let (url, tls) = crate::pg_tls::split_url(url)?;
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             StoreError::Open(format!("bad connection string: {e}"))
         })?;
+        config.ssl_mode(match tls.mode {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+                postgres::config::SslMode::Require
+            }
+        });
+        let tls = crate::pg_tls::connector(&tls)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("chek");
         let pg = Pg {
             config,
+            tls,
             max: max.max(1),
             state: Mutex::new(PoolState {
                 idle: Vec::new(),
@@ -186,7 +208,7 @@ impl Pg {
             if st.open < self.max {
                 st.open += 1;
                 drop(st);
-                return match self.config.connect(NoTls) {
+                return match self.config.connect(self.tls.clone()) {
                     Ok(client) => Ok(Pooled {
                         pool: self,
                         conn: Some(Conn {
