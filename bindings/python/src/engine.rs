@@ -10,10 +10,7 @@ use chek::engine::{
     DrawRequest, Engine, EngineError, Input, Outcome, OutcomeStatus, Submission, Verification,
 };
 use chek::store::{Ledger, StoreError};
-use chek::verify::{
-    CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, RecheckPolicy, Secret,
-    Verifier,
-};
+use chek::verify::{ClientConfig, ProviderKind, RecheckPolicy, Secret};
 use chrono::{NaiveDate, NaiveDateTime};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -178,31 +175,18 @@ fn provider(
     };
     let total = Duration::try_from_secs_f64(timeout)
         .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))?;
-    let config = ClientConfig {
-        total_timeout: total,
-        connect_timeout: total.min(ClientConfig::default().connect_timeout),
-        ..ClientConfig::default()
+    let Some(kind) = ProviderKind::from_name(name) else {
+        return Err(PyValueError::new_err(format!(
+            "unknown provider {name:?}: use \"fns\" or \"checkapi\""
+        )));
     };
-    let secret = Secret::new(token);
-    let v: Box<dyn Verifier> = match name {
-        "fns" => Box::new(
-            FnsMobile::new(
-                base_url.as_deref().unwrap_or(FNS_MOBILE_URL),
-                secret,
-                config,
-            )
-            .map_err(|e| PyValueError::new_err(e.to_string()))?,
-        ),
-        "checkapi" => Box::new(
-            CheckApi::new(base_url.as_deref().unwrap_or(CHECKAPI_URL), secret, config)
-                .map_err(|e| PyValueError::new_err(e.to_string()))?,
-        ),
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown provider {other:?}: use \"fns\" or \"checkapi\""
-            )));
-        }
-    };
+    let v = kind
+        .build(
+            base_url.as_deref(),
+            Secret::new(token),
+            ClientConfig::with_total_timeout(total),
+        )
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(Verification::Provider(v))
 }
 

@@ -63,6 +63,7 @@ mod checkapi;
 mod config;
 mod error;
 mod fns;
+mod provider;
 mod retry_after;
 mod secret;
 mod transport;
@@ -72,6 +73,7 @@ pub use chek_core::verify::{InvalidReason, VerifyOutcome};
 pub use config::ClientConfig;
 pub use error::BuildError;
 pub use fns::{FNS_MOBILE_URL, FnsMobile};
+pub use provider::ProviderKind;
 pub use secret::Secret;
 
 use std::future::Future;

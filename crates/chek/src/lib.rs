@@ -36,7 +36,7 @@ pub mod verify {
     #[cfg(feature = "verify")]
     pub use chek_verify::{
         AsyncVerifier, BuildError, CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile,
-        Secret, Verifier, VerifyFuture,
+        ProviderKind, Secret, Verifier, VerifyFuture,
     };
 }
 

@@ -6,10 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chek::fiscal::{FiscalQr, format_roubles};
-use chek::verify::{
-    CHECKAPI_URL, CheckApi, ClientConfig, FNS_MOBILE_URL, FnsMobile, Secret, Verifier,
-    VerifyOutcome,
-};
+use chek::verify::{ClientConfig, ProviderKind, Secret, Verifier, VerifyOutcome};
 use chek::{Coded, Lang};
 use serde_json::{Value, json};
 
@@ -160,9 +157,9 @@ pub(crate) fn build_verifier(
     token_env: Option<&str>,
     timeout: f64,
 ) -> io::Result<Box<dyn Verifier>> {
-    let (default_url, default_var) = match provider {
-        Provider::Fns => (FNS_MOBILE_URL, "CHEK_FNS_SESSION"),
-        Provider::Checkapi => (CHECKAPI_URL, "CHEK_CHECKAPI_TOKEN"),
+    let default_var = match provider {
+        Provider::Fns => "CHEK_FNS_SESSION",
+        Provider::Checkapi => "CHEK_CHECKAPI_TOKEN",
     };
     let var = token_env.unwrap_or(default_var);
     let Some(token) = std::env::var(var).ok().filter(|t| !t.is_empty()) else {
@@ -175,18 +172,11 @@ pub(crate) fn build_verifier(
             "--timeout must be between 0 and 600 seconds",
         ));
     }
-    let total = Duration::from_secs_f64(timeout);
-    let config = ClientConfig {
-        total_timeout: total,
-        connect_timeout: total.min(ClientConfig::default().connect_timeout),
-        ..ClientConfig::default()
+    let kind = match provider {
+        Provider::Fns => ProviderKind::Fns,
+        Provider::Checkapi => ProviderKind::CheckApi,
     };
-    let url = base_url.unwrap_or(default_url);
-    let secret = Secret::new(token);
-    Ok(match provider {
-        Provider::Fns => Box::new(FnsMobile::new(url, secret, config).map_err(io::Error::other)?),
-        Provider::Checkapi => {
-            Box::new(CheckApi::new(url, secret, config).map_err(io::Error::other)?)
-        }
-    })
+    let config = ClientConfig::with_total_timeout(Duration::from_secs_f64(timeout));
+    kind.build(base_url, Secret::new(token), config)
+        .map_err(io::Error::other)
 }
