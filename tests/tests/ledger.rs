@@ -619,6 +619,47 @@ fn hostile_input(open: Open) {
     assert_sound(&l, &id);
 }
 
+/// A settle the database refuses at its write (PostgreSQL rejects a NUL byte in text; SQLite
+/// stores it) leaves nothing behind, alone or in a batch, and every pooled connection stays
+/// usable: a connection left inside the failed transaction would fail the settles after it.
+fn failed_write_leaves_nothing(open: Open) {
+    let Some((l, target)) = open() else { return };
+    let refuses_nul = target.starts_with("postgres");
+    let id = unique("failwrite");
+    let c = campaign(&id, "");
+    let bad = |i: u64| settlement(&c, "tg:1", &qr(i)).with_verification_reason("verify.\0bad");
+    let mut failed = 0;
+    for i in 1..=20 {
+        match l.settle(&bad(i), &mut evaluator(&c, &qr(i))) {
+            Ok(s) => assert!(!refuses_nul, "stored a NUL byte: {s:?}"),
+            Err(e) => {
+                assert_eq!(e.code(), "store.backend", "{e:?}");
+                failed += 1;
+            }
+        }
+    }
+    assert_eq!(failed > 0, refuses_nul);
+    // In a batch, the refused write rolls the whole batch back, the items before it included.
+    let batch = vec![
+        settlement(&c, "tg:2", &qr(101)),
+        bad(102),
+        settlement(&c, "tg:2", &qr(103)),
+    ];
+    let qrs = [qr(101), qr(102), qr(103)];
+    let res = l.settle_batch(&batch, &mut |i, h| evaluator(&c, &qrs[i])(h));
+    assert_eq!(res.is_err(), refuses_nul, "{res:?}");
+    // Nothing of the failed attempts was kept: each receipt is new to the ledger, and every
+    // connection of the pool settles again.
+    for i in (1..=20).chain([101, 102, 103]) {
+        // Where the first attempts were stored, tg:3 is only a second claimant.
+        let s = settle(&l, &c, "tg:3", &qr(i));
+        let accepted = s.status == ReceiptStatus::Accepted;
+        assert_eq!(accepted, refuses_nul, "receipt {i}: {:?}", s.decision);
+    }
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.accepted, 23, "{a:?}");
+}
+
 /// Several processes, each with several threads, send the same receipt as different
 /// participants: accepted exactly once.
 fn exactly_once_across_processes(open: Open) {
@@ -824,6 +865,7 @@ suite!(sqlite:
     hostile_input,
     exactly_once_across_processes,
     crash_mid_batch,
+    failed_write_leaves_nothing,
 );
 
 suite!(postgres:
@@ -838,6 +880,7 @@ suite!(postgres:
     hostile_input,
     exactly_once_across_processes,
     crash_mid_batch,
+    failed_write_leaves_nothing,
 );
 
 #[test]

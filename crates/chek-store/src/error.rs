@@ -121,9 +121,9 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 #[cfg(feature = "postgres")]
-impl From<postgres::Error> for StoreError {
-    fn from(e: postgres::Error) -> Self {
-        use postgres::error::SqlState;
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
         // `Display` of a postgres error never includes the connection string.
         let text = match e.as_db_error() {
             Some(db) => format!("{}: {}", db.code().code(), db.message()),

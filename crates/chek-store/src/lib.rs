@@ -57,8 +57,8 @@
 //! ```
 //!
 //! ## API (what the engine codes against)
-//! - [`Ledger::open`]`(target)`: `postgres://…`/`postgresql://…` → PostgreSQL (no TLS; a pool of
-//!   [`PG_POOL_SIZE`] connections); `sqlite::memory:`/`:memory:` → in-memory SQLite; anything else
+//! - [`Ledger::open`]`(target)`: `postgres://…`/`postgresql://…` → PostgreSQL (TLS as the URL's
+//!   `sslmode` says; a pool of [`PG_POOL_SIZE`] connections); `sqlite::memory:`/`:memory:` → in-memory SQLite; anything else
 //!   (optionally `sqlite:`-prefixed) → an SQLite file. Runs the migrations.
 //! - [`Ledger::settle`], [`Ledger::settle_batch`] (many settles in one transaction: one commit),
 //!   [`Ledger::record_failure`], [`Ledger::due_rechecks`], [`Ledger::lots_by_participant`],
@@ -85,6 +85,8 @@ mod ledger;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod pg;
+#[cfg(feature = "postgres")]
+mod pg_client;
 #[cfg(feature = "postgres")]
 mod pg_tls;
 mod read;

@@ -1,9 +1,11 @@
-//! The PostgreSQL backend: a small bounded pool of sync clients, each with its prepared
-//! statements. A settle is three round trips inside one READ COMMITTED transaction: transaction
-//! advisory locks taken in one fixed order (idempotency key, campaign when it has a budget,
-//! participant, receipt), one read of everything the history needs (issued after the locks, so
-//! it sees every settle that held them before), and one statement of data-modifying CTEs for
-//! every write. Deadlocks and serialization failures are retried a bounded number of times.
+//! The PostgreSQL backend: a small bounded pool of blocking clients (see `pg_client`), each with
+//! its prepared statements. A settle is three statements inside one READ COMMITTED transaction:
+//! transaction advisory locks taken in one fixed order (idempotency key, campaign when it has a
+//! budget, participant, receipt), one read of everything the history needs (it runs after the
+//! locks, so it sees every settle that held them before), and one statement of data-modifying
+//! CTEs for every write. They travel in two round trips: BEGIN, locks and read pipelined, then
+//! the write and COMMIT pipelined (a lone settle; a batch commits once at its end). Deadlocks
+//! and serialization failures are retried a bounded number of times.
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -12,10 +14,13 @@ use std::time::Duration;
 use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
-use postgres::{Client, Statement, Transaction};
+use futures_util::future::join3;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Row, Statement, ToStatement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::migrate::{self, POSTGRES};
+use crate::pg_client::{Params, PgClient};
 use crate::pg_tls::SslMode;
 use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
 use crate::settle::{
@@ -95,8 +100,27 @@ const POOL_WAIT: Duration = Duration::from_secs(30);
 const MIGRATION_LOCK: i64 = 0x6368_656b_6d69_6772; // "chekmigr"
 
 struct Conn {
-    client: Client,
+    client: PgClient,
     stmts: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn st(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        prepared(&self.client, &mut self.stmts, sql)
+    }
+}
+
+fn prepared(
+    client: &PgClient,
+    stmts: &mut HashMap<&'static str, Statement>,
+    sql: &'static str,
+) -> Result<Statement, StoreError> {
+    if let Some(s) = stmts.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = client.prepare(sql)?;
+    stmts.insert(sql, s.clone());
+    Ok(s)
 }
 
 struct PoolState {
@@ -105,7 +129,7 @@ struct PoolState {
 }
 
 pub(crate) struct Pg {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     /// From the URL's `sslmode` and `sslrootcert` (see `pg_tls`).
     tls: MakeRustlsConnect,
     max: usize,
@@ -137,36 +161,29 @@ impl Pooled<'_> {
     fn conn(&mut self) -> &mut Conn {
         match &mut self.conn {
             Some(c) => c,
-            // Taken only in `drop`.
+            // Taken only in `drop` and `discard`, after which the guard is not used.
             None => unreachable!("pooled connection used after release"),
         }
     }
-}
 
-fn connect_err(e: &postgres::Error) -> StoreError {
-    // `postgres::Error`'s text names the failure, never the connection string; the causes
-    // say why (a refused certificate, a refused password).
-    let mut msg = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        msg.push_str(": ");
-        msg.push_str(&c.to_string());
-        cause = c.source();
+    /// Closes the connection instead of returning it (its state is unknown).
+    fn discard(mut self) {
+        self.conn = None;
     }
-    StoreError::Open(msg)
 }
 
 impl Pg {
     pub(crate) fn open(url: &str, max: usize) -> Result<Self, StoreError> {
         let (url, tls) = crate::pg_tls::split_url(url)?;
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
-            StoreError::Open(format!("bad connection string: {e}"))
-        })?;
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| {
+                StoreError::Open(format!("bad connection string: {e}"))
+            })?;
         config.ssl_mode(match tls.mode {
-            SslMode::Disable => postgres::config::SslMode::Disable,
-            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
-                postgres::config::SslMode::Require
+                tokio_postgres::config::SslMode::Require
             }
         });
         let tls = crate::pg_tls::connector(&tls)?;
@@ -186,7 +203,7 @@ impl Pg {
             campaigns: Mutex::new(std::collections::HashSet::new()),
         };
         let mut c = pg.get()?;
-        migrate_client(&mut c.conn().client)?;
+        migrate_client(&c.conn().client)?;
         drop(c);
         Ok(pg)
     }
@@ -208,7 +225,7 @@ impl Pg {
             if st.open < self.max {
                 st.open += 1;
                 drop(st);
-                return match self.config.connect(self.tls.clone()) {
+                return match PgClient::connect(&self.config, self.tls.clone()) {
                     Ok(client) => Ok(Pooled {
                         pool: self,
                         conn: Some(Conn {
@@ -219,7 +236,7 @@ impl Pg {
                     Err(e) => {
                         self.lock().open -= 1;
                         self.freed.notify_one();
-                        Err(connect_err(&e))
+                        Err(e)
                     }
                 };
             }
@@ -235,26 +252,32 @@ impl Pg {
         }
     }
 
-    /// Runs `f` in a transaction, retrying on deadlocks and serialization failures.
+    /// Runs `f` in a transaction, retrying on deadlocks and serialization failures. With
+    /// `commit_with_write`, the transaction's write (see [`SettleTx::write`]) carries its COMMIT.
     fn in_tx<T>(
         &self,
-        mut f: impl FnMut(&mut PgTx<'_, '_>) -> Result<T, StoreError>,
+        commit_with_write: bool,
+        mut f: impl FnMut(&mut PgTx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut pooled = self.get()?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let conn = pooled.conn();
-            let res = (|| {
-                let tx = conn.client.transaction()?;
-                let mut t = PgTx {
-                    tx,
-                    stmts: &mut conn.stmts,
-                };
-                let v = f(&mut t)?;
-                t.tx.commit()?;
-                Ok(v)
-            })();
+            let mut t = PgTx {
+                c: &conn.client,
+                stmts: &mut conn.stmts,
+                begun: false,
+                ended: false,
+                commit_with_write,
+            };
+            let res = f(&mut t).and_then(|v| t.commit().map(|()| v));
+            let open = t.begun && !t.ended;
+            if res.is_err() && open && conn.client.batch_execute("ROLLBACK").is_err() {
+                // Neither committed nor rolled back: never hand this connection out again.
+                pooled.discard();
+                return res;
+            }
             match res {
                 Err(StoreError::Busy(_)) if attempt < RETRIES => {
                     std::thread::sleep(Duration::from_millis(u64::from(attempt) * 2));
@@ -289,7 +312,7 @@ impl Pg {
 
     pub(crate) fn schema_version(&self) -> Result<u32, StoreError> {
         let mut c = self.get()?;
-        version(&mut c.conn().client)
+        version(&c.conn().client)
     }
 
     pub(crate) fn ensure_participant(
@@ -315,15 +338,30 @@ impl Pg {
         evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
     ) -> Result<Settled, StoreError> {
         self.ensure_campaign(&s.campaign)?;
-        self.in_tx(|t| settle::settle_in(t, s, id, evaluate))
+        self.in_tx(true, |t| settle::settle_in(t, s, id, evaluate))
     }
 
+    /// One statement, so one snapshot and one round trip, without a transaction or locks.
     pub(crate) fn peek_history(
         &self,
         s: &Settlement,
         id: ReceiptId,
     ) -> Result<ParticipantHistory, StoreError> {
-        self.in_tx(|t| settle::peek_history(t, s, id))
+        let mut c = self.get()?;
+        let conn = c.conn();
+        let load = conn.st(LOAD)?;
+        let key = id.to_string();
+        let rows = conn
+            .client
+            .query(&load, &[&s.campaign, &s.participant, &None::<&str>, &key])?;
+        let l = loaded(&rows)?;
+        Ok(settle::history_of(
+            &s.participant,
+            id,
+            l.own,
+            &l.claims,
+            l.totals,
+        ))
     }
 
     pub(crate) fn settle_batch(
@@ -334,7 +372,7 @@ impl Pg {
         for (s, _) in batch {
             self.ensure_campaign(&s.campaign)?;
         }
-        self.in_tx(|t| run_batch(t, batch, evaluate))
+        self.in_tx(false, |t| run_batch(t, batch, evaluate))
     }
 
     pub(crate) fn record_failure(&self, f: &FailedSubmission) -> Result<(), StoreError> {
@@ -404,8 +442,8 @@ impl Pg {
     }
 
     pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
-        self.in_tx(|t| {
-            let found = t.tx.query_opt(
+        self.in_tx(false, |t| {
+            let found = t.query_opt(
                 "SELECT seed_commitment, result FROM draws WHERE campaign = $1 AND period = $2 FOR UPDATE",
                 &[&d.campaign, &d.period],
             )?;
@@ -415,14 +453,14 @@ impl Pg {
             };
             match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
                 read::DrawWrite::Insert => {
-                    t.tx.execute(
+                    t.execute(
                         "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at)
                          VALUES ($1, $2, $3, $4, $5)",
                         &[&d.campaign, &d.period, &d.seed_commitment, &d.result, &d.recorded_at],
                     )?;
                 }
                 read::DrawWrite::Reveal => {
-                    t.tx.execute(
+                    t.execute(
                         "UPDATE draws SET result = $3, recorded_at = $4 WHERE campaign = $1 AND period = $2",
                         &[&d.campaign, &d.period, &d.result, &d.recorded_at],
                     )?;
@@ -482,7 +520,7 @@ impl Pg {
         campaign: &str,
     ) -> Result<(Vec<SubmissionStat>, Vec<FailureRow>, u64), StoreError> {
         let mut c = self.get()?;
-        let client = &mut c.conn().client;
+        let client = &c.conn().client;
         let subs = client
             .query(
                 "SELECT day, status, lots, points, reasons FROM submissions
@@ -531,15 +569,15 @@ impl Pg {
     }
 }
 
-fn version(client: &mut Client) -> Result<u32, StoreError> {
+fn version(client: &PgClient) -> Result<u32, StoreError> {
     let v: Option<i32> = client
         .query_one("SELECT MAX(version) FROM schema_version", &[])?
         .try_get(0)?;
     Ok(u32::try_from(v.unwrap_or(0)).unwrap_or(0))
 }
 
-fn migrate_client(client: &mut Client) -> Result<(), StoreError> {
-    let m = |e: postgres::Error| StoreError::Migrate(StoreError::from(e).to_string());
+fn migrate_client(client: &PgClient) -> Result<(), StoreError> {
+    let m = |e: tokio_postgres::Error| StoreError::Migrate(StoreError::from(e).to_string());
     // Several servers may start at once: a session advisory lock orders their migrations.
     client
         .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
@@ -553,14 +591,20 @@ fn migrate_client(client: &mut Client) -> Result<(), StoreError> {
         let found = version(client)?;
         migrate::check_not_newer(found)?;
         for mig in POSTGRES.iter().filter(|mig| mig.version > found) {
-            let mut tx = client.transaction().map_err(m)?;
-            tx.batch_execute(mig.sql).map_err(m)?;
-            tx.execute(
-                "INSERT INTO schema_version (version) VALUES ($1)",
-                &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
-            )
-            .map_err(m)?;
-            tx.commit().map_err(m)?;
+            client.batch_execute("BEGIN").map_err(m)?;
+            let applied = client.batch_execute(mig.sql).and_then(|()| {
+                client.execute(
+                    "INSERT INTO schema_version (version) VALUES ($1)",
+                    &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
+                )
+            });
+            match applied {
+                Ok(_) => client.batch_execute("COMMIT").map_err(m)?,
+                Err(e) => {
+                    let _ = client.batch_execute("ROLLBACK");
+                    return Err(m(e));
+                }
+            }
         }
         Ok::<(), StoreError>(())
     })();
@@ -591,140 +635,281 @@ fn shard(participant: &str) -> i16 {
     i16::try_from(k).unwrap_or(0)
 }
 
-pub(crate) struct PgTx<'c, 's> {
-    tx: Transaction<'c>,
-    stmts: &'s mut HashMap<&'static str, Statement>,
+pub(crate) struct PgTx<'c> {
+    c: &'c PgClient,
+    stmts: &'c mut HashMap<&'static str, Statement>,
+    /// BEGIN was sent. It is not sent alone: it goes out with the transaction's first statement.
+    begun: bool,
+    /// COMMIT was sent (or the transaction otherwise ended).
+    ended: bool,
+    /// The write goes out with COMMIT (a lone settle, whose write is its last statement).
+    commit_with_write: bool,
 }
 
-impl PgTx<'_, '_> {
+impl PgTx<'_> {
     fn st(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
-        if let Some(s) = self.stmts.get(sql) {
-            return Ok(s.clone());
+        prepared(self.c, self.stmts, sql)
+    }
+
+    /// Whether BEGIN must go out with the next statement.
+    fn begin(&mut self) -> bool {
+        !std::mem::replace(&mut self.begun, true)
+    }
+
+    fn execute<T: ?Sized + ToStatement>(
+        &mut self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<u64, StoreError> {
+        let (c, begin) = (self.c, self.begin());
+        Ok(c.after_begin(begin, c.inner().execute(st, params))?)
+    }
+
+    fn query<T: ?Sized + ToStatement>(
+        &mut self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let (c, begin) = (self.c, self.begin());
+        Ok(c.after_begin(begin, c.inner().query(st, params))?)
+    }
+
+    fn query_one<T: ?Sized + ToStatement>(
+        &mut self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<Row, StoreError> {
+        let (c, begin) = (self.c, self.begin());
+        Ok(c.after_begin(begin, c.inner().query_one(st, params))?)
+    }
+
+    fn query_opt<T: ?Sized + ToStatement>(
+        &mut self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, StoreError> {
+        let (c, begin) = (self.c, self.begin());
+        Ok(c.after_begin(begin, c.inner().query_opt(st, params))?)
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        if self.begun && !std::mem::replace(&mut self.ended, true) {
+            self.c.batch_execute("COMMIT")?;
         }
-        let s = self.tx.prepare(sql)?;
-        self.stmts.insert(sql, s.clone());
-        Ok(s)
+        Ok(())
     }
 }
 
-impl SettleTx for PgTx<'_, '_> {
-    fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
-        let campaign = s.campaign.as_str();
-        let participant = s.participant.as_str();
-        let mut keys = Vec::with_capacity(4);
-        if let Some(k) = &s.idempotency_key {
-            keys.push(lock_key("idem", campaign, k));
-        }
-        if s.serialize_campaign {
-            keys.push(lock_key("campaign", campaign, ""));
-        }
-        keys.push(lock_key("participant", campaign, participant));
-        keys.push(lock_key("receipt", campaign, receipt_key));
-        let locks = self.st(LOCKS)?;
-        self.tx.execute(&locks, &[&keys])?;
-        // Read after the locks: in READ COMMITTED this statement sees every settle that held
-        // them before.
-        let load = self.st(LOAD)?;
-        let rows = self.tx.query(
-            &load,
-            &[&campaign, &participant, &s.idempotency_key, &receipt_key],
-        )?;
-        let mut out = Loaded::default();
-        for r in &rows {
-            let k: i32 = r.try_get(0)?;
-            match k {
-                0 => {
-                    out.replay = Some(Replay {
-                        participant: r.try_get(1)?,
-                        status: r.try_get(2)?,
-                        decision: r.try_get(3)?,
-                        id: r.try_get(4)?,
-                        next_at: r.try_get(6)?,
-                    });
-                }
-                1 => {
-                    out.totals = (settle::to_u64(r.try_get(4)?), settle::to_u64(r.try_get(5)?));
-                }
-                2 => {
-                    let key: String = r.try_get(1)?;
-                    let at: Option<NaiveDateTime> = r.try_get(6)?;
-                    out.own.push(PastReceipt {
-                        id: key
-                            .parse()
-                            .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
-                        submitted_at: at.ok_or_else(|| {
-                            StoreError::Corrupt("accepted without counted_at".into())
-                        })?,
-                        lots: settle::to_u64(r.try_get(4)?),
-                        points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
-                    });
-                }
-                _ => out.claims.push(Claim {
+/// What `LOAD` returned.
+fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
+    let mut out = Loaded::default();
+    for r in rows {
+        let k: i32 = r.try_get(0)?;
+        match k {
+            0 => {
+                out.replay = Some(Replay {
                     participant: r.try_get(1)?,
                     status: r.try_get(2)?,
-                    first_submission_id: r.try_get(4)?,
-                    first_at: r
-                        .try_get::<_, Option<NaiveDateTime>>(6)?
-                        .unwrap_or_default(),
-                }),
+                    decision: r.try_get(3)?,
+                    id: r.try_get(4)?,
+                    next_at: r.try_get(6)?,
+                });
             }
+            1 => {
+                out.totals = (settle::to_u64(r.try_get(4)?), settle::to_u64(r.try_get(5)?));
+            }
+            2 => {
+                let key: String = r.try_get(1)?;
+                let at: Option<NaiveDateTime> = r.try_get(6)?;
+                out.own.push(PastReceipt {
+                    id: key
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
+                    submitted_at: at
+                        .ok_or_else(|| StoreError::Corrupt("accepted without counted_at".into()))?,
+                    lots: settle::to_u64(r.try_get(4)?),
+                    points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                });
+            }
+            _ => out.claims.push(Claim {
+                participant: r.try_get(1)?,
+                status: r.try_get(2)?,
+                first_submission_id: r.try_get(4)?,
+                first_at: r
+                    .try_get::<_, Option<NaiveDateTime>>(6)?
+                    .unwrap_or_default(),
+            }),
         }
-        Ok(out)
+    }
+    Ok(out)
+}
+
+/// The advisory locks of a settle, in the order every settle takes them.
+fn lock_keys(s: &Settlement, receipt_key: &str) -> Vec<i64> {
+    let campaign = s.campaign.as_str();
+    let mut keys = Vec::with_capacity(4);
+    if let Some(k) = &s.idempotency_key {
+        keys.push(lock_key("idem", campaign, k));
+    }
+    if s.serialize_campaign {
+        keys.push(lock_key("campaign", campaign, ""));
+    }
+    keys.push(lock_key("participant", campaign, &s.participant));
+    keys.push(lock_key("receipt", campaign, receipt_key));
+    keys
+}
+
+/// The values of `WRITE` that are computed from a [`Write`] rather than borrowed from it.
+struct WriteArgs {
+    touches: bool,
+    counted: bool,
+    receipt: Option<String>,
+    attempts: String,
+    shard: i16,
+}
+
+impl WriteArgs {
+    fn of(w: &Write<'_>) -> Self {
+        let row = w.row.as_ref();
+        WriteArgs {
+            touches: row.is_some(),
+            counted: row.is_some_and(|r| r.counted),
+            receipt: row.and_then(|r| r.receipt.clone()),
+            attempts: row.map_or_else(|| "[]".to_owned(), |r| r.attempts.clone()),
+            shard: shard(w.sub.participant),
+        }
+    }
+
+    fn params<'a>(&'a self, w: &'a Write<'_>) -> [&'a (dyn ToSql + Sync); 23] {
+        let sub = &w.sub;
+        [
+            &sub.campaign,
+            &sub.participant,
+            &sub.idempotency_key,
+            &sub.channel,
+            &sub.received_at,
+            &sub.day,
+            &sub.qr,
+            &sub.receipt_key,
+            &sub.status,
+            &sub.next_at,
+            &sub.lots,
+            &sub.points,
+            &sub.reasons,
+            &sub.decision,
+            &sub.recheck,
+            &self.touches,
+            &w.existed,
+            &self.receipt,
+            &self.attempts,
+            &self.counted,
+            &self.shard,
+            &w.segments,
+            &sub.lang,
+        ]
+    }
+}
+
+/// Records the submission id `WRITE` returned.
+fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
+    let id: i64 = r.try_get(0)?;
+    if let Some(row) = &mut w.row {
+        row.submission_id = id;
+    }
+    Ok(id)
+}
+
+impl SettleTx for PgTx<'_> {
+    fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
+        let keys = lock_keys(s, receipt_key);
+        let locks = self.st(LOCKS)?;
+        let load = self.st(LOAD)?;
+        let (c, begin) = (self.c, self.begin());
+        // The read runs after the locks are granted: in READ COMMITTED it sees every settle
+        // that held them before.
+        let ((), rows) = c.pipelined(
+            begin,
+            async { c.inner().execute(&locks, &[&keys]).await.map(drop) },
+            c.inner().query(
+                &load,
+                &[
+                    &s.campaign,
+                    &s.participant,
+                    &s.idempotency_key,
+                    &receipt_key,
+                ],
+            ),
+        )?;
+        loaded(&rows)
     }
 
     fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
         let st = self.st(WRITE)?;
-        let sub = &w.sub;
-        let row = w.row.as_ref();
-        let touches = row.is_some();
-        let counted = row.is_some_and(|r| r.counted);
-        let receipt = row.and_then(|r| r.receipt.clone());
-        let attempts = row.map_or_else(|| "[]".to_owned(), |r| r.attempts.clone());
-        let segments: &[&str] = &w.segments;
-        let r = self.tx.query_one(
-            &st,
-            &[
-                &sub.campaign,
-                &sub.participant,
-                &sub.idempotency_key,
-                &sub.channel,
-                &sub.received_at,
-                &sub.day,
-                &sub.qr,
-                &sub.receipt_key,
-                &sub.status,
-                &sub.next_at,
-                &sub.lots,
-                &sub.points,
-                &sub.reasons,
-                &sub.decision,
-                &sub.recheck,
-                &touches,
-                &w.existed,
-                &receipt,
-                &attempts,
-                &counted,
-                &shard(sub.participant),
-                &segments,
-                &sub.lang,
-            ],
-        )?;
-        let id: i64 = r.try_get(0)?;
-        if let Some(row) = &mut w.row {
-            row.submission_id = id;
-        }
-        Ok(id)
+        let args = WriteArgs::of(w);
+        let params = args.params(w);
+        let (c, begin) = (self.c, self.begin());
+        let r = if self.commit_with_write {
+            // Whatever the answer, the transaction is over: COMMIT of a failed transaction
+            // rolls it back.
+            self.ended = true;
+            c.pipelined(
+                begin,
+                c.inner().query_one(&st, &params),
+                c.inner().batch_execute("COMMIT"),
+            )?
+            .0
+        } else {
+            c.after_begin(begin, c.inner().query_one(&st, &params))?
+        };
+        written(w, &r)
+    }
+
+    fn write_then_load(
+        &mut self,
+        w: &mut Write<'_>,
+        next: &Settlement,
+        next_key: &str,
+    ) -> Result<(i64, Result<Loaded, StoreError>), StoreError> {
+        let st = self.st(WRITE)?;
+        let locks = self.st(LOCKS)?;
+        let load = self.st(LOAD)?;
+        let args = WriteArgs::of(w);
+        let params = args.params(w);
+        let keys = lock_keys(next, next_key);
+        let (c, begin) = (self.c, self.begin());
+        // One round trip: the write, then the next settle's locks and read, in that order.
+        let (r, locked, rows) = c.after_begin(begin, async {
+            Ok(join3(
+                c.inner().query_one(&st, &params),
+                c.inner().execute(&locks, &[&keys]),
+                c.inner().query(
+                    &load,
+                    &[
+                        &next.campaign,
+                        &next.participant,
+                        &next.idempotency_key,
+                        &next_key,
+                    ],
+                ),
+            )
+            .await)
+        })?;
+        let id = written(w, &r?)?;
+        let next = locked
+            .and(rows)
+            .map_err(StoreError::from)
+            .and_then(|rows| loaded(&rows));
+        Ok((id, next))
     }
 
     fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError> {
         let lock = self.st("SELECT pg_advisory_xact_lock($1)")?;
-        self.tx
-            .execute(&lock, &[&lock_key("idem", campaign, key)])?;
+        self.execute(&lock, &[&lock_key("idem", campaign, key)])?;
         let st = self.st(
             "SELECT id, participant, status, next_at, decision FROM submissions
              WHERE campaign = $1 AND idempotency_key = $2",
         )?;
-        let row = self.tx.query_opt(&st, &[&campaign, &key])?;
+        let row = self.query_opt(&st, &[&campaign, &key])?;
         row.map(|r| {
             Ok(Replay {
                 id: r.try_get(0)?,
@@ -751,15 +936,13 @@ impl SettleTx for PgTx<'_, '_> {
              VALUES ($1, $2, COALESCE($4::TEXT, 'ru'), $3)
              ON CONFLICT (campaign, participant) DO UPDATE SET lang = COALESCE($4::TEXT, participants.lang)",
         )?;
-        self.tx
-            .execute(&st, &[&campaign, &participant, &at, &lang])?;
+        self.execute(&st, &[&campaign, &participant, &at, &lang])?;
         Ok(())
     }
 
     fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError> {
         let st = self.st("SELECT pg_advisory_xact_lock($1)")?;
-        self.tx
-            .execute(&st, &[&lock_key("receipt", campaign, receipt_key)])?;
+        self.execute(&st, &[&lock_key("receipt", campaign, receipt_key)])?;
         Ok(())
     }
 
@@ -768,7 +951,7 @@ impl SettleTx for PgTx<'_, '_> {
             let st = self.st(
                 "SELECT lots, points FROM campaign_totals WHERE campaign = $1 ORDER BY shard FOR UPDATE",
             )?;
-            let rows = self.tx.query(&st, &[&campaign])?;
+            let rows = self.query(&st, &[&campaign])?;
             let mut l = 0i64;
             let mut p = 0i64;
             for r in rows {
@@ -781,7 +964,7 @@ impl SettleTx for PgTx<'_, '_> {
                 "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT)
                  FROM campaign_totals WHERE campaign = $1",
             )?;
-            let r = self.tx.query_one(&st, &[&campaign])?;
+            let r = self.query_one(&st, &[&campaign])?;
             (r.try_get(0)?, r.try_get(1)?)
         };
         Ok((settle::to_u64(l), settle::to_u64(p)))
@@ -794,7 +977,7 @@ impl SettleTx for PgTx<'_, '_> {
     ) -> Result<Vec<PastReceipt>, StoreError> {
         let st = self.st("SELECT receipt_key, counted_at, lots, points FROM receipts
              WHERE campaign = $1 AND participant = $2 AND status = 'accepted'")?;
-        let rows = self.tx.query(&st, &[&campaign, &participant])?;
+        let rows = self.query(&st, &[&campaign, &participant])?;
         rows.iter()
             .map(|r| {
                 let key: String = r.try_get(0)?;
@@ -817,7 +1000,7 @@ impl SettleTx for PgTx<'_, '_> {
             "SELECT participant, status, first_submission_id, first_at FROM receipts
              WHERE campaign = $1 AND receipt_key = $2",
         )?;
-        let rows = self.tx.query(&st, &[&campaign, &receipt_key])?;
+        let rows = self.query(&st, &[&campaign, &receipt_key])?;
         rows.iter()
             .map(|r| {
                 Ok(Claim {
@@ -836,7 +1019,7 @@ impl SettleTx for PgTx<'_, '_> {
                receipt_key, status, next_at, lots, points, reasons, decision, recheck)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )?;
-        let r = self.tx.query_one(
+        let r = self.query_one(
             &st,
             &[
                 &s.campaign,
@@ -870,8 +1053,7 @@ impl SettleTx for PgTx<'_, '_> {
             "UPDATE submissions SET superseded = TRUE
              WHERE campaign = $1 AND receipt_key = $2 AND participant = $3 AND id <> $4 AND NOT superseded",
         )?;
-        self.tx
-            .execute(&st, &[&campaign, &receipt_key, &participant, &except])?;
+        self.execute(&st, &[&campaign, &receipt_key, &participant, &except])?;
         Ok(())
     }
 
@@ -884,7 +1066,7 @@ impl SettleTx for PgTx<'_, '_> {
                    counted_at = $13, updated_at = $14
                  WHERE campaign = $1 AND receipt_key = $2 AND participant = $3",
             )?;
-            self.tx.execute(
+            self.execute(
                 &st,
                 &[
                     &r.campaign,
@@ -909,7 +1091,7 @@ impl SettleTx for PgTx<'_, '_> {
                    attempts, lots, points, first_submission_id, last_submission_id, first_at, counted_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $13)",
             )?;
-            self.tx.execute(
+            self.execute(
                 &st,
                 &[
                     &r.campaign,
@@ -937,7 +1119,7 @@ impl SettleTx for PgTx<'_, '_> {
             "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )?;
-        self.tx.execute(
+        self.execute(
             &st,
             &[
                 &r.campaign,
@@ -963,9 +1145,7 @@ impl SettleTx for PgTx<'_, '_> {
             "UPDATE campaign_totals SET lots = lots + $3, points = points + $4
              WHERE campaign = $1 AND shard = $2",
         )?;
-        let n = self
-            .tx
-            .execute(&st, &[&campaign, &shard(participant), &lots, &points])?;
+        let n = self.execute(&st, &[&campaign, &shard(participant), &lots, &points])?;
         if n != 1 {
             return Err(StoreError::Corrupt(format!(
                 "campaign counter of {campaign:?} is missing"
@@ -985,8 +1165,7 @@ impl SettleTx for PgTx<'_, '_> {
         let del = self.st(
             "DELETE FROM segment_members WHERE campaign = $1 AND participant = $2 AND receipt_key = $3",
         )?;
-        self.tx
-            .execute(&del, &[&campaign, &participant, &receipt_key])?;
+        self.execute(&del, &[&campaign, &participant, &receipt_key])?;
         if segments.is_empty() {
             return Ok(());
         }
@@ -995,7 +1174,7 @@ impl SettleTx for PgTx<'_, '_> {
              SELECT $1, s, $3, $4, $5 FROM UNNEST($2::TEXT[]) AS s
              ON CONFLICT DO NOTHING",
         )?;
-        self.tx.execute(
+        self.execute(
             &ins,
             &[&campaign, &segments, &participant, &receipt_key, &at],
         )?;

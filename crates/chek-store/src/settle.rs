@@ -141,6 +141,18 @@ pub(crate) trait SettleTx {
         Ok(id)
     }
 
+    /// [`Self::write`], then [`Self::load`] for the next settle of a batch (the inner result).
+    /// The read runs after the write, so it sees it; a backend may send both at once.
+    fn write_then_load(
+        &mut self,
+        w: &mut Write<'_>,
+        next: &Settlement,
+        next_key: &str,
+    ) -> Result<(i64, Result<Loaded, StoreError>), StoreError> {
+        let id = self.write(w)?;
+        Ok((id, self.load(next, next_key)))
+    }
+
     fn find_replay(&mut self, campaign: &str, key: &str) -> Result<Option<Replay>, StoreError>;
     /// Creates the participant if missing (in `lang`, Russian by default), records `lang` if
     /// given and different, and locks their row until commit.
@@ -235,7 +247,7 @@ fn status_of(d: &Decision, hint: &RecheckState) -> ReceiptStatus {
 
 /// The history evaluation sees: the participant's counted receipts, and this receipt as
 /// claimed by others when someone else holds it first.
-fn history_of(
+pub(crate) fn history_of(
     participant: &str,
     id: ReceiptId,
     own: Vec<PastReceipt>,
@@ -286,10 +298,40 @@ pub(crate) fn settle_in(
     id: ReceiptId,
     evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
 ) -> Result<Settled, StoreError> {
-    let campaign = s.campaign.as_str();
-    let participant = s.participant.as_str();
     let key = id.to_string();
     let loaded = tx.load(s, &key)?;
+    match decide(s, id, &key, loaded, evaluate)? {
+        Step::Done(v) => Ok(v),
+        Step::Write(mut w, decision, status) => {
+            let submission_id = tx.write(&mut w)?;
+            Ok(Settled {
+                decision,
+                status,
+                replayed: false,
+                submission_id,
+            })
+        }
+    }
+}
+
+/// A settle after its read: finished (a replay), or the write still to do.
+// Made and taken apart once per settle, never stored: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Step<'a> {
+    Done(Settled),
+    Write(Write<'a>, Decision, ReceiptStatus),
+}
+
+/// Decides what a settle does with what it read: the rules of replay, claims and exactly once.
+fn decide<'a>(
+    s: &'a Settlement,
+    id: ReceiptId,
+    key: &'a str,
+    loaded: Loaded,
+    evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
+) -> Result<Step<'a>, StoreError> {
+    let campaign = s.campaign.as_str();
+    let participant = s.participant.as_str();
     if let Some(r) = loaded.replay {
         if r.participant != participant {
             return Err(StoreError::Conflict(format!(
@@ -297,12 +339,12 @@ pub(crate) fn settle_in(
                 s.idempotency_key.as_deref().unwrap_or_default()
             )));
         }
-        return Ok(Settled {
+        return Ok(Step::Done(Settled {
             decision: stored::decode(&r.decision)?,
             status: ReceiptStatus::from_parts(&r.status, r.next_at)?,
             replayed: true,
             submission_id: r.id,
-        });
+        }));
     }
     let claims = loaded.claims;
     let mine = claims.iter().find(|c| c.participant == participant);
@@ -336,7 +378,7 @@ pub(crate) fn settle_in(
         };
         Some(ReceiptRow {
             campaign,
-            receipt_key: &key,
+            receipt_key: key,
             participant,
             channel: s.channel.as_str(),
             qr: &s.qr,
@@ -357,7 +399,7 @@ pub(crate) fn settle_in(
     if status == ReceiptStatus::AwaitingOperator {
         segments.push(VerifySegment::AwaitingOperator.id());
     }
-    let mut w = Write {
+    let w = Write {
         sub: SubmissionRow {
             campaign,
             participant,
@@ -367,7 +409,7 @@ pub(crate) fn settle_in(
             received_at: s.received_at,
             day,
             qr: &s.qr,
-            receipt_key: &key,
+            receipt_key: key,
             status: status.as_str(),
             next_at: status.next_at(),
             lots,
@@ -391,35 +433,82 @@ pub(crate) fn settle_in(
         existed: mine.is_some(),
         segments,
     };
-    let submission_id = tx.write(&mut w)?;
-    Ok(Settled {
-        decision,
-        status,
-        replayed: false,
-        submission_id,
-    })
+    Ok(Step::Write(w, decision, status))
 }
 
+/// Settles `batch` in order inside the caller's transaction. Each write goes out with the next
+/// item's read ([`SettleTx::write_then_load`]): one round trip per item where round trips cost.
 pub(crate) fn run_batch(
     tx: &mut dyn SettleTx,
     batch: &[(Settlement, Result<ReceiptId, StoreError>)],
     evaluate: &mut dyn FnMut(usize, &ParticipantHistory) -> Decision,
 ) -> Result<Vec<Result<Settled, StoreError>>, StoreError> {
+    // Item errors (a conflict, a bad decision) happen before that item writes anything, so the
+    // rest of the batch goes on; backend errors abort the whole batch.
+    fn item_error(e: StoreError) -> Result<StoreError, StoreError> {
+        match e {
+            StoreError::Conflict(_) | StoreError::Invalid(_) => Ok(e),
+            other => Err(other),
+        }
+    }
+    let keys: Vec<Option<String>> = batch
+        .iter()
+        .map(|(_, id)| id.as_ref().ok().map(ToString::to_string))
+        .collect();
     let mut out = Vec::with_capacity(batch.len());
+    // The read of item `.0`, done with the previous item's write.
+    let mut ahead: Option<(usize, Result<Loaded, StoreError>)> = None;
     for (i, (s, id)) in batch.iter().enumerate() {
-        let id = match id {
-            Ok(id) => *id,
-            Err(e) => {
+        let (id, key) = match (id, &keys[i]) {
+            (Ok(id), Some(key)) => (*id, key.as_str()),
+            (Err(e), _) => {
                 out.push(Err(e.clone()));
                 continue;
             }
+            (Ok(_), None) => unreachable!("a key is made for every readable id"),
         };
-        // Item errors (a conflict, a bad decision) happen before that item writes anything,
-        // so the rest of the batch goes on; backend errors abort the whole batch.
-        match settle_in(tx, s, id, &mut |h| evaluate(i, h)) {
-            Ok(v) => out.push(Ok(v)),
-            Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => out.push(Err(e)),
-            Err(e) => return Err(e),
+        let loaded = match ahead.take() {
+            Some((j, l)) if j == i => l,
+            _ => tx.load(s, key),
+        };
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(e) => {
+                out.push(Err(item_error(e)?));
+                continue;
+            }
+        };
+        let (mut w, decision, status) = match decide(s, id, key, loaded, &mut |h| evaluate(i, h)) {
+            Ok(Step::Done(v)) => {
+                out.push(Ok(v));
+                continue;
+            }
+            Ok(Step::Write(w, d, st)) => (w, d, st),
+            Err(e) => {
+                out.push(Err(item_error(e)?));
+                continue;
+            }
+        };
+        let next = (i + 1..batch.len()).find(|&j| keys[j].is_some());
+        let written = match next {
+            Some(j) => {
+                let next_key = keys[j].as_deref().unwrap_or_default();
+                tx.write_then_load(&mut w, &batch[j].0, next_key)
+                    .map(|(sid, l)| {
+                        ahead = Some((j, l));
+                        sid
+                    })
+            }
+            None => tx.write(&mut w),
+        };
+        match written {
+            Ok(submission_id) => out.push(Ok(Settled {
+                decision,
+                status,
+                replayed: false,
+                submission_id,
+            })),
+            Err(e) => out.push(Err(item_error(e)?)),
         }
     }
     Ok(out)

@@ -1,0 +1,140 @@
+//! A blocking PostgreSQL client that can pipeline. It is tokio-postgres driven by its own
+//! current-thread runtime, as the `postgres` crate's client is, but it also lets a caller wait
+//! on several statements at once: their messages leave in one write and their answers come
+//! back in one read. A settle is then two round trips (BEGIN, locks and read; write and
+//! COMMIT) instead of five, which is most of its latency on a fast network and a good part of
+//! the server's CPU (one wake-up and one socket read per round trip).
+
+use std::future::Future;
+
+use futures_util::future::{join, join3};
+use tokio::runtime::{Builder, Runtime};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Config, Error, Row, Statement, ToStatement};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::StoreError;
+
+/// Statement parameters, as tokio-postgres takes them.
+pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+pub(crate) struct PgClient {
+    // Declared before the runtime, so it is dropped first (the runtime then cancels the
+    // connection task, which closes the socket).
+    client: Client,
+    rt: Runtime,
+}
+
+impl PgClient {
+    pub(crate) fn connect(config: &Config, tls: MakeRustlsConnect) -> Result<Self, StoreError> {
+        let rt = Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Open(format!("cannot start the client runtime: {e}")))?;
+        let (client, connection) = rt
+            .block_on(config.connect(tls))
+            .map_err(|e| connect_err(&e))?;
+        // A current-thread runtime runs this task only while the client waits in `block_on`,
+        // which is exactly when the connection has work. Its error, if any, reaches the caller
+        // as the error of the statement it was serving.
+        rt.spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(PgClient { client, rt })
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    pub(crate) fn prepare(&self, sql: &str) -> Result<Statement, Error> {
+        self.rt.block_on(self.client.prepare(sql))
+    }
+
+    pub(crate) fn batch_execute(&self, sql: &str) -> Result<(), Error> {
+        self.rt.block_on(self.client.batch_execute(sql))
+    }
+
+    pub(crate) fn execute<T: ?Sized + ToStatement>(
+        &self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<u64, Error> {
+        self.rt.block_on(self.client.execute(st, params))
+    }
+
+    pub(crate) fn query<T: ?Sized + ToStatement>(
+        &self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, Error> {
+        self.rt.block_on(self.client.query(st, params))
+    }
+
+    pub(crate) fn query_one<T: ?Sized + ToStatement>(
+        &self,
+        st: &T,
+        params: Params<'_>,
+    ) -> Result<Row, Error> {
+        self.rt.block_on(self.client.query_one(st, params))
+    }
+
+    /// Runs `op` with BEGIN sent ahead of it in the same write when `begin` is set. The first
+    /// error in sending order wins: a failed BEGIN explains the failure of what follows it.
+    pub(crate) fn after_begin<T>(
+        &self,
+        begin: bool,
+        op: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        self.rt.block_on(async {
+            if begin {
+                let (b, r) = join(self.client.batch_execute("BEGIN"), op).await;
+                b?;
+                r
+            } else {
+                op.await
+            }
+        })
+    }
+
+    /// Runs `first` then `second`, pipelined, with BEGIN ahead of both when `begin` is set.
+    /// `join`/`join3` poll in argument order, and tokio-postgres sends a statement's messages
+    /// on its first poll, so the server receives them in this order; it runs each statement
+    /// after the previous one has finished (so a read sees the locks taken just before it).
+    pub(crate) fn pipelined<A, B>(
+        &self,
+        begin: bool,
+        first: impl Future<Output = Result<A, Error>>,
+        second: impl Future<Output = Result<B, Error>>,
+    ) -> Result<(A, B), Error> {
+        self.rt.block_on(async {
+            if begin {
+                let (b, x, y) = join3(self.client.batch_execute("BEGIN"), first, second).await;
+                b?;
+                Ok((x?, y?))
+            } else {
+                let (x, y) = join(first, second).await;
+                Ok((x?, y?))
+            }
+        })
+    }
+
+    /// The async client, to build the futures given to [`Self::after_begin`] and
+    /// [`Self::pipelined`].
+    pub(crate) fn inner(&self) -> &Client {
+        &self.client
+    }
+}
+
+pub(crate) fn connect_err(e: &Error) -> StoreError {
+    // The error's text names the failure, never the connection string; the causes say why (a
+    // refused certificate, a refused password).
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        msg.push_str(": ");
+        msg.push_str(&c.to_string());
+        cause = c.source();
+    }
+    StoreError::Open(msg)
+}
