@@ -33,10 +33,20 @@ pub(crate) struct NeedleIndex {
     /// (folded needle, product index, kind: 0 keyword, 1 exclude word, 2 first part of a pattern)
     pub(crate) needles: Vec<(Vec<u8>, u8, u8)>,
     pub(crate) by_first: Vec<Vec<u16>>,
-    /// Bit set of the first two bytes of every needle (one-byte needles set `single`).
-    pub(crate) pairs: Box<[u64; 1024]>,
+    /// The first two bytes of every needle (one-byte needles set `single`), as a filter: bit
+    /// `b & 63` of word `a & 63` for the pair `a b` (see [`pair_bit`]).
+    pub(crate) pairs: [u64; 64],
     single: [bool; 256],
     has_single: bool,
+}
+
+/// Whether the pair `a b` may start a needle. The low six bits tell the folded alphabet's
+/// letters apart (Cyrillic `0xC0 + i` from space and the Latin letters and digits left), so a
+/// 512-byte table that stays in L1 does; the few collisions (some Latin letters with digits)
+/// only send a position to the exact check.
+#[inline]
+pub(crate) fn pair_bit(pairs: &[u64; 64], a: u8, b: u8) -> bool {
+    pairs[usize::from(a & 63)] >> (b & 63) & 1 != 0
 }
 
 impl NeedleIndex {
@@ -54,15 +64,12 @@ impl NeedleIndex {
             }
         }
         let mut by_first = vec![Vec::new(); 256];
-        let mut pairs = Box::new([0u64; 1024]);
+        let mut pairs = [0u64; 64];
         let mut single = [false; 256];
         for (i, (k, _, _)) in needles.iter().enumerate() {
             by_first[usize::from(k[0])].push(i as u16);
             match k.get(1) {
-                Some(&b) => {
-                    let key = usize::from(k[0]) << 8 | usize::from(b);
-                    pairs[key >> 6] |= 1 << (key & 63);
-                }
+                Some(&b) => pairs[usize::from(k[0] & 63)] |= 1 << (b & 63),
                 None => single[usize::from(k[0])] = true,
             }
         }
@@ -121,8 +128,7 @@ impl NeedleIndex {
         };
         // Most positions start no needle: a bit set of two-byte prefixes rules them out cheaply.
         for (i, w) in hay.windows(2).enumerate() {
-            let key = usize::from(w[0]) << 8 | usize::from(w[1]);
-            if self.pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
+            if pair_bit(&self.pairs, w[0], w[1]) {
                 check(i);
             }
         }

@@ -122,7 +122,7 @@ pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
 /// receipt line; other characters go through `fold_char`.
 pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
     let mut starts = Starts::default();
-    fold_marking(s, out, &[0; 1024], &mut starts)
+    fold_marking(s, out, &[0; 64], &mut starts)
 }
 
 /// Positions where a two-byte needle prefix was seen while folding.
@@ -144,12 +144,12 @@ impl Default for Starts {
 }
 
 /// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
-/// bytes are set in the `pairs` bit set (65 536 bits), so a matcher need not scan again.
+/// bytes pass the `pairs` filter (see `compile::pair_bit`), so a matcher need not scan again.
 #[inline]
 pub(crate) fn fold_marking(
     s: &str,
     out: &mut [u8; MAX_FOLDED],
-    pairs: &[u64; 1024],
+    pairs: &[u64; 64],
     starts: &mut Starts,
 ) -> usize {
     starts.len = 0;
@@ -182,8 +182,7 @@ pub(crate) fn fold_marking(
         // One space between words, none leading; a trailing one is dropped below.
         if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
             if n > 0 {
-                let key = usize::from(out[n - 1]) << 8 | usize::from(f);
-                if pairs[(key >> 6) & 1023] & (1 << (key & 63)) != 0 {
+                if super::compile::pair_bit(pairs, out[n - 1], f) {
                     if starts.len < starts.at.len() {
                         starts.at[starts.len] = (n - 1) as u8;
                         starts.len += 1;
