@@ -6,9 +6,11 @@
 //! the server's CPU (one wake-up and one socket read per round trip).
 
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::future::{join, join3};
 use tokio::runtime::{Builder, Runtime};
+use tokio::task::JoinHandle;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Config, Error, Row, Statement, ToStatement};
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -19,10 +21,28 @@ use crate::StoreError;
 pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 pub(crate) struct PgClient {
-    // Declared before the runtime, so it is dropped first (the runtime then cancels the
-    // connection task, which closes the socket).
-    client: Client,
+    /// `None` only inside `drop`.
+    client: Option<Client>,
+    /// The task driving the connection.
+    connection: Option<JoinHandle<()>>,
     rt: Runtime,
+}
+
+impl Drop for PgClient {
+    fn drop(&mut self) {
+        // Dropping the client queues a Terminate message; running the connection task until it
+        // ends sends it and closes the socket, so the server logs a clean exit instead of a
+        // reset. Skipped inside another runtime, where blocking is not allowed.
+        drop(self.client.take());
+        if let Some(task) = self.connection.take()
+            && tokio::runtime::Handle::try_current().is_err()
+        {
+            // The timer is made inside `block_on`: it needs the runtime's context.
+            let _ = self
+                .rt
+                .block_on(async { tokio::time::timeout(Duration::from_secs(1), task).await });
+        }
+    }
 }
 
 impl PgClient {
@@ -37,22 +57,34 @@ impl PgClient {
         // A current-thread runtime runs this task only while the client waits in `block_on`,
         // which is exactly when the connection has work. Its error, if any, reaches the caller
         // as the error of the statement it was serving.
-        rt.spawn(async move {
+        let connection = rt.spawn(async move {
             let _ = connection.await;
         });
-        Ok(PgClient { client, rt })
+        Ok(PgClient {
+            client: Some(client),
+            connection: Some(connection),
+            rt,
+        })
+    }
+
+    fn client(&self) -> &Client {
+        match &self.client {
+            Some(c) => c,
+            // Taken only in `drop`.
+            None => unreachable!("client used after drop"),
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
-        self.client.is_closed()
+        self.client().is_closed()
     }
 
     pub(crate) fn prepare(&self, sql: &str) -> Result<Statement, Error> {
-        self.rt.block_on(self.client.prepare(sql))
+        self.rt.block_on(self.client().prepare(sql))
     }
 
     pub(crate) fn batch_execute(&self, sql: &str) -> Result<(), Error> {
-        self.rt.block_on(self.client.batch_execute(sql))
+        self.rt.block_on(self.client().batch_execute(sql))
     }
 
     pub(crate) fn execute<T: ?Sized + ToStatement>(
@@ -60,7 +92,7 @@ impl PgClient {
         st: &T,
         params: Params<'_>,
     ) -> Result<u64, Error> {
-        self.rt.block_on(self.client.execute(st, params))
+        self.rt.block_on(self.client().execute(st, params))
     }
 
     pub(crate) fn query<T: ?Sized + ToStatement>(
@@ -68,7 +100,7 @@ impl PgClient {
         st: &T,
         params: Params<'_>,
     ) -> Result<Vec<Row>, Error> {
-        self.rt.block_on(self.client.query(st, params))
+        self.rt.block_on(self.client().query(st, params))
     }
 
     pub(crate) fn query_one<T: ?Sized + ToStatement>(
@@ -76,7 +108,7 @@ impl PgClient {
         st: &T,
         params: Params<'_>,
     ) -> Result<Row, Error> {
-        self.rt.block_on(self.client.query_one(st, params))
+        self.rt.block_on(self.client().query_one(st, params))
     }
 
     /// Runs `op` with BEGIN sent ahead of it in the same write when `begin` is set. The first
@@ -88,7 +120,7 @@ impl PgClient {
     ) -> Result<T, Error> {
         self.rt.block_on(async {
             if begin {
-                let (b, r) = join(self.client.batch_execute("BEGIN"), op).await;
+                let (b, r) = join(self.client().batch_execute("BEGIN"), op).await;
                 b?;
                 r
             } else {
@@ -109,7 +141,7 @@ impl PgClient {
     ) -> Result<(A, B), Error> {
         self.rt.block_on(async {
             if begin {
-                let (b, x, y) = join3(self.client.batch_execute("BEGIN"), first, second).await;
+                let (b, x, y) = join3(self.client().batch_execute("BEGIN"), first, second).await;
                 b?;
                 Ok((x?, y?))
             } else {
@@ -122,7 +154,7 @@ impl PgClient {
     /// The async client, to build the futures given to [`Self::after_begin`] and
     /// [`Self::pipelined`].
     pub(crate) fn inner(&self) -> &Client {
-        &self.client
+        self.client()
     }
 }
 

@@ -181,14 +181,12 @@ pub(crate) fn fold_marking(
         };
         // One space between words, none leading; a trailing one is dropped below.
         if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
-            if n > 0 {
-                if super::compile::pair_bit(pairs, out[n - 1], f) {
-                    if starts.len < starts.at.len() {
-                        starts.at[starts.len] = (n - 1) as u8;
-                        starts.len += 1;
-                    } else {
-                        starts.overflow = true;
-                    }
+            if n > 0 && super::compile::pair_bit(pairs, out[n - 1], f) {
+                if starts.len < starts.at.len() {
+                    starts.at[starts.len] = (n - 1) as u8;
+                    starts.len += 1;
+                } else {
+                    starts.overflow = true;
                 }
             }
             out[n] = f;
