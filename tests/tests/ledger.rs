@@ -660,6 +660,42 @@ fn failed_write_leaves_nothing(open: Open) {
     assert_eq!(a.accepted, 23, "{a:?}");
 }
 
+/// An evaluation that panics (a bug in the caller's closure) inside a settle leaves no
+/// transaction open: another ledger on the same database then settles the same participant
+/// and receipts at once, instead of waiting on locks an idle pooled connection still holds.
+fn panicking_evaluation_leaves_no_locks(open: Open) {
+    let Some((l, target)) = open() else { return };
+    let id = unique("panic");
+    let c = campaign(&id, "");
+    for i in 1..=20 {
+        let s = settlement(&c, "tg:1", &qr(i));
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            l.settle(&s, &mut |_| panic!("a caller's evaluation panicked"))
+        }));
+        assert!(r.is_err());
+    }
+    let other = Ledger::open(&target).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let c2 = Arc::new(campaign(&id, ""));
+    std::thread::spawn(move || {
+        let got: Vec<_> = (1..=20)
+            .map(|i| settle(&other, &c2, "tg:1", &qr(i)).status)
+            .collect();
+        let _ = tx.send(got);
+    });
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("settles waited a minute: a lock of a panicked settle is still held");
+    assert!(got.iter().all(|s| *s == ReceiptStatus::Accepted), "{got:?}");
+    // The first ledger works too.
+    assert_eq!(
+        settle(&l, &c, "tg:1", &qr(21)).status,
+        ReceiptStatus::Accepted
+    );
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.accepted, 21, "{a:?}");
+}
+
 /// Several processes, each with several threads, send the same receipt as different
 /// participants: accepted exactly once.
 fn exactly_once_across_processes(open: Open) {
@@ -866,6 +902,7 @@ suite!(sqlite:
     exactly_once_across_processes,
     crash_mid_batch,
     failed_write_leaves_nothing,
+    panicking_evaluation_leaves_no_locks,
 );
 
 suite!(postgres:
@@ -881,6 +918,7 @@ suite!(postgres:
     exactly_once_across_processes,
     crash_mid_batch,
     failed_write_leaves_nothing,
+    panicking_evaluation_leaves_no_locks,
 );
 
 #[test]

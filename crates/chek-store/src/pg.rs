@@ -161,14 +161,9 @@ impl Pooled<'_> {
     fn conn(&mut self) -> &mut Conn {
         match &mut self.conn {
             Some(c) => c,
-            // Taken only in `drop` and `discard`, after which the guard is not used.
+            // Taken only in `drop`.
             None => unreachable!("pooled connection used after release"),
         }
-    }
-
-    /// Closes the connection instead of returning it (its state is unknown).
-    fn discard(mut self) {
-        self.conn = None;
     }
 }
 
@@ -272,12 +267,8 @@ impl Pg {
                 commit_with_write,
             };
             let res = f(&mut t).and_then(|v| t.commit().map(|()| v));
-            let open = t.begun && !t.ended;
-            if res.is_err() && open && conn.client.batch_execute("ROLLBACK").is_err() {
-                // Neither committed nor rolled back: never hand this connection out again.
-                pooled.discard();
-                return res;
-            }
+            // Rolls back what is still open (also when `f` panics).
+            drop(t);
             match res {
                 Err(StoreError::Busy(_)) if attempt < RETRIES => {
                     std::thread::sleep(Duration::from_millis(u64::from(attempt) * 2));
@@ -644,6 +635,15 @@ pub(crate) struct PgTx<'c> {
     ended: bool,
     /// The write goes out with COMMIT (a lone settle, whose write is its last statement).
     commit_with_write: bool,
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.begun && !self.ended {
+            self.ended = true;
+            self.c.abandon_transaction();
+        }
+    }
 }
 
 impl PgTx<'_> {

@@ -5,6 +5,7 @@
 //! COMMIT) instead of five, which is most of its latency on a fast network and a good part of
 //! the server's CPU (one wake-up and one socket read per round trip).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::time::Duration;
 
@@ -26,6 +27,9 @@ pub(crate) struct PgClient {
     /// The task driving the connection.
     connection: Option<JoinHandle<()>>,
     rt: Runtime,
+    /// Left in an unknown state (a transaction neither committed nor rolled back): never
+    /// to be used again.
+    broken: Cell<bool>,
 }
 
 impl Drop for PgClient {
@@ -64,6 +68,7 @@ impl PgClient {
             client: Some(client),
             connection: Some(connection),
             rt,
+            broken: Cell::new(false),
         })
     }
 
@@ -75,8 +80,20 @@ impl PgClient {
         }
     }
 
+    /// Whether the connection is gone or was marked broken.
     pub(crate) fn is_closed(&self) -> bool {
-        self.client().is_closed()
+        self.broken.get() || self.client().is_closed()
+    }
+
+    /// Ends the open transaction, from a drop (so also while unwinding): without a ROLLBACK
+    /// that succeeded, the connection is marked broken. Never blocks inside another runtime,
+    /// where it cannot.
+    pub(crate) fn abandon_transaction(&self) {
+        let rolled_back = tokio::runtime::Handle::try_current().is_err()
+            && self.batch_execute("ROLLBACK").is_ok();
+        if !rolled_back {
+            self.broken.set(true);
+        }
     }
 
     pub(crate) fn prepare(&self, sql: &str) -> Result<Statement, Error> {
