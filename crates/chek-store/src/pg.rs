@@ -759,28 +759,29 @@ fn lock_keys(s: &Settlement, receipt_key: &str) -> Vec<i64> {
     keys
 }
 
-/// The values of `WRITE` that are computed from a [`Write`] rather than borrowed from it.
-struct WriteArgs {
+/// The values of `WRITE` that a [`Write`] does not hold as they are bound (the receipt JSON is
+/// borrowed, not copied: a verified receipt's can be kilobytes).
+struct WriteArgs<'a> {
     touches: bool,
     counted: bool,
-    receipt: Option<String>,
-    attempts: String,
+    receipt: Option<&'a str>,
+    attempts: &'a str,
     shard: i16,
 }
 
-impl WriteArgs {
-    fn of(w: &Write<'_>) -> Self {
+impl<'a> WriteArgs<'a> {
+    fn of(w: &'a Write<'_>) -> Self {
         let row = w.row.as_ref();
         WriteArgs {
             touches: row.is_some(),
             counted: row.is_some_and(|r| r.counted),
-            receipt: row.and_then(|r| r.receipt.clone()),
-            attempts: row.map_or_else(|| "[]".to_owned(), |r| r.attempts.clone()),
+            receipt: row.and_then(|r| r.receipt.as_deref()),
+            attempts: row.map_or("[]", |r| r.attempts.as_str()),
             shard: shard(w.sub.participant),
         }
     }
 
-    fn params<'a>(&'a self, w: &'a Write<'_>) -> [&'a (dyn ToSql + Sync); 23] {
+    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 23] {
         let sub = &w.sub;
         [
             &sub.campaign,
