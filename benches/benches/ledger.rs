@@ -7,11 +7,10 @@
 //! Pipeline targets: ≥ 10 000/s on SQLite, ≥ 3 000/s on PostgreSQL; the ledger must be well above.
 #![allow(missing_docs, clippy::unwrap_used, clippy::print_stderr)]
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chek::campaign::{Decision, Status};
+use chek::campaign::{Decision, Id, Status};
 use chek::fiscal::Channel;
 use chek_store::{Ledger, Settlement};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -43,10 +42,10 @@ fn settlement(campaign: &str, n: u64) -> Settlement {
     s
 }
 
-fn accept(campaign: &Arc<str>, s: &Settlement) -> Decision {
+fn accept(campaign: &Id, s: &Settlement) -> Decision {
     let qr: chek::fiscal::FiscalQr = s.qr.parse().unwrap();
     Decision {
-        campaign: campaign.clone(),
+        campaign: *campaign,
         receipt: qr.identity(),
         status: Status::Accepted,
         lots: 1,
@@ -57,7 +56,7 @@ fn accept(campaign: &Arc<str>, s: &Settlement) -> Decision {
     }
 }
 
-fn settle_n(l: &Ledger, campaign: &Arc<str>, iters: u64) {
+fn settle_n(l: &Ledger, campaign: &Id, iters: u64) {
     for _ in 0..iters {
         let s = settlement(campaign, NEXT.fetch_add(1, Ordering::Relaxed));
         let out = l.settle(&s, &mut |_| accept(campaign, &s)).unwrap();
@@ -66,7 +65,7 @@ fn settle_n(l: &Ledger, campaign: &Arc<str>, iters: u64) {
 }
 
 fn bench_backend(c: &mut Criterion, name: &str, l: &Ledger) {
-    let campaign: Arc<str> = Arc::from(format!("bench-{name}-{}", std::process::id()));
+    let campaign = Id::new(&format!("bench-{name}-{}", std::process::id())).unwrap();
     let mut g = c.benchmark_group(format!("ledger_{name}"));
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -85,7 +84,7 @@ fn bench_backend(c: &mut Criterion, name: &str, l: &Ledger) {
                 let t = Instant::now();
                 std::thread::scope(|sc| {
                     for k in 0..threads {
-                        let (l, campaign) = (l.clone(), campaign.clone());
+                        let (l, campaign) = (l.clone(), campaign);
                         let n = iters / threads + u64::from(k < iters % threads);
                         sc.spawn(move || settle_n(&l, &campaign, n));
                     }

@@ -2,9 +2,9 @@
 //! keeps its own lossless copy to give back on an idempotent replay.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use chek_core::campaign::{Decision, Detail, Effect, Reason, ReasonCode, RuleRef, Status};
+use chek_core::campaign::{Decision, Detail, Effect, Id, Reason, ReasonCode, RuleRef, Status};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -120,13 +120,16 @@ fn intern(s: &str) -> &'static str {
     v
 }
 
+/// A rule read back. A rule id the core could not have written (empty or too long) is kept as
+/// a field path of the same text, so the reason still reads as stored.
 fn rule_from(s: &str) -> RuleRef {
-    if let Some(id) = s.strip_prefix("earn.") {
-        RuleRef::Earn(Arc::from(id))
-    } else if let Some(id) = s.strip_prefix("bonus.") {
-        RuleRef::Bonus(Arc::from(id))
-    } else if let Some(id) = s.strip_prefix("multipliers.") {
-        RuleRef::Multiplier(Arc::from(id))
+    let id = |prefix: &str| s.strip_prefix(prefix).and_then(Id::new);
+    if let Some(id) = id("earn.") {
+        RuleRef::Earn(id)
+    } else if let Some(id) = id("bonus.") {
+        RuleRef::Bonus(id)
+    } else if let Some(id) = id("multipliers.") {
+        RuleRef::Multiplier(id)
     } else {
         RuleRef::Field(intern(s))
     }
@@ -182,7 +185,9 @@ pub(crate) fn decode(json: &str) -> Result<Decision, StoreError> {
         })
         .collect();
     Ok(Decision {
-        campaign: Arc::from(s.campaign),
+        campaign: Id::new(&s.campaign).ok_or_else(|| {
+            StoreError::Corrupt(format!("campaign id {:?} is empty or too long", s.campaign))
+        })?,
         receipt: s.receipt,
         status,
         lots: s.lots,
@@ -256,5 +261,28 @@ mod tests {
         }
         assert!(decode("{").is_err());
         assert!(decode(r#"{"campaign":"x","receipt":{"fn":"7281440500751551","fd":1,"fp":1},"status":"odd","lots":0,"points":0,"lots_before_caps":0,"points_before_caps":0,"reasons":[]}"#).is_err());
+    }
+
+    /// Ids are at most 64 bytes in the core. A stored rule id past that (a hand-edited row)
+    /// reads back as the same text; a campaign id past it is a corrupt row, not a panic.
+    #[test]
+    fn overlong_ids_read_back_without_loss_or_panic() {
+        let row = |campaign: &str, rule: &str| {
+            format!(
+                r#"{{"campaign":"{campaign}","receipt":{{"fn":"7281440500751551","fd":1,"fp":1}},"status":"accepted","lots":1,"points":0,"lots_before_caps":1,"points_before_caps":0,"reasons":[{{"code":"campaign.lots_earned","rule":"{rule}","detail":{{"k":"earned","n":1}}}}]}}"#
+            )
+        };
+        let long = format!("earn.{}", "x".repeat(65));
+        let d = decode(&row("c", &long)).unwrap();
+        assert_eq!(d.reasons[0].rule.to_string(), long);
+        let d = decode(&row("c", "earn.per-100")).unwrap();
+        assert_eq!(
+            d.reasons[0].rule,
+            RuleRef::Earn(Id::new("per-100").unwrap())
+        );
+        assert!(matches!(
+            decode(&row(&"c".repeat(65), "earn.x")),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }

@@ -1,11 +1,12 @@
 //! Checking a definition and compiling it into typed predicates that evaluate fast.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::definition::{AppliesTo, CampaignDef, EarnKind, PaymentDef, Weekday};
+use super::id::Id;
+use super::needles::NeedleIndex;
 use super::text::fold;
 use super::{CampaignError, MAX_CAMPAIGN_BYTES};
 use crate::fiscal::{Channel, FnNumber, Operation, inn_is_valid, normalize_inn};
@@ -25,123 +26,6 @@ pub(crate) struct CompiledProduct {
     pub(crate) patterns: Vec<Vec<Vec<u8>>>,
     pub(crate) gtins: Vec<String>,
     pub(crate) exclude: Vec<Vec<u8>>,
-}
-
-/// Every keyword and exclude word of every product, bucketed by first byte, so one pass over a
-/// folded name finds them all.
-pub(crate) struct NeedleIndex {
-    /// (folded needle, product index, kind: 0 keyword, 1 exclude word, 2 first part of a pattern)
-    pub(crate) needles: Vec<(Vec<u8>, u8, u8)>,
-    pub(crate) by_first: Vec<Vec<u16>>,
-    /// The first two bytes of every needle (one-byte needles set `single`), as a filter: bit
-    /// `b & 63` of word `a & 63` for the pair `a b` (see [`pair_bit`]).
-    pub(crate) pairs: [u64; 64],
-    single: [bool; 256],
-    has_single: bool,
-}
-
-/// Whether the pair `a b` may start a needle. The low six bits tell the folded alphabet's
-/// letters apart (Cyrillic `0xC0 + i` from space and the Latin letters and digits left), so a
-/// 512-byte table that stays in L1 does; the few collisions (some Latin letters with digits)
-/// only send a position to the exact check.
-#[inline]
-pub(crate) fn pair_bit(pairs: &[u64; 64], a: u8, b: u8) -> bool {
-    pairs[usize::from(a & 63)] >> (b & 63) & 1 != 0
-}
-
-impl NeedleIndex {
-    fn new(products: &[CompiledProduct]) -> Self {
-        let mut needles = Vec::new();
-        for (n, p) in products.iter().enumerate() {
-            for k in &p.keywords {
-                needles.push((k.clone(), n as u8, 0));
-            }
-            for k in &p.exclude {
-                needles.push((k.clone(), n as u8, 1));
-            }
-            for parts in &p.patterns {
-                needles.push((parts[0].clone(), n as u8, 2));
-            }
-        }
-        let mut by_first = vec![Vec::new(); 256];
-        let mut pairs = [0u64; 64];
-        let mut single = [false; 256];
-        for (i, (k, _, _)) in needles.iter().enumerate() {
-            by_first[usize::from(k[0])].push(i as u16);
-            match k.get(1) {
-                Some(&b) => pairs[usize::from(k[0] & 63)] |= 1 << (b & 63),
-                None => single[usize::from(k[0])] = true,
-            }
-        }
-        NeedleIndex {
-            needles,
-            by_first,
-            pairs,
-            has_single: single.iter().any(|b| *b),
-            single,
-        }
-    }
-
-    /// As [`scan`](Self::scan), checking two-byte-prefix needles only at `starts` (noted while
-    /// folding), unless they overflowed.
-    pub(crate) fn scan_at(&self, hay: &[u8], starts: &super::text::Starts) -> [u64; 3] {
-        if starts.overflow {
-            return self.scan(hay);
-        }
-        let mut found = [0u64; 3];
-        let mut check = |i: usize| {
-            let Some(rest) = hay.get(i..) else { return };
-            let Some(&first) = rest.first() else { return };
-            for &n in &self.by_first[usize::from(first)] {
-                let (k, p, kind) = &self.needles[usize::from(n)];
-                if k.len() <= rest.len() && k.iter().zip(rest).all(|(a, b)| a == b) {
-                    found[usize::from(*kind)] |= 1 << p;
-                }
-            }
-        };
-        for &i in &starts.at[..starts.len] {
-            check(usize::from(i));
-        }
-        if self.has_single {
-            for (i, b) in hay.iter().enumerate() {
-                if self.single[usize::from(*b)] {
-                    check(i);
-                }
-            }
-        }
-        found
-    }
-
-    /// Products whose keyword, exclude word, or first pattern part occurs in `hay`, as masks
-    /// `[keyword, exclude, pattern]`.
-    pub(crate) fn scan(&self, hay: &[u8]) -> [u64; 3] {
-        let mut found = [0u64; 3];
-        let mut check = |i: usize| {
-            let rest = &hay[i..];
-            for &n in &self.by_first[usize::from(rest[0])] {
-                let (k, p, kind) = &self.needles[usize::from(n)];
-                // A byte loop: needles are short, and a memcmp call per candidate costs more.
-                if k.len() <= rest.len() && k.iter().zip(rest).all(|(a, b)| a == b) {
-                    found[usize::from(*kind)] |= 1 << p;
-                }
-            }
-        };
-        // Most positions start no needle: a bit set of two-byte prefixes rules them out cheaply.
-        for (i, w) in hay.windows(2).enumerate() {
-            if pair_bit(&self.pairs, w[0], w[1]) {
-                check(i);
-            }
-        }
-        // One-byte needles (rare) are looked for separately to keep the loop above tight.
-        if self.has_single {
-            for (i, b) in hay.iter().enumerate() {
-                if self.single[usize::from(*b)] {
-                    check(i);
-                }
-            }
-        }
-        found
-    }
 }
 
 pub(crate) struct CompiledStore {
@@ -178,7 +62,7 @@ impl CompiledWhere {
 }
 
 pub(crate) struct CompiledEarn {
-    pub(crate) id: Arc<str>,
+    pub(crate) id: Id,
     pub(crate) kind: EarnKind,
     pub(crate) lots: u64,
     pub(crate) every: i64,
@@ -187,7 +71,7 @@ pub(crate) struct CompiledEarn {
 }
 
 pub(crate) struct CompiledBonus {
-    pub(crate) id: Arc<str>,
+    pub(crate) id: Id,
     pub(crate) fixed: u64,
     pub(crate) percent: u64,
     pub(crate) mask: u64,
@@ -195,7 +79,7 @@ pub(crate) struct CompiledBonus {
 }
 
 pub(crate) struct CompiledMultiplier {
-    pub(crate) id: Arc<str>,
+    pub(crate) id: Id,
     pub(crate) factor: u64,
     pub(crate) weekdays: u8,
     pub(crate) dates: Vec<NaiveDate>,
@@ -223,7 +107,7 @@ pub(crate) struct CompiledMultiplier {
 /// ```
 pub struct Campaign {
     pub(crate) def: CampaignDef,
-    pub(crate) id: Arc<str>,
+    pub(crate) id: Id,
     pub(crate) offset: Duration,
     pub(crate) deadline: NaiveDateTime,
     pub(crate) weekdays: u8,
@@ -234,6 +118,8 @@ pub struct Campaign {
     pub(crate) products: Vec<CompiledProduct>,
     pub(crate) needles: NeedleIndex,
     pub(crate) all_products: u64,
+    /// Products with GTINs listed.
+    pub(crate) gtin_products: u64,
     pub(crate) earn: Vec<CompiledEarn>,
     pub(crate) bonus: Vec<CompiledBonus>,
     pub(crate) multipliers: Vec<CompiledMultiplier>,
@@ -355,14 +241,14 @@ fn product_mask(
     Ok(mask)
 }
 
-fn check_id(path: String, id: &str, seen: &mut HashSet<String>) -> Result<(), CampaignError> {
-    if id.is_empty() || id.len() > 64 {
-        return err(path, "an id must be 1 to 64 characters");
-    }
+fn check_id(path: String, id: &str, seen: &mut HashSet<String>) -> Result<Id, CampaignError> {
+    let Some(checked) = Id::new(id) else {
+        return err(path, "an id must be 1 to 64 bytes");
+    };
     if !seen.insert(id.to_owned()) {
         return err(path, format!("the id {id:?} is used twice"));
     }
-    Ok(())
+    Ok(checked)
 }
 
 fn weekday_mask(days: &[Weekday]) -> u8 {
@@ -371,9 +257,10 @@ fn weekday_mask(days: &[Weekday]) -> u8 {
 
 #[allow(clippy::too_many_lines)]
 fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
-    if def.id.trim().is_empty() || def.id.len() > 64 {
-        return err("id", "the campaign id must be 1 to 64 characters");
-    }
+    let id = match Id::new(&def.id) {
+        Some(id) if !def.id.trim().is_empty() => id,
+        _ => return err("id", "the campaign id must be 1 to 64 bytes"),
+    };
     if def.name.trim().is_empty() {
         return err("name", "the campaign needs a name shoppers see");
     }
@@ -614,7 +501,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
     let mut earn = Vec::new();
     for (n, r) in def.earn.iter().enumerate() {
         let path = format!("earn[{n}]");
-        check_id(format!("{path}.id"), &r.id, &mut seen)?;
+        let id = check_id(format!("{path}.id"), &r.id, &mut seen)?;
         if r.lots == 0 || r.lots > 1_000_000 {
             return err(format!("{path}.lots"), "lots must be 1 to 1000000");
         }
@@ -642,7 +529,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         }
         let mask = product_mask(&format!("{path}.products"), &r.products, &index)?;
         earn.push(CompiledEarn {
-            id: r.id.as_str().into(),
+            id,
             kind: r.kind,
             lots: u64::from(r.lots),
             every,
@@ -652,7 +539,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
     let mut bonus = Vec::new();
     for (n, r) in def.bonus.iter().enumerate() {
         let path = format!("bonus[{n}]");
-        check_id(format!("{path}.id"), &r.id, &mut seen)?;
+        let id = check_id(format!("{path}.id"), &r.id, &mut seen)?;
         if r.fixed == 0 && r.percent == 0 {
             return err(path, "a bonus rule needs `fixed` or `percent` above zero");
         }
@@ -664,7 +551,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         }
         let mask = product_mask(&format!("{path}.products"), &r.products, &index)?;
         bonus.push(CompiledBonus {
-            id: r.id.as_str().into(),
+            id,
             fixed: u64::from(r.fixed),
             percent: u64::from(r.percent),
             mask: if mask == 0 { all_products } else { mask },
@@ -674,7 +561,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
     let mut multipliers = Vec::new();
     for (n, m) in def.multipliers.iter().enumerate() {
         let path = format!("multipliers[{n}]");
-        check_id(format!("{path}.id"), &m.id, &mut seen)?;
+        let id = check_id(format!("{path}.id"), &m.id, &mut seen)?;
         if !(2..=10).contains(&m.factor) {
             return err(format!("{path}.factor"), "a factor must be 2 to 10");
         }
@@ -688,7 +575,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         }
         let mask = product_mask(&format!("{path}.products"), &m.products, &index)?;
         multipliers.push(CompiledMultiplier {
-            id: m.id.as_str().into(),
+            id,
             factor: u64::from(m.factor),
             weekdays: weekday_mask(&m.weekdays),
             dates: m.dates.clone(),
@@ -742,8 +629,13 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         );
     }
 
+    let gtin_products = products
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.gtins.is_empty())
+        .fold(0, |m, (n, _)| m | 1 << n);
     Ok(Campaign {
-        id: def.id.as_str().into(),
+        id,
         offset,
         deadline,
         weekdays,
@@ -754,65 +646,11 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         needles: NeedleIndex::new(&products),
         products,
         all_products,
+        gtin_products,
         earn,
         bonus,
         multipliers,
         payment: def.what.payment,
         def,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn product(keywords: &[&str], exclude: &[&str]) -> CompiledProduct {
-        CompiledProduct {
-            keywords: keywords.iter().map(|k| fold(k)).collect(),
-            patterns: Vec::new(),
-            gtins: Vec::new(),
-            exclude: exclude.iter().map(|k| fold(k)).collect(),
-        }
-    }
-
-    #[test]
-    fn scan_finds_long_and_one_byte_needles_anywhere() {
-        let idx = NeedleIndex::new(&[product(&["ручка"], &["клей"]), product(&["я"], &[])]);
-        assert_eq!(idx.scan(&fold("Ручка гелевая")), [0b11, 0, 0]);
-        assert_eq!(idx.scan(&fold("клей-карандаш")), [0, 0b01, 0]);
-        assert_eq!(idx.scan(&fold("я")), [0b10, 0, 0]);
-        assert_eq!(idx.scan(&fold("хлеб")), [0, 0, 0]);
-        assert_eq!(idx.scan(&fold("ручк")), [0, 0, 0]);
-        assert_eq!(idx.scan(b""), [0, 0, 0]);
-    }
-
-    #[test]
-    fn marking_while_folding_finds_what_a_full_scan_finds() {
-        use crate::campaign::text::{MAX_FOLDED, Starts, fold_marking};
-        let idx = NeedleIndex::new(&[
-            product(&["ручка", "тетрадь"], &["клей"]),
-            product(&["я", "48 л"], &["ka"]),
-        ]);
-        let mut buf = [0u8; MAX_FOLDED];
-        let mut starts = Starts::default();
-        let long = "ручка ".repeat(100);
-        for name in [
-            "Ручка гелевая",
-            "клей-карандаш",
-            "ТЕТРАДЬ 48 Л.",
-            "я",
-            "",
-            "  ,  ",
-            "kaka",
-            long.as_str(),
-        ] {
-            let n = fold_marking(name, &mut buf, &idx.pairs, &mut starts);
-            assert_eq!(&buf[..n], fold(name).as_slice(), "{name}");
-            assert_eq!(
-                idx.scan_at(&buf[..n], &starts),
-                idx.scan(&buf[..n]),
-                "{name}"
-            );
-        }
-    }
 }

@@ -2,12 +2,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use super::Id;
 use crate::fiscal::{ReceiptId, format_roubles};
 use crate::{Coded, Lang};
 
@@ -223,11 +223,11 @@ pub enum RuleRef {
     /// A field path, e.g. `when.end`.
     Field(&'static str),
     /// An earn rule by id (`earn.<id>`).
-    Earn(Arc<str>),
+    Earn(Id),
     /// A bonus rule by id (`bonus.<id>`).
-    Bonus(Arc<str>),
+    Bonus(Id),
     /// A multiplier by id (`multipliers.<id>`).
-    Multiplier(Arc<str>),
+    Multiplier(Id),
 }
 
 impl fmt::Display for RuleRef {
@@ -412,8 +412,7 @@ impl Serialize for Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// The campaign id.
-    #[serde(serialize_with = "ser_arc")]
-    pub campaign: Arc<str>,
+    pub campaign: Id,
     /// ФН + ФД + ФП.
     pub receipt: ReceiptId,
     /// Accepted, rejected or pending.
@@ -459,8 +458,4 @@ impl Decision {
             )
         })
     }
-}
-
-fn ser_arc<S: Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(v)
 }

@@ -6,7 +6,7 @@ use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
-use super::text::{MAX_FOLDED, Starts, find_from, fold_into, fold_marking};
+use super::text::{Folded, MAX_FOLDED, Starts, find_from, fold_into, fold_marking};
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -20,7 +20,7 @@ fn field(code: C, path: &'static str, detail: Detail) -> Reason {
 impl CompiledProduct {
     /// Patterns and GTINs; keywords and exclusions are found by [`NeedleIndex::scan`].
     ///
-    /// [`NeedleIndex::scan`]: super::compile::NeedleIndex::scan
+    /// [`NeedleIndex::scan`]: super::needles::NeedleIndex::scan
     fn matches_rest(&self, folded: &[u8], gtin: Option<&str>) -> bool {
         if self.patterns.iter().any(|parts| {
             let mut at = 0;
@@ -46,29 +46,24 @@ impl CompiledProduct {
 
 /// The products each item matches, as bit masks, gathered into `groups`.
 fn item_groups(c: &Campaign, items: &[Item], groups: &mut Groups) {
-    let mut buf = [0u8; MAX_FOLDED];
+    let mut buf: Folded = [0; MAX_FOLDED + 8];
     let mut starts = Starts::default();
     for it in items {
-        let mask = {
-            let len = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
-            let buf = &buf[..len];
-            let [kw, ex, pat] = c.needles.scan_at(buf, &starts);
-            let mut m = kw & !ex;
-            let gtin = it.gtin.as_deref();
-            for (n, p) in c.products.iter().enumerate() {
-                let bit = 1u64 << n;
-                if m & bit != 0 || ex & bit != 0 {
-                    continue;
-                }
-                // Patterns only where the scan saw a first part; GTINs only where listed.
-                if (pat & bit != 0 || (gtin.is_some() && !p.gtins.is_empty()))
-                    && p.matches_rest(buf, gtin)
-                {
-                    m |= bit;
-                }
+        let n = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
+        let [kw, ex, pat] = c.needles.scan_at(&buf, n, &starts);
+        let mut mask = kw & !ex;
+        let gtin = it.gtin.as_deref();
+        // Patterns only where the scan saw a first part; GTINs only where listed.
+        let listed = if gtin.is_some() { c.gtin_products } else { 0 };
+        let mut rest = (pat | listed) & !mask & !ex;
+        while rest != 0 {
+            let bit = rest & rest.wrapping_neg();
+            rest ^= bit;
+            let p = c.products.get(bit.trailing_zeros() as usize);
+            if p.is_some_and(|p| p.matches_rest(&buf[..n], gtin)) {
+                mask |= bit;
             }
-            m
-        };
+        }
         groups.add(mask, it);
     }
 }
@@ -282,13 +277,17 @@ impl<'m> Levels<'m> {
             .map(|(l, _)| &all[l.2]);
         // Largest factor first.
         for m in levels.chain(base) {
-            let r = reason(
-                C::MultiplierApplied,
-                RuleRef::Multiplier(m.id.clone()),
-                Detail::Factor(m.factor),
-            );
-            if !reasons.contains(&r) {
-                reasons.push(r);
+            // Once per multiplier, though it may multiply both lots and points.
+            let seen = reasons.iter().any(|r| {
+                r.code == C::MultiplierApplied
+                    && matches!(&r.rule, RuleRef::Multiplier(id) if *id == m.id)
+            });
+            if !seen {
+                reasons.push(reason(
+                    C::MultiplierApplied,
+                    RuleRef::Multiplier(m.id),
+                    Detail::Factor(m.factor),
+                ));
             }
         }
     }
@@ -672,7 +671,7 @@ impl Campaign {
                     ));
                     reasons.push(reason(
                         C::LotsEarned,
-                        RuleRef::Earn(e.id.clone()),
+                        RuleRef::Earn(e.id),
                         Detail::Earned(full),
                     ));
                 }
@@ -707,7 +706,7 @@ impl Campaign {
                         }));
                     reasons.push(reason(
                         C::PointsEarned,
-                        RuleRef::Bonus(b.id.clone()),
+                        RuleRef::Bonus(b.id),
                         Detail::Earned(got),
                     ));
                 }
@@ -760,7 +759,7 @@ impl Campaign {
             points = 0;
         }
         Decision {
-            campaign: self.id.clone(),
+            campaign: self.id,
             receipt: id,
             status,
             lots,

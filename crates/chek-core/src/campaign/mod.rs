@@ -12,6 +12,8 @@ mod definition;
 mod error;
 mod evaluate;
 mod history;
+mod id;
+mod needles;
 mod roubles;
 mod text;
 
@@ -27,6 +29,7 @@ pub use definition::{
 };
 pub use error::CampaignError;
 pub use history::{ParticipantHistory, PastReceipt};
+pub use id::Id;
 pub use roubles::Roubles;
 
 /// Campaign files larger than this are refused before parsing.

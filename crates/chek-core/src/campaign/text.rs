@@ -6,10 +6,15 @@
 //! Latin letters that look like Cyrillic ones become those, `ё` becomes `е`, anything else is a
 //! single space. One byte per character keeps matching allocation-free and fast.
 
-/// Longest folded name considered; fiscal item names are at most 128 characters (tag 1030).
-pub(crate) const MAX_FOLDED: usize = 256;
+/// Only a name's first this many bytes are folded and matched: fiscal item names are at most
+/// 128 characters (tag 1030), addresses 256 (tag 1009), two bytes each in Cyrillic. The
+/// character that starts before the limit is taken whole.
+pub(crate) const MAX_NAME_BYTES: usize = 512;
 
-const SPACE: u8 = b' ';
+/// A folded name is at most one byte per character taken.
+pub(crate) const MAX_FOLDED: usize = MAX_NAME_BYTES;
+
+pub(crate) const SPACE: u8 = b' ';
 
 /// Cyrillic `а` in the folded alphabet; `я` is `CYR + 31`.
 const CYR: u8 = 0xC0;
@@ -105,29 +110,29 @@ const fn cyrillic_table() -> [[u8; 64]; 2] {
     t
 }
 
-static CYRILLIC: [[u8; 64]; 2] = cyrillic_table();
-
 /// Folds `s` into `out` (cleared first): lower case, ё=е, look-alikes folded, runs of
-/// separators collapsed to one space, no leading or trailing space. Stops at [`MAX_FOLDED`].
+/// separators collapsed to one space, no leading or trailing space. Folds the first
+/// [`MAX_NAME_BYTES`] of `s`.
 pub(crate) fn fold_into(s: &str, out: &mut Vec<u8>) {
-    let mut buf = [0u8; MAX_FOLDED];
+    let mut buf = [0u8; MAX_FOLDED + 8];
     let n = fold_buf(s, &mut buf);
     out.clear();
     out.extend_from_slice(&buf[..n]);
 }
 
 /// As [`fold_into`], into a fixed buffer; returns the folded length.
-///
-/// Works on bytes with fast paths for ASCII and two-byte Cyrillic, the whole of almost every
-/// receipt line; other characters go through `fold_char`.
-pub(crate) fn fold_buf(s: &str, out: &mut [u8; MAX_FOLDED]) -> usize {
+pub(crate) fn fold_buf(s: &str, out: &mut Folded) -> usize {
     let mut starts = Starts::default();
     fold_marking(s, out, &[0; 64], &mut starts)
 }
 
+/// A buffer for one folded name, with 8 bytes of slack so a needle's first 8 bytes can be
+/// read as one word at any position (`needles::NeedleIndex`).
+pub(crate) type Folded = [u8; MAX_FOLDED + 8];
+
 /// Positions where a two-byte needle prefix was seen while folding.
 pub(crate) struct Starts {
-    pub(crate) at: [u8; 64],
+    pub(crate) at: [u16; 64],
     pub(crate) len: usize,
     /// More than fit: the caller must check every position.
     pub(crate) overflow: bool,
@@ -143,30 +148,91 @@ impl Default for Starts {
     }
 }
 
+/// Folded bytes of the two-byte UTF-8 sequences `D0 xx` and `D1 xx`, indexed by [`cyr_index`].
+static CYRILLIC: [u8; 128] = {
+    let rows = cyrillic_table();
+    let mut t = [0xFEu8; 128];
+    let mut y = 0;
+    while y < 64 {
+        t[y] = rows[0][y];
+        t[64 + y] = rows[1][y];
+        y += 1;
+    }
+    t
+};
+
+/// The [`CYRILLIC`] index of the sequence whose lead byte is bits 0..8 of `w` (`D0` or `D1`)
+/// and continuation byte bits 8..16 (`10xxxxxx`): the lead's low bit, then the six `x`.
+#[inline(always)]
+fn cyr_index(w: u32) -> usize {
+    ((w >> 8 | w << 6) & 0x7F) as usize
+}
+
 /// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
-/// bytes pass the `pairs` filter (see `compile::pair_bit`), so a matcher need not scan again.
-#[inline]
+/// bytes pass the `pairs` filter (see `needles::pair_bit`), so a matcher need not scan again.
+/// Folds the first [`MAX_NAME_BYTES`] of `s`.
+///
+/// Works on bytes with fast paths for two Cyrillic letters at once, one Cyrillic letter and
+/// ASCII, the whole of almost every receipt line; other characters go through `fold_char`.
+/// Not inlined: on its own the loop keeps its state in registers.
+#[inline(never)]
 pub(crate) fn fold_marking(
     s: &str,
-    out: &mut [u8; MAX_FOLDED],
+    out: &mut Folded,
     pairs: &[u64; 64],
     starts: &mut Starts,
 ) -> usize {
     starts.len = 0;
     starts.overflow = false;
+    let mut mark = |at: usize| {
+        if starts.len < starts.at.len() {
+            starts.at[starts.len] = at as u16;
+            starts.len += 1;
+        } else {
+            starts.overflow = true;
+        }
+    };
     let b = s.as_bytes();
+    let end = b.len().min(MAX_NAME_BYTES);
     let mut n = 0usize;
+    // As if a space came first: no leading space is kept, and no needle starts with one, so
+    // the pair (space, first) marks nothing and `n - 1` below is never taken at 0.
+    let mut prev = SPACE;
     let mut i = 0;
-    while i < b.len() && n < MAX_FOLDED {
+    while i < end {
         let x = b[i];
         let f = if x < 0x80 {
             i += 1;
             ASCII[usize::from(x)]
-        } else if (x == 0xD0 || x == 0xD1) && i + 1 < b.len() {
-            // In a `str` the second byte is a continuation byte, 0x80..=0xBF.
-            let f = CYRILLIC[usize::from(x & 1)][usize::from(b[i + 1] & 0x3F)];
+        } else if x & 0xFE == 0xD0 {
+            // Two Cyrillic letters at once when they are: `D0|D1 10xxxxxx` twice, both
+            // starting before `end`, with no separator between them, so both are kept.
+            if i + 4 <= end
+                && let Some(w) = b.get(i..i + 4).and_then(|w| <[u8; 4]>::try_from(w).ok())
+            {
+                let w = u32::from_le_bytes(w);
+                if w & 0xC0FE_C0FE == 0x80D0_80D0
+                    && let Some(o) = out.get_mut(n..n + 2)
+                {
+                    let f0 = CYRILLIC[cyr_index(w)];
+                    let f1 = CYRILLIC[cyr_index(w >> 16)];
+                    if super::needles::pair_bit(pairs, prev, f0) {
+                        mark(n.saturating_sub(1));
+                    }
+                    if super::needles::pair_bit(pairs, f0, f1) {
+                        mark(n);
+                    }
+                    o[0] = f0;
+                    o[1] = f1;
+                    n += 2;
+                    prev = f1;
+                    i += 4;
+                    continue;
+                }
+            }
+            let y = b.get(i + 1).copied().unwrap_or(0x80);
             i += 2;
-            f
+            CYRILLIC[cyr_index(u32::from(x) | u32::from(y) << 8)]
         } else {
             match s.get(i..).and_then(|t| t.chars().next()) {
                 Some(c) => {
@@ -179,21 +245,16 @@ pub(crate) fn fold_marking(
                 }
             }
         };
-        // One space between words, none leading; a trailing one is dropped below.
-        if f != SPACE || (n > 0 && out[n - 1] != SPACE) {
-            if n > 0 && super::compile::pair_bit(pairs, out[n - 1], f) {
-                if starts.len < starts.at.len() {
-                    starts.at[starts.len] = (n - 1) as u8;
-                    starts.len += 1;
-                } else {
-                    starts.overflow = true;
-                }
-            }
-            out[n] = f;
-            n += 1;
+        if super::needles::pair_bit(pairs, prev, f) {
+            mark(n.saturating_sub(1));
         }
+        // One space between words: a second one is written but not kept.
+        out[n] = f;
+        n += usize::from(f != SPACE || prev != SPACE);
+        prev = f;
     }
-    if n > 0 && out[n - 1] == SPACE {
+    // A trailing space is dropped.
+    if prev == SPACE && n > 0 {
         n -= 1;
     }
     n
@@ -261,8 +322,12 @@ mod tests {
 
     #[test]
     fn long_names_are_bounded() {
-        let s = "я".repeat(10_000);
-        assert_eq!(fold(&s).len(), MAX_FOLDED);
+        // By input bytes: 512 two-byte letters, 1024 one-byte ones.
+        assert_eq!(fold(&"я".repeat(10_000)).len(), MAX_NAME_BYTES / 2);
+        assert_eq!(fold(&"z".repeat(10_000)).len(), MAX_NAME_BYTES);
+        // A character that starts before the limit is taken whole.
+        let s = format!("{}яz", "z".repeat(MAX_NAME_BYTES - 1));
+        assert_eq!(fold(&s).last(), Some(&(CYR + 31)));
     }
 
     #[test]
