@@ -138,7 +138,7 @@ impl NeedleIndex {
     }
 
     /// Marks in `found` the needles of two bytes or more that start at `i` in `hay[..n]`.
-    #[inline]
+    #[inline(always)]
     fn check(&self, hay: &Folded, n: usize, i: usize, found: &mut [u64; 3]) {
         let Some(word) = hay.get(i..i + 8) else {
             return;
