@@ -14,7 +14,7 @@ pub(crate) const MAX_NAME_BYTES: usize = 512;
 /// A folded name is at most one byte per character taken.
 pub(crate) const MAX_FOLDED: usize = MAX_NAME_BYTES;
 
-pub(crate) const SPACE: u8 = b' ';
+const SPACE: u8 = b' ';
 
 /// Cyrillic `а` in the folded alphabet; `я` is `CYR + 31`.
 const CYR: u8 = 0xC0;
@@ -303,6 +303,52 @@ mod tests {
     fn separators_collapse_and_trim() {
         assert_eq!(fold("  a--b  "), vec![cyr('а'), SPACE, cyr('в')]);
         assert!(fold(" ,.!").is_empty());
+    }
+
+    /// Folding one character at a time with `fold_char`, with no fast path.
+    fn fold_slowly(s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut taken = 0;
+        for c in s.chars() {
+            if taken >= MAX_NAME_BYTES {
+                break;
+            }
+            taken += c.len_utf8();
+            let f = fold_char(c);
+            if f != SPACE || out.last().is_some_and(|l| *l != SPACE) {
+                out.push(f);
+            }
+        }
+        if out.last() == Some(&SPACE) {
+            out.pop();
+        }
+        out
+    }
+
+    /// The two-letters-at-once path against the slow fold: every pair of characters from the
+    /// Cyrillic block, ASCII letters and a separator, at both parities of position, and runs
+    /// of them up to the length limit.
+    #[test]
+    fn two_letters_at_once_agree_with_char_folding() {
+        let cyr = (0x400u32..0x480).filter_map(char::from_u32);
+        let chars: Vec<char> = cyr.chain("aZ9 .ё€".chars()).collect();
+        for &a in &chars {
+            for &b in &chars {
+                for s in [
+                    format!("{a}{b}"),
+                    format!("x{a}{b}y"),
+                    format!("{a}{b}{a}{b}{a}"),
+                ] {
+                    assert_eq!(fold(&s), fold_slowly(&s), "{s:?}");
+                }
+            }
+        }
+        for n in [255, 256, 257, 300] {
+            let s = format!("{}ж{}", "я".repeat(n), "ab".repeat(n));
+            assert_eq!(fold(&s), fold_slowly(&s), "{n}");
+            let s = format!("z{}", "я".repeat(n));
+            assert_eq!(fold(&s), fold_slowly(&s), "z + {n}");
+        }
     }
 
     #[test]
