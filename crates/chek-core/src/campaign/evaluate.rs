@@ -6,7 +6,7 @@ use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
-use super::text::{Folded, MAX_FOLDED, Starts, find_from, fold_into, fold_marking};
+use super::text::{Folded, MAX_FOLDED, Starts, find_from, fold_into, fold_marking, signature};
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -49,12 +49,17 @@ fn item_groups(c: &Campaign, items: &[Item], groups: &mut Groups) {
     let mut buf: Folded = [0; MAX_FOLDED + 8];
     let mut starts = Starts::default();
     for it in items {
+        let gtin = it.gtin.as_deref();
+        let listed = if gtin.is_some() { c.gtin_products } else { 0 };
+        // Most names lack a letter of every keyword: nothing to fold. A listed GTIN is looked
+        // at with the name, whose exclude words still apply to it.
+        if listed == 0 && !c.needles.may_match(signature(&it.name)) {
+            continue;
+        }
         let n = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
         let [kw, ex, pat] = c.needles.scan_at(&buf, n, &starts);
         let mut mask = kw & !ex;
-        let gtin = it.gtin.as_deref();
         // Patterns only where the scan saw a first part; GTINs only where listed.
-        let listed = if gtin.is_some() { c.gtin_products } else { 0 };
         let mut rest = (pat | listed) & !mask & !ex;
         while rest != 0 {
             let bit = rest & rest.wrapping_neg();
