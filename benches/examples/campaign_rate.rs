@@ -1,9 +1,13 @@
-//! The campaign benchmark's workload evaluated a fixed number of times, for counting CPU cycles
-//! per decision with `perf stat` (cycles are counted only while the process runs, so the figure
-//! holds on a machine busy with other work, where wall-clock throughput does not).
+//! The campaign benchmark's workload evaluated a fixed number of times, for wall-clock rates
+//! and for counting work per decision where wall clocks are noisy: `perf stat` cycles where the
+//! machine has hardware counters, callgrind's instruction count (which does not depend on the
+//! machine) where it has none. Instructions per decision are the difference between two runs
+//! of different N, divided by the difference in N, so the setup cancels out.
 //!
-//! `cargo run --release -p chek-benches --example campaign_rate -- [N]`, or
-//! `perf stat -e cycles:u,instructions:u target/release/examples/campaign_rate 2000000`.
+//! `cargo run --release -p chek-benches --example campaign_rate -- [N]`;
+//! `taskset -c 1 target/release/examples/campaign_rate 400000` for one pinned core;
+//! `perf stat -e cycles:u,instructions:u target/release/examples/campaign_rate 2000000`;
+//! `valgrind --tool=callgrind target/release/examples/campaign_rate 10000` (and 20000).
 #![allow(clippy::print_stdout, missing_docs)]
 
 use std::hint::black_box;
