@@ -1,11 +1,11 @@
 //! Finding every product keyword, exclude word and pattern start in a folded item name.
 //!
 //! This runs for every item of every receipt, so it is built for the common case: a position
-//! is checked only when its two folded bytes pass a small filter ([`pair_bit`], applied while
+//! is checked only when its two folded bytes pass a small filter ([`pair_hit`], applied while
 //! folding), and a needle is compared eight bytes at a time against a word read from the name.
 
 use super::compile::CompiledProduct;
-use super::text::{Folded, MAX_FOLDED, Starts, letter_bit};
+use super::text::{Folded, MAX_FOLDED, Starts, letters};
 
 /// One needle, its first eight bytes held as a word to compare in one go.
 struct Needle {
@@ -32,24 +32,25 @@ pub(crate) struct NeedleIndex {
     group: Vec<u32>,
     group_of: Box<[u16; 4096]>,
     /// The first two bytes of every needle, as a filter: bit `b & 63` of word `a & 63` for the
-    /// pair `a b` (see [`pair_bit`]).
+    /// pair `a b` (see [`pair_hit`]).
     pub(crate) pairs: [u64; 64],
     /// One-byte needles (rare) and the bytes they are.
     singles: Vec<Needle>,
     single: [bool; 256],
-    /// The letter sets ([`letter_bit`]) of every keyword and of every pattern (all its parts),
+    /// The letter sets ([`letters`]) of every keyword and of every pattern (all its parts),
     /// without those that hold another's: a name whose signature holds none of them matches no
     /// keyword and no pattern, so it need not be folded.
     filters: Vec<u64>,
 }
 
-/// Whether the pair `a b` may start a needle. The low six bits tell the folded alphabet's
+/// Nonzero when the pair `a b` may start a needle. The low six bits tell the folded alphabet's
 /// letters apart (Cyrillic `0xC0 + i` from space and the Latin letters and digits left), so a
 /// 512-byte table that stays in L1 does; the few collisions (some Latin letters with digits)
-/// only send a position to the exact check.
-#[inline]
-pub(crate) fn pair_bit(pairs: &[u64; 64], a: u8, b: u8) -> bool {
-    pairs[usize::from(a & 63)] >> (b & 63) & 1 != 0
+/// only send a position to the exact check. A value rather than a `bool`, so the fold can test
+/// several pairs with one branch.
+#[inline(always)]
+pub(crate) fn pair_hit(pairs: &[u64; 64], a: u8, b: u8) -> u64 {
+    pairs[usize::from(a & 63)] & 1 << (b & 63)
 }
 
 impl Needle {
@@ -80,14 +81,13 @@ impl Needle {
 
 impl NeedleIndex {
     pub(crate) fn new(products: &[CompiledProduct]) -> Self {
-        let set = |k: &[u8]| k.iter().fold(0u64, |a, &x| a | letter_bit(x));
         let mut filters: Vec<u64> = Vec::new();
         for p in products {
-            let sets = p.keywords.iter().map(|k| set(k));
+            let sets = p.keywords.iter().map(|k| letters(k));
             let sets = sets.chain(
                 p.patterns
                     .iter()
-                    .map(|parts| parts.iter().fold(0, |a, part| a | set(part))),
+                    .map(|parts| parts.iter().fold(0, |a, part| a | letters(part))),
             );
             for f in sets {
                 // A set holding another rules nothing out that the smaller one does not.
@@ -212,7 +212,7 @@ impl NeedleIndex {
         let mut found = [0u64; 3];
         // Most positions start no needle: a bit set of two-byte prefixes rules them out cheaply.
         for (i, w) in hay[..n].windows(2).enumerate() {
-            if pair_bit(&self.pairs, w[0], w[1]) {
+            if pair_hit(&self.pairs, w[0], w[1]) != 0 {
                 self.check(hay, n, i, &mut found);
             }
         }

@@ -14,6 +14,8 @@ pub(crate) const MAX_NAME_BYTES: usize = 512;
 /// A folded name is at most one byte per character taken.
 pub(crate) const MAX_FOLDED: usize = MAX_NAME_BYTES;
 
+use super::needles::pair_hit;
+
 const SPACE: u8 = b' ';
 
 /// Cyrillic `а` in the folded alphabet; `я` is `CYR + 31`.
@@ -175,6 +177,11 @@ pub(crate) fn letter_bit(f: u8) -> u64 {
     1 << (f & 63)
 }
 
+/// The letter set ([`letter_bit`]) of folded bytes: a needle's, or a folded name's.
+pub(crate) fn letters(folded: &[u8]) -> u64 {
+    folded.iter().fold(0, |a, &x| a | letter_bit(x))
+}
+
 /// Per raw byte, the letters of every folded byte the character it belongs to may give: ASCII
 /// its own; a continuation byte `10xxxxxx` both Cyrillic letters it ends (after `D0` and after
 /// `D1`) and the "other letter" byte; any other lead byte a separator or the "other letter"
@@ -226,16 +233,8 @@ const FOUR_CYRILLIC_MASK: u64 = 0xC0FE_C0FE_C0FE_C0FE;
 /// What a little-endian word of four Cyrillic letters gives under [`FOUR_CYRILLIC_MASK`].
 const FOUR_CYRILLIC: u64 = 0x80D0_80D0_80D0_80D0;
 
-/// The pair `a b` as a bit for [`fold_marking`]'s filter: nonzero when it may start a needle
-/// (the same test as `needles::pair_bit`, kept as a value so several pairs are tested with one
-/// branch).
-#[inline(always)]
-fn pair_hit(pairs: &[u64; 64], a: u8, b: u8) -> u64 {
-    pairs[usize::from(a & 63)] & 1 << (b & 63)
-}
-
 /// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
-/// bytes pass the `pairs` filter (see `needles::pair_bit`), so a matcher need not scan again.
+/// bytes pass the `pairs` filter (see `needles::pair_hit`), so a matcher need not scan again.
 /// Folds the first [`MAX_NAME_BYTES`] of `s`.
 ///
 /// Works on bytes. Receipt lines are mostly Cyrillic words, so the first fast path takes four
@@ -484,11 +483,10 @@ mod tests {
             .chain([0xE9, 0x2014, 0x20AC, 0x1F600])
             .filter_map(char::from_u32)
             .collect();
-        let set = |f: &[u8]| f.iter().fold(0, |a, &x| a | letter_bit(x));
         for &a in &chars {
             for s in [format!("{a}"), format!("x{a}ёЁ {a}Т"), format!("{a}{a} 9")] {
                 let folded = fold(&s);
-                assert_eq!(set(&folded) & !signature(&s), 0, "{s:?}");
+                assert_eq!(letters(&folded) & !signature(&s), 0, "{s:?}");
             }
         }
         let long = format!("{}ж", "я".repeat(MAX_NAME_BYTES / 2 - 1));
