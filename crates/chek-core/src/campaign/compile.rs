@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::definition::{AppliesTo, CampaignDef, EarnKind, PaymentDef, Weekday};
 use super::id::Id;
-use super::needles::NeedleIndex;
+use super::names::Names;
 use super::text::fold;
 use super::{CampaignError, MAX_CAMPAIGN_BYTES};
 use crate::fiscal::{Channel, FnNumber, Operation, inn_is_valid, normalize_inn};
@@ -116,7 +116,7 @@ pub struct Campaign {
     pub(crate) channels: Vec<Channel>,
     pub(crate) where_: CompiledWhere,
     pub(crate) products: Vec<CompiledProduct>,
-    pub(crate) needles: NeedleIndex,
+    pub(crate) names: Names,
     pub(crate) all_products: u64,
     /// Products with GTINs listed.
     pub(crate) gtin_products: u64,
@@ -643,7 +643,7 @@ fn compile(def: CampaignDef) -> Result<Campaign, CampaignError> {
         operation: def.what.operation.operation(),
         channels,
         where_: cw,
-        needles: NeedleIndex::new(&products),
+        names: Names::new(&products),
         products,
         all_products,
         gtin_products,

@@ -6,7 +6,8 @@ use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
-use super::text::{Folded, MAX_FOLDED, Starts, find_from, fold_into, fold_marking, signature};
+use super::names::Scratch;
+use super::text::{find_from, fold_into};
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -18,22 +19,8 @@ fn field(code: C, path: &'static str, detail: Detail) -> Reason {
 }
 
 impl CompiledProduct {
-    /// Patterns and GTINs; keywords and exclusions are found by [`NeedleIndex::scan`].
-    ///
-    /// [`NeedleIndex::scan`]: super::needles::NeedleIndex::scan
-    fn matches_rest(&self, folded: &[u8], gtin: Option<&str>) -> bool {
-        if self.patterns.iter().any(|parts| {
-            let mut at = 0;
-            parts.iter().all(|p| match find_from(folded, p, at) {
-                Some(end) => {
-                    at = end;
-                    true
-                }
-                None => false,
-            })
-        }) {
-            return true;
-        }
+    /// Whether the item's GTIN is one of this product's.
+    fn gtin_matches(&self, gtin: Option<&str>) -> bool {
         match gtin {
             Some(g) if !self.gtins.is_empty() => {
                 let g = g.trim().trim_start_matches('0');
@@ -46,26 +33,21 @@ impl CompiledProduct {
 
 /// The products each item matches, as bit masks, gathered into `groups`.
 fn item_groups(c: &Campaign, items: &[Item], groups: &mut Groups) {
-    let mut buf: Folded = [0; MAX_FOLDED + 8];
-    let mut starts = Starts::default();
+    let mut scratch = Scratch::default();
     for it in items {
         let gtin = it.gtin.as_deref();
         let listed = if gtin.is_some() { c.gtin_products } else { 0 };
-        // Most names lack a letter of every keyword: nothing to fold. A listed GTIN is looked
-        // at with the name, whose exclude words still apply to it.
-        if listed == 0 && !c.needles.may_match(signature(&it.name)) {
-            continue;
-        }
-        let n = fold_marking(&it.name, &mut buf, &c.needles.pairs, &mut starts);
-        let [kw, ex, pat] = c.needles.scan_at(&buf, n, &starts);
-        let mut mask = kw & !ex;
-        // Patterns only where the scan saw a first part; GTINs only where listed.
-        let mut rest = (pat | listed) & !mask & !ex;
+        // Exclude words apply to GTIN matches too.
+        let [kw, ex, pat] = c
+            .names
+            .find(&it.name, listed != 0, &c.products, &mut scratch);
+        let mut mask = (kw | pat) & !ex;
+        let mut rest = listed & !mask & !ex;
         while rest != 0 {
             let bit = rest & rest.wrapping_neg();
             rest ^= bit;
             let p = c.products.get(bit.trailing_zeros() as usize);
-            if p.is_some_and(|p| p.matches_rest(&buf[..n], gtin)) {
+            if p.is_some_and(|p| p.gtin_matches(gtin)) {
                 mask |= bit;
             }
         }

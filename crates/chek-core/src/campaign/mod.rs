@@ -6,6 +6,7 @@
 //! the same call and a back-test ([`backtest`]) replays history against a new version.
 
 mod backtest;
+mod bits;
 mod compile;
 mod decision;
 mod definition;
@@ -13,6 +14,7 @@ mod error;
 mod evaluate;
 mod history;
 mod id;
+mod names;
 mod needles;
 mod roubles;
 mod text;

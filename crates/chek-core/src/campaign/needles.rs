@@ -5,7 +5,7 @@
 //! folding), and a needle is compared eight bytes at a time against a word read from the name.
 
 use super::compile::CompiledProduct;
-use super::text::{Folded, MAX_FOLDED, Starts, letters};
+use super::text::{Folded, MAX_FOLDED, Starts};
 
 /// One needle, its first eight bytes held as a word to compare in one go.
 struct Needle {
@@ -37,10 +37,6 @@ pub(crate) struct NeedleIndex {
     /// One-byte needles (rare) and the bytes they are.
     singles: Vec<Needle>,
     single: [bool; 256],
-    /// The letter sets ([`letters`]) of every keyword and of every pattern (all its parts),
-    /// without those that hold another's: a name whose signature holds none of them matches no
-    /// keyword and no pattern, so it need not be folded.
-    filters: Vec<u64>,
 }
 
 /// Nonzero when the pair `a b` may start a needle. The low six bits tell the folded alphabet's
@@ -81,23 +77,6 @@ impl Needle {
 
 impl NeedleIndex {
     pub(crate) fn new(products: &[CompiledProduct]) -> Self {
-        let mut filters: Vec<u64> = Vec::new();
-        for p in products {
-            let sets = p.keywords.iter().map(|k| letters(k));
-            let sets = sets.chain(
-                p.patterns
-                    .iter()
-                    .map(|parts| parts.iter().fold(0, |a, part| a | letters(part))),
-            );
-            for f in sets {
-                // A set holding another rules nothing out that the smaller one does not.
-                if filters.iter().any(|&g| g & !f == 0) {
-                    continue;
-                }
-                filters.retain(|&g| f & !g != 0);
-                filters.push(f);
-            }
-        }
         let mut all: Vec<(&[u8], usize, usize)> = Vec::new();
         for (n, p) in products.iter().enumerate() {
             all.extend(p.keywords.iter().map(|k| (k.as_slice(), n, 0)));
@@ -156,15 +135,7 @@ impl NeedleIndex {
             group_of,
             singles,
             single,
-            filters,
         }
-    }
-
-    /// Whether a name with this `signature` (`text::signature`) may contain a keyword or a
-    /// pattern: when not, it matches no product by name, excluded or not.
-    #[inline]
-    pub(crate) fn may_match(&self, signature: u64) -> bool {
-        self.filters.iter().any(|&f| f & !signature == 0)
     }
 
     /// Marks in `found` the needles of two bytes or more that start at `i` in `hay[..n]`.
@@ -242,7 +213,9 @@ impl NeedleIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::campaign::text::{find_from, fold, fold_marking, signature};
+    use crate::campaign::text::{
+        LetterSets, find_from, fold, fold_marking, generated_names, signature,
+    };
 
     fn product(keywords: &[&str], exclude: &[&str]) -> CompiledProduct {
         CompiledProduct {
@@ -302,52 +275,23 @@ mod tests {
     fn marking_while_folding_finds_what_a_full_scan_finds() {
         let mut patterned = product(&[], &[]);
         patterned.patterns = vec![vec![fold("тет"), fold("48")]];
-        let idx = NeedleIndex::new(&[
+        let products = [
             product(&["ручка", "тетрадь", "шариковая ручка"], &["клей"]),
             product(&["я", "48 л"], &["ka"]),
             patterned,
-        ]);
-        let pieces = [
-            "ру",
-            "чка",
-            "тет",
-            "радь",
-            "я",
-            "48",
-            " ",
-            "  ",
-            "л",
-            "кл",
-            "ей",
-            "ka",
-            "K",
-            "А",
-            ",",
-            "ё",
-            "шариковая",
-            "Ж",
-            "z",
-            "€",
-            "ручка ",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let idx = NeedleIndex::new(&products);
+        let letters = LetterSets::new(&products);
         let mut hits = 0;
         let mut ruled_out = 0;
-        for _ in 0..5_000 {
-            let mut name = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 12) {
-                name.push_str(pieces[((seed >> (5 * k)) % pieces.len() as u64) as usize]);
-            }
+        for name in generated_names(&[], 5_000) {
             let (buf, n, starts) = folded(&name, &idx);
             assert_eq!(&buf[..n], fold(&name).as_slice(), "{name:?}");
             let full = idx.scan(&buf, n);
             assert_eq!(idx.scan_at(&buf, n, &starts), full, "{name:?}");
             hits += usize::from(full != [0; 3]);
             // A name the letter filter rules out has no keyword and no whole pattern.
-            if !idx.may_match(signature(&name)) {
+            if !letters.may_match(signature(&name)) {
                 assert_eq!(full[0], 0, "{name:?}");
                 let folded = fold(&name);
                 let whole = find_from(&folded, &fold("тет"), 0)

@@ -14,9 +14,10 @@ pub(crate) const MAX_NAME_BYTES: usize = 512;
 /// A folded name is at most one byte per character taken.
 pub(crate) const MAX_FOLDED: usize = MAX_NAME_BYTES;
 
+use super::compile::CompiledProduct;
 use super::needles::pair_hit;
 
-const SPACE: u8 = b' ';
+pub(crate) const SPACE: u8 = b' ';
 
 /// Cyrillic `а` in the folded alphabet; `я` is `CYR + 31`.
 const CYR: u8 = 0xC0;
@@ -27,7 +28,7 @@ fn cyr(c: char) -> u8 {
 }
 
 /// The folded byte of one character, or `SPACE` for separators.
-fn fold_char(c: char) -> u8 {
+pub(crate) fn fold_char(c: char) -> u8 {
     match c {
         '0'..='9' => c as u8,
         'A'..='Z' | 'a'..='z' => match c.to_ascii_lowercase() {
@@ -87,7 +88,7 @@ const fn ascii_table() -> [u8; 128] {
     t
 }
 
-static ASCII: [u8; 128] = ascii_table();
+pub(crate) static ASCII: [u8; 128] = ascii_table();
 
 /// Folded bytes of the two-byte UTF-8 sequences `D0 xx` (row 0) and `D1 xx` (row 1), indexed
 /// by `xx - 0x80`: U+0400..U+047F, all letters.
@@ -151,7 +152,7 @@ impl Default for Starts {
 }
 
 /// Folded bytes of the two-byte UTF-8 sequences `D0 xx` and `D1 xx`, indexed by [`cyr_index`].
-static CYRILLIC: [u8; 128] = {
+pub(crate) static CYRILLIC: [u8; 128] = {
     let rows = cyrillic_table();
     let mut t = [0xFEu8; 128];
     let mut y = 0;
@@ -166,7 +167,7 @@ static CYRILLIC: [u8; 128] = {
 /// The [`CYRILLIC`] index of the sequence whose lead byte is bits 0..8 of `w` (`D0` or `D1`)
 /// and continuation byte bits 8..16 (`10xxxxxx`): the lead's low bit, then the six `x`.
 #[inline(always)]
-fn cyr_index(w: u32) -> usize {
+pub(crate) fn cyr_index(w: u32) -> usize {
     ((w >> 8 | w << 6) & 0x7F) as usize
 }
 
@@ -206,6 +207,41 @@ static SIGNATURE: [u64; 256] = {
     t
 };
 
+/// The letter sets ([`letters`]) of every keyword and of every pattern (all its parts) of a
+/// campaign, without those that hold another's: a name whose [`signature`] holds none of them
+/// matches no keyword and no pattern, so it need not be looked at.
+pub(crate) struct LetterSets(Vec<u64>);
+
+impl LetterSets {
+    pub(crate) fn new(products: &[CompiledProduct]) -> Self {
+        let mut sets: Vec<u64> = Vec::new();
+        for p in products {
+            let all = p.keywords.iter().map(|k| letters(k));
+            let all = all.chain(
+                p.patterns
+                    .iter()
+                    .map(|parts| parts.iter().fold(0, |a, part| a | letters(part))),
+            );
+            for f in all {
+                // A set holding another rules nothing out that the smaller one does not.
+                if sets.iter().any(|&g| g & !f == 0) {
+                    continue;
+                }
+                sets.retain(|&g| f & !g != 0);
+                sets.push(f);
+            }
+        }
+        LetterSets(sets)
+    }
+
+    /// Whether a name with this `signature` may contain a keyword or a pattern: when not, it
+    /// matches no product by name, excluded or not.
+    #[inline]
+    pub(crate) fn may_match(&self, signature: u64) -> bool {
+        self.0.iter().any(|&f| f & !signature == 0)
+    }
+}
+
 /// The letters `s` may fold to (see [`letter_bit`]), read from its raw bytes in one cheap pass:
 /// a superset of the folded name's own set over the bytes [`fold_marking`] takes.
 pub(crate) fn signature(s: &str) -> u64 {
@@ -229,9 +265,9 @@ pub(crate) fn signature(s: &str) -> u64 {
 
 /// Lead bytes `D0`/`D1` and continuation bytes `10xxxxxx` of four two-byte sequences in a row,
 /// as [`FOUR_CYRILLIC`] tests them.
-const FOUR_CYRILLIC_MASK: u64 = 0xC0FE_C0FE_C0FE_C0FE;
+pub(crate) const FOUR_CYRILLIC_MASK: u64 = 0xC0FE_C0FE_C0FE_C0FE;
 /// What a little-endian word of four Cyrillic letters gives under [`FOUR_CYRILLIC_MASK`].
-const FOUR_CYRILLIC: u64 = 0x80D0_80D0_80D0_80D0;
+pub(crate) const FOUR_CYRILLIC: u64 = 0x80D0_80D0_80D0_80D0;
 
 /// As [`fold_buf`], and in the same pass notes in `starts` each position whose two folded
 /// bytes pass the `pairs` filter (see `needles::pair_hit`), so a matcher need not scan again.
@@ -390,6 +426,50 @@ pub(crate) fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize>
     }
     None
 }
+
+/// Item names for tests, made of the needles' own pieces, separators, look-alikes and other
+/// letters (`pieces`, then the shared [`TEST_PIECES`]) by a small deterministic generator.
+#[cfg(test)]
+pub(crate) fn generated_names(pieces: &[&str], count: usize) -> Vec<String> {
+    let pieces: Vec<&str> = pieces.iter().chain(TEST_PIECES).copied().collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    (0..count)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (0..seed % 12)
+                .map(|k| pieces[((seed >> (5 * k)) % pieces.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+/// Pieces of names every generated set has.
+#[cfg(test)]
+const TEST_PIECES: &[&str] = &[
+    "ру",
+    "чка",
+    "тет",
+    "радь",
+    "я",
+    "48",
+    " ",
+    "  ",
+    "л",
+    "кл",
+    "ей",
+    "ka",
+    "K",
+    "А",
+    ",",
+    "ё",
+    "шариковая",
+    "Ж",
+    "z",
+    "€",
+    "ручка ",
+];
 
 #[cfg(test)]
 mod tests {
