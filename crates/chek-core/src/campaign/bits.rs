@@ -4,7 +4,7 @@
 //!
 //! Each folded character of each needle is one bit of a state of `K` 64-bit words. After a
 //! character of the name, bit `j` is set when the needle's characters up to `j` match the
-//! name's last folded characters. One character costs a shift, an AND and three ORs per word
+//! name's last folded characters. One character costs a shift, two ANDs and two ORs per word
 //! however many needles there are; the name is never written out folded, no position is
 //! checked twice, and patterns need no second search. That suits the usual campaign of a few
 //! dozen keywords. Campaigns whose needles need more than four words (hundreds of keywords)
@@ -50,8 +50,9 @@ struct Step<const K: usize> {
     /// Needle starts of this character: set whatever came before.
     start: [u64; K],
     /// Bits that stay as they are: the end of a pattern's part after any character (anything
-    /// may come between parts), and a needle's space after a separator (a run of separators
-    /// folds to one space).
+    /// may come between parts), a needle's space after a separator (a run of separators folds
+    /// to one space), and every needle's last bit, so that the state itself remembers what was
+    /// found and the loop keeps no second word of hits.
     keep: [u64; K],
 }
 
@@ -144,7 +145,9 @@ impl<const K: usize> BitIndex<K> {
                 Step {
                     take: t,
                     start: std::array::from_fn(|w| t[w] & start[w]),
-                    keep: std::array::from_fn(|w| gaps[w] | if separator { spaces[w] } else { 0 }),
+                    keep: std::array::from_fn(|w| {
+                        gaps[w] | finals[w] | if separator { spaces[w] } else { 0 }
+                    }),
                 }
             })
             .collect();
@@ -163,12 +166,11 @@ impl<const K: usize> BitIndex<K> {
 
     /// One character of class `class`.
     #[inline(always)]
-    fn advance(&self, state: &mut [u64; K], seen: &mut [u64; K], class: usize) {
+    fn advance(&self, state: &mut [u64; K], class: usize) {
         if let Some(s) = self.steps.get(class) {
-            for w in 0..K {
-                let d = (state[w] << 1 & s.take[w]) | s.start[w] | (state[w] & s.keep[w]);
-                state[w] = d;
-                seen[w] |= d;
+            for (w, x) in state.iter_mut().enumerate() {
+                // Two independent halves: the shift and the keep do not wait on each other.
+                *x = (*x << 1 & s.take[w]) | (*x & s.keep[w] | s.start[w]);
             }
         }
     }
@@ -182,24 +184,21 @@ impl<const K: usize> BitIndex<K> {
     pub(crate) fn find(&self, name: &str) -> [u64; 3] {
         let b = name.as_bytes();
         let end = b.len().min(MAX_NAME_BYTES);
+        // What the four-letter path may read: letters that start past the limit do not count.
+        let within = b.get(..end).unwrap_or(b);
         let mut state = [0u64; K];
-        let mut seen = [0u64; K];
         let mut i = 0;
         while i < end {
             let x = b[i];
             // Cyrillic letters straight from one word of the name: four, two or one of them,
             // as many as start the word (all before `end`). ASCII skips the attempt.
             if x >= 0x80 {
-                let w = if i + 8 <= end {
-                    b.get(i..i + 8)
-                        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                        .map(u64::from_le_bytes)
-                } else if i + 4 <= end {
-                    b.get(i..i + 4)
-                        .and_then(|w| <[u8; 4]>::try_from(w).ok())
-                        .map(|w| u64::from(u32::from_le_bytes(w)))
-                } else {
-                    None
+                let ahead = within.get(i..).unwrap_or_default();
+                let w = match ahead.first_chunk::<8>() {
+                    Some(w) => Some(u64::from_le_bytes(*w)),
+                    None => ahead
+                        .first_chunk::<4>()
+                        .map(|w| u64::from(u32::from_le_bytes(*w))),
                 };
                 if let Some(w) = w {
                     // Zero lanes are Cyrillic letters; a word read short has no letters in
@@ -215,7 +214,7 @@ impl<const K: usize> BitIndex<K> {
                         for k in 0..4 {
                             let c = (idx >> (16 * k) & 0x7F) as usize;
                             let class = if k < lanes { 128 + c } else { IDLE };
-                            self.advance(&mut state, &mut seen, class);
+                            self.advance(&mut state, class);
                         }
                         i += 2 * lanes;
                         continue;
@@ -245,11 +244,11 @@ impl<const K: usize> BitIndex<K> {
                     }
                 }
             };
-            self.advance(&mut state, &mut seen, class);
+            self.advance(&mut state, class);
         }
         let mut found = [0u64; 3];
-        for (w, (&seen, &finals)) in seen.iter().zip(&self.finals).enumerate() {
-            let mut hit = seen & finals;
+        for (w, (&state, &finals)) in state.iter().zip(&self.finals).enumerate() {
+            let mut hit = state & finals;
             while hit != 0 {
                 let j = hit.trailing_zeros() as usize;
                 hit &= hit - 1;

@@ -166,7 +166,8 @@ impl Groups {
 /// the base factor. For `per_amount` this means a product's lots are the full steps its own
 /// items pay for; a leftover that needs other items to reach a step earns at the base factor.
 struct Levels<'m> {
-    base: Option<&'m CompiledMultiplier>,
+    /// The base multiplier and its index.
+    base: Option<(usize, &'m CompiledMultiplier)>,
     /// (factor, products, index of the first multiplier with that factor, products of the
     /// items on the receipt that are in `products`).
     levels: [(u64, u64, usize, u64); MAX_LEVELS],
@@ -186,13 +187,13 @@ impl<'m> Levels<'m> {
         groups: &Groups,
         present: u64,
     ) -> Self {
-        let mut base: Option<&CompiledMultiplier> = None;
-        for m in all.iter().filter(|m| m.mask == 0 && applies(m)) {
-            if base.is_none_or(|b| m.factor > b.factor) {
-                base = Some(m);
+        let mut base: Option<(usize, &CompiledMultiplier)> = None;
+        for (i, m) in all.iter().enumerate() {
+            if m.mask == 0 && applies(m) && base.is_none_or(|(_, b)| m.factor > b.factor) {
+                base = Some((i, m));
             }
         }
-        let floor = base.map_or(1, |b| b.factor);
+        let floor = base.map_or(1, |(_, b)| b.factor);
         let mut l = Levels {
             base,
             levels: [(0, 0, 0, 0); MAX_LEVELS],
@@ -232,7 +233,7 @@ impl<'m> Levels<'m> {
     /// `full` with each slice multiplied; `within(products)` is the rule's amount on the
     /// items of `products` alone, for a rule counting the products of `rule_mask`.
     fn apply(&mut self, full: u64, rule_mask: u64, mut within: impl FnMut(u64) -> u64) -> u64 {
-        let base = self.base.map_or(1, |b| b.factor);
+        let base = self.base.map_or(1, |(_, b)| b.factor);
         let mut done = 0u64;
         let mut out = 0u64;
         for (k, &(factor, products, _, on_receipt)) in self.levels[..self.len].iter().enumerate() {
@@ -254,28 +255,28 @@ impl<'m> Levels<'m> {
         out
     }
 
-    /// A reason for every multiplier that multiplied something.
-    fn reasons(&self, all: &[CompiledMultiplier], reasons: &mut Vec<Reason>) {
-        let base = self.base.filter(|_| self.used_base);
+    /// A reason for every multiplier that multiplied something and is not in `done` (bit `i`
+    /// for `all[i]`, set here), so that one that multiplies both lots and points is named once.
+    fn reasons(&self, all: &[CompiledMultiplier], reasons: &mut Vec<Reason>, done: &mut u64) {
+        let base = self.base.filter(|_| self.used_base).map(|(i, _)| i);
         let levels = self.levels[..self.len]
             .iter()
             .zip(&self.used)
             .filter(|(_, u)| **u)
-            .map(|(l, _)| &all[l.2]);
+            .map(|(l, _)| l.2);
         // Largest factor first.
-        for m in levels.chain(base) {
-            // Once per multiplier, though it may multiply both lots and points.
-            let seen = reasons.iter().any(|r| {
-                r.code == C::MultiplierApplied
-                    && matches!(&r.rule, RuleRef::Multiplier(id) if *id == m.id)
-            });
-            if !seen {
-                reasons.push(reason(
-                    C::MultiplierApplied,
-                    RuleRef::Multiplier(m.id),
-                    Detail::Factor(m.factor),
-                ));
-            }
+        for i in levels.chain(base) {
+            // At most `MAX_RULES` (32) multipliers, so every index has its bit.
+            let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+            let Some(m) = all.get(i).filter(|_| *done & bit == 0) else {
+                continue;
+            };
+            *done |= bit;
+            reasons.push(reason(
+                C::MultiplierApplied,
+                RuleRef::Multiplier(m.id),
+                Detail::Factor(m.factor),
+            ));
         }
     }
 }
@@ -700,12 +701,13 @@ impl Campaign {
             }
             // Multipliers: each lot or point gets the largest factor that covers it (they do
             // not stack); see `Levels` for how lots are attributed to items.
+            let mut named = 0;
             if lots > 0 {
-                lot_levels.reasons(&self.multipliers, &mut reasons);
+                lot_levels.reasons(&self.multipliers, &mut reasons, &mut named);
                 lots = multiplied_lots;
             }
             if points > 0 {
-                point_levels.reasons(&self.multipliers, &mut reasons);
+                point_levels.reasons(&self.multipliers, &mut reasons, &mut named);
                 points = multiplied_points;
             }
             if lots == 0

@@ -24,15 +24,19 @@ enum Matcher {
     Many(Box<NeedleIndex>),
 }
 
-/// Buffers for [`Names::find`], reused from item to item.
-pub(crate) struct Scratch {
+/// Buffers for [`Names::find`], reused from item to item. Only the folding matcher needs them,
+/// so they are made (half a kilobyte zeroed) the first time it runs, not on every decision.
+#[derive(Default)]
+pub(crate) struct Scratch(Option<Buffers>);
+
+struct Buffers {
     folded: Folded,
     starts: Starts,
 }
 
-impl Default for Scratch {
+impl Default for Buffers {
     fn default() -> Self {
-        Scratch {
+        Buffers {
             folded: [0; MAX_FOLDED + 8],
             starts: Starts::default(),
         }
@@ -60,6 +64,7 @@ impl Names {
     /// `[keyword, exclude, pattern]`. Without `excludes`, exclude words may be left out of a
     /// name that matches no keyword and no pattern (the item's GTIN is not listed, so nothing
     /// else could make it count).
+    #[inline]
     pub(crate) fn find(
         &self,
         name: &str,
@@ -80,13 +85,16 @@ impl Names {
     }
 }
 
+/// Kept out of line: campaigns that need it are rare, and inlined it would give
+/// [`Names::find`] the stack frame of the folding buffers on every call.
+#[inline(never)]
 fn many(
     idx: &NeedleIndex,
     name: &str,
     products: &[CompiledProduct],
     scratch: &mut Scratch,
 ) -> [u64; 3] {
-    let Scratch { folded, starts } = scratch;
+    let Buffers { folded, starts } = scratch.0.get_or_insert_with(Buffers::default);
     let n = fold_marking(name, folded, &idx.pairs, starts);
     let [kw, ex, first] = idx.scan_at(folded, n, starts);
     // A pattern whose first part is there: the rest in order.
