@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use chek_benches::campaign_workload::workload;
+use chek_benches::campaign_workload::{store_list_workload, workload};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
@@ -14,6 +14,13 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("evaluate_20_items_10_rules", |b| {
         b.iter(|| black_box(campaign.evaluate(black_box(&cand), black_box(&history), now)))
+    });
+    // A chain that takes part by its store list: 20 000 registers, the receipt from the last.
+    let (stores, from_last) = store_list_workload(20_000);
+    let d = stores.evaluate(&from_last, &history, now);
+    assert!(d.lots > 0, "the last store takes part: {:?}", d.reasons);
+    g.bench_function("evaluate_20000_store_list", |b| {
+        b.iter(|| black_box(stores.evaluate(black_box(&from_last), black_box(&history), now)))
     });
     g.finish();
 }

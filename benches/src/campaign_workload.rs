@@ -95,6 +95,58 @@ pub const NAMES: [&str; 20] = [
     "Печенье овсяное 300г",
 ];
 
+/// A verified 20-item receipt with document number `fd`, from the register the store list's
+/// store `store` has (see [`store_list`]).
+pub fn receipt_from(fd: u32, store: usize) -> Candidate {
+    let mut c = receipt(fd);
+    if let Some(r) = c.receipt.as_mut() {
+        r.kkt_reg_id = Some(kkt(store));
+        r.retail_place_address = Some(address(store));
+    }
+    c
+}
+
+/// The 16-digit register number of store `n` of the store list.
+fn kkt(n: usize) -> String {
+    format!("{:016}", 7_000_000_000 + n * 37)
+}
+
+/// The address of store `n` of the store list.
+fn address(n: usize) -> String {
+    format!("г. Москва, ул. Магазинная, д. {n}")
+}
+
+/// A chain's store list of `n` stores, one seller and one register each, as the CSV an
+/// operator loads with `CampaignDef::add_store_list`.
+pub fn store_list(n: usize) -> String {
+    let mut csv = String::from("inn;kkt_reg_id;address\n");
+    for i in 0..n {
+        csv.push_str(&format!("7705123452;{};{}\n", kkt(i), address(i)));
+    }
+    csv
+}
+
+/// The benchmark's campaign, taking part only in the stores of a `n`-store list instead of
+/// by seller, and a receipt from its last store.
+pub fn store_list_workload(n: usize) -> (Campaign, Candidate) {
+    let toml = CAMPAIGN.replace(
+        "inns = [\"7705123452\", \"1655123453\"]",
+        "stores_file = \"stores.csv\"",
+    );
+    let mut def = match chek::campaign::CampaignDef::parse(&toml) {
+        Ok(d) => d,
+        Err(e) => panic!("bench campaign: {e}"),
+    };
+    if let Err(e) = def.add_store_list(&store_list(n)) {
+        panic!("bench store list: {e}");
+    }
+    let campaign = match Campaign::from_def(def) {
+        Ok(c) => c,
+        Err(e) => panic!("bench campaign: {e}"),
+    };
+    (campaign, receipt_from(7, n.saturating_sub(1)))
+}
+
 /// A verified 20-item receipt with document number `fd`.
 pub fn receipt(fd: u32) -> Candidate {
     let items: Vec<String> = NAMES

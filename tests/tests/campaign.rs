@@ -721,6 +721,30 @@ fn product_matchers_fold_case_yo_and_lookalikes() {
         lots("Товар 123", Some("4601234567893")),
         (Status::Accepted, 3)
     );
+
+    // One GTIN among three thousand, listed in no order (they are searched sorted).
+    let others =
+        |from: u64| -> Vec<String> { (0..1500).map(|i| format!("\"{}\"", from - i * 7)).collect() };
+    let listed = format!(
+        "gtins = [{}, \"04601234567893\", {}]",
+        others(9_000_000_000_000).join(", "),
+        others(1_000_000_000_000).join(", ")
+    );
+    let many = campaign(&FULL.replace("gtins = [\"04601234567893\"]", &listed));
+    let with = |gtin: &str| {
+        let cand = receipt_with(
+            1,
+            "2026-09-19T11:00",
+            &[("Товар 123", 1.0, 30_000)],
+            |j| {
+                j["items"][0]["productCodeNew"] = json!({"ean13": {"gtin": gtin}});
+            },
+        );
+        eval(&many, &cand, &h, NOW).status
+    };
+    assert_eq!(with("4601234567893"), Status::Accepted);
+    assert_eq!(with("8999999999993"), Status::Accepted);
+    assert_eq!(with("4601234567894"), Status::Rejected);
 }
 
 #[test]

@@ -2,12 +2,12 @@
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use super::compile::{Campaign, CompiledMultiplier, CompiledProduct};
+use super::compile::{Address, Campaign, CompiledMultiplier, CompiledProduct};
 use super::decision::{Decision, Detail, Effect, Reason, ReasonCode as C, RuleRef, Status};
 use super::definition::{AppliesTo, EarnKind, PaymentDef, Weekday};
 use super::history::ParticipantHistory;
 use super::names::Scratch;
-use super::text::{find_from, fold_into};
+use super::text::find_from;
 use crate::fiscal::{Candidate, Channel, Item, Receipt};
 
 fn reason(code: C, rule: RuleRef, detail: Detail) -> Reason {
@@ -24,7 +24,7 @@ impl CompiledProduct {
         match gtin {
             Some(g) if !self.gtins.is_empty() => {
                 let g = g.trim().trim_start_matches('0');
-                self.gtins.iter().any(|x| x == g)
+                self.gtins.binary_search_by(|x| x.as_str().cmp(g)).is_ok()
             }
             _ => false,
         }
@@ -340,33 +340,18 @@ impl Campaign {
         }
         let inn = r.seller_inn.as_deref().map(str::trim);
         let kkt = r.kkt_reg_id.as_deref().map(str::trim);
-        if w.fns.contains(&r.fn_number) {
-            return true;
-        }
-        if let Some(inn) = inn
-            && w.inns.iter().any(|x| x == inn)
+        let listed = |list: &[String], key: Option<&str>| {
+            key.is_some_and(|k| list.binary_search_by(|x| x.as_str().cmp(k)).is_ok())
+        };
+        if w.fns.binary_search(&r.fn_number).is_ok() || listed(&w.inns, inn) || listed(&w.kkts, kkt)
         {
             return true;
         }
-        if let Some(kkt) = kkt
-            && w.kkts.iter().any(|x| x == kkt)
-        {
-            return true;
-        }
-        let mut addr = Vec::new();
-        if let Some(a) = &r.retail_place_address {
-            fold_into(a, &mut addr);
-        }
-        if w.addresses.iter().any(|a| find_from(&addr, a, 0).is_some()) {
-            return true;
-        }
-        w.stores.iter().any(|s| {
-            s.inn.as_deref().is_none_or(|x| Some(x) == inn)
-                && s.kkt.as_deref().is_none_or(|x| Some(x) == kkt)
-                && s.address
-                    .as_deref()
-                    .is_none_or(|a| find_from(&addr, a, 0).is_some())
-        })
+        let addr = Address::new(r.retail_place_address.as_deref());
+        w.addresses
+            .iter()
+            .any(|a| find_from(addr.folded(), a, 0).is_some())
+            || w.stores.matches(inn, kkt, &addr)
     }
 
     /// Evaluates one candidate receipt for one participant. `now` is the moment of evaluation
@@ -492,7 +477,9 @@ impl Campaign {
                 }
             }
             None => {
-                if self.where_.fn_only() && !self.where_.fns.contains(&cand.qr.fn_number) {
+                if self.where_.fn_only()
+                    && self.where_.fns.binary_search(&cand.qr.fn_number).is_err()
+                {
                     reasons.push(field(
                         C::StoreNotParticipating,
                         "where.fn_numbers",
