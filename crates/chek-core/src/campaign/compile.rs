@@ -108,7 +108,7 @@ impl StoreIndex {
         self.by_kkt.is_empty() && self.by_inn.is_empty() && self.by_address.is_empty()
     }
 
-    /// Whether a receipt with this seller, register and folded address is from a listed store.
+    /// Whether a receipt with this seller, register and address is from a listed store.
     pub(crate) fn matches(
         &self,
         inn: Option<&str>,
