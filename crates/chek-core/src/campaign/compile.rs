@@ -30,6 +30,7 @@ pub(crate) struct CompiledProduct {
     pub(crate) exclude: Vec<Vec<u8>>,
 }
 
+#[derive(Clone)]
 pub(crate) struct CompiledStore {
     pub(crate) inn: Option<String>,
     pub(crate) kkt: Option<String>,
@@ -799,14 +800,7 @@ mod tests {
                 }
             }
         }
-        let linear: Vec<CompiledStore> = stores
-            .iter()
-            .map(|s| CompiledStore {
-                inn: s.inn.clone(),
-                kkt: s.kkt.clone(),
-                address: s.address.clone(),
-            })
-            .collect();
+        let linear = stores.clone();
         let ix = StoreIndex::new(stores);
         let places = ["г. Москва, ул. Тверская, 12", "г. Казань", "г. Омск", ""];
         let mut matched = 0;
