@@ -3,7 +3,7 @@
 #![no_main]
 
 use chek_core::Lang;
-use chek_core::engage::loyalty::{Programme, Registry, sms};
+use chek_engage::loyalty::{Programme, Registry, sms};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -23,12 +23,9 @@
 
 pub mod campaign;
 pub mod draw;
-pub mod engage;
 pub mod fiscal;
 mod hint;
 mod lang;
-pub mod ru;
-pub mod sms;
 pub mod text;
 pub mod verify;
 

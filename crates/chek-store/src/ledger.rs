@@ -342,6 +342,21 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// Runs one engagement step in one transaction on either backend.
+    pub(crate) fn docs_tx<T>(
+        &self,
+        f: &mut dyn FnMut(&mut dyn crate::engage::doc::DocTx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        dispatch!(self, b => b.docs_tx(f))
+    }
+
+    /// Every engagement document of a kind, from one snapshot.
+    pub(crate) fn docs_all(&self, kind: &str) -> Result<Vec<(String, String)>, StoreError> {
+        dispatch!(self, b => b.docs_all(kind))
+    }
+}
+
 trait BackendKind {
     const KIND: Backend;
 }

@@ -80,6 +80,7 @@
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("chek-store needs a backend: enable the `sqlite` or `postgres` feature");
 
+mod engage;
 mod error;
 mod ledger;
 mod migrate;
@@ -98,6 +99,7 @@ mod target;
 mod types;
 
 pub use chek_core::campaign::ParticipantHistory;
+pub use engage::{CardRow, Replayed};
 pub use error::StoreError;
 pub use ledger::{Audit, Ledger, PG_POOL_SIZE, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;

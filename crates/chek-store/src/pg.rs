@@ -7,6 +7,8 @@
 //! the write and COMMIT pipelined (a lone settle; a batch commits once at its end). Deadlocks
 //! and serialization failures are retried a bounded number of times.
 
+mod docs;
+
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! `synchronous = NORMAL`, a busy timeout for other processes, `BEGIN IMMEDIATE` per settle so
 //! the history read and the accrual happen under one write lock, cached prepared statements.
 
+mod docs;
+
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 

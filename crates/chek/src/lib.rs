@@ -1,7 +1,8 @@
 //! # chek
 //!
 //! The crate Rust services add: it re-exports the pure domain ([`fiscal`], hints) and, by
-//! feature, the adapters (scan, verify, store) as they land.
+//! feature, the Russian language and calendar (`ru`, `sms`), the engagement flows (`engage`) and
+//! the adapters (scan, verify, store) and the engine.
 //!
 //! ```
 //! use chek::fiscal::{validate_qr, FiscalQr, ValidationOptions};
@@ -19,8 +20,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, sms, text};
-pub use chek_core::{engage, ru};
+pub use chek_core::{Coded, Hint, Lang, campaign, draw, fiscal, text};
+#[cfg(feature = "engage")]
+pub use chek_engage as engage;
+#[cfg(feature = "ru")]
+pub use chek_ru as ru;
+#[cfg(feature = "ru")]
+pub use chek_ru::sms;
 
 /// Re-check policy and verification outcomes (pure), and with the `verify` feature the HTTP
 /// providers ([`verify::FnsMobile`], [`verify::CheckApi`]).

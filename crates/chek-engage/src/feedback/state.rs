@@ -1,0 +1,530 @@
+//! The feedback state a host keeps: answers, review clicks, bonuses and A/B assignments.
+//! Operations take it by value and return the next one with an outcome.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::error::check_id;
+use super::token::check_key;
+use super::{AbReport, Experiment, FeedbackError, Mode, PolicyRisk, Rating, Survey};
+use super::{open_token, sign_token};
+use chek_ru::sms::{SmsLength, measure};
+
+/// The invitation text when the variant gives none; `{link}` is the review link.
+pub const DEFAULT_INVITATION: &str = "Спасибо за ответ! Оставьте, пожалуйста, отзыв: {link}";
+
+/// One answer to a survey, as the host received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    /// The host's id of this answer; a repeat with the same id changes nothing.
+    pub id: String,
+    /// The client.
+    pub client: String,
+    /// One score per criterion, 1–10.
+    pub scores: Vec<u8>,
+}
+
+/// A recorded answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    /// Sequence number, from 1; what a review token names.
+    pub seq: u64,
+    /// Survey id.
+    pub survey: String,
+    /// The host's response id.
+    pub response: String,
+    /// Client.
+    pub client: String,
+    /// Scores.
+    pub scores: Vec<u8>,
+    /// Average at or above the threshold.
+    pub satisfied: bool,
+    /// When answered.
+    pub answered_at: NaiveDateTime,
+    /// Whether a review link was sent.
+    pub invited: bool,
+    /// The experiment and variant of the invitation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
+    /// The variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The first click on the review link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clicked_at: Option<NaiveDateTime>,
+}
+
+/// What a bonus rewards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BonusReason {
+    /// Answering the survey (compliant mode).
+    SurveyAnswer,
+    /// Clicking the review link (gated mode; a policy risk).
+    ReviewClick,
+}
+
+/// A bonus granted once and applied at the client's next visit, once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bonus {
+    /// The answer it belongs to (its sequence number).
+    pub response_seq: u64,
+    /// Client.
+    pub client: String,
+    /// Why.
+    pub reason: BonusReason,
+    /// Points.
+    pub points: u64,
+    /// When granted.
+    pub granted_at: NaiveDateTime,
+    /// When applied (at a visit after the grant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<NaiveDateTime>,
+    /// The visit it was applied at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_visit: Option<String>,
+}
+
+/// A review invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    /// The signed token.
+    pub token: String,
+    /// The review link (survey's `review_url` + token).
+    pub link: String,
+    /// The A/B variant, if the survey runs an experiment.
+    pub variant: Option<String>,
+    /// The message to send.
+    pub message: String,
+    /// Its SMS length.
+    pub sms: SmsLength,
+}
+
+/// What an answer came to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerOutcome {
+    /// Sequence number of the answer.
+    pub seq: u64,
+    /// Client.
+    pub client: String,
+    /// Scores, average, satisfied.
+    pub rating: Rating,
+    /// The survey's threshold.
+    pub threshold: u8,
+    /// The survey's mode.
+    pub mode: Mode,
+    /// The review invitation (everyone in compliant mode; only the satisfied when gated).
+    pub invitation: Option<Invitation>,
+    /// The bonus for the answer (compliant mode with bonus points).
+    pub bonus: Option<Bonus>,
+    /// Below the threshold: someone should follow up privately. Never a gate on the invitation
+    /// in compliant mode.
+    pub follow_up: bool,
+    /// The answer was already recorded (same response id): nothing changed.
+    pub repeated: bool,
+    /// Policy risks of the configuration (gated mode).
+    pub warnings: Vec<PolicyRisk>,
+}
+
+/// What a review-link click came to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClickOutcome {
+    /// The answer the link belongs to.
+    pub seq: u64,
+    /// Client.
+    pub client: String,
+    /// The A/B variant of the invitation.
+    pub variant: Option<String>,
+    /// Whether this is the first click (recorded now); later clicks change nothing.
+    pub first: bool,
+    /// When the first click happened.
+    pub clicked_at: NaiveDateTime,
+    /// The bonus granted by this click (gated mode, first click only).
+    pub bonus: Option<Bonus>,
+    /// Policy risks of the configuration (gated mode).
+    pub warnings: Vec<PolicyRisk>,
+}
+
+/// What a visit came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitOutcome {
+    /// Client.
+    pub client: String,
+    /// Visit id.
+    pub visit: String,
+    /// The bonuses applied at this visit.
+    pub applied: Vec<Bonus>,
+    /// Their points.
+    pub points: u64,
+    /// The same visit id was seen last time: the same bonuses, nothing applied again.
+    pub repeated: bool,
+}
+
+/// Answers, clicks, bonuses and A/B assignments, persisted by the host (serde).
+///
+/// ```
+/// use chek_engage::feedback::{FeedbackState, Response, Survey};
+/// let survey = Survey::from_toml(r#"
+/// id = "after-visit"
+/// criteria = ["Вкус", "Сервис", "Чистота"]
+/// bonus_points = 50
+/// review_url = "https://r.example/r/"
+/// "#).unwrap();
+/// let key = b"host-secret-of-16+bytes";
+/// let t = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(h, 0, 0).unwrap();
+///
+/// // Compliant: a low rating is invited too, and the answer earns the bonus.
+/// let answer = Response { id: "r1".into(), client: "c1".into(), scores: vec![5, 6, 7] };
+/// let (state, out) = FeedbackState::default().answer(&survey, key, &answer, t(10)).unwrap();
+/// assert!(!out.rating.satisfied && out.follow_up);
+/// let link = out.invitation.unwrap();
+/// assert_eq!(out.bonus.unwrap().points, 50);
+///
+/// // The click is recorded once.
+/// let (state, click) = state.click(&survey, key, &link.token, t(11)).unwrap();
+/// assert!(click.first);
+/// let (state, click) = state.click(&survey, key, &link.token, t(12)).unwrap();
+/// assert!(!click.first);
+///
+/// // The bonus is applied at the next visit, once.
+/// let (state, v) = state.visit("c1", "visit-2", t(13)).unwrap();
+/// assert_eq!(v.points, 50);
+/// let (_, v) = state.visit("c1", "visit-3", t(14)).unwrap();
+/// assert_eq!(v.points, 0);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StateFile", into = "StateFile")]
+pub struct FeedbackState {
+    responses: Vec<ResponseRecord>,
+    bonuses: Vec<Bonus>,
+    assignments: BTreeMap<String, BTreeMap<String, String>>,
+    last_visit: BTreeMap<String, String>,
+    index: BTreeMap<(String, String), usize>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StateFile {
+    #[serde(default)]
+    responses: Vec<ResponseRecord>,
+    #[serde(default)]
+    bonuses: Vec<Bonus>,
+    #[serde(default)]
+    assignments: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    last_visit: BTreeMap<String, String>,
+}
+
+impl TryFrom<StateFile> for FeedbackState {
+    type Error = FeedbackError;
+    fn try_from(f: StateFile) -> Result<Self, FeedbackError> {
+        let bad = |m: String| Err(FeedbackError::BadState(m));
+        let mut index = BTreeMap::new();
+        for (i, r) in f.responses.iter().enumerate() {
+            if r.seq != i as u64 + 1 {
+                return bad(format!("response {} has seq {}", i + 1, r.seq));
+            }
+            if index
+                .insert((r.survey.clone(), r.response.clone()), i)
+                .is_some()
+            {
+                return bad(format!("response {:?} twice", r.response));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for b in &f.bonuses {
+            let owner = f.responses.get((b.response_seq as usize).wrapping_sub(1));
+            if owner.map(|r| &r.client) != Some(&b.client) {
+                return bad(format!("bonus of response {} has no owner", b.response_seq));
+            }
+            if !seen.insert((b.response_seq, b.reason)) {
+                return bad(format!("response {} has two bonuses", b.response_seq));
+            }
+        }
+        Ok(FeedbackState {
+            responses: f.responses,
+            bonuses: f.bonuses,
+            assignments: f.assignments,
+            last_visit: f.last_visit,
+            index,
+        })
+    }
+}
+
+impl From<FeedbackState> for StateFile {
+    fn from(s: FeedbackState) -> Self {
+        StateFile {
+            responses: s.responses,
+            bonuses: s.bonuses,
+            assignments: s.assignments,
+            last_visit: s.last_visit,
+        }
+    }
+}
+
+fn invitation(
+    survey: &Survey,
+    key: &[u8],
+    rec: &ResponseRecord,
+) -> Result<Invitation, FeedbackError> {
+    let token = sign_token(key, &survey.id, rec.seq)?;
+    let link = format!("{}{token}", survey.review_url);
+    let template = survey
+        .experiment
+        .as_ref()
+        .zip(rec.variant.as_ref())
+        .and_then(|(e, v)| e.variants.iter().find(|x| &x.name == v))
+        .map(|v| v.message.as_str())
+        .filter(|m| !m.is_empty())
+        .unwrap_or(DEFAULT_INVITATION);
+    let message = template.replace("{link}", &link);
+    Ok(Invitation {
+        sms: measure(&message),
+        token,
+        link,
+        variant: rec.variant.clone(),
+        message,
+    })
+}
+
+impl FeedbackState {
+    /// Recorded answers, in order.
+    pub fn responses(&self) -> &[ResponseRecord] {
+        &self.responses
+    }
+
+    /// Every bonus granted.
+    pub fn bonuses(&self) -> &[Bonus] {
+        &self.bonuses
+    }
+
+    /// Bonuses of a client granted and not yet applied.
+    pub fn pending_bonuses<'a>(&'a self, client: &'a str) -> impl Iterator<Item = &'a Bonus> {
+        self.bonuses
+            .iter()
+            .filter(move |b| b.client == client && b.applied_at.is_none())
+    }
+
+    /// Records an answer: rates it, sends a review invitation (everyone when compliant, the
+    /// satisfied when gated), grants the answer's bonus (compliant). A repeat of the same
+    /// response id returns the first outcome and changes nothing; the same id with other data
+    /// is [`FeedbackError::ConflictingResponse`].
+    pub fn answer(
+        mut self,
+        survey: &Survey,
+        key: &[u8],
+        response: &Response,
+        now: NaiveDateTime,
+    ) -> Result<(Self, AnswerOutcome), FeedbackError> {
+        survey.check()?;
+        check_key(key)?;
+        check_id(&response.id)?;
+        check_id(&response.client)?;
+        let rating = survey.rate(&response.scores)?;
+        let warnings = survey.policy_risks();
+        let key_pair = (survey.id.clone(), response.id.clone());
+        if let Some(&i) = self.index.get(&key_pair) {
+            let rec = &self.responses[i];
+            if rec.client != response.client || rec.scores != response.scores {
+                return Err(FeedbackError::ConflictingResponse(response.id.clone()));
+            }
+            let invitation = if rec.invited {
+                Some(invitation(survey, key, rec)?)
+            } else {
+                None
+            };
+            let bonus = self
+                .bonuses
+                .iter()
+                .find(|b| b.response_seq == rec.seq && b.reason == BonusReason::SurveyAnswer)
+                .cloned();
+            let out = AnswerOutcome {
+                seq: rec.seq,
+                client: rec.client.clone(),
+                follow_up: !rating.satisfied,
+                rating,
+                threshold: survey.threshold,
+                mode: survey.mode,
+                invitation,
+                bonus,
+                repeated: true,
+                warnings,
+            };
+            return Ok((self, out));
+        }
+        let seq = self.responses.len() as u64 + 1;
+        let invited = survey.mode == Mode::Compliant || rating.satisfied;
+        let (experiment, variant) = match (&survey.experiment, invited) {
+            (Some(e), true) => {
+                let sticky = self
+                    .assignments
+                    .get(&e.name)
+                    .and_then(|m| m.get(&response.client))
+                    .cloned();
+                let v = match sticky {
+                    Some(v) => v,
+                    None => e.assign(&response.client)?.name.clone(),
+                };
+                (Some(e.name.clone()), Some(v))
+            }
+            _ => (None, None),
+        };
+        let rec = ResponseRecord {
+            seq,
+            survey: survey.id.clone(),
+            response: response.id.clone(),
+            client: response.client.clone(),
+            scores: response.scores.clone(),
+            satisfied: rating.satisfied,
+            answered_at: now,
+            invited,
+            experiment: experiment.clone(),
+            variant: variant.clone(),
+            clicked_at: None,
+        };
+        let invitation = if invited {
+            Some(invitation(survey, key, &rec)?)
+        } else {
+            None
+        };
+        let bonus = (survey.mode == Mode::Compliant && survey.bonus_points > 0).then(|| Bonus {
+            response_seq: seq,
+            client: response.client.clone(),
+            reason: BonusReason::SurveyAnswer,
+            points: survey.bonus_points,
+            granted_at: now,
+            applied_at: None,
+            applied_visit: None,
+        });
+        if let (Some(e), Some(v)) = (experiment, variant) {
+            self.assignments
+                .entry(e)
+                .or_default()
+                .entry(response.client.clone())
+                .or_insert(v);
+        }
+        if let Some(b) = &bonus {
+            self.bonuses.push(b.clone());
+        }
+        self.index.insert(key_pair, self.responses.len());
+        self.responses.push(rec);
+        let out = AnswerOutcome {
+            seq,
+            client: response.client.clone(),
+            follow_up: !rating.satisfied,
+            rating,
+            threshold: survey.threshold,
+            mode: survey.mode,
+            invitation,
+            bonus,
+            repeated: false,
+            warnings,
+        };
+        Ok((self, out))
+    }
+
+    /// Records a click on a review link, once. In gated mode the first click grants the bonus;
+    /// in compliant mode a click never earns anything.
+    pub fn click(
+        mut self,
+        survey: &Survey,
+        key: &[u8],
+        token: &str,
+        now: NaiveDateTime,
+    ) -> Result<(Self, ClickOutcome), FeedbackError> {
+        survey.check()?;
+        let seq = open_token(key, &survey.id, token)?;
+        let i = (seq as usize).wrapping_sub(1);
+        let Some(rec) = self.responses.get_mut(i) else {
+            return Err(FeedbackError::UnknownToken);
+        };
+        if rec.survey != survey.id || !rec.invited {
+            return Err(FeedbackError::UnknownToken);
+        }
+        let warnings = survey.policy_risks();
+        if let Some(at) = rec.clicked_at {
+            let out = ClickOutcome {
+                seq,
+                client: rec.client.clone(),
+                variant: rec.variant.clone(),
+                first: false,
+                clicked_at: at,
+                bonus: None,
+                warnings,
+            };
+            return Ok((self, out));
+        }
+        rec.clicked_at = Some(now);
+        let bonus = (survey.mode == Mode::Gated && survey.bonus_points > 0).then(|| Bonus {
+            response_seq: seq,
+            client: rec.client.clone(),
+            reason: BonusReason::ReviewClick,
+            points: survey.bonus_points,
+            granted_at: now,
+            applied_at: None,
+            applied_visit: None,
+        });
+        let out = ClickOutcome {
+            seq,
+            client: rec.client.clone(),
+            variant: rec.variant.clone(),
+            first: true,
+            clicked_at: now,
+            bonus: bonus.clone(),
+            warnings,
+        };
+        if let Some(b) = bonus {
+            self.bonuses.push(b);
+        }
+        Ok((self, out))
+    }
+
+    /// A client's visit: every bonus granted before `now` and not yet applied is applied now,
+    /// once. The same visit id twice in a row is a retry: it returns what that visit applied.
+    pub fn visit(
+        mut self,
+        client: &str,
+        visit: &str,
+        now: NaiveDateTime,
+    ) -> Result<(Self, VisitOutcome), FeedbackError> {
+        check_id(client)?;
+        check_id(visit)?;
+        let repeated = self.last_visit.get(client).is_some_and(|v| v == visit);
+        if !repeated {
+            for b in self.bonuses.iter_mut() {
+                if b.client == client && b.applied_at.is_none() && b.granted_at < now {
+                    b.applied_at = Some(now);
+                    b.applied_visit = Some(visit.to_owned());
+                }
+            }
+            self.last_visit.insert(client.to_owned(), visit.to_owned());
+        }
+        let applied: Vec<Bonus> = self
+            .bonuses
+            .iter()
+            .filter(|b| b.client == client && b.applied_visit.as_deref() == Some(visit))
+            .cloned()
+            .collect();
+        let out = VisitOutcome {
+            client: client.to_owned(),
+            visit: visit.to_owned(),
+            points: applied.iter().map(|b| b.points).sum(),
+            applied,
+            repeated,
+        };
+        Ok((self, out))
+    }
+
+    /// The A/B report of an experiment over the recorded invitations: exposed = invited with a
+    /// variant of the experiment, converted = clicked the review link.
+    pub fn ab_report(&self, experiment: &Experiment) -> AbReport {
+        AbReport::from_observations(
+            experiment,
+            self.responses
+                .iter()
+                .filter(|r| r.experiment.as_deref() == Some(experiment.name.as_str()))
+                .filter_map(|r| Some((r.variant.as_deref()?, r.clicked_at.is_some()))),
+        )
+    }
+}
