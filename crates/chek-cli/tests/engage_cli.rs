@@ -53,9 +53,9 @@ const NOW: &str = "2026-11-23T12:00:00";
 #[test]
 fn loyalty_sms_outcome_and_reply() {
     let t = Tmp::new("sms");
-    let state = t.file("cards.json");
+    let state = t.file("cards.sqlite");
     let cards = example("cards.txt");
-    let base = ["--cards", &cards, "--state", &state, "--now", NOW];
+    let base = ["--cards", &cards, "--db", &state, "--now", NOW];
     let sms = |from: &str, text: &str, extra: &[&str]| {
         let mut a = vec!["loyalty", "sms", "--from", from, text];
         a.extend_from_slice(&base);
@@ -76,7 +76,7 @@ fn loyalty_sms_outcome_and_reply() {
     assert_eq!(j["reply"]["segments"], 1);
     assert!(Path::new(&state).exists());
 
-    // The state file carries the binding: another phone is refused with exit code 1.
+    // The ledger carries the binding: another phone is refused with exit code 1.
     let (code, out, _) = sms("+79990000000", "4600682000013", &["--json"]);
     assert_eq!(code, 1);
     assert_eq!(json(&out)["code"], "loyalty.card_bound");
@@ -110,7 +110,7 @@ fn loyalty_sms_outcome_and_reply() {
 #[test]
 fn loyalty_other_channels_and_programme() {
     let t = Tmp::new("channels");
-    let state = t.file("cards.json");
+    let state = t.file("cards.sqlite");
     let cards = example("cards.txt");
     let programme = example("programme.toml");
     let run = |args: &[&str]| {
@@ -118,7 +118,7 @@ fn loyalty_other_channels_and_programme() {
         a.extend_from_slice(&[
             "--cards",
             &cards,
-            "--state",
+            "--db",
             &state,
             "--programme",
             &programme,
@@ -188,7 +188,7 @@ fn loyalty_other_channels_and_programme() {
 #[test]
 fn feedback_answer_click_visit_and_ab_report() {
     let t = Tmp::new("feedback");
-    let state = t.file("feedback.json");
+    let state = t.file("feedback.sqlite");
     let survey = example("survey.toml");
     let answer = |client: &str, response: &str, scores: &str, now: &str| {
         let (code, out, err) = chek(&[
@@ -196,7 +196,7 @@ fn feedback_answer_click_visit_and_ab_report() {
             "answer",
             "--survey",
             &survey,
-            "--state",
+            "--db",
             &state,
             "--client",
             client,
@@ -230,7 +230,7 @@ fn feedback_answer_click_visit_and_ab_report() {
             "click",
             "--survey",
             &survey,
-            "--state",
+            "--db",
             &state,
             token,
             "--now",
@@ -255,7 +255,7 @@ fn feedback_answer_click_visit_and_ab_report() {
 
     let visit = |id: &str, now: &str| {
         let (code, out, _) = chek(&[
-            "feedback", "visit", "--state", &state, "--client", "boris", "--visit", id, "--now",
+            "feedback", "visit", "--db", &state, "--client", "boris", "--visit", id, "--now",
             now, "--json",
         ]);
         assert_eq!(code, 0);
@@ -263,13 +263,42 @@ fn feedback_answer_click_visit_and_ab_report() {
     };
     assert_eq!(visit("v2", "2026-11-24T10:00:00")["points"], 100);
     assert_eq!(visit("v3", "2026-11-25T10:00:00")["points"], 0);
+    // The defect: v2 retried after v3 applied the bonus again. A retry is a retry whenever
+    // it comes.
+    let again = visit("v2", "2026-11-26T10:00:00");
+    assert_eq!((again["points"].as_u64(), again["repeated"].as_bool()), (Some(100), Some(true)));
+    let answer_again = answer("boris", "r1", "4,5,6", "2026-11-27T10:00:00");
+    assert_eq!(answer_again["repeated"], true);
+    assert_eq!(answer_again["seq"], low["seq"]);
+
+    // Export, import into a fresh ledger: the same state.
+    let file = t.file("state.json");
+    let (code, _, err) = chek(&["feedback", "export", "--db", &state, "--state", &file]);
+    assert_eq!(code, 0, "{err}");
+    let exported: Value = json(&std::fs::read_to_string(&file).unwrap_or_default());
+    assert_eq!(exported["responses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(exported["visits"]["boris"], serde_json::json!(["v2", "v3"]));
+    let db2 = t.file("other.sqlite");
+    let (code, _, err) = chek(&["feedback", "import", "--db", &db2, "--state", &file]);
+    assert_eq!(code, 0, "{err}");
+    let file2 = t.file("state2.json");
+    let (code, _, _) = chek(&["feedback", "export", "--db", &db2, "--state", &file2]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap_or_default(),
+        std::fs::read_to_string(&file2).unwrap_or_default()
+    );
+    // A second import would mix two numberings: refused.
+    let (code, _, err) = chek(&["feedback", "import", "--db", &db2, "--state", &file]);
+    assert_ne!(code, 0);
+    assert!(err.contains("store.conflict"), "{err}");
 
     let (code, out, _) = chek(&[
         "feedback",
         "ab",
         "--experiment",
         &survey,
-        "--state",
+        "--db",
         &state,
         "--json",
     ]);
@@ -313,14 +342,14 @@ fn feedback_answer_click_visit_and_ab_report() {
 #[test]
 fn feedback_gated_mode_warns() {
     let t = Tmp::new("gated");
-    let state = t.file("g.json");
+    let state = t.file("g.sqlite");
     let survey = example("survey-gated.toml");
     let (code, out, _) = chek(&[
         "feedback",
         "answer",
         "--survey",
         &survey,
-        "--state",
+        "--db",
         &state,
         "--client",
         "anna",
@@ -342,7 +371,7 @@ fn feedback_gated_mode_warns() {
             "answer",
             "--survey",
             &survey,
-            "--state",
+            "--db",
             &state,
             "--client",
             "a",
@@ -355,4 +384,125 @@ fn feedback_gated_mode_warns() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn loyalty_export_import_and_retries_by_id() {
+    let t = Tmp::new("export");
+    let db = t.file("ledger.sqlite");
+    let cards = example("cards.txt");
+    let form = example("form.json");
+    let base = ["--cards", &cards, "--db", &db, "--now", NOW, "--json"];
+    let run = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&base);
+        let (code, out, err) = chek(&a);
+        (code, json(&format!("{out}{err}")))
+    };
+    let (code, j) = run(&[
+        "loyalty", "sms", "--from", "+79161234567", "4600682000013", "--id", "sms-1",
+    ]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
+    assert_eq!(j["replayed"], false);
+    // The same SMS again, delivered twice by the gateway: the first answer, nothing new.
+    let (code, j) = run(&[
+        "loyalty", "sms", "--from", "+79161234567", "4600682000013", "--id", "sms-1",
+    ]);
+    assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
+    assert_eq!(j["replayed"], true);
+    let (code, _) = run(&["loyalty", "form", "--form", &form]);
+    assert_eq!(code, 0);
+
+    let (code, out, err) = chek(&["loyalty", "export", "--db", &db, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Value> = out.lines().map(json).collect();
+    let by_card = |c: &str| {
+        rows.iter()
+            .find(|r| r["card"] == c)
+            .unwrap_or_else(|| panic!("{c} not exported: {out}"))
+    };
+    let a = by_card("4600682000013");
+    assert_eq!(
+        (a["status"].as_str(), a["phone"].as_str()),
+        (Some("active"), Some("+79161234567"))
+    );
+    assert!(a["fields"].as_object().is_some_and(|f| f.is_empty()));
+    assert_eq!(by_card("4600000000039")["status"], "blocked");
+    assert_eq!(by_card("4600000000015")["status"], "issued");
+    let formed = rows
+        .iter()
+        .find(|r| r["status"] == "active" && r["card"] != "4600682000013")
+        .unwrap_or_else(|| panic!("the form's card is not active: {out}"));
+    assert!(
+        formed["fields"].as_object().is_some_and(|f| !f.is_empty()),
+        "{formed}"
+    );
+
+    // Export to the JSON state format, import into a fresh ledger: the same cards.
+    let file = t.file("cards.json");
+    let (code, _, err) = chek(&["loyalty", "export", "--db", &db, "--state", &file]);
+    assert_eq!(code, 0, "{err}");
+    let db2 = t.file("other.sqlite");
+    let (code, out, err) = chek(&["loyalty", "import", "--db", &db2, "--state", &file, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["added"], rows.len());
+    let (_, out2, _) = chek(&["loyalty", "export", "--db", &db2, "--json"]);
+    let (_, again, _) = chek(&["loyalty", "export", "--db", &db, "--json"]);
+    assert_eq!(out2, again);
+
+    // Without a ledger the command says how to give one.
+    let (code, _, err) = chek(&["loyalty", "sms", "--from", "+79161234567", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--db"), "{err}");
+}
+
+/// The defect: 30 parallel `chek loyalty sms` runs on one state file each answered
+/// "activated", and 5 cards were active afterwards. On the ledger every answer is true.
+#[test]
+fn parallel_activations_on_one_ledger_lose_nothing() {
+    let t = Tmp::new("parallel");
+    let db = t.file("ledger.sqlite");
+    let n = 40;
+    // EAN-13 cards 46 + 10 digits with their check digit.
+    let card = |i: usize| {
+        let body = format!("46{:010}", 7_000_000 + i);
+        let sum: u32 = body
+            .bytes()
+            .enumerate()
+            .map(|(k, b)| u32::from(b - b'0') * if k % 2 == 0 { 1 } else { 3 })
+            .sum();
+        format!("{body}{}", (10 - sum % 10) % 10)
+    };
+    let cards_file = t.file("cards.txt");
+    let list: String = (0..n).map(|i| card(i) + "\n").collect();
+    std::fs::write(&cards_file, list).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = chek(&[
+        "loyalty", "export", "--db", &db, "--cards", &cards_file, "--now", NOW,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (db, c) = (db.clone(), card(i));
+            std::thread::spawn(move || {
+                let phone = format!("+7916{:07}", 1_000_000 + i);
+                let (code, out, err) = chek(&[
+                    "loyalty", "sms", "--from", &phone, &c, "--db", &db, "--now", NOW, "--json",
+                ]);
+                assert_eq!(code, 0, "{out}{err}");
+                json(&out)["code"].as_str().map(str::to_owned)
+            })
+        })
+        .collect();
+    let codes: Vec<_> = handles
+        .into_iter()
+        .map(|h| h.join().unwrap_or_else(|_| panic!("a run panicked")))
+        .collect();
+    assert!(codes.iter().all(|c| c.as_deref() == Some("loyalty.activated")));
+    let (_, out, _) = chek(&["loyalty", "export", "--db", &db, "--json"]);
+    let active = out
+        .lines()
+        .map(json)
+        .filter(|r| r["status"] == "active")
+        .count();
+    assert_eq!(active, n);
 }

@@ -1,5 +1,6 @@
 //! `chek feedback`: a survey answer, a review-link click, a visit that applies bonuses, and the
-//! A/B report, on files (the survey definition and the host-held state).
+//! A/B report; the state lives in the ledger (`--db`), a JSON state file is an import/export
+//! format.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 
+use super::loyalty::{open_db, store_err};
 use super::state_file::{load, now_or_clock, parse_now, read, save};
 use crate::output::{OutputArgs, error_json};
 
@@ -24,9 +26,10 @@ pub(crate) struct Args {
 
 #[derive(Debug, clap::Args)]
 struct StateArgs {
-    /// The feedback state (JSON), read and written back; created when missing.
-    #[arg(long, value_name = "FILE")]
-    state: PathBuf,
+    /// The ledger: an SQLite file (created when missing) or a `postgres://…` URL. Each event is
+    /// one transaction, so parallel runs lose nothing and count nothing twice.
+    #[arg(long, value_name = "PATH|URL")]
+    db: String,
     /// The time of the event (`YYYY-MM-DDTHH:MM:SS`); default now (UTC).
     #[arg(long, value_parser = parse_now)]
     now: Option<NaiveDateTime>,
@@ -82,13 +85,17 @@ enum Sub {
         #[command(flatten)]
         state: StateArgs,
     },
-    /// Per-variant counts, conversion and 95 % Wilson intervals, from the state or from an
-    /// events file (CSV `client,converted` with converted 0/1; variants assigned by chek-ab-v1).
+    /// Per-variant counts, conversion and 95 % Wilson intervals, from the ledger, a state file
+    /// or an events file (CSV `client,converted` with converted 0/1; variants assigned by
+    /// chek-ab-v1).
     Ab {
         /// The experiment (TOML/JSON), or a survey file holding one.
         #[arg(long, value_name = "FILE")]
         experiment: PathBuf,
-        /// The feedback state to report on.
+        /// The ledger to report on.
+        #[arg(long, value_name = "PATH|URL", conflicts_with_all = ["events", "state"])]
+        db: Option<String>,
+        /// A feedback state file (the export format) to report on.
         #[arg(long, value_name = "FILE", conflicts_with = "events")]
         state: Option<PathBuf>,
         /// Events CSV to report on.
@@ -96,6 +103,25 @@ enum Sub {
         events: Option<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// Writes the ledger's feedback state to a JSON file (the format `import` and `ab --state`
+    /// read).
+    Export {
+        /// The ledger.
+        #[arg(long, value_name = "PATH|URL")]
+        db: String,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+    },
+    /// Loads a feedback state file into a ledger that has no feedback yet.
+    Import {
+        /// The ledger (created when missing).
+        #[arg(long, value_name = "PATH|URL")]
+        db: String,
+        /// The state file.
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
     },
 }
 
@@ -155,7 +181,10 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
                 (Ok(s), Ok(k)) => (s, k),
                 (Err(e), _) | (_, Err(e)) => return usage(e),
             };
-            let st: FeedbackState = load(Some(&state.state))?;
+            let ledger = match open_db(Some(&state.db)) {
+                Ok(l) => l,
+                Err(e) => return usage(e),
+            };
             let scores = match parse_scores(scores) {
                 Ok(v) => v,
                 Err(e) => return fail(&e, &state.out),
@@ -165,9 +194,11 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
                 client: client.clone(),
                 scores,
             };
-            match st.answer(&s, &k, &r, now_or_clock(state.now)) {
-                Ok((st, a)) => {
-                    save(&state.state, &st)?;
+            let answered = ledger
+                .feedback_answer(&s, &k, &r, now_or_clock(state.now))
+                .map_err(store_err)?;
+            match answered {
+                Ok(a) => {
                     let lang = state.out.lang;
                     let mut out = io::stdout().lock();
                     if state.out.json {
@@ -231,10 +262,15 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
                 (Err(e), _) | (_, Err(e)) => return usage(e),
             };
             let token = token.rsplit('/').next().unwrap_or(token);
-            let st: FeedbackState = load(Some(&state.state))?;
-            match st.click(&s, &k, token, now_or_clock(state.now)) {
-                Ok((st, c)) => {
-                    save(&state.state, &st)?;
+            let ledger = match open_db(Some(&state.db)) {
+                Ok(l) => l,
+                Err(e) => return usage(e),
+            };
+            let clicked = ledger
+                .feedback_click(&s, &k, token, now_or_clock(state.now))
+                .map_err(store_err)?;
+            match clicked {
+                Ok(c) => {
                     let lang = state.out.lang;
                     let mut out = io::stdout().lock();
                     if state.out.json {
@@ -274,10 +310,15 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             visit,
             state,
         } => {
-            let st: FeedbackState = load(Some(&state.state))?;
-            match st.visit(client, visit, now_or_clock(state.now)) {
-                Ok((st, v)) => {
-                    save(&state.state, &st)?;
+            let ledger = match open_db(Some(&state.db)) {
+                Ok(l) => l,
+                Err(e) => return usage(e),
+            };
+            let visited = ledger
+                .feedback_visit(client, visit, now_or_clock(state.now))
+                .map_err(store_err)?;
+            match visited {
+                Ok(v) => {
                     let mut out = io::stdout().lock();
                     if state.out.json {
                         let j = serde_json::to_value(&v).map_err(io::Error::other)?;
@@ -299,10 +340,40 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         }
         Sub::Ab {
             experiment,
+            db,
             state,
             events,
             out: o,
-        } => ab(experiment, state.as_deref(), events.as_deref(), o),
+        } => {
+            let st = match (db, state) {
+                (Some(db), _) => match open_db(Some(db)) {
+                    Ok(l) => Some(l.feedback_state().map_err(store_err)?),
+                    Err(e) => return usage(e),
+                },
+                (None, Some(s)) => Some(load::<FeedbackState>(Some(s))?),
+                (None, None) => None,
+            };
+            ab(experiment, st.as_ref(), events.as_deref(), o)
+        }
+        Sub::Export { db, state } => {
+            let ledger = match open_db(Some(db)) {
+                Ok(l) => l,
+                Err(e) => return usage(e),
+            };
+            save(state, &ledger.feedback_state().map_err(store_err)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Sub::Import { db, state } => {
+            let ledger = match open_db(Some(db)) {
+                Ok(l) => l,
+                Err(e) => return usage(e),
+            };
+            let st: FeedbackState = load(Some(state))?;
+            ledger
+                .feedback_import(&st, now_or_clock(None))
+                .map_err(store_err)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -324,7 +395,7 @@ fn experiment(p: &Path) -> Result<Experiment, String> {
 
 fn ab(
     exp: &Path,
-    state: Option<&Path>,
+    state: Option<&FeedbackState>,
     events: Option<&Path>,
     o: &OutputArgs,
 ) -> io::Result<ExitCode> {
@@ -333,7 +404,7 @@ fn ab(
         Err(err) => return usage(err),
     };
     let report = match (state, events) {
-        (Some(s), _) => load::<FeedbackState>(Some(s))?.ab_report(&e),
+        (Some(s), _) => s.ab_report(&e),
         (None, Some(ev)) => {
             let mut obs: Vec<(String, bool)> = Vec::new();
             for (n, line) in read(ev)?.lines().enumerate() {
@@ -355,7 +426,7 @@ fn ab(
             }
             AbReport::from_observations(&e, obs.iter().map(|(v, c)| (v.as_str(), *c)))
         }
-        (None, None) => return usage("ab needs --state FILE or --events FILE".into()),
+        (None, None) => return usage("ab needs --db DB, --state FILE or --events FILE".into()),
     };
     let mut out = io::stdout().lock();
     if o.json {

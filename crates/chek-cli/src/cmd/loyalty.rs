@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::engage::loyalty::{
-    ActivationRequest, CardNumber, Exchange, Form, Outcome, Programme, Registry, Reply, apply,
+    ActivationRequest, CardNumber, Form, Op, Outcome, Programme, Refusal, Registry, Reply,
 };
+use chek::store::{Ledger, StoreError, redact};
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
@@ -28,9 +29,14 @@ struct Common {
     /// cards starting with 46 and the default replies.
     #[arg(long, value_name = "FILE")]
     programme: Option<PathBuf>,
-    /// The card registry (JSON), read and written back; created when missing.
-    #[arg(long, value_name = "FILE")]
-    state: Option<PathBuf>,
+    /// The ledger holding the cards: an SQLite file or a `postgres://…` URL; created when
+    /// missing. Every change is one transaction, so parallel runs lose nothing.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
+    /// The request's own id (the SMS id of the gateway, the form's id): a retry with the same id
+    /// answers the first outcome and changes nothing.
+    #[arg(long = "id", value_name = "EVENT_ID")]
+    event_id: Option<String>,
     /// Issued cards, one number per line (`#` comments; a second column `blocked` blocks the
     /// card), added to the registry first.
     #[arg(long, value_name = "FILE")]
@@ -135,6 +141,25 @@ enum Sub {
         #[command(flatten)]
         common: Common,
     },
+    /// Every card of the ledger: with `--json` one object per line (`card`, `status`, `phone`,
+    /// `fields`, `channel`, `updated_at`); with `--state FILE` also the registry as a JSON file
+    /// (the format `import` reads).
+    Export {
+        /// Also write the registry to this JSON file.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Loads a registry JSON file (the old `--state` format) into the ledger: cards not yet in
+    /// the ledger are added as they are in the file; cards already there are left alone.
+    Import {
+        /// The registry file.
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn programme(p: Option<&Path>) -> Result<Programme, String> {
@@ -150,11 +175,9 @@ fn programme(p: Option<&Path>) -> Result<Programme, String> {
     parsed.map_err(|e| format!("{}: {} ({})", p.display(), e, e.code()))
 }
 
-fn issue(reg: Registry, cards: Option<&Path>, now: NaiveDateTime) -> io::Result<Registry> {
-    let Some(p) = cards else {
-        return Ok(reg);
-    };
-    let mut reg = reg;
+/// The `--cards` file: issued cards, and the ones its second column marks `blocked`.
+fn read_cards(p: &Path) -> io::Result<(Vec<CardNumber>, Vec<CardNumber>)> {
+    let (mut issued, mut blocked) = (Vec::new(), Vec::new());
     for (n, line) in read(p)?.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
@@ -168,15 +191,16 @@ fn issue(reg: Registry, cards: Option<&Path>, now: NaiveDateTime) -> io::Result<
                 format!("{}:{}: {number:?} is not a card number", p.display(), n + 1),
             )
         })?;
-        reg = reg.issue([card.clone()]);
         if cols
             .next()
             .is_some_and(|c| c.eq_ignore_ascii_case("blocked"))
         {
-            reg = reg.block(&card, now).0;
+            blocked.push(card);
+        } else {
+            issued.push(card);
         }
     }
-    Ok(reg)
+    Ok((issued, blocked))
 }
 
 fn reply_json(r: &Reply) -> Value {
@@ -191,36 +215,64 @@ fn reply_json(r: &Reply) -> Value {
     })
 }
 
-fn print(ex: &Exchange, lang: Lang, as_json: bool) -> io::Result<()> {
+fn print(
+    outcome: &Outcome,
+    reply: &Reply,
+    replayed: bool,
+    lang: Lang,
+    as_json: bool,
+) -> io::Result<()> {
     let mut out = io::stdout().lock();
     if as_json {
         let j = json!({
-            "code": ex.outcome.code(),
-            "success": ex.outcome.is_success(),
-            "outcome": serde_json::to_value(&ex.outcome).map_err(io::Error::other)?,
-            "hint": ex.outcome.hint(lang),
-            "reply": reply_json(&ex.reply),
+            "code": outcome.code(),
+            "success": outcome.is_success(),
+            "outcome": serde_json::to_value(outcome).map_err(io::Error::other)?,
+            "hint": outcome.hint(lang),
+            "reply": reply_json(reply),
+            "replayed": replayed,
         });
         writeln!(out, "{j}")
     } else {
-        writeln!(out, "{}: {}", ex.outcome.code(), ex.outcome.hint(lang))?;
-        if let Some(c) = ex.outcome.card() {
+        writeln!(out, "{}: {}", outcome.code(), outcome.hint(lang))?;
+        if let Some(c) = outcome.card() {
             writeln!(out, "  card    {c}")?;
         }
-        if let Some(p) = ex.outcome.phone() {
+        if let Some(p) = outcome.phone() {
             writeln!(out, "  phone   {p}")?;
         }
-        let r = &ex.reply;
+        if replayed {
+            writeln!(out, "  (a retry of a request already answered: nothing changed)")?;
+        }
         writeln!(
             out,
             "  reply   {} ({}, {} units, {} SMS{})",
-            r.text,
-            r.sms.encoding.as_str(),
-            r.sms.units,
-            r.sms.segments,
-            if r.fits_one { "" } else { ", does not fit one" }
+            reply.text,
+            reply.sms.encoding.as_str(),
+            reply.sms.units,
+            reply.sms.segments,
+            if reply.fits_one { "" } else { ", does not fit one" }
         )
     }
+}
+
+fn usage(msg: impl std::fmt::Display) -> io::Result<ExitCode> {
+    eprintln!("chek: {msg}");
+    Ok(ExitCode::from(2))
+}
+
+pub(crate) fn store_err(e: StoreError) -> io::Error {
+    io::Error::other(format!("{e} ({})", e.code()))
+}
+
+/// The ledger of `--db`, or the usage error to print.
+pub(crate) fn open_db(db: Option<&str>) -> Result<Ledger, String> {
+    let Some(db) = db else {
+        return Err("give the ledger with --db PATH|URL (an SQLite file, created when missing, \
+                    or a postgres:// URL)"
+            .into());
+    };
+    Ledger::open(db).map_err(|e| format!("{}: {e} ({})", redact(db), e.code()))
 }
 
 pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
@@ -232,115 +284,143 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         | Sub::Confirm { common, .. }
         | Sub::Reject { common, .. }
         | Sub::Block { common, .. }
+        | Sub::Export { common, .. }
+        | Sub::Import { common, .. }
         | Sub::Replies { common } => common,
     };
     let p = match programme(common.programme.as_deref()) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("chek: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(e) => return usage(e),
     };
     let lang = common.out.lang;
     if let Sub::Replies { .. } = &args.sub {
         return replies(&p, &common.out);
     }
     let now = now_or_clock(common.now);
-    let reg: Registry = load(common.state.as_deref())?;
-    let reg = issue(reg, common.cards.as_deref(), now)?;
+    let ledger = match open_db(common.db.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return usage(e),
+    };
+    if let Some(cards) = &common.cards {
+        let (issued, blocked) = read_cards(cards)?;
+        ledger
+            .loyalty_issue(&issued, &blocked, now)
+            .map_err(store_err)?;
+    }
     let card = |s: &str| s.parse::<CardNumber>();
-    let ex = match &args.sub {
-        Sub::Sms { from, text, .. } => apply(
-            reg,
-            &p,
-            ActivationRequest::from_sms(from, text, &p),
-            now,
-            lang,
-        ),
+    let op: Result<Op, Refusal> = match &args.sub {
+        Sub::Sms { from, text, .. } => {
+            ActivationRequest::from_sms(from, text, &p).map(Op::Activate)
+        }
         Sub::Form {
             form,
             operator,
             from,
             ..
         } => {
-            let f: Form = match serde_json::from_str(&read(form)?) {
+            let f: Form = match serde_json::from_str(read(form)?.trim_start_matches('\u{feff}')) {
                 Ok(f) => f,
-                Err(e) => {
-                    eprintln!("chek: {}: not a form: {e}", form.display());
-                    return Ok(ExitCode::from(2));
-                }
+                Err(e) => return usage(format!("{}: not a form: {e}", form.display())),
             };
-            let req = match from {
+            match from {
                 Some(from) => ActivationRequest::from_sms_and_form(from, &f, &p),
                 None => ActivationRequest::from_form(&f, operator, &p),
-            };
-            apply(reg, &p, req, now, lang)
+            }
+            .map(Op::Activate)
         }
         Sub::Web {
             account,
             card,
             phone,
             ..
-        } => apply(
-            reg,
-            &p,
-            ActivationRequest::from_website(account, card, phone, &p),
-            now,
-            lang,
-        ),
+        } => ActivationRequest::from_website(account, card, phone, &p).map(Op::Activate),
         Sub::Till {
             cashier,
             can_activate,
             card,
             phone,
             ..
-        } => apply(
-            reg,
-            &p,
-            ActivationRequest::from_till(cashier, *can_activate, card, phone, &p),
-            now,
-            lang,
-        ),
+        } => ActivationRequest::from_till(cashier, *can_activate, card, phone, &p)
+            .map(Op::Activate),
         Sub::Confirm {
             card: c, operator, ..
-        }
-        | Sub::Reject {
+        } => card(c).map(|card| Op::Confirm {
+            card,
+            operator: operator.clone(),
+        }),
+        Sub::Reject {
             card: c, operator, ..
-        } => {
-            let confirm = matches!(args.sub, Sub::Confirm { .. });
-            let (reg, outcome) = match card(c) {
-                Ok(c) if confirm => reg.confirm(&c, operator, now),
-                Ok(c) => reg.reject(&c, operator, now),
-                Err(r) => (reg, Outcome::Refused(r)),
-            };
-            operator_exchange(reg, &p, outcome, lang)
-        }
-        Sub::Block { card: c, .. } => {
-            let (reg, outcome) = match card(c) {
-                Ok(c) => reg.block(&c, now),
-                Err(r) => (reg, Outcome::Refused(r)),
-            };
-            operator_exchange(reg, &p, outcome, lang)
-        }
+        } => card(c).map(|card| Op::Reject {
+            card,
+            operator: operator.clone(),
+        }),
+        Sub::Block { card: c, .. } => card(c).map(|card| Op::Block { card }),
+        Sub::Export { state, .. } => return export(&ledger, state.as_deref(), &common.out),
+        Sub::Import { state, .. } => return import(&ledger, state, now, &common.out),
         Sub::Replies { .. } => return replies(&p, &common.out),
     };
-    if let Some(state) = &common.state {
-        save(state, &ex.registry)?;
-    }
-    print(&ex, lang, common.out.json)?;
-    Ok(if ex.outcome.is_success() {
+    let (outcome, replayed) = match op {
+        Ok(op) => {
+            let r = ledger
+                .loyalty_apply(&op, common.event_id.as_deref(), now)
+                .map_err(store_err)?;
+            (r.value, r.replayed)
+        }
+        Err(refusal) => (Outcome::Refused(refusal), false),
+    };
+    let reply = p.reply(&outcome, lang);
+    print(&outcome, &reply, replayed, lang, common.out.json)?;
+    Ok(if outcome.is_success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-fn operator_exchange(reg: Registry, p: &Programme, outcome: Outcome, lang: Lang) -> Exchange {
-    Exchange {
-        reply: p.reply(&outcome, lang),
-        registry: reg,
-        outcome,
+fn export(ledger: &Ledger, state: Option<&Path>, o: &OutputArgs) -> io::Result<ExitCode> {
+    let rows = ledger.loyalty_cards().map_err(store_err)?;
+    let mut out = io::stdout().lock();
+    for r in &rows {
+        if o.json {
+            let line = serde_json::to_string(r).map_err(io::Error::other)?;
+            writeln!(out, "{line}")?;
+        } else {
+            let status = serde_json::to_value(r.status).map_err(io::Error::other)?;
+            let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            writeln!(
+                out,
+                "{:<20} {:<8} {:<13} {}",
+                r.card,
+                status.as_str().unwrap_or(""),
+                r.phone.as_deref().unwrap_or("-"),
+                fields.join(" ")
+            )?;
+        }
     }
+    if let Some(p) = state {
+        save(p, &ledger.loyalty_registry().map_err(store_err)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    ledger: &Ledger,
+    state: &Path,
+    now: NaiveDateTime,
+    o: &OutputArgs,
+) -> io::Result<ExitCode> {
+    let reg: Registry = match load(Some(state)) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let added = ledger.loyalty_import(&reg, now).map_err(store_err)?;
+    let mut out = io::stdout().lock();
+    if o.json {
+        writeln!(out, "{}", json!({"cards": reg.len(), "added": added}))?;
+    } else {
+        writeln!(out, "{} cards in {}, {added} added", reg.len(), state.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn replies(p: &Programme, o: &OutputArgs) -> io::Result<ExitCode> {

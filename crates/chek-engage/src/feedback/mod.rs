@@ -26,7 +26,7 @@ pub use ab::{
 };
 pub use error::FeedbackError;
 pub use state::{
-    AnswerOutcome, Bonus, BonusReason, ClickOutcome, DEFAULT_INVITATION, FeedbackState, Invitation,
+    AnswerOutcome, Bonus, BonusReason, Changes, ClickOutcome, DEFAULT_INVITATION, FeedbackState, Invitation,
     Response, ResponseRecord, VisitOutcome,
 };
 pub use survey::{MAX_CRITERIA, MAX_SURVEY_BYTES, Mode, PolicyRisk, Rating, Survey, parse_scores};

@@ -1,7 +1,7 @@
 //! The feedback state a host keeps: answers, review clicks, bonuses and A/B assignments.
 //! Operations take it by value and return the next one with an outcome.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -158,7 +158,7 @@ pub struct VisitOutcome {
     pub applied: Vec<Bonus>,
     /// Their points.
     pub points: u64,
-    /// The same visit id was seen last time: the same bonuses, nothing applied again.
+    /// The visit id was seen before (whenever): the same bonuses, nothing applied again.
     pub repeated: bool,
 }
 
@@ -194,14 +194,31 @@ pub struct VisitOutcome {
 /// let (_, v) = state.visit("c1", "visit-3", t(14)).unwrap();
 /// assert_eq!(v.points, 0);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "StateFile", into = "StateFile")]
 pub struct FeedbackState {
-    responses: Vec<ResponseRecord>,
+    /// By sequence number. A whole state holds 1..next_seq; a [`FeedbackState::slice`] only
+    /// what one step reads.
+    responses: BTreeMap<u64, ResponseRecord>,
+    next_seq: u64,
     bonuses: Vec<Bonus>,
     assignments: BTreeMap<String, BTreeMap<String, String>>,
-    last_visit: BTreeMap<String, String>,
-    index: BTreeMap<(String, String), usize>,
+    /// Every visit id seen per client: a retry is recognised whenever it comes.
+    visits: BTreeMap<String, BTreeSet<String>>,
+    index: BTreeMap<(String, String), u64>,
+}
+
+impl Default for FeedbackState {
+    fn default() -> Self {
+        FeedbackState {
+            responses: BTreeMap::new(),
+            next_seq: 1,
+            bonuses: Vec::new(),
+            assignments: BTreeMap::new(),
+            visits: BTreeMap::new(),
+            index: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -212,8 +229,11 @@ struct StateFile {
     bonuses: Vec<Bonus>,
     #[serde(default)]
     assignments: BTreeMap<String, BTreeMap<String, String>>,
-    #[serde(default)]
+    /// Files written before every visit was kept: the last visit per client.
+    #[serde(default, skip_serializing)]
     last_visit: BTreeMap<String, String>,
+    #[serde(default)]
+    visits: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl TryFrom<StateFile> for FeedbackState {
@@ -226,7 +246,7 @@ impl TryFrom<StateFile> for FeedbackState {
                 return bad(format!("response {} has seq {}", i + 1, r.seq));
             }
             if index
-                .insert((r.survey.clone(), r.response.clone()), i)
+                .insert((r.survey.clone(), r.response.clone()), r.seq)
                 .is_some()
             {
                 return bad(format!("response {:?} twice", r.response));
@@ -242,11 +262,16 @@ impl TryFrom<StateFile> for FeedbackState {
                 return bad(format!("response {} has two bonuses", b.response_seq));
             }
         }
+        let mut visits = f.visits;
+        for (client, visit) in f.last_visit {
+            visits.entry(client).or_default().insert(visit);
+        }
         Ok(FeedbackState {
-            responses: f.responses,
+            next_seq: f.responses.len() as u64 + 1,
+            responses: f.responses.into_iter().map(|r| (r.seq, r)).collect(),
             bonuses: f.bonuses,
             assignments: f.assignments,
-            last_visit: f.last_visit,
+            visits,
             index,
         })
     }
@@ -255,11 +280,35 @@ impl TryFrom<StateFile> for FeedbackState {
 impl From<FeedbackState> for StateFile {
     fn from(s: FeedbackState) -> Self {
         StateFile {
-            responses: s.responses,
+            responses: s.responses.into_values().collect(),
             bonuses: s.bonuses,
             assignments: s.assignments,
-            last_visit: s.last_visit,
+            last_visit: BTreeMap::new(),
+            visits: s.visits,
         }
+    }
+}
+
+/// What one step changed, for a store that keeps the state as separate records: see
+/// [`FeedbackState::slice`] and [`FeedbackState::changes`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// New or changed answers.
+    pub responses: Vec<ResponseRecord>,
+    /// New or changed bonuses (a bonus is known by its answer and reason).
+    pub bonuses: Vec<Bonus>,
+    /// New sticky assignments: (experiment, client, variant).
+    pub assignments: Vec<(String, String, String)>,
+    /// Clients whose seen visits changed, with all their visits.
+    pub visits: Vec<(String, BTreeSet<String>)>,
+    /// The next sequence number, when an answer took one.
+    pub next_seq: Option<u64>,
+}
+
+impl Changes {
+    /// Whether the step changed nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
     }
 }
 
@@ -290,13 +339,114 @@ fn invitation(
 
 impl FeedbackState {
     /// Recorded answers, in order.
-    pub fn responses(&self) -> &[ResponseRecord] {
-        &self.responses
+    pub fn responses(&self) -> impl ExactSizeIterator<Item = &ResponseRecord> {
+        self.responses.values()
+    }
+
+    /// The answer with this sequence number.
+    pub fn response(&self, seq: u64) -> Option<&ResponseRecord> {
+        self.responses.get(&seq)
+    }
+
+    /// The sequence number the next answer gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The sticky A/B assignments: experiment → client → variant.
+    pub fn assignments(&self) -> &BTreeMap<String, BTreeMap<String, String>> {
+        &self.assignments
+    }
+
+    /// The visit ids seen per client.
+    pub fn visits(&self) -> &BTreeMap<String, BTreeSet<String>> {
+        &self.visits
     }
 
     /// Every bonus granted.
     pub fn bonuses(&self) -> &[Bonus] {
         &self.bonuses
+    }
+
+    /// A partial state holding only the records one step reads, for a store that keeps
+    /// answers, bonuses, assignments and visits as separate records: the answer found by its
+    /// id (or none), the client's bonuses and visits, the client's assignment, and the store's
+    /// counter as `next_seq`. The step then answers exactly as on the whole state, and
+    /// [`FeedbackState::changes`] says what to write back.
+    ///
+    /// ```
+    /// use chek_engage::feedback::{FeedbackState, Response, Survey};
+    /// let survey = Survey::from_toml("id = \"s\"\ncriteria = [\"A\"]\nbonus_points = 5\nreview_url = \"https://r.example/\"\n").unwrap();
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    /// let before = FeedbackState::slice(41, [], [], [], []);
+    /// let r = Response { id: "r1".into(), client: "c1".into(), scores: vec![9] };
+    /// let (after, out) = before.clone().answer(&survey, b"host-secret-of-16+bytes", &r, now).unwrap();
+    /// assert_eq!(out.seq, 41);
+    /// let ch = after.changes(&before);
+    /// assert_eq!((ch.responses.len(), ch.bonuses.len(), ch.next_seq), (1, 1, Some(42)));
+    /// ```
+    pub fn slice(
+        next_seq: u64,
+        responses: impl IntoIterator<Item = ResponseRecord>,
+        bonuses: impl IntoIterator<Item = Bonus>,
+        assignments: impl IntoIterator<Item = (String, String, String)>,
+        visits: impl IntoIterator<Item = (String, BTreeSet<String>)>,
+    ) -> FeedbackState {
+        let responses: BTreeMap<u64, ResponseRecord> =
+            responses.into_iter().map(|r| (r.seq, r)).collect();
+        let index = responses
+            .values()
+            .map(|r| ((r.survey.clone(), r.response.clone()), r.seq))
+            .collect();
+        let mut a: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (experiment, client, variant) in assignments {
+            a.entry(experiment).or_default().insert(client, variant);
+        }
+        FeedbackState {
+            responses,
+            next_seq: next_seq.max(1),
+            bonuses: bonuses.into_iter().collect(),
+            assignments: a,
+            visits: visits.into_iter().collect(),
+            index,
+        }
+    }
+
+    /// What changed since `before` (the state the step started from).
+    pub fn changes(&self, before: &FeedbackState) -> Changes {
+        let responses = self
+            .responses
+            .iter()
+            .filter(|(seq, r)| before.responses.get(seq) != Some(r))
+            .map(|(_, r)| r.clone())
+            .collect();
+        let bonuses = self
+            .bonuses
+            .iter()
+            .filter(|b| !before.bonuses.contains(b))
+            .cloned()
+            .collect();
+        let mut assignments = Vec::new();
+        for (e, clients) in &self.assignments {
+            for (c, v) in clients {
+                if before.assignments.get(e).and_then(|m| m.get(c)) != Some(v) {
+                    assignments.push((e.clone(), c.clone(), v.clone()));
+                }
+            }
+        }
+        let visits = self
+            .visits
+            .iter()
+            .filter(|(c, v)| before.visits.get(*c) != Some(v))
+            .map(|(c, v)| (c.clone(), v.clone()))
+            .collect();
+        Changes {
+            responses,
+            bonuses,
+            assignments,
+            visits,
+            next_seq: (self.next_seq != before.next_seq).then_some(self.next_seq),
+        }
     }
 
     /// Bonuses of a client granted and not yet applied.
@@ -324,8 +474,7 @@ impl FeedbackState {
         let rating = survey.rate(&response.scores)?;
         let warnings = survey.policy_risks();
         let key_pair = (survey.id.clone(), response.id.clone());
-        if let Some(&i) = self.index.get(&key_pair) {
-            let rec = &self.responses[i];
+        if let Some(rec) = self.index.get(&key_pair).and_then(|s| self.responses.get(s)) {
             if rec.client != response.client || rec.scores != response.scores {
                 return Err(FeedbackError::ConflictingResponse(response.id.clone()));
             }
@@ -353,7 +502,7 @@ impl FeedbackState {
             };
             return Ok((self, out));
         }
-        let seq = self.responses.len() as u64 + 1;
+        let seq = self.next_seq;
         let invited = survey.mode == Mode::Compliant || rating.satisfied;
         let (experiment, variant) = match (&survey.experiment, invited) {
             (Some(e), true) => {
@@ -407,8 +556,9 @@ impl FeedbackState {
         if let Some(b) = &bonus {
             self.bonuses.push(b.clone());
         }
-        self.index.insert(key_pair, self.responses.len());
-        self.responses.push(rec);
+        self.index.insert(key_pair, seq);
+        self.responses.insert(seq, rec);
+        self.next_seq = seq + 1;
         let out = AnswerOutcome {
             seq,
             client: response.client.clone(),
@@ -435,8 +585,7 @@ impl FeedbackState {
     ) -> Result<(Self, ClickOutcome), FeedbackError> {
         survey.check()?;
         let seq = open_token(key, &survey.id, token)?;
-        let i = (seq as usize).wrapping_sub(1);
-        let Some(rec) = self.responses.get_mut(i) else {
+        let Some(rec) = self.responses.get_mut(&seq) else {
             return Err(FeedbackError::UnknownToken);
         };
         if rec.survey != survey.id || !rec.invited {
@@ -490,7 +639,8 @@ impl FeedbackState {
     ) -> Result<(Self, VisitOutcome), FeedbackError> {
         check_id(client)?;
         check_id(visit)?;
-        let repeated = self.last_visit.get(client).is_some_and(|v| v == visit);
+        let seen = self.visits.entry(client.to_owned()).or_default();
+        let repeated = !seen.insert(visit.to_owned());
         if !repeated {
             for b in self.bonuses.iter_mut() {
                 if b.client == client && b.applied_at.is_none() && b.granted_at < now {
@@ -498,7 +648,6 @@ impl FeedbackState {
                     b.applied_visit = Some(visit.to_owned());
                 }
             }
-            self.last_visit.insert(client.to_owned(), visit.to_owned());
         }
         let applied: Vec<Bonus> = self
             .bonuses
@@ -522,7 +671,7 @@ impl FeedbackState {
         AbReport::from_observations(
             experiment,
             self.responses
-                .iter()
+                .values()
                 .filter(|r| r.experiment.as_deref() == Some(experiment.name.as_str()))
                 .filter_map(|r| Some((r.variant.as_deref()?, r.clicked_at.is_some()))),
         )

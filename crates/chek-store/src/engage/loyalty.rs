@@ -93,6 +93,29 @@ impl Ledger {
         })
     }
 
+    /// Loads a registry (the JSON state format) in one transaction: a card not yet in the
+    /// ledger is added with its record, unless its phone is already bound to another card
+    /// there; cards already in the ledger are left alone. Returns how many were added.
+    pub fn loyalty_import(&self, reg: &Registry, now: NaiveDateTime) -> Result<usize, StoreError> {
+        self.docs_tx(&mut |tx| {
+            let mut d = Docs { tx, now };
+            let mut added = 0;
+            for (card, rec) in reg.cards() {
+                if d.get::<CardRecord>(CARD, card.as_str())?.is_some() {
+                    continue;
+                }
+                if let Some(phone) = &rec.phone
+                    && !d.by_group::<CardRecord>(CARD, phone.as_str())?.is_empty()
+                {
+                    continue;
+                }
+                put(&mut d, card, rec)?;
+                added += 1;
+            }
+            Ok(added)
+        })
+    }
+
     /// Applies one registry change in one transaction: loads the card and the card bound to the
     /// phone, applies [`Registry::apply_op`], writes back the records that changed. With an
     /// `event_id` (the SMS or request id of the host) a retry returns the first outcome and

@@ -3,7 +3,9 @@
 //! transaction; an event id makes a step exactly-once (a retry returns the first result).
 
 pub(crate) mod doc;
+mod feedback;
 mod loyalty;
 
 pub use doc::Replayed;
+pub use feedback::FeedbackResult;
 pub use loyalty::CardRow;
