@@ -96,3 +96,40 @@ pub fn receipt_manifest() -> Vec<Photo> {
 }
 pub mod http_server;
 pub mod textgen;
+
+/// A new, empty PostgreSQL database on the test server (`CHEK_TEST_PG_URL`, as `scripts/test`
+/// and `scripts/pg start` set it), made with `psql`, and its URL; `None` (with a loud line) when
+/// the variable is unset. For tests whose data is not scoped by a campaign id.
+pub fn fresh_pg_database(tag: &str) -> Option<String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
+        // The suites print this so a skipped half is never silent.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"\n!!! CHEK_TEST_PG_URL is not set: PostgreSQL half SKIPPED (scripts/test sets it) !!!\n",
+        );
+        return None;
+    };
+    let name = format!(
+        "t_{tag}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let out = std::process::Command::new("psql")
+        .args([url.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .unwrap_or_else(|e| panic!("psql: {e}"));
+    assert!(
+        out.status.success(),
+        "CREATE DATABASE {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let (server, _db) = base.rsplit_once('/').unwrap_or((base, ""));
+    Some(if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
+    })
+}

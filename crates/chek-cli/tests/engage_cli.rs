@@ -255,8 +255,8 @@ fn feedback_answer_click_visit_and_ab_report() {
 
     let visit = |id: &str, now: &str| {
         let (code, out, _) = chek(&[
-            "feedback", "visit", "--db", &state, "--client", "boris", "--visit", id, "--now",
-            now, "--json",
+            "feedback", "visit", "--db", &state, "--client", "boris", "--visit", id, "--now", now,
+            "--json",
         ]);
         assert_eq!(code, 0);
         json(&out)
@@ -266,7 +266,10 @@ fn feedback_answer_click_visit_and_ab_report() {
     // The defect: v2 retried after v3 applied the bonus again. A retry is a retry whenever
     // it comes.
     let again = visit("v2", "2026-11-26T10:00:00");
-    assert_eq!((again["points"].as_u64(), again["repeated"].as_bool()), (Some(100), Some(true)));
+    assert_eq!(
+        (again["points"].as_u64(), again["repeated"].as_bool()),
+        (Some(100), Some(true))
+    );
     let answer_again = answer("boris", "r1", "4,5,6", "2026-11-27T10:00:00");
     assert_eq!(answer_again["repeated"], true);
     assert_eq!(answer_again["seq"], low["seq"]);
@@ -400,13 +403,25 @@ fn loyalty_export_import_and_retries_by_id() {
         (code, json(&format!("{out}{err}")))
     };
     let (code, j) = run(&[
-        "loyalty", "sms", "--from", "+79161234567", "4600682000013", "--id", "sms-1",
+        "loyalty",
+        "sms",
+        "--from",
+        "+79161234567",
+        "4600682000013",
+        "--id",
+        "sms-1",
     ]);
     assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
     assert_eq!(j["replayed"], false);
     // The same SMS again, delivered twice by the gateway: the first answer, nothing new.
     let (code, j) = run(&[
-        "loyalty", "sms", "--from", "+79161234567", "4600682000013", "--id", "sms-1",
+        "loyalty",
+        "sms",
+        "--from",
+        "+79161234567",
+        "4600682000013",
+        "--id",
+        "sms-1",
     ]);
     assert_eq!((code, j["code"].as_str()), (0, Some("loyalty.activated")));
     assert_eq!(j["replayed"], true);
@@ -443,7 +458,9 @@ fn loyalty_export_import_and_retries_by_id() {
     let (code, _, err) = chek(&["loyalty", "export", "--db", &db, "--state", &file]);
     assert_eq!(code, 0, "{err}");
     let db2 = t.file("other.sqlite");
-    let (code, out, err) = chek(&["loyalty", "import", "--db", &db2, "--state", &file, "--json"]);
+    let (code, out, err) = chek(&[
+        "loyalty", "import", "--db", &db2, "--state", &file, "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["added"], rows.len());
     let (_, out2, _) = chek(&["loyalty", "export", "--db", &db2, "--json"]);
@@ -477,7 +494,14 @@ fn parallel_activations_on_one_ledger_lose_nothing() {
     let list: String = (0..n).map(|i| card(i) + "\n").collect();
     std::fs::write(&cards_file, list).unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = chek(&[
-        "loyalty", "export", "--db", &db, "--cards", &cards_file, "--now", NOW,
+        "loyalty",
+        "export",
+        "--db",
+        &db,
+        "--cards",
+        &cards_file,
+        "--now",
+        NOW,
     ]);
     assert_eq!(code, 0, "{err}");
     let handles: Vec<_> = (0..n)
@@ -497,7 +521,11 @@ fn parallel_activations_on_one_ledger_lose_nothing() {
         .into_iter()
         .map(|h| h.join().unwrap_or_else(|_| panic!("a run panicked")))
         .collect();
-    assert!(codes.iter().all(|c| c.as_deref() == Some("loyalty.activated")));
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.as_deref() == Some("loyalty.activated"))
+    );
     let (_, out, _) = chek(&["loyalty", "export", "--db", &db, "--json"]);
     let active = out
         .lines()

@@ -242,7 +242,10 @@ fn print(
             writeln!(out, "  phone   {p}")?;
         }
         if replayed {
-            writeln!(out, "  (a retry of a request already answered: nothing changed)")?;
+            writeln!(
+                out,
+                "  (a retry of a request already answered: nothing changed)"
+            )?;
         }
         writeln!(
             out,
@@ -251,7 +254,11 @@ fn print(
             reply.sms.encoding.as_str(),
             reply.sms.units,
             reply.sms.segments,
-            if reply.fits_one { "" } else { ", does not fit one" }
+            if reply.fits_one {
+                ""
+            } else {
+                ", does not fit one"
+            }
         )
     }
 }
@@ -268,9 +275,11 @@ pub(crate) fn store_err(e: StoreError) -> io::Error {
 /// The ledger of `--db`, or the usage error to print.
 pub(crate) fn open_db(db: Option<&str>) -> Result<Ledger, String> {
     let Some(db) = db else {
-        return Err("give the ledger with --db PATH|URL (an SQLite file, created when missing, \
+        return Err(
+            "give the ledger with --db PATH|URL (an SQLite file, created when missing, \
                     or a postgres:// URL)"
-            .into());
+                .into(),
+        );
     };
     Ledger::open(db).map_err(|e| format!("{}: {e} ({})", redact(db), e.code()))
 }
@@ -340,8 +349,9 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             card,
             phone,
             ..
-        } => ActivationRequest::from_till(cashier, *can_activate, card, phone, &p)
-            .map(Op::Activate),
+        } => {
+            ActivationRequest::from_till(cashier, *can_activate, card, phone, &p).map(Op::Activate)
+        }
         Sub::Confirm {
             card: c, operator, ..
         } => card(c).map(|card| Op::Confirm {
@@ -418,7 +428,12 @@ fn import(
     if o.json {
         writeln!(out, "{}", json!({"cards": reg.len(), "added": added}))?;
     } else {
-        writeln!(out, "{} cards in {}, {added} added", reg.len(), state.display())?;
+        writeln!(
+            out,
+            "{} cards in {}, {added} added",
+            reg.len(),
+            state.display()
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

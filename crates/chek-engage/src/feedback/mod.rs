@@ -26,8 +26,8 @@ pub use ab::{
 };
 pub use error::FeedbackError;
 pub use state::{
-    AnswerOutcome, Bonus, BonusReason, Changes, ClickOutcome, DEFAULT_INVITATION, FeedbackState, Invitation,
-    Response, ResponseRecord, VisitOutcome,
+    AnswerOutcome, Bonus, BonusReason, Changes, ClickOutcome, DEFAULT_INVITATION, FeedbackState,
+    Invitation, Response, ResponseRecord, VisitOutcome,
 };
 pub use survey::{MAX_CRITERIA, MAX_SURVEY_BYTES, Mode, PolicyRisk, Rating, Survey, parse_scores};
 pub use token::{MIN_KEY_BYTES, TOKEN_CHARS, open_token, sign_token};

@@ -474,7 +474,11 @@ impl FeedbackState {
         let rating = survey.rate(&response.scores)?;
         let warnings = survey.policy_risks();
         let key_pair = (survey.id.clone(), response.id.clone());
-        if let Some(rec) = self.index.get(&key_pair).and_then(|s| self.responses.get(s)) {
+        if let Some(rec) = self
+            .index
+            .get(&key_pair)
+            .and_then(|s| self.responses.get(s))
+        {
             if rec.client != response.client || rec.scores != response.scores {
                 return Err(FeedbackError::ConflictingResponse(response.id.clone()));
             }

@@ -45,7 +45,11 @@ fn client_bonuses(d: &mut Docs<'_>, client: &str) -> Result<Vec<Bonus>, StoreErr
         .collect())
 }
 
-fn write_back(d: &mut Docs<'_>, before: &FeedbackState, after: &FeedbackState) -> Result<(), StoreError> {
+fn write_back(
+    d: &mut Docs<'_>,
+    before: &FeedbackState,
+    after: &FeedbackState,
+) -> Result<(), StoreError> {
     let ch = after.changes(before);
     for r in &ch.responses {
         d.put(RESPONSE, &seq_key(r.seq), None, r)?;
@@ -121,7 +125,8 @@ impl Ledger {
                     let next: u64 = d.get(COUNTER, "next")?.unwrap_or(1);
                     let mut assignments = Vec::new();
                     if let Some(e) = &survey.experiment
-                        && let Some(v) = d.get::<String>(ASSIGNMENT, &pair(&e.name, &response.client))?
+                        && let Some(v) =
+                            d.get::<String>(ASSIGNMENT, &pair(&e.name, &response.client))?
                     {
                         assignments.push((e.name.clone(), response.client.clone(), v));
                     }
@@ -180,7 +185,10 @@ impl Ledger {
 
     /// The whole feedback state (for export to the JSON state format and A/B reports).
     pub fn feedback_state(&self) -> Result<FeedbackState, StoreError> {
-        fn all<T: serde::de::DeserializeOwned>(l: &Ledger, kind: &str) -> Result<Vec<(String, T)>, StoreError> {
+        fn all<T: serde::de::DeserializeOwned>(
+            l: &Ledger,
+            kind: &str,
+        ) -> Result<Vec<(String, T)>, StoreError> {
             l.docs_all(kind)?
                 .into_iter()
                 .map(|(k, raw)| {
@@ -213,7 +221,11 @@ impl Ledger {
 impl Ledger {
     /// Loads a whole feedback state (the JSON state format) into a ledger that holds no
     /// feedback yet, in one transaction; a ledger with answers is a conflict.
-    pub fn feedback_import(&self, state: &FeedbackState, now: NaiveDateTime) -> Result<(), StoreError> {
+    pub fn feedback_import(
+        &self,
+        state: &FeedbackState,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
         self.docs_tx(&mut |tx| {
             let mut d = Docs { tx, now };
             if d.get::<u64>(COUNTER, "next")?.is_some() {
