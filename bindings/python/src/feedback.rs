@@ -23,7 +23,7 @@ impl Raise for FeedbackError {
 /// default, or `"gated"`, which carries policy warnings), bonus points and the review URL.
 #[pyclass(frozen, eq, module = "chek", name = "Survey")]
 #[derive(Clone, PartialEq)]
-pub(crate) struct PySurvey(Survey);
+pub(crate) struct PySurvey(pub(crate) Survey);
 
 #[pymethods]
 impl PySurvey {
@@ -139,7 +139,7 @@ impl PyExperiment {
 /// `visit` return `(next_state, outcome_dict)`.
 #[pyclass(frozen, eq, module = "chek", name = "FeedbackState")]
 #[derive(Clone, PartialEq)]
-pub(crate) struct PyState(FeedbackState);
+pub(crate) struct PyState(pub(crate) FeedbackState);
 
 type Step<'py> = (PyState, Bound<'py, PyDict>);
 

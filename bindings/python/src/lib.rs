@@ -12,6 +12,7 @@ mod campaign;
 mod care;
 mod convert;
 mod draw;
+mod engage_ledger;
 mod engine;
 mod errors;
 mod feedback;
@@ -42,5 +43,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;
+    engage_ledger::register(m)?;
     Ok(())
 }

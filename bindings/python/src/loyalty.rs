@@ -72,7 +72,7 @@ impl PyProgramme {
     }
 }
 
-fn reply_dict<'py>(py: Python<'py>, r: &Reply) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn reply_dict<'py>(py: Python<'py>, r: &Reply) -> PyResult<Bound<'py, PyDict>> {
     dict(
         py,
         [

@@ -899,6 +899,108 @@ class LoyaltyExchange:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class LoyaltyResult:
+    """What one request to a ledger-backed registry came to."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def success(self) -> bool: ...
+    @property
+    def replayed(self) -> bool: ...
+    @property
+    def outcome(self) -> dict[str, Any]: ...
+    @property
+    def hints(self) -> dict[str, str]: ...
+    @property
+    def reply(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class LoyaltyLedger:
+    """The cards of a programme kept in a Ledger: each request one transaction."""
+
+    def __new__(cls, ledger: Ledger, programme: LoyaltyProgramme) -> "LoyaltyLedger": ...
+    def issue(
+        self,
+        cards: Sequence[str],
+        *,
+        blocked: Sequence[str] = ...,
+        now: Optional[datetime.datetime] = None,
+    ) -> int: ...
+    def sms(
+        self,
+        from_: str,
+        text: str,
+        *,
+        event_id: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def form(
+        self,
+        card: str,
+        phone: str = "",
+        *,
+        operator: str = "operator",
+        sms_from: Optional[str] = None,
+        fields: Optional[Mapping[str, str]] = None,
+        event_id: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def website(
+        self,
+        account: str,
+        card: str,
+        phone: str,
+        *,
+        event_id: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def till(
+        self,
+        cashier: str,
+        card: str,
+        phone: str,
+        *,
+        can_activate: bool,
+        event_id: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def confirm(
+        self,
+        card: str,
+        *,
+        operator: str = "operator",
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def reject(
+        self,
+        card: str,
+        *,
+        operator: str = "operator",
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def block(
+        self,
+        card: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+        lang: str = "ru",
+    ) -> LoyaltyResult: ...
+    def card(self, number: str) -> Optional[dict[str, Any]]: ...
+    def export(self) -> list[dict[str, Any]]: ...
+    def registry(self) -> "LoyaltyRegistry": ...
+    def import_registry(
+        self, registry: "LoyaltyRegistry", *, now: Optional[datetime.datetime] = None
+    ) -> int: ...
+
+@final
 class LoyaltyRegistry:
     """Cards and their phones; every operation returns a LoyaltyExchange with the next value."""
 
@@ -1022,6 +1124,28 @@ class Experiment:
     def variants(self) -> list[str]: ...
     def assign(self, client: str) -> str: ...
     __hash__: None  # type: ignore[assignment]
+
+@final
+class FeedbackLedger:
+    """Rating → review → bonus kept in a Ledger: each call one transaction."""
+
+    def __new__(cls, ledger: Ledger, survey: Survey, key: bytes) -> "FeedbackLedger": ...
+    def answer(
+        self,
+        *,
+        client: str,
+        response: str,
+        scores: Sequence[int],
+        now: Optional[datetime.datetime] = None,
+    ) -> dict[str, Any]: ...
+    def click(self, token: str, *, now: Optional[datetime.datetime] = None) -> dict[str, Any]: ...
+    def visit(
+        self, client: str, visit: str, *, now: Optional[datetime.datetime] = None
+    ) -> dict[str, Any]: ...
+    def state(self) -> "FeedbackState": ...
+    def import_state(
+        self, state: "FeedbackState", *, now: Optional[datetime.datetime] = None
+    ) -> None: ...
 
 @final
 class FeedbackState:
@@ -1180,12 +1304,15 @@ __all__ = [
     "LoyaltyProgramme",
     "LoyaltyRegistry",
     "LoyaltyExchange",
+    "LoyaltyLedger",
+    "LoyaltyResult",
     "extract_card",
     "normalize_phone",
     # rating → review → bonus, A/B tests
     "Survey",
     "Experiment",
     "FeedbackState",
+    "FeedbackLedger",
     "ab_bucket",
     "ab_report",
     "wilson",
