@@ -129,11 +129,7 @@ impl PyLoyaltyLedger {
         })
     }
 
-    fn card_op(
-        &self,
-        card: &str,
-        f: impl FnOnce(CardNumber) -> Op,
-    ) -> Result<Op, Refusal> {
+    fn card_op(&self, card: &str, f: impl FnOnce(CardNumber) -> Op) -> Result<Op, Refusal> {
         card.parse::<CardNumber>().map(f)
     }
 }
@@ -162,12 +158,17 @@ impl PyLoyaltyLedger {
         now: Option<NaiveDateTime>,
     ) -> PyResult<usize> {
         let parse = |v: Vec<String>| -> PyResult<Vec<CardNumber>> {
-            v.iter().map(|n| n.parse::<CardNumber>().or_raise(py)).collect()
+            v.iter()
+                .map(|n| n.parse::<CardNumber>().or_raise(py))
+                .collect()
         };
         let (cards, blocked) = (parse(cards)?, parse(blocked)?);
         let now = now_or_local(py, now)?;
         let l = self.ledger.clone();
-        store(py, detach_guarded(py, move || l.loyalty_issue(&cards, &blocked, now))?)
+        store(
+            py,
+            detach_guarded(py, move || l.loyalty_issue(&cards, &blocked, now))?,
+        )
     }
     /// An incoming SMS; `event_id` (the gateway's message id) makes a retry answer the first
     /// outcome.
@@ -364,8 +365,11 @@ impl PyFeedbackLedger {
             scores,
         };
         let (l, s, k) = (self.ledger.clone(), self.survey.0.clone(), self.key.clone());
-        let out = store(py, detach_guarded(py, move || l.feedback_answer(&s, &k, &r, now))?)?
-            .or_raise(py)?;
+        let out = store(
+            py,
+            detach_guarded(py, move || l.feedback_answer(&s, &k, &r, now))?,
+        )?
+        .or_raise(py)?;
         serde_dict(py, &out, &[])
     }
     /// Records a click on a review link (the token or the whole link), once.
@@ -379,8 +383,11 @@ impl PyFeedbackLedger {
         let now = now_or_local(py, now)?;
         let token = token.rsplit('/').next().unwrap_or(token).to_owned();
         let (l, s, k) = (self.ledger.clone(), self.survey.0.clone(), self.key.clone());
-        let out = store(py, detach_guarded(py, move || l.feedback_click(&s, &k, &token, now))?)?
-            .or_raise(py)?;
+        let out = store(
+            py,
+            detach_guarded(py, move || l.feedback_click(&s, &k, &token, now))?,
+        )?
+        .or_raise(py)?;
         serde_dict(py, &out, &["clicked_at"])
     }
     /// A client's visit: bonuses granted before `now` are applied, once per bonus and once per
@@ -395,8 +402,11 @@ impl PyFeedbackLedger {
     ) -> PyResult<Bound<'py, PyDict>> {
         let now = now_or_local(py, now)?;
         let (l, c, v) = (self.ledger.clone(), client.to_owned(), visit.to_owned());
-        let out = store(py, detach_guarded(py, move || l.feedback_visit(&c, &v, now))?)?
-            .or_raise(py)?;
+        let out = store(
+            py,
+            detach_guarded(py, move || l.feedback_visit(&c, &v, now))?,
+        )?
+        .or_raise(py)?;
         serde_dict(py, &out, &[])
     }
     /// The whole feedback state of the ledger as a `FeedbackState` value (A/B reports, export).

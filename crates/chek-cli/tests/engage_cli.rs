@@ -491,7 +491,8 @@ fn parallel_activations_on_one_ledger_lose_nothing() {
         format!("{body}{}", (10 - sum % 10) % 10)
     };
     let cards_file = t.file("cards.txt");
-    let list: String = (0..n).map(|i| card(i) + "\n").collect();
+    // Written by a Windows editor: a UTF-8 BOM first.
+    let list: String = "\u{feff}".to_owned() + &(0..n).map(|i| card(i) + "\n").collect::<String>();
     std::fs::write(&cards_file, list).unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = chek(&[
         "loyalty",

@@ -327,7 +327,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             from,
             ..
         } => {
-            let f: Form = match serde_json::from_str(read(form)?.trim_start_matches('\u{feff}')) {
+            let f: Form = match serde_json::from_str(&read(form)?) {
                 Ok(f) => f,
                 Err(e) => return usage(format!("{}: not a form: {e}", form.display())),
             };

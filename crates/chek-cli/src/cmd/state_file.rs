@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 /// Largest input or state file read.
 const MAX_FILE: u64 = 64 << 20;
 
-/// Reads a text file, refusing anything over 64 MiB.
+/// Reads a text file, refusing anything over 64 MiB; a leading UTF-8 BOM (as Windows editors
+/// write) is dropped.
 pub(crate) fn read(p: &Path) -> io::Result<String> {
     let len = std::fs::metadata(p)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?
@@ -21,8 +22,12 @@ pub(crate) fn read(p: &Path) -> io::Result<String> {
             p.display()
         )));
     }
-    std::fs::read_to_string(p)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+    let mut text = std::fs::read_to_string(p)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Loads a JSON state file, or the default state when the file does not exist yet.
