@@ -39,9 +39,10 @@ pub trait WorkCalendar {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Calendar {
-    /// The Russian production calendar ([`chek_ru::calendar`]): the decree's table for
-    /// 2026; other years Monday to Friday less the fixed public holidays (no moved days, no
-    /// shortened days).
+    /// The Russian production calendar ([`chek_ru::calendar`], the one a host
+    /// [installed](chek_ru::calendar::install)): the decrees' tables for 2024–2027; other years
+    /// the public holidays with the Art. 112 transfers and the shortened pre-holiday days
+    /// ([`chek_ru::calendar::warning`] says when a date is outside the exact tables).
     #[default]
     Ru,
     /// Monday to Friday, no holidays.
@@ -105,9 +106,14 @@ mod tests {
     }
 
     #[test]
-    fn other_years_use_fixed_holidays() {
+    fn other_years_follow_the_decree_and_article_112() {
+        // 12 June 2027 is a Saturday: Monday 14 June is off (it was counted as worked).
         let d = NaiveDate::from_ymd_opt(2027, 6, 14).unwrap_or_default();
-        assert_eq!(Calendar::Ru.day_kind(d), DayKind::Working);
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
+        let d = NaiveDate::from_ymd_opt(2027, 5, 10).unwrap_or_default();
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
+        let d = NaiveDate::from_ymd_opt(2030, 6, 12).unwrap_or_default();
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
         let d = NaiveDate::from_ymd_opt(2027, 11, 4).unwrap_or_default();
         assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
     }
