@@ -391,9 +391,7 @@ fn calls_and_sms_to_a_bad_phone_are_not_planned() {
         "order": "1", "customer": "c1", "status": "ready", "at": "2026-08-18T08:00:00"}]))
     .unwrap_or_else(|e| panic!("{e}"));
     let now: NaiveDateTime = "2026-08-18T08:00:00".parse().unwrap_or_default();
-    let firing = fire(&cfg.rules, &events, now)
-        .unwrap_or_default()
-        .remove(0);
+    let firing = fire(&cfg.rules, &events, now).unwrap_or_default().remove(0);
     let who = |phone: &str| -> Recipient {
         serde_json::from_value(json!({"id": "c1", "phone": phone}))
             .unwrap_or_else(|e| panic!("{e}"))
@@ -406,9 +404,7 @@ fn calls_and_sms_to_a_bad_phone_are_not_planned() {
             "no channel fits: call: notify.bad_phone, sms: notify.bad_phone",
             "{bad}"
         );
-        let e = who(bad)
-            .check_address(ContactChannel::Call)
-            .unwrap_err();
+        let e = who(bad).check_address(ContactChannel::Call).unwrap_err();
         assert_eq!(e.code(), "notify.bad_phone");
         check_hints("notify.bad_phone", &e.hint(Lang::Ru), &e.hint(Lang::En));
         assert!(!who(bad).has_address(ContactChannel::Sms));
@@ -420,8 +416,5 @@ fn calls_and_sms_to_a_bad_phone_are_not_planned() {
         assert_eq!(m.channel, ContactChannel::Sms, "{good}");
         assert_eq!(who(good).phone_e164().as_deref(), Some("+79161234567"));
     }
-    assert_eq!(
-        NotifyError::BadPhone("x".into()).code(),
-        "notify.bad_phone"
-    );
+    assert_eq!(NotifyError::BadPhone("x".into()).code(), "notify.bad_phone");
 }

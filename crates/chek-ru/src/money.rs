@@ -127,7 +127,11 @@ pub fn amount_words_in(kopecks: i64, case: Case) -> String {
         return amount_words(kopecks);
     }
     let r = kopecks.unsigned_abs() / 100;
-    format!("{} {}", number(kopecks, UNIT_SEP), Noun::ROUBLE.counted(r, case))
+    format!(
+        "{} {}",
+        number(kopecks, UNIT_SEP),
+        Noun::ROUBLE.counted(r, case)
+    )
 }
 
 /// An amount in words for speech in a grammatical case, every number and noun agreeing:

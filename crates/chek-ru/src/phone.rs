@@ -111,9 +111,7 @@ pub fn is_valid(raw: &str) -> bool {
 /// assert!(!chek_ru::phone::is_russian_mobile("+74951234567"));
 /// ```
 pub fn is_russian_mobile(e164: &str) -> bool {
-    e164.len() == 12
-        && e164.starts_with("+79")
-        && e164[1..].bytes().all(|b| b.is_ascii_digit())
+    e164.len() == 12 && e164.starts_with("+79") && e164[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -149,7 +147,10 @@ mod tests {
             normalise("+375 29 123 45 67").as_deref(),
             Ok("+375291234567")
         );
-        assert_eq!(normalise("+86 138 0013 8000").as_deref(), Ok("+8613800138000"));
+        assert_eq!(
+            normalise("+86 138 0013 8000").as_deref(),
+            Ok("+8613800138000")
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(crate) enum NameStyle {
 /// A parsed formatter with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Fmt {
-    /// As given; numbers in words for speech.
+    /// As given; numbers in words and abbreviations expanded («ул.» → «улица») for speech.
     Text,
     /// Kopecks: «1 500 ₽» / «тысяча пятьсот рублей» (`digits`: «1 500 рублей»), spoken in
     /// a grammatical case.
@@ -164,6 +164,8 @@ impl Fmt {
                     Some(i) => chek_ru::words::cardinal_signed(i, Gender::Masculine),
                     None => n.to_string(),
                 },
+                // Speech reads addresses out: «ул.» → «улица», «д. 5» → «дом 5».
+                Value::String(s) if speech => spoken::expand_abbreviations(&clean(s)),
                 Value::String(s) => clean(s),
                 Value::Bool(b) => if *b { "да" } else { "нет" }.to_owned(),
                 Value::Null => String::new(),

@@ -15,6 +15,9 @@
 //!   {sum|amount:prep}` → «о тысяче пятистах рублях», `{sum|amount:digits,dat}` → «1 500
 //!   рублям», `{n|number:f,gen}` → «двадцати одной». The SMS text is the same in every case
 //!   («1 500 ₽», digits).
+//! - In speech, text values have their address abbreviations read out («ул.» → «улица», «д. 5»
+//!   → «дом 5», «кв.», «корп.», «стр.», «пр-т», «г.»…; see
+//!   [`chek_ru::spoken::expand_abbreviations`]).
 //! - `{#sms}…{/sms}` only in SMS, `{#speech}…{/speech}` only in speech, `{#opt}…{/opt}` a part
 //!   the SMS planner may suggest cutting to save a segment.
 //! - `{{` and `}}` are literal braces.
@@ -449,11 +452,29 @@ mod tests {
             "{n|number:f,dat,x}",
         ] {
             assert_eq!(
-                Template::parse(bad).err().map(|e| e.to_string().contains("formatter")),
+                Template::parse(bad)
+                    .err()
+                    .map(|e| e.to_string().contains("formatter")),
                 Some(true),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn addresses_are_read_out_in_speech() {
+        let (sms, speech) = both(
+            "Заказ ждёт по адресу {addr}.",
+            json!({"addr": "г. Москва, ул. Ленина, д. 5, корп. 2, кв. 12"}),
+        );
+        assert_eq!(
+            sms,
+            "Заказ ждёт по адресу г. Москва, ул. Ленина, д. 5, корп. 2, кв. 12."
+        );
+        assert_eq!(
+            speech,
+            "Заказ ждёт по адресу город Москва, улица Ленина, дом 5, корпус 2, квартира 12."
+        );
     }
 
     #[test]
