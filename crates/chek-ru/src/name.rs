@@ -156,13 +156,15 @@ fn units(words: &[&str]) -> Vec<(String, Unit)> {
         let lower_written = w.chars().next().is_some_and(char::is_lowercase);
         let first = i == 0;
         let last = i + 1 == words.len();
-        if FATHER_SUFFIXES.contains(&l.as_str()) && !first && pending.is_empty() {
-            if let Some((text, kind)) = out.last_mut() {
-                text.push(' ');
-                text.push_str(&l);
-                *kind = Unit::Father;
-                continue;
-            }
+        if FATHER_SUFFIXES.contains(&l.as_str())
+            && !first
+            && pending.is_empty()
+            && let Some((text, kind)) = out.last_mut()
+        {
+            text.push(' ');
+            text.push_str(&l);
+            *kind = Unit::Father;
+            continue;
         }
         let prefix_ok = !last && (!first || lower_written);
         if prefix_ok && SURNAME_PARTICLES.contains(&l.as_str()) {
@@ -240,10 +242,11 @@ impl PersonName {
             };
             let surname = take(Unit::Surname, &mut u);
             let mut patronymic = take(Unit::Father, &mut u);
-            if patronymic.is_none() && u.len() >= 2 {
-                if let Some(i) = u.iter().rposition(|(w, _)| is_patronymic(w)) {
-                    patronymic = Some(u.remove(i).0);
-                }
+            if patronymic.is_none()
+                && u.len() >= 2
+                && let Some(i) = u.iter().rposition(|(w, _)| is_patronymic(w))
+            {
+                patronymic = Some(u.remove(i).0);
             }
             let (surname, rest) = match surname {
                 Some(s) => (Some(s), u),

@@ -235,21 +235,22 @@ pub fn expand_abbreviations(s: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
-        if at_word_start && chars[i].is_alphabetic() {
-            if let Some((len, words)) = abbreviation_at(&chars, i) {
-                let mut w = words.chars();
-                if chars[i].is_uppercase() {
-                    if let Some(f) = w.next() {
-                        out.extend(f.to_uppercase());
-                    }
-                }
-                out.extend(w);
-                i += len;
-                if chars.get(i).is_some_and(|c| c.is_alphanumeric()) {
-                    out.push(' ');
-                }
-                continue;
+        if at_word_start
+            && chars[i].is_alphabetic()
+            && let Some((len, words)) = abbreviation_at(&chars, i)
+        {
+            let mut w = words.chars();
+            if chars[i].is_uppercase()
+                && let Some(f) = w.next()
+            {
+                out.extend(f.to_uppercase());
             }
+            out.extend(w);
+            i += len;
+            if chars.get(i).is_some_and(|c| c.is_alphanumeric()) {
+                out.push(' ');
+            }
+            continue;
         }
         out.push(chars[i]);
         i += 1;

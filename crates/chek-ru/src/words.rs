@@ -409,10 +409,12 @@ fn triple_in(n: u64, g: Gender, case: Case, out: &mut Vec<&'static str>) {
     let Some(ob) = case.oblique() else {
         let before = out.len();
         triple(n, g, out);
-        if case == Case::Accusative && n % 10 == 1 && (n / 10) % 10 != 1 {
-            if let Some(last) = out.get_mut(before..).and_then(|s| s.last_mut()) {
-                *last = ONE[1][gender_index(g)];
-            }
+        if case == Case::Accusative
+            && n % 10 == 1
+            && (n / 10) % 10 != 1
+            && let Some(last) = out.get_mut(before..).and_then(|s| s.last_mut())
+        {
+            *last = ONE[1][gender_index(g)];
         }
         return;
     };
