@@ -413,8 +413,38 @@ fn calls_and_sms_to_a_bad_phone_are_not_planned() {
     for good in ["+8 916 123 45 67", "8 (916) 123-45-67", "9161234567"] {
         let m = plan_firing(&cfg, &firing, &who(good), &[], now)
             .unwrap_or_else(|e| panic!("{good}: {e}"));
-        assert_eq!(m.channel, ContactChannel::Sms, "{good}");
+        assert!(
+            matches!(m.channel, ContactChannel::Call | ContactChannel::Sms),
+            "{good}"
+        );
         assert_eq!(who(good).phone_e164().as_deref(), Some("+79161234567"));
     }
     assert_eq!(NotifyError::BadPhone("x".into()).code(), "notify.bad_phone");
+}
+
+/// The notification windows follow the production calendar of every year the decrees cover,
+/// and the Labour Code's transfer rule beyond: Monday 10 May 2027 (9 May is a Sunday) is a day
+/// off, with the day-off window, as is 31 December 2025 (moved from 5 January).
+#[test]
+fn windows_follow_the_calendar_of_2024_to_2027() {
+    let p = ContactPolicy::service();
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    for (date, kind) in [
+        (d(2027, 5, 10), DayKind::Holiday),
+        (d(2027, 6, 14), DayKind::Holiday),
+        (d(2027, 2, 20), DayKind::Working),
+        (d(2025, 12, 31), DayKind::Holiday),
+        (d(2024, 11, 2), DayKind::Working),
+        (d(2024, 4, 29), DayKind::Holiday),
+        (d(2033, 6, 13), DayKind::Holiday),
+    ] {
+        let (k, w) = p.window(date);
+        assert_eq!(k, kind, "{date}");
+        let expected = if kind.is_working() {
+            p.working_days
+        } else {
+            p.days_off
+        };
+        assert_eq!(w, expected, "{date}");
+    }
 }

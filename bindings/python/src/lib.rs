@@ -19,6 +19,7 @@ mod loyalty;
 mod notify;
 mod qr;
 mod receipt;
+mod ru;
 mod scan;
 mod sms;
 mod text;
@@ -42,5 +43,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;
+    ru::register(m)?;
     Ok(())
 }

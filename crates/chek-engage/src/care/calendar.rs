@@ -61,6 +61,26 @@ impl WorkCalendar for Calendar {
     }
 }
 
+impl Calendar {
+    /// For [`Calendar::Ru`], the warning when `date` lies outside the decrees' exact tables
+    /// (its days follow the Labour Code only, a decree may move them): show it beside an SLA
+    /// due time rather than trust it silently. `None` for the other calendars.
+    ///
+    /// ```
+    /// use chek_engage::care::Calendar;
+    /// let d = |y| chrono::NaiveDate::from_ymd_opt(y, 5, 4).unwrap();
+    /// assert!(Calendar::Ru.warning(d(2027)).is_none());
+    /// assert_eq!(Calendar::Ru.warning(d(2029)).map(|w| w.code), Some("calendar.not_exact".into()));
+    /// assert!(Calendar::Weekdays.warning(d(2029)).is_none());
+    /// ```
+    pub fn warning(&self, date: NaiveDate) -> Option<chek_ru::calendar::CalendarWarning> {
+        match self {
+            Calendar::Ru => chek_ru::calendar::warning(date),
+            Calendar::Weekdays | Calendar::Always => None,
+        }
+    }
+}
+
 fn weekday_kind(date: NaiveDate) -> DayKind {
     match date.weekday() {
         Weekday::Sat | Weekday::Sun => DayKind::DayOff,
