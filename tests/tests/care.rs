@@ -520,7 +520,8 @@ fn sla_across_a_holiday_from_the_production_calendar() {
     let f = metric(&v.sla, Metric::FirstResponse, 1);
     assert_eq!(f.breach_at, Some(t("2026-03-09 10:30")));
     assert_eq!(f.state, MetricState::Breached);
-    // The New Year holidays: 31 December 2025 17:00 → due Monday 12 January 2026.
+    // The New Year holidays: 31 December 2025 17:00 (itself a day off by decree 1335, once
+    // counted as worked) → the whole two hours on Monday 12 January 2026.
     let v = replay(
         &d,
         "c",
@@ -530,7 +531,32 @@ fn sla_across_a_holiday_from_the_production_calendar() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-01-12 11:00"))
+    );
+    // 30 December 2025 17:00, a working day: one hour then, one hour on 12 January.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2025-12-30 17:00", "?")],
+        t("2026-01-05 12:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
         Some(t("2026-01-12 10:00"))
+    );
+    // 9 May 2027 is a Sunday: Monday 10 May is off (it was counted as worked), so a message
+    // on Friday 7 May 17:00 is due on Tuesday 11 May.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2027-05-07 17:00", "?")],
+        t("2027-05-07 17:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2027-05-11 10:00"))
     );
     // A shortened pre-holiday day (3 November) ends at 17:00.
     let v = replay(

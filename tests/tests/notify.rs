@@ -376,3 +376,75 @@ fn every_notify_code() {
         check_hints(code, &o.hint(Lang::Ru), &o.hint(Lang::En));
     }
 }
+
+/// A call or SMS to something that is not a phone number is never planned: the planner asks
+/// the one phone normaliser of every flow (`chek::ru::phone`).
+#[test]
+fn calls_and_sms_to_a_bad_phone_are_not_planned() {
+    use chek::Lang;
+    use chek::engage::notify::{CrmEvent, NotifyError, Recipient, fire, plan_firing};
+    let cfg = NotifyConfig::from_toml(
+        "[templates]\nt = \"Заказ {order} готов\"\n[[rules]]\nid = \"r\"\ntemplate = \"t\"\nchannels = [\"call\", \"sms\"]\ntrigger = {kind = \"status_changed\", status = \"ready\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<CrmEvent> = serde_json::from_value(json!([{"type": "status_changed",
+        "order": "1", "customer": "c1", "status": "ready", "at": "2026-08-18T08:00:00"}]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now: NaiveDateTime = "2026-08-18T08:00:00".parse().unwrap_or_default();
+    let firing = fire(&cfg.rules, &events, now).unwrap_or_default().remove(0);
+    let who = |phone: &str| -> Recipient {
+        serde_json::from_value(json!({"id": "c1", "phone": phone}))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    for bad in ["not a phone!", "12345", "+7 916 123", "8916abc4567"] {
+        let err = plan_firing(&cfg, &firing, &who(bad), &[], now).unwrap_err();
+        assert_eq!(err.code(), "notify.no_channel", "{bad}");
+        assert_eq!(
+            err.to_string(),
+            "no channel fits: call: notify.bad_phone, sms: notify.bad_phone",
+            "{bad}"
+        );
+        let e = who(bad).check_address(ContactChannel::Call).unwrap_err();
+        assert_eq!(e.code(), "notify.bad_phone");
+        check_hints("notify.bad_phone", &e.hint(Lang::Ru), &e.hint(Lang::En));
+        assert!(!who(bad).has_address(ContactChannel::Sms));
+    }
+    // The Russian habits are phone numbers, as in loyalty and care.
+    for good in ["+8 916 123 45 67", "8 (916) 123-45-67", "9161234567"] {
+        let m = plan_firing(&cfg, &firing, &who(good), &[], now)
+            .unwrap_or_else(|e| panic!("{good}: {e}"));
+        assert!(
+            matches!(m.channel, ContactChannel::Call | ContactChannel::Sms),
+            "{good}"
+        );
+        assert_eq!(who(good).phone_e164().as_deref(), Some("+79161234567"));
+    }
+    assert_eq!(NotifyError::BadPhone("x".into()).code(), "notify.bad_phone");
+}
+
+/// The notification windows follow the production calendar of every year the decrees cover,
+/// and the Labour Code's transfer rule beyond: Monday 10 May 2027 (9 May is a Sunday) is a day
+/// off, with the day-off window, as is 31 December 2025 (moved from 5 January).
+#[test]
+fn windows_follow_the_calendar_of_2024_to_2027() {
+    let p = ContactPolicy::service();
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    for (date, kind) in [
+        (d(2027, 5, 10), DayKind::Holiday),
+        (d(2027, 6, 14), DayKind::Holiday),
+        (d(2027, 2, 20), DayKind::Working),
+        (d(2025, 12, 31), DayKind::Holiday),
+        (d(2024, 11, 2), DayKind::Working),
+        (d(2024, 4, 29), DayKind::Holiday),
+        (d(2033, 6, 13), DayKind::Holiday),
+    ] {
+        let (k, w) = p.window(date);
+        assert_eq!(k, kind, "{date}");
+        let expected = if kind.is_working() {
+            p.working_days
+        } else {
+            p.days_off
+        };
+        assert_eq!(w, expected, "{date}");
+    }
+}

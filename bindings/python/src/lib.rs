@@ -20,6 +20,7 @@ mod loyalty;
 mod notify;
 mod qr;
 mod receipt;
+mod ru;
 mod scan;
 mod sms;
 mod text;
@@ -44,5 +45,6 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     care::register(m)?;
     engine::register(m)?;
     engage_ledger::register(m)?;
+    ru::register(m)?;
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod calendar;
 pub mod date;
 pub mod money;
 pub mod name;
+pub mod phone;
 pub mod plural;
 pub mod sms;
 pub mod spoken;

@@ -6,7 +6,7 @@
 //! lines. A Cyrillic SMS is UCS-2 anyway, so neither costs extra units.
 
 use super::plural::{PluralCategory, PluralForms};
-use super::words::{Gender, cardinal};
+use super::words::{Case, Gender, Noun, cardinal, cardinal_in};
 
 /// Narrow no-break space: between digit groups.
 pub const GROUP_SEP: char = '\u{202F}';
@@ -113,6 +113,57 @@ pub fn amount_spoken(kopecks: i64) -> String {
     parts.join(" ")
 }
 
+/// An amount in digits with the word in a grammatical case: «на 1 500 рублей», «к 1 500
+/// рублям», «о 21 рубле». With kopecks the word is «рубля» in every case («к 1,50 рубля»).
+///
+/// ```
+/// use chek_ru::money::amount_words_in;
+/// use chek_ru::words::Case;
+/// assert_eq!(amount_words_in(150_000, Case::Dative), "1\u{A0}500 рублям");
+/// assert_eq!(amount_words_in(2_100, Case::Prepositional), "21 рубле");
+/// ```
+pub fn amount_words_in(kopecks: i64, case: Case) -> String {
+    if case == Case::Nominative || kopecks % 100 != 0 {
+        return amount_words(kopecks);
+    }
+    let r = kopecks.unsigned_abs() / 100;
+    format!(
+        "{} {}",
+        number(kopecks, UNIT_SEP),
+        Noun::ROUBLE.counted(r, case)
+    )
+}
+
+/// An amount in words for speech in a grammatical case, every number and noun agreeing:
+///
+/// ```
+/// use chek_ru::money::amount_spoken_in;
+/// use chek_ru::words::Case::*;
+/// assert_eq!(amount_spoken_in(150_000, Accusative), "тысячу пятьсот рублей");    // на …
+/// assert_eq!(amount_spoken_in(150_000, Genitive), "тысячи пятисот рублей");      // более …
+/// assert_eq!(amount_spoken_in(150_000, Dative), "тысяче пятистам рублям");       // к …
+/// assert_eq!(amount_spoken_in(150_000, Instrumental), "тысячей пятьюстами рублями");
+/// assert_eq!(amount_spoken_in(150_000, Prepositional), "тысяче пятистах рублях"); // о …
+/// assert_eq!(amount_spoken_in(101, Accusative), "один рубль одну копейку");
+/// ```
+pub fn amount_spoken_in(kopecks: i64, case: Case) -> String {
+    let k = kopecks.unsigned_abs();
+    let (r, c) = (k / 100, k % 100);
+    let mut parts = Vec::with_capacity(5);
+    if kopecks < 0 {
+        parts.push("минус".to_owned());
+    }
+    if r > 0 || c == 0 {
+        parts.push(cardinal_in(r, Gender::Masculine, case));
+        parts.push(Noun::ROUBLE.counted(r, case).to_owned());
+    }
+    if c > 0 {
+        parts.push(cardinal_in(c, Gender::Feminine, case));
+        parts.push(Noun::KOPECK.counted(c, case).to_owned());
+    }
+    parts.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +189,49 @@ mod tests {
         assert_eq!(amount_words(150_000), "1\u{A0}500 рублей");
         assert_eq!(amount_words(100_000_000), "1\u{A0}000\u{A0}000 рублей");
         assert_eq!(amount_words(150), "1,50 рубля");
+    }
+
+    #[test]
+    fn amounts_in_every_case() {
+        use Case::*;
+        // The issue: «на тысяча пятьсот рублей» must be «на тысячу пятьсот рублей».
+        assert_eq!(
+            format!("на {}", amount_spoken_in(150_000, Accusative)),
+            "на тысячу пятьсот рублей"
+        );
+        assert_eq!(
+            format!("более {}", amount_spoken_in(150_000, Genitive)),
+            "более тысячи пятисот рублей"
+        );
+        assert_eq!(
+            format!("к {}", amount_spoken_in(150_000, Dative)),
+            "к тысяче пятистам рублям"
+        );
+        assert_eq!(
+            format!("о {}", amount_spoken_in(150_000, Prepositional)),
+            "о тысяче пятистах рублях"
+        );
+        assert_eq!(amount_spoken_in(2_100, Dative), "двадцати одному рублю");
+        assert_eq!(amount_spoken_in(2_100, Genitive), "двадцати одного рубля");
+        assert_eq!(amount_spoken_in(300, Accusative), "три рубля");
+        assert_eq!(amount_spoken_in(0, Dative), "нулю рублей");
+        assert_eq!(
+            amount_spoken_in(152, Instrumental),
+            "одним рублём пятьюдесятью двумя копейками"
+        );
+        assert_eq!(
+            amount_spoken_in(2_101, Accusative),
+            "двадцать один рубль одну копейку"
+        );
+        assert_eq!(amount_spoken_in(-500, Genitive), "минус пяти рублей");
+        assert!(amount_spoken_in(i64::MIN, Dative).starts_with("минус"));
+        for n in [0, 1, 99, 100, 150_000, 123_456_789] {
+            assert_eq!(amount_spoken_in(n, Nominative), amount_spoken(n));
+            assert_eq!(amount_words_in(n, Nominative), amount_words(n));
+        }
+        assert_eq!(amount_words_in(150_000, Genitive), "1\u{A0}500 рублей");
+        assert_eq!(amount_words_in(150, Dative), "1,50 рубля");
+        assert_eq!(amount_words_in(100, Instrumental), "1 рублём");
     }
 
     #[test]

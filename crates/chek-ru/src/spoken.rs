@@ -163,6 +163,155 @@ pub fn order_spoken(s: &str) -> Option<String> {
     }
 }
 
+/// What an abbreviation reads as, by what follows it.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// Always the same words.
+    Always(&'static str),
+    /// One reading before a number, another before a capitalised name; left as written
+    /// otherwise.
+    NumberOrName(Option<&'static str>, Option<&'static str>),
+    /// «г.»: «года» after a number («2026 г.»), «город» before a name («г. Москва»).
+    YearOrCity,
+}
+
+/// Address and everyday abbreviations read out for text-to-speech, longest first within a
+/// shared prefix.
+const ABBREVIATIONS: [(&str, Reading); 29] = [
+    ("пр-кт", Reading::Always("проспект")),
+    ("пр-т", Reading::Always("проспект")),
+    ("просп.", Reading::Always("проспект")),
+    ("ул.", Reading::Always("улица")),
+    ("пер.", Reading::Always("переулок")),
+    ("пл.", Reading::Always("площадь")),
+    ("наб.", Reading::Always("набережная")),
+    ("б-р", Reading::Always("бульвар")),
+    ("бул.", Reading::Always("бульвар")),
+    ("ш.", Reading::NumberOrName(None, Some("шоссе"))),
+    ("мкр-н", Reading::Always("микрорайон")),
+    ("мкрн.", Reading::Always("микрорайон")),
+    ("мкр.", Reading::Always("микрорайон")),
+    ("р-н", Reading::Always("район")),
+    ("обл.", Reading::Always("область")),
+    ("пос.", Reading::Always("посёлок")),
+    ("корп.", Reading::Always("корпус")),
+    ("стр.", Reading::NumberOrName(Some("строение"), None)),
+    ("кв.", Reading::NumberOrName(Some("квартира"), None)),
+    ("д.", Reading::NumberOrName(Some("дом"), Some("деревня"))),
+    ("эт.", Reading::NumberOrName(Some("этаж"), None)),
+    ("под.", Reading::NumberOrName(Some("подъезд"), None)),
+    ("оф.", Reading::NumberOrName(Some("офис"), None)),
+    ("пом.", Reading::NumberOrName(Some("помещение"), None)),
+    ("тел.", Reading::Always("телефон")),
+    ("им.", Reading::NumberOrName(None, Some("имени"))),
+    ("м.", Reading::NumberOrName(None, Some("метро"))),
+    ("г.", Reading::YearOrCity),
+    ("руб.", Reading::Always("рублей")),
+];
+
+/// Expands the abbreviations of addresses and messages for text-to-speech, so a voice says
+/// «улица Ленина, дом 5, квартира 12» instead of spelling «ул.», «д.», «кв.».
+///
+/// Expanded: «ул.», «пер.», «пл.», «наб.», «пр-т»/«пр-кт»/«просп.», «б-р»/«бул.», «ш.» (before a
+/// name), «мкр.»/«мкрн.»/«мкр-н», «р-н», «обл.», «пос.», «корп.», «стр.», «кв.», «д.» (дом
+/// before a number, деревня before a name), «эт.», «под.», «оф.», «пом.» (before a number),
+/// «тел.», «им.» and «м.» (метро) before a name, «г.» (город before a name, года after a
+/// number), «руб.». An abbreviation is only recognised at the start of a word; a capital first
+/// letter is kept («Ул.» → «Улица»). Ambiguous ones stay as written when their context does
+/// not decide.
+///
+/// ```
+/// use chek_ru::spoken::expand_abbreviations;
+/// assert_eq!(
+///     expand_abbreviations("г. Москва, ул. Ленина, д.5, корп. 2, стр. 1, кв. 12"),
+///     "город Москва, улица Ленина, дом 5, корпус 2, строение 1, квартира 12"
+/// );
+/// assert_eq!(expand_abbreviations("Ленинский пр-т, 30"), "Ленинский проспект, 30");
+/// assert_eq!(expand_abbreviations("до 16 августа 2026 г."), "до 16 августа 2026 года");
+/// ```
+pub fn expand_abbreviations(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + s.len() / 4);
+    let mut i = 0;
+    while i < chars.len() {
+        let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
+        if at_word_start
+            && chars[i].is_alphabetic()
+            && let Some((len, words)) = abbreviation_at(&chars, i)
+        {
+            let mut w = words.chars();
+            if chars[i].is_uppercase()
+                && let Some(f) = w.next()
+            {
+                out.extend(f.to_uppercase());
+            }
+            out.extend(w);
+            i += len;
+            if chars.get(i).is_some_and(|c| c.is_alphanumeric()) {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The abbreviation starting at `i`: how many chars it takes and what it reads as.
+fn abbreviation_at(chars: &[char], i: usize) -> Option<(usize, &'static str)> {
+    for (abbr, reading) in ABBREVIATIONS {
+        let n = abbr.chars().count();
+        let Some(cand) = chars.get(i..i + n) else {
+            continue;
+        };
+        if !cand
+            .iter()
+            .zip(abbr.chars())
+            .all(|(c, a)| c.to_lowercase().eq(a.to_lowercase()))
+        {
+            continue;
+        }
+        // A hyphenated form («пр-т») must end the word.
+        if !abbr.ends_with('.') && chars.get(i + n).is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        let next = chars[i + n..].iter().find(|c| !c.is_whitespace());
+        let before_number = next.is_some_and(|c| c.is_ascii_digit());
+        let before_name = next.is_some_and(|c| c.is_uppercase());
+        let after_number = chars[..i]
+            .iter()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_digit());
+        let words = match reading {
+            Reading::Always(w) => Some(w),
+            Reading::NumberOrName(num, name) => {
+                if before_number {
+                    num
+                } else if before_name {
+                    name
+                } else {
+                    None
+                }
+            }
+            Reading::YearOrCity => {
+                if after_number {
+                    Some("года")
+                } else if before_name {
+                    Some("город")
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(w) = words {
+            return Some((n, w));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +334,51 @@ mod tests {
             Some("сто двадцать три, сорок пять")
         );
         assert_eq!(phone_spoken("no digits"), None);
+    }
+
+    #[test]
+    fn abbreviations_for_speech() {
+        let cases = [
+            (
+                "ул. Ленина, д. 5, кв. 12",
+                "улица Ленина, дом 5, квартира 12",
+            ),
+            (
+                "Ул.Тверская, д.7 корп.2 стр.1",
+                "Улица Тверская, дом 7 корпус 2 строение 1",
+            ),
+            ("пр-кт Мира, 1", "проспект Мира, 1"),
+            ("Кутузовский просп., 12", "Кутузовский проспект, 12"),
+            ("Тверской б-р, 3", "Тверской бульвар, 3"),
+            (
+                "г. Казань, мкр. Азино, эт. 3, оф. 301",
+                "город Казань, микрорайон Азино, этаж 3, офис 301",
+            ),
+            ("д. Ивановка", "деревня Ивановка"),
+            (
+                "Московская обл., Одинцовский р-н",
+                "Московская область, Одинцовский район",
+            ),
+            (
+                "ПВЗ у м. Арбатская, тел. +7 495",
+                "ПВЗ у метро Арбатская, телефон +7 495",
+            ),
+            ("к 1 мая 2027 г.", "к 1 мая 2027 года"),
+            ("Варшавское ш. 1", "Варшавское ш. 1"),
+            ("ш. Энтузиастов", "шоссе Энтузиастов"),
+            // Not at a word start, or no context: left alone.
+            ("Смирнова ул.", "Смирнова улица"),
+            ("год.", "год."),
+            ("кв. м", "кв. м"),
+            ("прд. 5", "прд. 5"),
+            ("гул. 5", "гул. 5"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(expand_abbreviations(raw), want, "{raw}");
+        }
+        let long = "ул. ".repeat(10_000);
+        assert_eq!(expand_abbreviations(&long).matches("улица").count(), 10_000);
     }
 
     #[test]

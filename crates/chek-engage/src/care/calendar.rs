@@ -39,9 +39,10 @@ pub trait WorkCalendar {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Calendar {
-    /// The Russian production calendar ([`chek_ru::calendar`]): the decree's table for
-    /// 2026; other years Monday to Friday less the fixed public holidays (no moved days, no
-    /// shortened days).
+    /// The Russian production calendar ([`chek_ru::calendar`], the one a host
+    /// [installed](chek_ru::calendar::install)): the decrees' tables for 2024–2027; other years
+    /// the public holidays with the Art. 112 transfers and the shortened pre-holiday days
+    /// ([`chek_ru::calendar::warning`] says when a date is outside the exact tables).
     #[default]
     Ru,
     /// Monday to Friday, no holidays.
@@ -56,6 +57,26 @@ impl WorkCalendar for Calendar {
             Calendar::Ru => ru_day(date),
             Calendar::Weekdays => weekday_kind(date),
             Calendar::Always => DayKind::Working,
+        }
+    }
+}
+
+impl Calendar {
+    /// For [`Calendar::Ru`], the warning when `date` lies outside the decrees' exact tables
+    /// (its days follow the Labour Code only, a decree may move them): show it beside an SLA
+    /// due time rather than trust it silently. `None` for the other calendars.
+    ///
+    /// ```
+    /// use chek_engage::care::Calendar;
+    /// let d = |y| chrono::NaiveDate::from_ymd_opt(y, 5, 4).unwrap();
+    /// assert!(Calendar::Ru.warning(d(2027)).is_none());
+    /// assert_eq!(Calendar::Ru.warning(d(2029)).map(|w| w.code), Some("calendar.not_exact".into()));
+    /// assert!(Calendar::Weekdays.warning(d(2029)).is_none());
+    /// ```
+    pub fn warning(&self, date: NaiveDate) -> Option<chek_ru::calendar::CalendarWarning> {
+        match self {
+            Calendar::Ru => chek_ru::calendar::warning(date),
+            Calendar::Weekdays | Calendar::Always => None,
         }
     }
 }
@@ -105,9 +126,14 @@ mod tests {
     }
 
     #[test]
-    fn other_years_use_fixed_holidays() {
+    fn other_years_follow_the_decree_and_article_112() {
+        // 12 June 2027 is a Saturday: Monday 14 June is off (it was counted as worked).
         let d = NaiveDate::from_ymd_opt(2027, 6, 14).unwrap_or_default();
-        assert_eq!(Calendar::Ru.day_kind(d), DayKind::Working);
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
+        let d = NaiveDate::from_ymd_opt(2027, 5, 10).unwrap_or_default();
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
+        let d = NaiveDate::from_ymd_opt(2030, 6, 12).unwrap_or_default();
+        assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
         let d = NaiveDate::from_ymd_opt(2027, 11, 4).unwrap_or_default();
         assert_eq!(Calendar::Ru.day_kind(d), DayKind::DayOff);
     }

@@ -74,7 +74,8 @@ pub enum Key {
 }
 
 impl Key {
-    /// A phone number in E.164.
+    /// A phone number in E.164, normalised by [`chek_ru::phone::normalise`] (the same rules as
+    /// loyalty's [`Phone`](crate::loyalty::Phone)).
     pub fn phone(raw: &str) -> Result<Key, CareError> {
         normalise_phone(raw).map(Key::Phone)
     }
@@ -198,28 +199,9 @@ pub(crate) fn clip(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
+/// Phones go through the one normaliser of every flow, [`chek_ru::phone::normalise`].
 fn normalise_phone(raw: &str) -> Result<String, CareError> {
-    if raw.len() > MAX_KEY_BYTES {
-        return Err(CareError::BadPhone(clip(raw)));
-    }
-    let t = raw.trim();
-    let plus = t.starts_with('+');
-    let mut digits = String::new();
-    for c in t.chars().skip(usize::from(plus)) {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '(' | ')' | '.' | '\u{a0}' => {}
-            _ => return Err(CareError::BadPhone(clip(raw))),
-        }
-    }
-    let e164 = match (plus, digits.len(), digits.as_bytes().first()) {
-        // Russian habits: 8 instead of +7, or the ten digits alone.
-        (false, 11, Some(b'8' | b'7')) => format!("+7{}", &digits[1..]),
-        (false, 10, Some(b'9' | b'3' | b'4' | b'8')) => format!("+7{digits}"),
-        (true, 8..=15, Some(b'1'..=b'9')) => format!("+{digits}"),
-        _ => return Err(CareError::BadPhone(clip(raw))),
-    };
-    Ok(e164)
+    chek_ru::phone::normalise(raw).map_err(|_| CareError::BadPhone(clip(raw)))
 }
 
 fn normalise_email(raw: &str) -> Result<String, CareError> {
@@ -279,6 +261,17 @@ mod tests {
         assert_eq!(
             Key::phone("+375 29 123 45 67").ok(),
             Some(Key::Phone("+375291234567".into()))
+        );
+        // The trunk prefix written as a country code: loyalty and care now agree on +7.
+        assert_eq!(
+            Key::phone("+8 916 123 45 67").ok(),
+            Some(Key::Phone("+79161234567".into()))
+        );
+        assert_eq!(
+            Key::phone("+8 916 123 45 67").ok().map(|k| k.to_string()),
+            crate::loyalty::Phone::parse("+8 916 123 45 67")
+                .ok()
+                .map(|p| format!("phone:{p}"))
         );
         for raw in [
             "",

@@ -6,9 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Refusal;
 
-/// Longest phone input looked at; anything longer is not a phone number.
-const MAX_PHONE_INPUT: usize = 64;
-
 /// A phone number in E.164 (`+79161234567`).
 ///
 /// Russian numbers are accepted as `+7`, `7` or `8` followed by ten digits, or as ten digits
@@ -27,37 +24,14 @@ const MAX_PHONE_INPUT: usize = 64;
 pub struct Phone(String);
 
 impl Phone {
-    /// Normalises a phone number to E.164; [`Refusal::BadPhone`] when it is not one.
+    /// Normalises a phone number to E.164 with the one normaliser of every flow,
+    /// [`chek_ru::phone::normalise`]; [`Refusal::BadPhone`] when it is not one.
     pub fn parse(raw: &str) -> Result<Phone, Refusal> {
-        let bad = || Refusal::BadPhone {
-            input: raw.chars().take(32).collect(),
-        };
-        if raw.len() > MAX_PHONE_INPUT {
-            return Err(bad());
-        }
-        let t = raw.trim();
-        let plus = t.starts_with('+');
-        let body = if plus { &t[1..] } else { t };
-        let mut digits = String::with_capacity(16);
-        for c in body.chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                ' ' | '\u{a0}' | '(' | ')' | '-' | '.' | '\u{2010}'..='\u{2014}' => {}
-                _ => return Err(bad()),
-            }
-        }
-        let e164 = match (plus, digits.len(), digits.as_bytes().first()) {
-            (true, 11, Some(b'7')) => digits,
-            // "+8 916 …": the trunk prefix written as a country code; no country code is 8.
-            (true, 11, Some(b'8')) if digits.as_bytes().get(1) == Some(&b'9') => {
-                format!("7{}", &digits[1..])
-            }
-            (false, 11, Some(b'7' | b'8')) => format!("7{}", &digits[1..]),
-            (false, 10, Some(b'9')) => format!("7{digits}"),
-            (true, 8..=15, Some(b'1'..=b'9')) if !digits.starts_with('7') => digits,
-            _ => return Err(bad()),
-        };
-        Ok(Phone(format!("+{e164}")))
+        chek_ru::phone::normalise(raw)
+            .map(Phone)
+            .map_err(|_| Refusal::BadPhone {
+                input: raw.chars().take(32).collect(),
+            })
     }
 
     /// The E.164 form, `+` and digits.

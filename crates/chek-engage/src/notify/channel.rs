@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use chek_ru::zone::Zone;
 
+use super::NotifyError;
+
 /// A way to reach a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -104,13 +106,45 @@ fn yes() -> bool {
 }
 
 impl Recipient {
-    /// Whether the recipient can be reached on `ch` at all.
+    /// Whether the recipient can be reached on `ch` at all: an address is present and, for a
+    /// call or SMS, the phone is a phone number ([`Recipient::check_address`]).
     pub fn has_address(&self, ch: ContactChannel) -> bool {
+        self.check_address(ch).is_ok()
+    }
+
+    /// Checks the address for `ch`: [`NotifyError::NoAddress`] when there is none,
+    /// [`NotifyError::BadPhone`] when a call or SMS would go to something that is not a phone
+    /// number (the one normaliser of every flow, [`chek_ru::phone::normalise`], decides).
+    ///
+    /// ```
+    /// use chek_engage::notify::{ContactChannel, Recipient};
+    /// let mut r: Recipient = serde_json::from_str(r#"{"id":"c1","phone":"not a phone!"}"#).unwrap();
+    /// assert_eq!(r.check_address(ContactChannel::Call).unwrap_err().to_string(),
+    ///            "the recipient's phone \"not a phone!\" is not a phone number");
+    /// r.phone = Some("8 912 345-67-89".into());
+    /// assert!(r.check_address(ContactChannel::Sms).is_ok());
+    /// assert_eq!(r.phone_e164().as_deref(), Some("+79123456789"));
+    /// ```
+    pub fn check_address(&self, ch: ContactChannel) -> Result<(), NotifyError> {
         let present = |s: &Option<String>| s.as_deref().is_some_and(|x| !x.trim().is_empty());
         match ch {
-            ContactChannel::Call | ContactChannel::Sms => present(&self.phone),
-            ContactChannel::Email => present(&self.email),
+            ContactChannel::Call | ContactChannel::Sms => {
+                let phone = self.phone.as_deref().unwrap_or("");
+                if !present(&self.phone) {
+                    return Err(NotifyError::NoAddress(ch.as_str()));
+                }
+                chek_ru::phone::normalise(phone)
+                    .map(|_| ())
+                    .map_err(|_| NotifyError::BadPhone(phone.chars().take(40).collect()))
+            }
+            ContactChannel::Email if present(&self.email) => Ok(()),
+            ContactChannel::Email => Err(NotifyError::NoAddress(ch.as_str())),
         }
+    }
+
+    /// The phone in E.164, when it is a phone number.
+    pub fn phone_e164(&self) -> Option<String> {
+        chek_ru::phone::normalise(self.phone.as_deref()?).ok()
     }
 }
 

@@ -61,6 +61,10 @@ pub enum NotifyError {
     /// The recipient has no phone (call, SMS) or e-mail.
     #[error("the recipient has no address for {0}")]
     NoAddress(&'static str),
+    /// The recipient's phone is not a phone number ([`chek_ru::phone::normalise`] refuses it):
+    /// no call or SMS is planned to it.
+    #[error("the recipient's phone {0:?} is not a phone number")]
+    BadPhone(String),
     /// None of the rule's channels fits (length, address, consent, slot).
     #[error("no channel fits: {0}")]
     NoChannel(String),
@@ -98,6 +102,7 @@ impl Coded for NotifyError {
             NotifyError::NoSlot { .. } => "notify.no_slot",
             NotifyError::NoConsent => "notify.no_consent",
             NotifyError::NoAddress(_) => "notify.no_address",
+            NotifyError::BadPhone(_) => "notify.bad_phone",
             NotifyError::NoChannel(_) => "notify.no_channel",
             NotifyError::UnknownProvider(_) => "notify.unknown_provider",
             NotifyError::UnknownStatus { .. } => "notify.unknown_status",
@@ -132,6 +137,8 @@ impl Coded for NotifyError {
             (E::NoConsent, Lang::En) => "Advertising only with the recipient's consent: the message is not sent.".into(),
             (E::NoAddress(c), Lang::Ru) => format!("У получателя нет адреса для канала {c}: добавьте телефон или e-mail.").into(),
             (E::NoAddress(c), Lang::En) => format!("The recipient has no address for {c}: add a phone or e-mail.").into(),
+            (E::BadPhone(p), Lang::Ru) => format!("Телефон получателя «{p}» — не номер телефона: исправьте его в CRM (например, +7 912 345-67-89).").into(),
+            (E::BadPhone(p), Lang::En) => format!("The recipient's phone {p:?} is not a phone number: fix it in the CRM (e.g. +7 912 345-67-89).").into(),
             (E::NoChannel(_), Lang::Ru) => "Ни один канал правила не подходит: сократите текст, добавьте канал или адрес.".into(),
             (E::NoChannel(_), Lang::En) => "None of the rule's channels fits: shorten the text, add a channel or an address.".into(),
             (E::UnknownProvider(_), Lang::Ru) => "Неизвестный провайдер звонков: twilio, vonage или asterisk.".into(),

@@ -4,10 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
 
 use super::NotifyError;
-use chek_ru::money::{GROUP_SEP, amount_sms, amount_spoken, amount_words, group_digits};
+use chek_ru::money::{GROUP_SEP, amount_sms, amount_spoken_in, amount_words_in, group_digits};
 use chek_ru::name::PersonName;
 use chek_ru::plural::{PluralCategory, PluralForms, parse_operands};
-use chek_ru::words::{Gender, cardinal, decimal};
+use chek_ru::words::{Case, Gender, cardinal_in, decimal_in};
 use chek_ru::{date, spoken};
 
 /// Where a rendered text goes: a screen or a voice.
@@ -31,12 +31,13 @@ pub(crate) enum NameStyle {
 /// A parsed formatter with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Fmt {
-    /// As given; numbers in words for speech.
+    /// As given; numbers in words and abbreviations expanded («ул.» → «улица») for speech.
     Text,
-    /// Kopecks: «1 500 ₽» / «тысяча пятьсот рублей» (`digits`: «1 500 рублей»).
-    Amount { digits: bool },
-    /// A number: grouped digits / words of the gender.
-    Number(Gender),
+    /// Kopecks: «1 500 ₽» / «тысяча пятьсот рублей» (`digits`: «1 500 рублей»), spoken in
+    /// a grammatical case.
+    Amount { digits: bool, case: Case },
+    /// A number: grouped digits / words of the gender in a case.
+    Number(Gender, Case),
     /// A number and the word agreeing with it (`with_number`), or the word alone.
     Plural {
         gender: Gender,
@@ -71,10 +72,36 @@ impl Fmt {
         let args = args.map(str::trim).filter(|a| !a.is_empty());
         Ok(match (name.trim(), args) {
             ("" | "text", None) => Fmt::Text,
-            ("amount", None) => Fmt::Amount { digits: false },
-            ("amount", Some("digits")) => Fmt::Amount { digits: true },
-            ("number", None) => Fmt::Number(Gender::Masculine),
-            ("number", Some(g)) => Fmt::Number(gender(g).ok_or_else(bad)?),
+            ("amount", None) => Fmt::Amount {
+                digits: false,
+                case: Case::Nominative,
+            },
+            ("amount", Some(a)) => {
+                let (mut digits, mut case) = (false, None);
+                for w in a.split(',').map(str::trim) {
+                    match (w, Case::parse(w)) {
+                        ("digits", _) if !digits => digits = true,
+                        (_, Some(c)) if case.is_none() => case = Some(c),
+                        _ => return Err(bad()),
+                    }
+                }
+                Fmt::Amount {
+                    digits,
+                    case: case.unwrap_or_default(),
+                }
+            }
+            ("number", None) => Fmt::Number(Gender::Masculine, Case::Nominative),
+            ("number", Some(a)) => {
+                let (mut g, mut case) = (None, None);
+                for w in a.split(',').map(str::trim) {
+                    match (gender(w), Case::parse(w)) {
+                        (Some(x), _) if g.is_none() => g = Some(x),
+                        (_, Some(c)) if case.is_none() => case = Some(c),
+                        _ => return Err(bad()),
+                    }
+                }
+                Fmt::Number(g.unwrap_or_default(), case.unwrap_or_default())
+            }
             ("plural" | "word", Some(a)) => {
                 let (g, rest) = match a.split_once(',') {
                     Some((g, rest)) if gender(g.trim()).is_some() => {
@@ -105,7 +132,7 @@ impl Fmt {
         match self {
             Fmt::Text => "text",
             Fmt::Amount { .. } => "amount",
-            Fmt::Number(_) => "number",
+            Fmt::Number(..) => "number",
             Fmt::Plural {
                 with_number: true, ..
             } => "plural",
@@ -137,22 +164,24 @@ impl Fmt {
                     Some(i) => chek_ru::words::cardinal_signed(i, Gender::Masculine),
                     None => n.to_string(),
                 },
+                // Speech reads addresses out: «ул.» → «улица», «д. 5» → «дом 5».
+                Value::String(s) if speech => spoken::expand_abbreviations(&clean(s)),
                 Value::String(s) => clean(s),
                 Value::Bool(b) => if *b { "да" } else { "нет" }.to_owned(),
                 Value::Null => String::new(),
                 other => clean(&other.to_string()),
             }),
-            Fmt::Amount { digits } => {
+            Fmt::Amount { digits, case } => {
                 let k = kopecks(v).ok_or_else(|| bad("not an integer number of kopecks"))?;
                 Ok(match (speech, digits) {
                     (false, _) => amount_sms(k),
-                    (true, true) => amount_words(k),
-                    (true, false) => amount_spoken(k),
+                    (true, true) => amount_words_in(k, *case),
+                    (true, false) => amount_spoken_in(k, *case),
                 })
             }
-            Fmt::Number(g) => {
+            Fmt::Number(g, case) => {
                 let (neg, i, frac) = operands(v).ok_or_else(|| bad("not a number"))?;
-                Ok(number(neg, i, &frac, *g, speech))
+                Ok(number(neg, i, &frac, *g, *case, speech))
             }
             Fmt::Plural {
                 gender,
@@ -165,7 +194,10 @@ impl Fmt {
                 if !with_number {
                     return Ok(word.to_owned());
                 }
-                Ok(format!("{} {word}", number(neg, i, &frac, *gender, speech)))
+                Ok(format!(
+                    "{} {word}",
+                    number(neg, i, &frac, *gender, Case::Nominative, speech)
+                ))
             }
             Fmt::Date { year } => {
                 let s = v
@@ -257,13 +289,13 @@ fn operands(v: &Value) -> Option<(bool, u64, String)> {
     Some((neg, i, frac))
 }
 
-fn number(neg: bool, i: u64, frac: &str, g: Gender, speech: bool) -> String {
+fn number(neg: bool, i: u64, frac: &str, g: Gender, case: Case, speech: bool) -> String {
     let sign = if neg { "-" } else { "" };
     if speech {
         let words = if frac.is_empty() {
-            cardinal(i, g)
+            cardinal_in(i, g, case)
         } else {
-            decimal(i, frac).unwrap_or_else(|| format!("{i},{frac}"))
+            decimal_in(i, frac, case).unwrap_or_else(|| format!("{i},{frac}"))
         };
         return if neg {
             format!("минус {words}")

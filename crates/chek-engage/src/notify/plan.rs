@@ -457,8 +457,8 @@ pub fn plan_firing(
             at: None,
             reason: None,
         };
-        if !recipient.has_address(ch) {
-            alt.reason = Some(NotifyError::NoAddress(ch.as_str()).code().to_owned());
+        if let Err(e) = recipient.check_address(ch) {
+            alt.reason = Some(e.code().to_owned());
             alternatives.push(alt);
             continue;
         }

@@ -8,6 +8,16 @@
 //!   «1 500 рублей»), `number[:m|f|n]`, `plural:[m|f|n,]one,few,many[,other]` (the number and
 //!   the agreeing word), `word:…` (the word alone), `date[:year]`, `time`, `order`, `phone`,
 //!   `name[:given|polite|full]`, `text`.
+//! - Grammatical case for `amount` and `number` in speech: add `nom`, `acc`, `gen`, `dat`,
+//!   `ins` or `prep` (or `им`, `вин`, `род`, `дат`, `тв`, `пр`) after a comma or alone:
+//!   `на {sum|amount:acc}` → «на тысячу пятьсот рублей», `более {sum|amount:gen}` → «более
+//!   тысячи пятисот рублей», `к {sum|amount:dat}` → «к тысяче пятистам рублям», `о
+//!   {sum|amount:prep}` → «о тысяче пятистах рублях», `{sum|amount:digits,dat}` → «1 500
+//!   рублям», `{n|number:f,gen}` → «двадцати одной». The SMS text is the same in every case
+//!   («1 500 ₽», digits).
+//! - In speech, text values have their address abbreviations read out («ул.» → «улица», «д. 5»
+//!   → «дом 5», «кв.», «корп.», «стр.», «пр-т», «г.»…; see
+//!   [`chek_ru::spoken::expand_abbreviations`]).
 //! - `{#sms}…{/sms}` only in SMS, `{#speech}…{/speech}` only in speech, `{#opt}…{/opt}` a part
 //!   the SMS planner may suggest cutting to save a segment.
 //! - `{{` and `}}` are literal braces.
@@ -413,6 +423,57 @@ mod tests {
             speech,
             "тысяча пятьсот рублей 1\u{A0}500 рублей плюс семь, девятьсот двенадцать, \
              триста сорок пять, шестьдесят семь, восемьдесят девять двенадцать, тридцать четыре"
+        );
+    }
+
+    #[test]
+    fn amounts_and_numbers_in_a_grammatical_case() {
+        let (sms, speech) = both(
+            "на {a|amount:acc}, более {a|amount:gen}, к {a|amount:dat}, о {a|amount:prep}, \
+             с {a|amount:тв}; к {a|amount:digits,dat}; из {n|number:f,gen} попыток; \
+             {n|number:вин,ж}",
+            json!({"a": 150_000, "n": 21}),
+        );
+        assert_eq!(
+            speech,
+            "на тысячу пятьсот рублей, более тысячи пятисот рублей, к тысяче пятистам рублям, \
+             о тысяче пятистах рублях, с тысячей пятьюстами рублями; к 1\u{A0}500 рублям; \
+             из двадцати одной попыток; двадцать одну"
+        );
+        assert!(sms.starts_with("на 1\u{202F}500\u{A0}₽, более 1\u{202F}500\u{A0}₽"));
+        assert!(sms.ends_with("из 21 попыток; 21"));
+        let (_, speech) = both("{x|number:gen}", json!({"x": "1,5"}));
+        assert_eq!(speech, "одной целой пяти десятых");
+        for bad in [
+            "{a|amount:dat,gen}",
+            "{a|amount:digits,digits}",
+            "{a|amount:vocative}",
+            "{n|number:f,m}",
+            "{n|number:f,dat,x}",
+        ] {
+            assert_eq!(
+                Template::parse(bad)
+                    .err()
+                    .map(|e| e.to_string().contains("formatter")),
+                Some(true),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_are_read_out_in_speech() {
+        let (sms, speech) = both(
+            "Заказ ждёт по адресу {addr}.",
+            json!({"addr": "г. Москва, ул. Ленина, д. 5, корп. 2, кв. 12"}),
+        );
+        assert_eq!(
+            sms,
+            "Заказ ждёт по адресу г. Москва, ул. Ленина, д. 5, корп. 2, кв. 12."
+        );
+        assert_eq!(
+            speech,
+            "Заказ ждёт по адресу город Москва, улица Ленина, дом 5, корпус 2, квартира 12."
         );
     }
 
