@@ -89,9 +89,14 @@ impl Default for RetryMatrix {
 
 impl RetryMatrix {
     /// Minutes to wait after attempt number `attempt` (1-based) ended with `kind`, or `None`
-    /// when it is not retried.
+    /// when it is not retried. A matrix without a `hung_up` rule retries a call hung up too
+    /// early like one not answered.
     pub fn wait(&self, kind: OutcomeKind, attempt: u32) -> Option<u32> {
-        let r = self.rules.get(&kind)?;
+        let r = self.rules.get(&kind).or_else(|| {
+            (kind == OutcomeKind::HungUp)
+                .then(|| self.rules.get(&OutcomeKind::NoAnswer))
+                .flatten()
+        })?;
         if attempt >= r.max_attempts {
             return None;
         }

@@ -4,6 +4,8 @@
 
 pub(crate) mod doc;
 mod loyalty;
+mod notify;
 
 pub use doc::Replayed;
 pub use loyalty::CardRow;
+pub use notify::StoredPlan;
