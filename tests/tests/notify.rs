@@ -173,6 +173,37 @@ fn any_contacts() -> impl Strategy<Value = Vec<Contact>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
+    /// Any window, crossing midnight or not: the slot is inside the allowed hours (the day's
+    /// own window or the previous night's tail), and an allowed moment is taken at once.
+    #[test]
+    fn windows_crossing_midnight_any(from in 0u32..24, to in 0u32..24, from2 in 0u32..24, to2 in 0u32..24, offset in 0i64..60 * 24 * 30) {
+        prop_assume!(from != to && from2 != to2);
+        let h = |x: u32| chrono::NaiveTime::from_hms_opt(x, 0, 0).unwrap_or_default();
+        let mut p = ContactPolicy::service();
+        p.caps.clear();
+        p.working_days = chek::engage::notify::Window { from: h(from), to: h(to) };
+        p.days_off = chek::engage::notify::Window { from: h(from2), to: h(to2) };
+        let at = utc(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap_or_default(), 0, 0) + Duration::minutes(offset);
+        let s = match p.next_slot(ContactChannel::Sms, Purpose::Service, "c", &Zone::moscow(), &[], at) {
+            Ok(s) => s,
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let inside = |t: NaiveDateTime| {
+            let (_, w) = p.window(t.date());
+            let own = if w.from > w.to { t.time() >= w.from } else { t.time() >= w.from && t.time() < w.to };
+            let (_, pw) = p.window(t.date().pred_opt().unwrap_or_default());
+            own || (pw.from > pw.to && t.time() < pw.to)
+        };
+        prop_assert!(inside(s.local), "{} not inside", s.local);
+        prop_assert!(s.at >= at);
+        let local = Zone::moscow().local(at);
+        if inside(local) {
+            prop_assert_eq!(s.at, at);
+        }
+        // Never more than a day and a half late with no caps.
+        prop_assert!(s.at - at <= Duration::hours(36));
+    }
+
     /// Whatever the history, a slot is inside the day's window and under every cap.
     #[test]
     fn slots_respect_hours_and_caps(history in any_contacts(), offset in 0i64..60 * 24 * 40, zi in 0usize..RUSSIAN_ZONES.len(), sms in any::<bool>()) {
