@@ -450,6 +450,7 @@ mod ledger {
         Some(Ledger::open(&path.to_string_lossy()).unwrap_or_else(|e| panic!("{e}")))
     }
 
+    #[allow(clippy::print_stderr)]
     fn postgres() -> Option<Ledger> {
         let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
             eprintln!(

@@ -240,7 +240,7 @@ pub fn sms_fallback(
             now,
         )
         .ok()?;
-    (!until.is_some_and(|u| slot.at > u)).then_some(slot)
+    until.is_none_or(|u| slot.at <= u).then_some(slot)
 }
 
 /// The result payload for the CRM after one call.
