@@ -719,6 +719,23 @@ mod ledger {
             .err()
             .map(|e| chek::Coded::code(&e));
         assert_eq!(e, Some("notify.bad_input"));
+        // So is a key too long for the ledger; the ledger is not harmed.
+        let mut long = stray.clone();
+        long.key = "k".repeat(2_000);
+        let e = l
+            .notify_outcome(&cfg, &long, now())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .err()
+            .map(|e| chek::Coded::code(&e));
+        assert_eq!(e, Some("notify.bad_input"));
+        let (who, mut events) = batch(&format!("{tag}-long"), 1, 1);
+        if let Some(CrmEvent::StatusChanged { order, .. }) = events.first_mut() {
+            *order = "o".repeat(2_000);
+        }
+        let p = l
+            .notify_plan(&cfg, &events, &who, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.skipped[0].code, "notify.bad_input");
     }
 
     macro_rules! suite {

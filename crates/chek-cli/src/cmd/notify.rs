@@ -196,7 +196,7 @@ fn run_render(a: &RenderArgs) -> io::Result<ExitCode> {
         None => None,
     };
     let src = match (&a.template, &a.name, &cfg) {
-        (Some(p), None, _) => read(p)?,
+        (Some(p), None, _) => strip_bom(&read(p)?).to_owned(),
         (None, Some(n), Some(c)) => match c.templates.get(n) {
             Some(t) => t.clone(),
             None => {

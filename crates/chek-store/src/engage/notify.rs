@@ -157,7 +157,13 @@ impl Ledger {
                 d.put(PLAN, &m.key, Some(&r.id), &stored)?;
                 d.put_event(FLOW_PLAN, &m.key, &m.channel)?;
                 Ok(Step::Planned(Box::new(m)))
-            })?;
+            });
+            // A key the ledger cannot hold (too long, control characters) is this firing's
+            // problem, not the batch's.
+            let step = match step {
+                Err(StoreError::Invalid(why)) => Step::Skipped("notify.bad_input".into(), why),
+                other => other?,
+            };
             match step {
                 Step::Planned(m) => messages.push(*m),
                 Step::Skipped(code, reason) => skipped.push(skip(&code, reason)),
@@ -190,7 +196,7 @@ impl Ledger {
     ) -> Result<Result<Replayed<CrmResult>, NotifyError>, StoreError> {
         let attempt = record.attempt.max(1);
         let id = contact_id(&record.key, attempt);
-        self.docs_tx(&mut |tx| {
+        let r = self.docs_tx(&mut |tx| {
             let mut d = Docs { tx, now };
             if let Some(first) = d.event::<CrmResult>(FLOW_OUTCOME, &id)? {
                 return Ok(Ok(Replayed {
@@ -280,7 +286,11 @@ impl Ledger {
                 value: r,
                 replayed: false,
             }))
-        })
+        });
+        match r {
+            Err(StoreError::Invalid(why)) => Ok(Err(NotifyError::BadInput(why))),
+            other => other,
+        }
     }
 
     /// Adds contacts made outside the ledger (the `--contacts` import format) in one
