@@ -200,8 +200,8 @@ proptest! {
         if inside(local) {
             prop_assert_eq!(s.at, at);
         }
-        // Never more than a day and a half late with no caps.
-        prop_assert!(s.at - at <= Duration::hours(36));
+        // Every day has a window, so with no caps the wait is under two days.
+        prop_assert!(s.at - at < Duration::hours(48));
     }
 
     /// Whatever the history, a slot is inside the day's window and under every cap.
