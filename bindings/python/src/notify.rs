@@ -335,7 +335,7 @@ fn call_outcome<'py>(
 /// "report", "until", "template", "sms_text"}`, as `chek notify outcome --calls` reads): one
 /// dict per record, in order — the CRM result, or `{"record": n, "external_id", "error":
 /// {"code", "message", "hint"}}` for a record that does not parse or map. One bad record does
-/// not stop the others. With `ledger`, each is recorded as [`call_outcome`] does. Raises
+/// not stop the others. With `ledger`, each is recorded as `call_outcome` does. Raises
 /// `chek.NotifyError` only when `calls` is not a JSON list at all.
 #[pyfunction]
 #[pyo3(signature = (calls, *, config = None, contacts = None, now = None, ledger = None))]
