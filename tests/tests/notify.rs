@@ -173,6 +173,37 @@ fn any_contacts() -> impl Strategy<Value = Vec<Contact>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
+    /// Any window, crossing midnight or not: the slot is inside the allowed hours (the day's
+    /// own window or the previous night's tail), and an allowed moment is taken at once.
+    #[test]
+    fn windows_crossing_midnight_any(from in 0u32..24, to in 0u32..24, from2 in 0u32..24, to2 in 0u32..24, offset in 0i64..60 * 24 * 30) {
+        prop_assume!(from != to && from2 != to2);
+        let h = |x: u32| chrono::NaiveTime::from_hms_opt(x, 0, 0).unwrap_or_default();
+        let mut p = ContactPolicy::service();
+        p.caps.clear();
+        p.working_days = chek::engage::notify::Window { from: h(from), to: h(to) };
+        p.days_off = chek::engage::notify::Window { from: h(from2), to: h(to2) };
+        let at = utc(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap_or_default(), 0, 0) + Duration::minutes(offset);
+        let s = match p.next_slot(ContactChannel::Sms, Purpose::Service, "c", &Zone::moscow(), &[], at) {
+            Ok(s) => s,
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let inside = |t: NaiveDateTime| {
+            let (_, w) = p.window(t.date());
+            let own = if w.from > w.to { t.time() >= w.from } else { t.time() >= w.from && t.time() < w.to };
+            let (_, pw) = p.window(t.date().pred_opt().unwrap_or_default());
+            own || (pw.from > pw.to && t.time() < pw.to)
+        };
+        prop_assert!(inside(s.local), "{} not inside", s.local);
+        prop_assert!(s.at >= at);
+        let local = Zone::moscow().local(at);
+        if inside(local) {
+            prop_assert_eq!(s.at, at);
+        }
+        // Every day has a window, so with no caps the wait is under two days.
+        prop_assert!(s.at - at < Duration::hours(48));
+    }
+
     /// Whatever the history, a slot is inside the day's window and under every cap.
     #[test]
     fn slots_respect_hours_and_caps(history in any_contacts(), offset in 0i64..60 * 24 * 40, zi in 0usize..RUSSIAN_ZONES.len(), sms in any::<bool>()) {
@@ -327,6 +358,15 @@ fn every_notify_code() {
             plan_firing(&cfg, &firing, &r, &[], now).unwrap_err(),
         ),
         (
+            "notify.opted_out",
+            PolicySet::default()
+                .for_message(
+                    Purpose::Service,
+                    &serde_json::from_value(json!({"id": "c1", "opt_out": true})).unwrap(),
+                )
+                .unwrap_err(),
+        ),
+        (
             "notify.unknown_provider",
             map_outcome(&report("zvonobot", "busy"), "0").unwrap_err(),
         ),
@@ -363,6 +403,7 @@ fn every_notify_code() {
             "notify.call_machine",
             CallOutcome::Machine { listened_s: 1 },
         ),
+        ("notify.call_hung_up", CallOutcome::HungUp { listened_s: 1 }),
         ("notify.call_no_answer", CallOutcome::NoAnswer),
         ("notify.call_busy", CallOutcome::Busy),
         ("notify.call_invalid_number", CallOutcome::InvalidNumber),
@@ -447,4 +488,341 @@ fn windows_follow_the_calendar_of_2024_to_2027() {
         };
         assert_eq!(w, expected, "{date}");
     }
+}
+
+/// Notification state in the ledger on both backends: parallel planners and outcome recorders
+/// lose nothing and count nothing twice, and the 230-ФЗ caps hold across them.
+mod ledger {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Barrier;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use chek::engage::notify::{CallRecord, CrmEvent, NotifyConfig, Recipient};
+    use chek_store::Ledger;
+    use chrono::{Datelike, NaiveDateTime};
+    use serde_json::json;
+
+    fn unique(name: &str) -> String {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!(
+            "{name}-{}-{t}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    fn sqlite() -> Option<Ledger> {
+        let dir = chek_tests::repo_dir().join("target").join("notify-tests");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join(format!("{}.sqlite", unique("n")));
+        Some(Ledger::open(&path.to_string_lossy()).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[allow(clippy::print_stderr)]
+    fn postgres() -> Option<Ledger> {
+        let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
+            eprintln!(
+                "\n!!! CHEK_TEST_PG_URL is not set: PostgreSQL notify test SKIPPED (scripts/test sets it) !!!\n"
+            );
+            return None;
+        };
+        Some(Ledger::open(&url).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn config(channels: &str) -> NotifyConfig {
+        NotifyConfig::from_toml(&format!(
+            "[templates]\nunpaid = \"Оплатите счёт {{order|order}} на {{sum|amount}}.\"\n\
+             [deadline_hours]\ndebt = 1\n\
+             [[rules]]\nid = \"unpaid\"\ntemplate = \"unpaid\"\nchannels = {channels}\npurpose = \"debt\"\n\
+             trigger = {{ kind = \"unpaid_for\", status = \"invoiced\", after_hours = 72 }}\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn batch(tag: &str, debtors: usize, each: usize) -> (Vec<Recipient>, Vec<CrmEvent>) {
+        let mut who = Vec::new();
+        let mut events = Vec::new();
+        for d in 0..debtors {
+            let id = format!("{tag}-d{d}");
+            who.push(
+                json!({"id": id, "phone": format!("+7916000{d:04}"), "zone": "Europe/Moscow"}),
+            );
+            for i in 0..each {
+                events.push(
+                    json!({"type": "status_changed", "order": format!("{tag}-{d}-{i}"),
+                    "customer": id, "status": "invoiced", "at": "2026-08-10T06:00:00",
+                    "data": {"sum": 10_000 + i}}),
+                );
+            }
+        }
+        (
+            serde_json::from_value(json!(who)).unwrap_or_else(|e| panic!("{e}")),
+            serde_json::from_value(json!(events)).unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
+    fn now() -> NaiveDateTime {
+        "2026-08-14T07:00:00".parse().unwrap_or_default()
+    }
+
+    fn parallel_planners(l: Option<Ledger>) {
+        let Some(l) = l else { return };
+        let tag = unique("plan");
+        let cfg = config(r#"["call", "sms"]"#);
+        let (who, events) = batch(&tag, 4, 10);
+        let threads = 40;
+        let barrier = Barrier::new(threads);
+        let planned: Vec<Vec<String>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        let p = l
+                            .notify_plan(&cfg, &events, &who, now())
+                            .unwrap_or_else(|e| panic!("{e}"));
+                        p.messages.into_iter().map(|m| m.key).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| panic!("planner panicked")))
+                .collect()
+        });
+        let all: Vec<&String> = planned.iter().flatten().collect();
+        let distinct: BTreeSet<&String> = all.iter().copied().collect();
+        assert_eq!(all.len(), distinct.len(), "a key planned twice");
+        assert_eq!(distinct.len(), 40, "a reminder lost");
+        // Every plan and every planned contact is in the ledger once.
+        let plans = l
+            .notify_plans()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|p| p.recipient.id.starts_with(&tag))
+            .count();
+        assert_eq!(plans, 40);
+        let contacts: Vec<_> = l
+            .notify_contacts()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|c| c.recipient.starts_with(&tag))
+            .collect();
+        assert_eq!(contacts.len(), 40);
+        // 230-ФЗ (Moscow time): calls 1 a day and 2 a week, SMS 2 a day and 4 a week.
+        let mut day: BTreeMap<(String, String, chrono::NaiveDate), u32> = BTreeMap::new();
+        let mut week: BTreeMap<(String, String, (i32, u32)), u32> = BTreeMap::new();
+        for c in &contacts {
+            let local = c.at + chrono::Duration::hours(3);
+            let ch = c.channel.as_str().to_owned();
+            *day.entry((c.recipient.clone(), ch.clone(), local.date()))
+                .or_default() += 1;
+            let w = local.date().iso_week();
+            *week
+                .entry((c.recipient.clone(), ch, (w.year(), w.week())))
+                .or_default() += 1;
+        }
+        for ((_, ch, d), n) in &day {
+            assert!(*n <= if ch == "call" { 1 } else { 2 }, "{n} {ch} on {d}");
+        }
+        for ((_, ch, w), n) in &week {
+            assert!(
+                *n <= if ch == "call" { 2 } else { 4 },
+                "{n} {ch} in week {w:?}"
+            );
+        }
+        // A rerun plans nothing.
+        let again = l
+            .notify_plan(&cfg, &events, &who, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(again.messages.is_empty());
+        assert!(
+            again
+                .skipped
+                .iter()
+                .all(|s| s.code == "notify.already_sent")
+        );
+    }
+
+    fn parallel_outcomes(l: Option<Ledger>) {
+        let Some(l) = l else { return };
+        let tag = unique("out");
+        let cfg = config(r#"["call", "sms"]"#);
+        let calls_only = config(r#"["call"]"#);
+        let (who, events) = batch(&tag, 6, 5);
+        let plan = l
+            .notify_plan(&calls_only, &events, &who, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.messages.len(), 30);
+        // Each call reported busy (attempt 1) by UIS, without the recipient (the ledger has
+        // the plan); every recorder gets the whole batch, as a provider retrying its webhooks.
+        let reports: Vec<CallRecord> = plan
+            .messages
+            .iter()
+            .map(|m| {
+                serde_json::from_value(json!({"key": m.key, "attempt": 1,
+                    "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}))
+                .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let threads = 32;
+        let barrier = Barrier::new(threads);
+        let fresh: usize = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        let mut fresh = 0;
+                        for r in &reports {
+                            let res = l
+                                .notify_outcome(&cfg, r, now())
+                                .unwrap_or_else(|e| panic!("{e}"))
+                                .unwrap_or_else(|e| panic!("{e}"));
+                            assert_eq!(res.value.outcome.as_str(), "busy");
+                            if !res.replayed {
+                                fresh += 1;
+                            }
+                        }
+                        fresh
+                    })
+                })
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| panic!("recorder panicked")))
+                .sum()
+        });
+        assert_eq!(fresh, 30, "each report applied exactly once");
+        let contacts: Vec<_> = l
+            .notify_contacts()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|c| c.recipient.starts_with(&tag))
+            .collect();
+        // Per key: the busy attempt (not counting) and the reserved retry.
+        assert_eq!(contacts.len(), 60);
+        assert_eq!(contacts.iter().filter(|c| c.counts).count(), 30);
+        let plans: Vec<_> = l
+            .notify_plans()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|p| p.recipient.id.starts_with(&tag))
+            .collect();
+        assert!(plans.iter().all(|p| p.status == "retry" && p.attempt == 1));
+        // The retries of one debtor stay inside the caps with the other calls planned.
+        let mut day: BTreeMap<(String, chrono::NaiveDate), u32> = BTreeMap::new();
+        for c in contacts.iter().filter(|c| c.counts) {
+            *day.entry((
+                c.recipient.clone(),
+                (c.at + chrono::Duration::hours(3)).date(),
+            ))
+            .or_default() += 1;
+        }
+        assert!(day.values().all(|n| *n <= 1), "{day:?}");
+    }
+
+    fn answered_then_hung_up_and_fallback(l: Option<Ledger>) {
+        let Some(l) = l else { return };
+        let tag = unique("fb");
+        let cfg = config(r#"["call", "sms"]"#);
+        let (who, events) = batch(&tag, 1, 1);
+        let plan = l
+            .notify_plan(&cfg, &events, &who, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The call is cheaper and can go at once.
+        assert_eq!(plan.messages[0].channel.as_str(), "call");
+        let key = plan.messages[0].key.clone();
+        let report = |attempt: u32, status: &str, secs: u32| -> CallRecord {
+            serde_json::from_value(json!({"key": key, "attempt": attempt,
+                "report": {"provider": "uis", "finish_reason": status, "talk_time_duration": secs}}))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let at = |s: &str| s.parse::<NaiveDateTime>().unwrap_or_default();
+        // A second of listening is not delivery.
+        let r = l
+            .notify_outcome(
+                &cfg,
+                &report(1, "subscriber_disconnects", 1),
+                at("2026-08-17T06:00:00"),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (r.value.outcome.as_str(), r.value.success),
+            ("hung_up", false)
+        );
+        let next = r
+            .value
+            .next_attempt_at
+            .unwrap_or_else(|| panic!("no retry"));
+        // Then nobody answers, up to the last attempt: an SMS instead, with the plan's text.
+        l.notify_outcome(&cfg, &report(2, "subscriber_not_responsible", 0), next)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let last = l
+            .notify_outcome(
+                &cfg,
+                &report(3, "subscriber_not_responsible", 0),
+                next + chrono::Duration::hours(3),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(last.value.stop_reason.as_deref(), Some("max_attempts"));
+        let fb = last
+            .value
+            .fallback_sms
+            .unwrap_or_else(|| panic!("no SMS fallback"));
+        assert!(fb.text.unwrap_or_default().starts_with("Оплатите счёт"));
+        let p = l
+            .notify_plans()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .find(|p| p.message.key == key)
+            .unwrap_or_else(|| panic!("no plan"));
+        assert_eq!((p.status.as_str(), p.attempt), ("fallback_sms", 3));
+        // A report without a recipient and without a plan is an error for that record only.
+        let stray: CallRecord = serde_json::from_value(json!({"key": format!("{tag}-nothing"),
+            "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let e = l
+            .notify_outcome(&cfg, &stray, now())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .err()
+            .map(|e| chek::Coded::code(&e));
+        assert_eq!(e, Some("notify.bad_input"));
+        // So is a key too long for the ledger; the ledger is not harmed.
+        let mut long = stray.clone();
+        long.key = "k".repeat(2_000);
+        let e = l
+            .notify_outcome(&cfg, &long, now())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .err()
+            .map(|e| chek::Coded::code(&e));
+        assert_eq!(e, Some("notify.bad_input"));
+        let (who, mut events) = batch(&format!("{tag}-long"), 1, 1);
+        if let Some(CrmEvent::StatusChanged { order, .. }) = events.first_mut() {
+            *order = "o".repeat(2_000);
+        }
+        let p = l
+            .notify_plan(&cfg, &events, &who, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.skipped[0].code, "notify.bad_input");
+    }
+
+    macro_rules! suite {
+        ($backend:ident: $($name:ident),* $(,)?) => {
+            mod $backend {
+                $(
+                    #[test]
+                    fn $name() {
+                        super::$name(super::$backend());
+                    }
+                )*
+            }
+        };
+    }
+
+    suite!(sqlite: parallel_planners, parallel_outcomes, answered_then_hung_up_and_fallback);
+    suite!(postgres: parallel_planners, parallel_outcomes, answered_then_hung_up_and_fallback);
 }

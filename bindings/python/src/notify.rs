@@ -4,13 +4,19 @@
 //! and the CRM result); plus the Russian grammar helpers `chek.plural_category`,
 //! `chek.amount_sms` and `chek.amount_spoken`.
 //!
+//! With `ledger=chek.Ledger(...)` the plan and the call outcomes use the contact history in the
+//! ledger and are recorded there, exactly once per message key (and attempt);
+//! `chek.notify_contacts(ledger)` and `chek.notify_plans(ledger)` list what it holds.
+//!
 //! Plans and call results are returned as plain dicts in the CLI's `--json` shape (times as ISO
 //! strings, UTC and the recipient's local time), because they are nested data a caller stores or
 //! forwards to a CRM as they are.
 
+use chek::Coded;
 use chek::engage::notify::{
-    Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError, ProviderReport,
-    Purpose, Recipient, Target, Template, Vars, decide, map_outcome, plan, sms_cuts,
+    CallRecord, Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError,
+    ProviderReport, Purpose, Recipient, Target, Template, Vars, parse_call_records, plan,
+    process_call, sms_cuts, strip_bom,
 };
 use chek::ru;
 use chrono::NaiveDateTime;
@@ -20,6 +26,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 
 use crate::convert::serde_dict;
+use crate::engine::PyLedger;
 use crate::errors::{self, OrRaise, Raise};
 use crate::receipt::json_text;
 
@@ -36,7 +43,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
 ) -> PyResult<T> {
     let text = json_text(obj)?;
-    serde_json::from_str(&text).map_err(bad_input).or_raise(py)
+    serde_json::from_str(strip_bom(&text))
+        .map_err(bad_input)
+        .or_raise(py)
 }
 
 fn config(py: Python<'_>, toml: Option<&str>) -> PyResult<NotifyConfig> {
@@ -206,14 +215,19 @@ fn render_notification(
 /// policy, counting `contacts` already made (JSON list). Returns the plan as a dict: `messages`
 /// (channel, `slot` with `at`/`local`/`deferred`, text, cost, alternatives, cuts), `skipped`
 /// (with `code`) and `total_kopecks`. Raises `chek.NotifyError` for a bad config or input.
+///
+/// With `ledger` (a `chek.Ledger`), `contacts` are imported into it (once), the caps count the
+/// contacts the ledger holds, and each planned message is recorded in its own transaction: a
+/// key already planned is skipped (`notify.already_sent`), also by parallel planners.
 #[pyfunction]
-#[pyo3(signature = (config, events, *, contacts = None, now = None))]
+#[pyo3(signature = (config, events, *, contacts = None, now = None, ledger = None))]
 fn plan_notifications<'py>(
     py: Python<'py>,
     config: &str,
     events: &Bound<'py, PyAny>,
     contacts: Option<&Bound<'py, PyAny>>,
     now: Option<NaiveDateTime>,
+    ledger: Option<Py<PyLedger>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     #[derive(serde::Deserialize)]
     struct EventsFile {
@@ -228,37 +242,58 @@ fn plan_notifications<'py>(
         None => Vec::new(),
     };
     let now = now_or_utc(py, now)?;
-    let p = errors::detach_guarded(py, move || {
-        plan(&cfg, &ev.events, &ev.recipients, &history, now)
-    })?
-    .or_raise(py)?;
+    let p = match ledger {
+        Some(l) => errors::detach_guarded(py, move || {
+            let l = &l.get().ledger;
+            l.notify_import_contacts(&history, now)?;
+            l.notify_plan(&cfg, &ev.events, &ev.recipients, now)
+        })?
+        .or_raise(py)?,
+        None => errors::detach_guarded(py, move || {
+            plan(&cfg, &ev.events, &ev.recipients, &history, now)
+        })?
+        .or_raise(py)?,
+    };
     serde_dict(py, &p, &["now"])
 }
 
-/// Maps one provider call `report` (`{"provider": "twilio"|"vonage"|"asterisk", "status",
-/// "duration_s", "digits", "answered_by", "sip_code", "hangup_cause"}`) to the neutral outcome,
-/// decides the retry inside the contact policy, and returns the CRM result dict (`outcome`,
-/// `code`, `listened_s`, `operator_key`, `success`, `final`, `next_attempt_at`,
-/// `next_attempt_local`, `stop_reason`, `counts_as_contact`). Raises `chek.NotifyError`
-/// (`notify.unknown_provider`, `notify.unknown_status`, `notify.not_final`, …).
+/// Maps one provider call `report` (`{"provider": "twilio"|"vonage"|"asterisk"|"uis", "status"
+/// (UIS: `finish_reason`), "duration_s" (UIS: `talk_time_duration`), "digits", "answered_by",
+/// "sip_code", "hangup_cause"}`) to the neutral outcome (an answered call listened to for less
+/// than the template's `min_listen_s` is `hung_up` and retried), decides the retry inside the
+/// contact policy, and returns the CRM result dict (`outcome`, `code`, `listened_s`,
+/// `operator_key`, `success`, `final`, `next_attempt_at`, `next_attempt_local`, `stop_reason`,
+/// `counts_as_contact`, `fallback_sms` — the SMS to send after the last failed call). Raises
+/// `chek.NotifyError` (`notify.unknown_provider`, `notify.unknown_status`, `notify.not_final`,
+/// …).
+///
+/// With `ledger`, the call is recorded once per `key` and `attempt` (a repeat returns the first
+/// result, with `"replayed": True`); `recipient`, `purpose`, `until`, `template` and the SMS text
+/// come from the plan in the ledger when left out.
 #[pyfunction]
-#[pyo3(signature = (report, *, key, recipient, attempt = 1, purpose = "service", config = None, contacts = None, until = None, now = None))]
+#[pyo3(signature = (report, *, key, recipient = None, attempt = 1, purpose = "service", config = None, contacts = None, until = None, now = None, template = None, sms_text = None, ledger = None))]
 #[allow(clippy::too_many_arguments)]
 fn call_outcome<'py>(
     py: Python<'py>,
     report: &Bound<'py, PyAny>,
     key: &str,
-    recipient: &Bound<'py, PyAny>,
+    recipient: Option<&Bound<'py, PyAny>>,
     attempt: u32,
     purpose: &str,
     config: Option<&str>,
     contacts: Option<&Bound<'py, PyAny>>,
     until: Option<NaiveDateTime>,
     now: Option<NaiveDateTime>,
+    template: Option<String>,
+    sms_text: Option<String>,
+    ledger: Option<Py<PyLedger>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let cfg = self::config(py, config)?;
     let report: ProviderReport = parse_json(py, report)?;
-    let recipient: Recipient = parse_json(py, recipient)?;
+    let recipient: Option<Recipient> = match recipient {
+        Some(r) => Some(parse_json(py, r)?),
+        None => None,
+    };
     let purpose: Purpose = serde_json::from_value(serde_json::Value::String(purpose.to_owned()))
         .map_err(|_| PyValueError::new_err("purpose is service, debt or advertising"))?;
     let history: Vec<Contact> = match contacts {
@@ -266,22 +301,146 @@ fn call_outcome<'py>(
         None => Vec::new(),
     };
     let now = now_or_utc(py, now)?;
-    let outcome = map_outcome(&report, &cfg.retry.operator_keys).or_raise(py)?;
-    let policy = cfg.policy.for_message(purpose, &recipient).or_raise(py)?;
-    let d = decide(
-        &cfg.retry,
-        &outcome,
+    let rec = CallRecord {
+        key: key.to_owned(),
         attempt,
-        now,
-        policy,
         purpose,
-        &recipient.id,
-        &recipient.zone,
-        &history,
+        recipient,
+        report,
         until,
+        template,
+        sms_text,
+    };
+    match ledger {
+        Some(l) => {
+            let r = errors::detach_guarded(py, move || {
+                let l = &l.get().ledger;
+                l.notify_import_contacts(&history, now)?;
+                l.notify_outcome(&cfg, &rec, now)
+            })?
+            .or_raise(py)?
+            .or_raise(py)?;
+            let d = serde_dict(py, &r.value, &[])?;
+            d.set_item("replayed", r.replayed)?;
+            Ok(d)
+        }
+        None => {
+            let r = process_call(&cfg, &rec, &history, now).or_raise(py)?;
+            serde_dict(py, &r, &[])
+        }
+    }
+}
+
+/// A batch of call reports (a JSON list of `{"key", "attempt", "purpose", "recipient",
+/// "report", "until", "template", "sms_text"}`, as `chek notify outcome --calls` reads): one
+/// dict per record, in order — the CRM result, or `{"record": n, "external_id", "error":
+/// {"code", "message", "hint"}}` for a record that does not parse or map. One bad record does
+/// not stop the others. With `ledger`, each is recorded as `call_outcome` does. Raises
+/// `chek.NotifyError` only when `calls` is not a JSON list at all.
+#[pyfunction]
+#[pyo3(signature = (calls, *, config = None, contacts = None, now = None, ledger = None))]
+fn call_outcomes<'py>(
+    py: Python<'py>,
+    calls: &Bound<'py, PyAny>,
+    config: Option<&str>,
+    contacts: Option<&Bound<'py, PyAny>>,
+    now: Option<NaiveDateTime>,
+    ledger: Option<Py<PyLedger>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let cfg = self::config(py, config)?;
+    let text = json_text(calls)?;
+    let records = parse_call_records(&text).or_raise(py)?;
+    let history: Vec<Contact> = match contacts {
+        Some(c) => parse_json(py, c)?,
+        None => Vec::new(),
+    };
+    let now = now_or_utc(py, now)?;
+    type Row = (
+        Option<String>,
+        Result<(CrmResult, Option<bool>), NotifyError>,
     );
-    let r = CrmResult::new(key, &report.provider, &report.status, attempt, &outcome, &d);
-    serde_dict(py, &r, &[])
+    let rows: Vec<Row> = match ledger {
+        Some(l) => errors::detach_guarded(py, move || {
+            let l = &l.get().ledger;
+            l.notify_import_contacts(&history, now)?;
+            records
+                .into_iter()
+                .map(|r| {
+                    let key = r.as_ref().ok().map(|c| c.key.clone());
+                    Ok((
+                        key,
+                        match r {
+                            Ok(c) => l
+                                .notify_outcome(&cfg, &c, now)?
+                                .map(|x| (x.value, Some(x.replayed))),
+                            Err(e) => Err(e),
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<Row>, chek::store::StoreError>>()
+        })?
+        .or_raise(py)?,
+        None => records
+            .into_iter()
+            .map(|r| {
+                let key = r.as_ref().ok().map(|c| c.key.clone());
+                (
+                    key,
+                    r.and_then(|c| process_call(&cfg, &c, &history, now).map(|x| (x, None))),
+                )
+            })
+            .collect(),
+    };
+    let out = PyList::empty(py);
+    for (i, (key, row)) in rows.into_iter().enumerate() {
+        match row {
+            Ok((r, replayed)) => {
+                let d = serde_dict(py, &r, &[])?;
+                if let Some(rp) = replayed {
+                    d.set_item("replayed", rp)?;
+                }
+                out.append(d)?;
+            }
+            Err(e) => {
+                let d = PyDict::new(py);
+                d.set_item("record", i + 1)?;
+                d.set_item("external_id", key)?;
+                let err = PyDict::new(py);
+                err.set_item("code", e.code())?;
+                err.set_item("message", e.to_string())?;
+                err.set_item("hint", e.hint(chek::Lang::En).into_owned())?;
+                d.set_item("error", err)?;
+                out.append(d)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every contact the ledger holds for the notification caps (made, planned, imported), as
+/// dicts `{"recipient", "channel", "purpose", "at", "counts", "key"}`.
+#[pyfunction]
+fn notify_contacts<'py>(py: Python<'py>, ledger: Py<PyLedger>) -> PyResult<Bound<'py, PyList>> {
+    let cs =
+        errors::detach_guarded(py, move || ledger.get().ledger.notify_contacts())?.or_raise(py)?;
+    let items = cs
+        .iter()
+        .map(|c| serde_dict(py, c, &[]))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// Every message planned in the ledger: `{"message", "recipient", "attempt", "status"
+/// ("planned", "retry", "delivered", "fallback_sms", "failed"), "last"}`.
+#[pyfunction]
+fn notify_plans<'py>(py: Python<'py>, ledger: Py<PyLedger>) -> PyResult<Bound<'py, PyList>> {
+    let ps =
+        errors::detach_guarded(py, move || ledger.get().ledger.notify_plans())?.or_raise(py)?;
+    let items = ps
+        .iter()
+        .map(|p| serde_dict(py, p, &[]))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
 }
 
 /// The CLDR plural category of a number for Russian: `"one"`, `"few"`, `"many"` or `"other"`
@@ -319,6 +478,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_notification, m)?)?;
     m.add_function(wrap_pyfunction!(plan_notifications, m)?)?;
     m.add_function(wrap_pyfunction!(call_outcome, m)?)?;
+    m.add_function(wrap_pyfunction!(call_outcomes, m)?)?;
+    m.add_function(wrap_pyfunction!(notify_contacts, m)?)?;
+    m.add_function(wrap_pyfunction!(notify_plans, m)?)?;
     m.add_function(wrap_pyfunction!(plural_category, m)?)?;
     m.add_function(wrap_pyfunction!(amount_sms, m)?)?;
     m.add_function(wrap_pyfunction!(amount_spoken, m)?)?;

@@ -1,5 +1,6 @@
-"""Notifications: `chek.render_notification`, `chek.plan_notifications`, `chek.call_outcome` and
-the Russian grammar helpers, on the example files of examples/notify/."""
+"""Notifications: `chek.render_notification`, `chek.plan_notifications`, `chek.call_outcome`,
+`chek.call_outcomes`, the ledger-backed plan and outcomes, and the Russian grammar helpers, on the
+example files of examples/notify/."""
 
 from __future__ import annotations
 
@@ -98,12 +99,16 @@ def test_plan_from_events() -> None:
     by = {m["customer"]: m for m in p["messages"]}
     assert set(by) == {"c1", "c2", "c3"}
     c2 = by["c2"]
-    assert (c2["channel"], c2["policy"]) == ("call", "230-fz")
-    assert c2["slot"]["local"] == "2026-08-17T08:00:00"
-    assert c2["slot"]["deferred"] == ["quiet_hours", "week_cap"]
+    # A call could go only on Monday (week cap); the SMS on Saturday morning meets the
+    # 24-hour debt deadline, so the SMS wins over the cheaper late call.
+    assert (c2["channel"], c2["policy"]) == ("sms", "230-fz")
+    assert c2["slot"]["local"] == "2026-08-15T09:00:00"
+    assert c2["slot"]["deferred"] == ["quiet_hours"]
+    call = next(a for a in c2["alternatives"] if a["channel"] == "call")
+    assert (call["fits"], call["late"]) == (True, True)
     assert by["c1"]["channel"] == "email"
     assert [s["code"] for s in p["skipped"]] == ["notify.no_channel"]
-    assert p["total_kopecks"] == 400
+    assert p["total_kopecks"] == c2["cost_kopecks"] + 200
 
 
 def test_plan_bad_events() -> None:
@@ -162,3 +167,91 @@ def test_advertising_needs_consent() -> None:
     assert e.value.code == "notify.no_consent"
     with pytest.raises(ValueError):
         chek.call_outcome({"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="spam")
+
+
+def test_uis_minimum_listening_time_and_sms_fallback() -> None:
+    who = {"id": "c1", "phone": "+79161234567", "zone": "Europe/Moscow"}
+    tuesday = datetime.datetime(2026, 8, 18, 7, 0)
+    # UIS reports under its own field names; one second of listening is not delivery.
+    short = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "subscriber_disconnects", "talk_time_duration": 1},
+        key="unpaid-3d:1:2026-08-10T06:00:00",
+        recipient=who,
+        purpose="debt",
+        config=CONFIG,
+        now=tuesday,
+    )
+    assert (short["outcome"], short["success"], short["final"]) == ("hung_up", False, False)
+    full = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "success_finish", "talk_time_duration": 40},
+        key="unpaid-3d:1:2026-08-10T06:00:00",
+        recipient=who,
+        purpose="debt",
+        config=CONFIG,
+        now=tuesday,
+    )
+    assert (full["outcome"], full["success"]) == ("answered", True)
+    last = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "subscriber_not_responsible"},
+        key="unpaid-3d:1:2026-08-10T06:00:00",
+        recipient=who,
+        purpose="debt",
+        attempt=3,
+        config=CONFIG,
+        sms_text="Оплатите счёт.",
+        now=tuesday,
+    )
+    assert last["stop_reason"] == "max_attempts"
+    assert last["fallback_sms"]["text"] == "Оплатите счёт."
+    assert last["fallback_sms"]["at"] == "2026-08-18T07:00:00"
+    opted = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "subscriber_busy"},
+        key="k",
+        recipient={**who, "opt_out": True},
+        now=tuesday,
+    )
+    assert (opted["final"], opted["stop_reason"], opted["fallback_sms"]) == (True, "opted_out", None)
+
+
+def test_a_bad_record_does_not_stop_the_batch() -> None:
+    calls = "\ufeff" + json.dumps(
+        [
+            {"key": "a", "recipient": {"id": "c"}, "report": {"provider": "twilio", "status": "busy"}},
+            {"key": "b", "report": 5},
+            {"key": "c", "recipient": {"id": "c"}, "report": {"provider": "twilio", "status": "ringing"}},
+            {"key": "d", "recipient": {"id": "c"}, "report": {"provider": "vonage", "status": "busy"}},
+        ]
+    )
+    rows = chek.call_outcomes(calls, now=NOW)
+    assert [r.get("outcome") for r in rows] == ["busy", None, None, "busy"]
+    assert rows[1]["error"]["code"] == "notify.bad_input" and rows[1]["record"] == 2
+    assert (rows[2]["error"]["code"], rows[2]["external_id"]) == ("notify.not_final", "c")
+    with pytest.raises(chek.NotifyError):
+        chek.call_outcomes("not json", now=NOW)
+
+
+def test_plan_and_outcomes_in_the_ledger(tmp_path: Any) -> None:
+    ledger = chek.Ledger(str(tmp_path / "notify.sqlite"))
+    events = (EXAMPLES / "events.json").read_text(encoding="utf-8")
+    p = chek.plan_notifications(CONFIG, events, contacts=example("contacts.json"), now=NOW, ledger=ledger)
+    assert len(p["messages"]) == 3
+    again = chek.plan_notifications(CONFIG, events, now=NOW, ledger=ledger)
+    assert again["messages"] == []
+    assert {s["code"] for s in again["skipped"]} == {"notify.already_sent", "notify.no_channel"}
+    # The company's call: the recipient comes from the plan in the ledger.
+    key = "unpaid-3d:77-503:2026-08-11T05:00:00"
+    first = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
+    )
+    assert (first["outcome"], first["replayed"]) == ("busy", False)
+    repeat = chek.call_outcome(
+        {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
+    )
+    assert repeat["replayed"] is True and repeat["next_attempt_at"] == first["next_attempt_at"]
+    plans = {x["message"]["key"]: x for x in chek.notify_plans(ledger)}
+    assert plans[key]["status"] == "retry"
+    contacts = chek.notify_contacts(ledger)
+    # 3 imported + 3 planned + the busy attempt replaces its planned contact + 1 reserved retry.
+    assert len(contacts) == 7
+    rows = chek.call_outcomes([{"key": key, "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}], config=CONFIG, now=NOW, ledger=ledger)
+    assert rows[0]["replayed"] is True

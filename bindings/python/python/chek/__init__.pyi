@@ -845,19 +845,46 @@ def plan_notifications(
     *,
     contacts: Optional[JsonInput] = None,
     now: Optional[datetime.datetime] = None,
-) -> dict[str, Any]: ...
+    ledger: Optional[Ledger] = None,
+) -> dict[str, Any]:
+    """Plan the firings of the config's rules; with ``ledger`` the caps count the contacts it
+    holds and each planned key is recorded once (a rerun skips it as ``notify.already_sent``)."""
+    ...
 def call_outcome(
     report: Mapping[str, Any],
     *,
     key: str,
-    recipient: Mapping[str, Any],
+    recipient: Optional[Mapping[str, Any]] = None,
     attempt: int = 1,
     purpose: str = "service",
     config: Optional[str] = None,
     contacts: Optional[JsonInput] = None,
     until: Optional[datetime.datetime] = None,
     now: Optional[datetime.datetime] = None,
-) -> dict[str, Any]: ...
+    template: Optional[str] = None,
+    sms_text: Optional[str] = None,
+    ledger: Optional[Ledger] = None,
+) -> dict[str, Any]:
+    """One call report (Twilio, Vonage, Asterisk or UIS) → the CRM result with the retry or the
+    SMS fallback; with ``ledger`` recorded once per key and attempt (``"replayed"``)."""
+    ...
+def call_outcomes(
+    calls: JsonInput,
+    *,
+    config: Optional[str] = None,
+    contacts: Optional[JsonInput] = None,
+    now: Optional[datetime.datetime] = None,
+    ledger: Optional[Ledger] = None,
+) -> list[dict[str, Any]]:
+    """A batch of call reports: one result dict per record, or ``{"record", "external_id",
+    "error"}`` for a record that does not parse or map."""
+    ...
+def notify_contacts(ledger: Ledger) -> list[dict[str, Any]]:
+    """The contacts the ledger holds for the notification caps."""
+    ...
+def notify_plans(ledger: Ledger) -> list[dict[str, Any]]:
+    """The messages planned in the ledger with their call status."""
+    ...
 def plural_category(number: Union[int, str]) -> str: ...
 def amount_sms(kopecks: int) -> str: ...
 def amount_spoken(kopecks: int) -> str: ...
@@ -1331,6 +1358,9 @@ __all__ = [
     "render_notification",
     "plan_notifications",
     "call_outcome",
+    "call_outcomes",
+    "notify_contacts",
+    "notify_plans",
     "plural_category",
     "amount_sms",
     "amount_spoken",

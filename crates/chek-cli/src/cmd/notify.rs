@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use chek::Coded;
 use chek::engage::notify::{
-    Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError, Purpose,
-    Recipient, Target, Template, Vars, decide, map_outcome, plan, sms_cuts,
+    Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError, Recipient,
+    Target, Template, Vars, parse_call_records, plan, process_call, sms_cuts, strip_bom,
 };
 use chek::fiscal::format_roubles;
+use chek::store::Ledger;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,8 +64,14 @@ struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     events: PathBuf,
     /// Contacts already made (JSON array); caps count them, their keys are not sent again.
+    /// With --db they are imported into the ledger (once).
     #[arg(long, value_name = "FILE")]
     contacts: Option<PathBuf>,
+    /// The ledger: a SQLite file (created when missing) or a `postgres://…` URL. The contacts
+    /// made and planned are read from it and each planned message is recorded there, so a
+    /// rerun does not plan the same key again.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
     /// Plan at this UTC time instead of the clock (YYYY-MM-DDTHH:MM:SS).
     #[arg(long, value_parser = parse_now)]
     now: Option<NaiveDateTime>,
@@ -80,9 +87,15 @@ struct OutcomeArgs {
     /// Notification config (TOML) for the policy and retry matrix; presets without it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Contacts already made (JSON array), for caps on the retry.
+    /// Contacts already made (JSON array), for caps on the retry. With --db they are
+    /// imported into the ledger (once).
     #[arg(long, value_name = "FILE")]
     contacts: Option<PathBuf>,
+    /// The ledger (SQLite path or `postgres://…` URL, created when missing): each call is
+    /// recorded once per key and attempt, with its retry or SMS fallback, against the contacts
+    /// there; a record may leave out the recipient when the ledger has the plan.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
     /// The time the calls ended, UTC (YYYY-MM-DDTHH:MM:SS); the clock without it.
     #[arg(long, value_parser = parse_now)]
     now: Option<NaiveDateTime>,
@@ -105,8 +118,16 @@ fn read(p: &Path) -> io::Result<String> {
 
 fn json_file<T: serde::de::DeserializeOwned>(p: &Path) -> io::Result<Result<T, NotifyError>> {
     let text = read(p)?;
-    Ok(serde_json::from_str(&text)
+    Ok(serde_json::from_str(strip_bom(&text))
         .map_err(|e| NotifyError::BadInput(format!("{}: {e}", p.display()))))
+}
+
+fn open_db(db: &str) -> io::Result<Ledger> {
+    Ledger::open(db).map_err(|e| io::Error::other(format!("{db}: {e}")))
+}
+
+fn store_err(db: &str, e: chek::store::StoreError) -> io::Error {
+    io::Error::other(format!("{db}: {e}"))
 }
 
 fn config(p: &Path) -> io::Result<Result<NotifyConfig, NotifyError>> {
@@ -175,7 +196,7 @@ fn run_render(a: &RenderArgs) -> io::Result<ExitCode> {
         None => None,
     };
     let src = match (&a.template, &a.name, &cfg) {
-        (Some(p), None, _) => read(p)?,
+        (Some(p), None, _) => strip_bom(&read(p)?).to_owned(),
         (None, Some(n), Some(c)) => match c.templates.get(n) {
             Some(t) => t.clone(),
             None => {
@@ -245,7 +266,16 @@ fn run_plan(a: &PlanArgs) -> io::Result<ExitCode> {
     let ev: EventsFile = tri!(json_file(&a.events)?, o);
     let history = tri!(contacts(a.contacts.as_ref())?, o);
     let now = a.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
-    let p = tri!(plan(&cfg, &ev.events, &ev.recipients, &history, now), o);
+    let p = match &a.db {
+        Some(db) => {
+            let l = open_db(db)?;
+            l.notify_import_contacts(&history, now)
+                .map_err(|e| store_err(db, e))?;
+            l.notify_plan(&cfg, &ev.events, &ev.recipients, now)
+                .map_err(|e| store_err(db, e))?
+        }
+        None => tri!(plan(&cfg, &ev.events, &ev.recipients, &history, now), o),
+    };
     let failed = p.skipped.iter().any(|s| s.code != "notify.already_sent");
     let mut out = io::stdout().lock();
     if o.json {
@@ -312,78 +342,45 @@ fn run_plan(a: &PlanArgs) -> io::Result<ExitCode> {
     })
 }
 
-#[derive(Debug, Deserialize)]
-struct CallFile {
-    key: String,
-    #[serde(default = "one")]
-    attempt: u32,
-    #[serde(default)]
-    purpose: Purpose,
-    recipient: Recipient,
-    report: chek::engage::notify::ProviderReport,
-    #[serde(default)]
-    until: Option<NaiveDateTime>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Calls {
-    Many(Vec<CallFile>),
-    One(Box<CallFile>),
-}
-
 fn run_outcome(a: &OutcomeArgs) -> io::Result<ExitCode> {
     let o = &a.out;
     let cfg = match &a.config {
-        Some(p) => Some(tri!(config(p)?, o)),
-        None => None,
+        Some(p) => tri!(config(p)?, o),
+        None => NotifyConfig::default(),
     };
-    let policies = cfg.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-    let matrix = cfg.map(|c| c.retry).unwrap_or_default();
-    let calls: Calls = tri!(json_file(&a.calls)?, o);
-    let calls = match calls {
-        Calls::Many(v) => v,
-        Calls::One(c) => vec![*c],
-    };
+    let records = tri!(parse_call_records(&read(&a.calls)?), o);
     let history = tri!(contacts(a.contacts.as_ref())?, o);
     let now = a.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
+    let ledger = match &a.db {
+        Some(db) => {
+            let l = open_db(db)?;
+            l.notify_import_contacts(&history, now)
+                .map_err(|e| store_err(db, e))?;
+            Some((l, db.as_str()))
+        }
+        None => None,
+    };
     let mut out = io::stdout().lock();
     let mut all_ok = true;
-    for c in &calls {
-        let result = map_outcome(&c.report, &matrix.operator_keys).and_then(|outcome| {
-            let policy = policies.for_message(c.purpose, &c.recipient)?;
-            let d = decide(
-                &matrix,
-                &outcome,
-                c.attempt,
-                now,
-                policy,
-                c.purpose,
-                &c.recipient.id,
-                &c.recipient.zone,
-                &history,
-                c.until,
-            );
-            Ok(CrmResult::new(
-                &c.key,
-                &c.report.provider,
-                &c.report.status,
-                c.attempt,
-                &outcome,
-                &d,
-            ))
-        });
+    for (i, rec) in records.iter().enumerate() {
+        let key = rec.as_ref().ok().map(|r| r.key.clone());
+        let result: Result<(CrmResult, bool), NotifyError> = match (rec, &ledger) {
+            (Err(e), _) => Err(e.clone()),
+            (Ok(c), Some((l, db))) => l
+                .notify_outcome(&cfg, c, now)
+                .map_err(|e| store_err(db, e))?
+                .map(|r| (r.value, r.replayed)),
+            (Ok(c), None) => process_call(&cfg, c, &history, now).map(|r| (r, false)),
+        };
         match result {
-            Ok(r) if o.json => writeln!(
-                out,
-                "{}",
-                serde_json::to_value(&r).map_err(io::Error::other)?
-            )?,
-            Ok(r) => {
+            Ok((r, replayed)) if o.json => {
+                let mut v = serde_json::to_value(&r).map_err(io::Error::other)?;
+                if ledger.is_some() {
+                    v["replayed"] = Value::Bool(replayed);
+                }
+                writeln!(out, "{v}")?;
+            }
+            Ok((r, replayed)) => {
                 let next = match (r.next_attempt_local, r.next_attempt_at) {
                     (Some(l), Some(u)) => format!(
                         "retry at {} local ({} UTC)",
@@ -393,26 +390,42 @@ fn run_outcome(a: &OutcomeArgs) -> io::Result<ExitCode> {
                     _ if r.success => "done".into(),
                     _ => format!("stop ({})", r.stop_reason.as_deref().unwrap_or("?")),
                 };
+                let fallback = r
+                    .fallback_sms
+                    .as_ref()
+                    .map(|f| {
+                        format!(
+                            "; SMS instead at {} local",
+                            f.local.format("%Y-%m-%d %H:%M")
+                        )
+                    })
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{} attempt {}: {} {} → {} ({}) — {}",
+                    "{} attempt {}: {} {} → {} ({}) — {}{}{}",
                     r.external_id,
                     r.attempt,
                     r.provider,
                     r.provider_status,
                     r.outcome.as_str(),
                     r.code,
-                    next
+                    next,
+                    fallback,
+                    if replayed { " (already recorded)" } else { "" }
                 )?;
             }
             Err(e) => {
                 all_ok = false;
                 if o.json {
                     let mut v = error_json(&e, o.lang);
-                    v["external_id"] = Value::String(c.key.clone());
+                    if let Some(k) = &key {
+                        v["external_id"] = Value::String(k.clone());
+                    }
+                    v["record"] = Value::from(i + 1);
                     writeln!(out, "{v}")?;
                 } else {
-                    writeln!(out, "{}: {}: {e}\n  {}", c.key, e.code(), e.hint(o.lang))?;
+                    let who = key.clone().unwrap_or_else(|| format!("record {}", i + 1));
+                    writeln!(out, "{who}: {}: {e}\n  {}", e.code(), e.hint(o.lang))?;
                 }
             }
         }

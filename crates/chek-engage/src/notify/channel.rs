@@ -74,7 +74,7 @@ impl Purpose {
 /// let r: Recipient = serde_json::from_str(
 ///     r#"{"id":"c1","name":"Иванова Анна","phone":"+79123456789","zone":"Asia/Yekaterinburg"}"#,
 /// ).unwrap();
-/// assert!(r.private_person && !r.advertising_consent);
+/// assert!(r.private_person && !r.advertising_consent && !r.opt_out);
 /// assert_eq!(r.zone.offset_minutes(), 300);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +99,10 @@ pub struct Recipient {
     /// Consent to advertising (38-ФЗ Art. 18).
     #[serde(default)]
     pub advertising_consent: bool,
+    /// The recipient refused interaction («отказ от взаимодействия», 230-ФЗ Art. 8): nothing is
+    /// planned or retried for them, whatever the purpose.
+    #[serde(default, alias = "interaction_refused")]
+    pub opt_out: bool,
 }
 
 fn yes() -> bool {

@@ -68,8 +68,11 @@ pub enum NotifyError {
     /// None of the rule's channels fits (length, address, consent, slot).
     #[error("no channel fits: {0}")]
     NoChannel(String),
+    /// The recipient refused interaction («отказ от взаимодействия»).
+    #[error("the recipient refused interaction")]
+    OptedOut,
     /// A provider the mapping does not know.
-    #[error("unknown call provider {0:?}: use twilio, vonage or asterisk")]
+    #[error("unknown call provider {0:?}: use twilio, vonage, asterisk or uis")]
     UnknownProvider(String),
     /// A status a provider does not have.
     #[error("{provider} has no call status {status:?}")]
@@ -104,6 +107,7 @@ impl Coded for NotifyError {
             NotifyError::NoAddress(_) => "notify.no_address",
             NotifyError::BadPhone(_) => "notify.bad_phone",
             NotifyError::NoChannel(_) => "notify.no_channel",
+            NotifyError::OptedOut => "notify.opted_out",
             NotifyError::UnknownProvider(_) => "notify.unknown_provider",
             NotifyError::UnknownStatus { .. } => "notify.unknown_status",
             NotifyError::NotFinal { .. } => "notify.not_final",
@@ -141,8 +145,10 @@ impl Coded for NotifyError {
             (E::BadPhone(p), Lang::En) => format!("The recipient's phone {p:?} is not a phone number: fix it in the CRM (e.g. +7 912 345-67-89).").into(),
             (E::NoChannel(_), Lang::Ru) => "Ни один канал правила не подходит: сократите текст, добавьте канал или адрес.".into(),
             (E::NoChannel(_), Lang::En) => "None of the rule's channels fits: shorten the text, add a channel or an address.".into(),
-            (E::UnknownProvider(_), Lang::Ru) => "Неизвестный провайдер звонков: twilio, vonage или asterisk.".into(),
-            (E::UnknownProvider(_), Lang::En) => "Unknown call provider: twilio, vonage or asterisk.".into(),
+            (E::OptedOut, Lang::Ru) => "Получатель отказался от взаимодействия: сообщения и звонки ему не планируются.".into(),
+            (E::OptedOut, Lang::En) => "The recipient refused interaction: no messages or calls are planned for them.".into(),
+            (E::UnknownProvider(_), Lang::Ru) => "Неизвестный провайдер звонков: twilio, vonage, asterisk или uis.".into(),
+            (E::UnknownProvider(_), Lang::En) => "Unknown call provider: twilio, vonage, asterisk or uis.".into(),
             (E::UnknownStatus { provider, .. }, Lang::Ru) => format!("Статус звонка не из словаря {provider}: проверьте отчёт провайдера.").into(),
             (E::UnknownStatus { provider, .. }, Lang::En) => format!("The call status is not in {provider}'s vocabulary: check the provider report.").into(),
             (E::NotFinal { .. }, Lang::Ru) => "Звонок ещё идёт: дождитесь итогового статуса.".into(),

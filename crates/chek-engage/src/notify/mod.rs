@@ -15,6 +15,7 @@
 //! # Ok::<(), chek_engage::notify::NotifyError>(())
 //! ```
 
+mod calls;
 mod channel;
 mod error;
 mod format;
@@ -25,15 +26,18 @@ mod retry;
 mod template;
 mod trigger;
 
+pub use calls::{CallRecord, MAX_CALLS, parse_call_records, process_call, strip_bom};
 pub use channel::{Contact, ContactChannel, Purpose, Recipient};
 pub use error::NotifyError;
 pub use format::Target;
 pub use outcome::{CallOutcome, OutcomeKind, Provider, ProviderReport, map_outcome};
 pub use plan::{
-    Alternative, ChannelCost, Cut, MAX_CONFIG, NotifyConfig, Plan, PlannedMessage, Prices, Skipped,
-    SmsInfo, plan, plan_firing, sms_cuts,
+    Alternative, ChannelCost, Cut, DEFAULT_MIN_LISTEN_S, Deadlines, MAX_CONFIG, NotifyConfig, Plan,
+    PlannedMessage, Prices, Skipped, SmsInfo, plan, plan_firing, sms_cuts,
 };
 pub use policy::{Caps, ContactPolicy, Deferral, HORIZON_DAYS, PolicySet, Slot, Window};
-pub use retry::{CrmResult, RetryDecision, RetryMatrix, RetryRule, decide};
+pub use retry::{
+    CrmResult, FallbackSms, RetryDecision, RetryMatrix, RetryRule, decide, sms_fallback,
+};
 pub use template::{MAX_RENDERED, MAX_TEMPLATE, Template, Vars};
-pub use trigger::{CrmEvent, Firing, MAX_EVENTS, Rule, Trigger, fire};
+pub use trigger::{CrmEvent, Firing, MAX_EVENTS, Repeat, Rule, Trigger, fire};

@@ -12,6 +12,17 @@
 //!   `${ANSWEREDTIME}` is the listened time and `${HANGUPCAUSE}` (Q.850) tells an unallocated
 //!   number (1) or an invalid format (28) from a network failure.
 //!
+//! - **UIS** (CoMagic, CallGear: one platform) `start.informer_call`, its call-end
+//!   notification («Уведомления») and `get.calls_report`: the call's `finish_reason`
+//!   (subscriber_busy, subscriber_not_responsible, subscriber_number_problems,
+//!   subscriber_disconnects, success_finish, timeout, no_success_subscriber_call, numa_dnd_interval,
+//!   no_money, …) and `talk_time_duration` (`talk_duration` in the report); the report fields can
+//!   be passed under their UIS names. UIS has no answering-machine detection.
+//!
+//! An answered call is delivered only when the person listened for at least the template's
+//! minimum ([`CallOutcome::with_min_listen`]): a call dropped after a second is
+//! [`CallOutcome::HungUp`] and is retried.
+//!
 //! A failed call is an invalid number only when the provider gives the evidence (SIP 404, 410,
 //! 484, 604 or Q.850 cause 1, 3, 22, 28): a number is never given up on a guess.
 
@@ -33,15 +44,18 @@ pub enum Provider {
     Vonage,
     /// Asterisk `Dial()`.
     Asterisk,
+    /// UIS / CoMagic / CallGear Call API (`start.informer_call`).
+    Uis,
 }
 
 impl Provider {
-    /// `"twilio"`, `"vonage"` or `"asterisk"`.
+    /// `"twilio"`, `"vonage"`, `"asterisk"` or `"uis"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Provider::Twilio => "twilio",
             Provider::Vonage => "vonage",
             Provider::Asterisk => "asterisk",
+            Provider::Uis => "uis",
         }
     }
 
@@ -51,6 +65,7 @@ impl Provider {
             "twilio" => Ok(Provider::Twilio),
             "vonage" | "nexmo" => Ok(Provider::Vonage),
             "asterisk" => Ok(Provider::Asterisk),
+            "uis" | "uiscom" | "comagic" | "callgear" => Ok(Provider::Uis),
             _ => Err(NotifyError::UnknownProvider(s.chars().take(64).collect())),
         }
     }
@@ -72,14 +87,15 @@ impl fmt::Display for Provider {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ProviderReport {
-    /// `twilio`, `vonage` or `asterisk`.
+    /// `twilio`, `vonage`, `asterisk` or `uis`.
     pub provider: String,
     /// The provider's status word (Twilio `CallStatus`, Vonage `status`, Asterisk
-    /// `DIALSTATUS`).
+    /// `DIALSTATUS`, UIS `finish_reason`).
+    #[serde(alias = "finish_reason")]
     pub status: String,
     /// Seconds from answer to hang-up (Twilio `CallDuration`, Vonage `duration`, Asterisk
-    /// `ANSWEREDTIME`).
-    #[serde(default)]
+    /// `ANSWEREDTIME`, UIS `talk_time_duration` or `talk_duration`).
+    #[serde(default, alias = "talk_time_duration", alias = "talk_duration")]
     pub duration_s: Option<u32>,
     /// DTMF keys pressed during the call.
     #[serde(default)]
@@ -126,6 +142,12 @@ pub enum CallOutcome {
         /// Seconds of message played.
         listened_s: u32,
     },
+    /// A person answered but hung up before the template's minimum listening time: not
+    /// delivered, retried.
+    HungUp {
+        /// Seconds listened.
+        listened_s: u32,
+    },
     /// It rang and nobody answered.
     NoAnswer,
     /// Busy, or the callee rejected the call.
@@ -149,6 +171,8 @@ pub enum OutcomeKind {
     Operator,
     /// [`CallOutcome::Machine`].
     Machine,
+    /// [`CallOutcome::HungUp`].
+    HungUp,
     /// [`CallOutcome::NoAnswer`].
     NoAnswer,
     /// [`CallOutcome::Busy`].
@@ -166,6 +190,7 @@ impl OutcomeKind {
             OutcomeKind::Answered => "answered",
             OutcomeKind::Operator => "operator",
             OutcomeKind::Machine => "machine",
+            OutcomeKind::HungUp => "hung_up",
             OutcomeKind::NoAnswer => "no_answer",
             OutcomeKind::Busy => "busy",
             OutcomeKind::InvalidNumber => "invalid_number",
@@ -181,6 +206,7 @@ impl CallOutcome {
             CallOutcome::Answered { .. } => OutcomeKind::Answered,
             CallOutcome::Operator { .. } => OutcomeKind::Operator,
             CallOutcome::Machine { .. } => OutcomeKind::Machine,
+            CallOutcome::HungUp { .. } => OutcomeKind::HungUp,
             CallOutcome::NoAnswer => OutcomeKind::NoAnswer,
             CallOutcome::Busy => OutcomeKind::Busy,
             CallOutcome::InvalidNumber => OutcomeKind::InvalidNumber,
@@ -189,13 +215,15 @@ impl CallOutcome {
     }
 
     /// Whether the call reached the person (or their voicemail, which the law counts as a
-    /// voice message): it then counts towards contact caps.
+    /// voice message): it then counts towards contact caps. A call the person hung up on
+    /// counts too: the interaction took place, even if the message did not get through.
     pub fn counts_as_contact(&self) -> bool {
         matches!(
             self,
             CallOutcome::Answered { .. }
                 | CallOutcome::Operator { .. }
                 | CallOutcome::Machine { .. }
+                | CallOutcome::HungUp { .. }
         )
     }
 
@@ -204,8 +232,29 @@ impl CallOutcome {
         match self {
             CallOutcome::Answered { listened_s }
             | CallOutcome::Operator { listened_s, .. }
-            | CallOutcome::Machine { listened_s } => Some(*listened_s),
+            | CallOutcome::Machine { listened_s }
+            | CallOutcome::HungUp { listened_s } => Some(*listened_s),
             _ => None,
+        }
+    }
+
+    /// An answered call listened to for less than `min_listen_s` seconds becomes
+    /// [`CallOutcome::HungUp`] (not delivered, retried); every other outcome stays as it is (a
+    /// key pressed for an operator is an answer whatever the time).
+    ///
+    /// ```
+    /// use chek_engage::notify::CallOutcome;
+    /// let short = CallOutcome::Answered { listened_s: 1 }.with_min_listen(8);
+    /// assert_eq!(short, CallOutcome::HungUp { listened_s: 1 });
+    /// let full = CallOutcome::Answered { listened_s: 8 }.with_min_listen(8);
+    /// assert_eq!(full, CallOutcome::Answered { listened_s: 8 });
+    /// ```
+    pub fn with_min_listen(self, min_listen_s: u32) -> CallOutcome {
+        match self {
+            CallOutcome::Answered { listened_s } if listened_s < min_listen_s => {
+                CallOutcome::HungUp { listened_s }
+            }
+            other => other,
         }
     }
 }
@@ -216,6 +265,7 @@ impl Coded for CallOutcome {
             OutcomeKind::Answered => "notify.call_answered",
             OutcomeKind::Operator => "notify.call_operator",
             OutcomeKind::Machine => "notify.call_machine",
+            OutcomeKind::HungUp => "notify.call_hung_up",
             OutcomeKind::NoAnswer => "notify.call_no_answer",
             OutcomeKind::Busy => "notify.call_busy",
             OutcomeKind::InvalidNumber => "notify.call_invalid_number",
@@ -235,6 +285,12 @@ impl Coded for CallOutcome {
             }
             (OutcomeKind::Machine, Lang::Ru) => "Ответил автоответчик.".into(),
             (OutcomeKind::Machine, Lang::En) => "An answering machine took the call.".into(),
+            (OutcomeKind::HungUp, Lang::Ru) => {
+                "Клиент ответил, но положил трубку, не дослушав: позвоним ещё раз.".into()
+            }
+            (OutcomeKind::HungUp, Lang::En) => {
+                "The customer answered but hung up before the message ended: call again.".into()
+            }
             (OutcomeKind::NoAnswer, Lang::Ru) => "Клиент не ответил.".into(),
             (OutcomeKind::NoAnswer, Lang::En) => "The customer did not answer.".into(),
             (OutcomeKind::Busy, Lang::Ru) => "Занято или звонок отклонён.".into(),
@@ -346,6 +402,47 @@ pub fn map_outcome(r: &ProviderReport, operator_keys: &str) -> Result<CallOutcom
             }
             _ => return Err(unknown()),
         },
+        Provider::Uis => match status.as_str() {
+            // The message played to the end, or the person hung up after listening: the
+            // minimum listening time of the template decides which.
+            "success_finish"
+            | "subscriber_disconnects"
+            | "scenario_disconnects"
+            | "operator_answer"
+            | "operator_disconnects"
+            | "transfer_disconnects" => answered(),
+            "fax_session_done" => CallOutcome::Machine { listened_s },
+            "subscriber_busy" => CallOutcome::Busy,
+            "subscriber_not_responsible" | "timeout" | "no_success_subscriber_call" => {
+                CallOutcome::NoAnswer
+            }
+            "subscriber_number_problems" => CallOutcome::InvalidNumber,
+            "call_enqueued" => return Err(not_final()),
+            "numa_dnd_interval"
+            | "numa_in_spam_list"
+            | "locked_numb"
+            | "call_not_allowed_on_tp"
+            | "no_money"
+            | "limit_exceeded"
+            | "no_resources"
+            | "net_lock"
+            | "locked_phone"
+            | "sip_trunk_is_locked"
+            | "out_call_not_allowed"
+            | "out_call_not_allowed_by_status"
+            | "external_call_not_allowed"
+            | "external_call_not_allowed_by_status"
+            | "max_out_call_reached"
+            | "disconnect_before_call_processing"
+            | "internal_error"
+            | "incorrect_config"
+            | "communication_unavailable"
+            | "account_not_found"
+            | "contract_not_found"
+            | "scenario_not_found"
+            | "no_operation" => failed(&status),
+            _ => return Err(unknown()),
+        },
     })
 }
 
@@ -438,6 +535,40 @@ mod tests {
                 reason: "asterisk CONGESTION, cause 34".into()
             }
         );
+    }
+
+    #[test]
+    fn uis_finish_reasons() {
+        // Was refused as an unknown provider.
+        let cases: &[(&str, OutcomeKind)] = &[
+            ("subscriber_busy", OutcomeKind::Busy),
+            ("subscriber_not_responsible", OutcomeKind::NoAnswer),
+            ("timeout", OutcomeKind::NoAnswer),
+            ("no_success_subscriber_call", OutcomeKind::NoAnswer),
+            ("subscriber_number_problems", OutcomeKind::InvalidNumber),
+            ("numa_dnd_interval", OutcomeKind::Failed),
+            ("no_money", OutcomeKind::Failed),
+            ("fax_session_done", OutcomeKind::Machine),
+        ];
+        for &(s, k) in cases {
+            for p in ["uis", "UIS", "comagic", "callgear"] {
+                assert_eq!(map(&report(p, s)).kind(), k, "{p} {s}");
+            }
+        }
+        // The call-end notification under its own field names.
+        let r: ProviderReport = serde_json::from_str(
+            r#"{"provider":"uis","finish_reason":"subscriber_disconnects","talk_time_duration":27,
+                "call_session_id":998677427,"external_id":"k1"}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(map(&r), CallOutcome::Answered { listened_s: 27 });
+        assert_eq!(
+            map(&r).with_min_listen(30),
+            CallOutcome::HungUp { listened_s: 27 }
+        );
+        let code = |s: &str| map_outcome(&report("uis", s), "0").err().map(|e| e.code());
+        assert_eq!(code("call_enqueued"), Some("notify.not_final"));
+        assert_eq!(code("exploded"), Some("notify.unknown_status"));
     }
 
     #[test]

@@ -94,6 +94,62 @@ pub struct NotifyConfig {
     /// Call retries.
     #[serde(default)]
     pub retry: RetryMatrix,
+    /// How soon a message should go, per purpose (hours after it becomes due); a rule's
+    /// `deadline_hours` overrides it.
+    #[serde(default)]
+    pub deadline_hours: Deadlines,
+    /// Template name → the seconds a person must listen for a call to count as delivered;
+    /// [`DEFAULT_MIN_LISTEN_S`] for templates not listed.
+    #[serde(default)]
+    pub min_listen_s: BTreeMap<String, u32>,
+}
+
+/// Seconds of listening that make an answered call delivered when the template sets none.
+pub const DEFAULT_MIN_LISTEN_S: u32 = 5;
+
+/// How soon a message of each purpose should go, in hours after it becomes due (`None`: no
+/// hurry). Defaults: service and debt messages within 24 hours, advertising whenever.
+///
+/// The planner takes the cheapest channel whose first allowed slot meets the deadline, and the
+/// earliest channel when none does: an urgent debt reminder goes by SMS this evening rather
+/// than by a cheaper call two days later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    /// Service messages.
+    #[serde(default = "day_hours")]
+    pub service: Option<u32>,
+    /// Debt reminders.
+    #[serde(default = "day_hours")]
+    pub debt: Option<u32>,
+    /// Advertising.
+    #[serde(default)]
+    pub advertising: Option<u32>,
+}
+
+fn day_hours() -> Option<u32> {
+    Some(24)
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            service: day_hours(),
+            debt: day_hours(),
+            advertising: None,
+        }
+    }
+}
+
+impl Deadlines {
+    /// The deadline of a purpose, in hours.
+    pub fn of(&self, p: Purpose) -> Option<u32> {
+        match p {
+            Purpose::Service => self.service,
+            Purpose::Debt => self.debt,
+            Purpose::Advertising => self.advertising,
+        }
+    }
 }
 
 fn two() -> usize {
@@ -118,6 +174,8 @@ impl Default for NotifyConfig {
             max_call_seconds: ninety(),
             speech_chars_per_second: cps(),
             retry: RetryMatrix::default(),
+            deadline_hours: Deadlines::default(),
+            min_listen_s: BTreeMap::new(),
         }
     }
 }
@@ -140,9 +198,46 @@ impl NotifyConfig {
         Ok(c)
     }
 
+    /// Seconds a person must listen to a call of `template` for it to count as delivered.
+    pub fn min_listen(&self, template: &str) -> u32 {
+        self.min_listen_s
+            .get(template)
+            .copied()
+            .unwrap_or(DEFAULT_MIN_LISTEN_S)
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The rule a firing key (`rule:order:time`, or a call key built on it) belongs to.
+    pub fn rule_of_key(&self, key: &str) -> Option<&Rule> {
+        self.rule(key.split(':').next().unwrap_or(key))
+    }
+
     /// Checks that templates parse, rules name existing templates and at least one channel,
-    /// rule ids are unique, policies have hours, and the retry matrix allows an attempt.
+    /// rule ids are unique, repeats are on status rules, prices are not negative, policies
+    /// have hours, and the retry matrix allows an attempt.
     pub fn validate(&self) -> Result<(), NotifyError> {
+        for (name, v) in [
+            ("sms_segment", self.prices.sms_segment),
+            ("call_minute", self.prices.call_minute),
+            ("email", self.prices.email),
+        ] {
+            if v < 0 {
+                return Err(NotifyError::BadConfig(format!(
+                    "prices.{name} is {v}: a price cannot be negative (kopecks, 0 or more)"
+                )));
+            }
+        }
+        for name in self.min_listen_s.keys() {
+            if !self.templates.contains_key(name) {
+                return Err(NotifyError::BadConfig(format!(
+                    "min_listen_s names no template {name:?}"
+                )));
+            }
+        }
         for (name, t) in &self.templates {
             Template::parse(t).map_err(|e| match e {
                 NotifyError::BadTemplate { pos, reason } => NotifyError::BadTemplate {
@@ -168,6 +263,20 @@ impl NotifyConfig {
                     "rule {}: no channels",
                     r.id
                 )));
+            }
+            if let Some(rep) = &r.repeat {
+                if !matches!(r.trigger, super::Trigger::StatusChanged { .. }) {
+                    return Err(NotifyError::BadConfig(format!(
+                        "rule {}: repeat is for status_changed rules",
+                        r.id
+                    )));
+                }
+                if !(1..=100).contains(&rep.times) {
+                    return Err(NotifyError::BadConfig(format!(
+                        "rule {}: repeat.times must be 1–100",
+                        r.id
+                    )));
+                }
             }
         }
         for p in [
@@ -240,8 +349,11 @@ pub struct Alternative {
     pub cost_kopecks: Option<i64>,
     /// Its first allowed moment, UTC.
     pub at: Option<NaiveDateTime>,
-    /// Why it does not fit (a `notify.*` code or `too_long`).
+    /// Why it does not fit (a `notify.*` code, `too_long` or `deadline`).
     pub reason: Option<String>,
+    /// It fits but its first slot is after the message's deadline.
+    #[serde(default)]
+    pub late: bool,
 }
 
 /// The cost of a channel for a text.
@@ -292,6 +404,19 @@ pub struct PlannedMessage {
     pub alternatives: Vec<Alternative>,
     /// Ways to save an SMS segment (empty when the SMS is one segment or not considered).
     pub cuts: Vec<Cut>,
+    /// The template used.
+    #[serde(default)]
+    pub template: String,
+    /// The message should go by then (the purpose's or rule's deadline), UTC.
+    #[serde(default)]
+    pub deadline: Option<NaiveDateTime>,
+    /// The message is useless after this (the rule's `within_hours`, a storage period), UTC.
+    #[serde(default)]
+    pub until: Option<NaiveDateTime>,
+    /// For a call: the SMS text to send instead when every call attempt fails (when the rule
+    /// allows SMS).
+    #[serde(default)]
+    pub fallback_sms: Option<String>,
 }
 
 /// A firing that produced no message, and why.
@@ -430,9 +555,7 @@ pub fn plan_firing(
     now: NaiveDateTime,
 ) -> Result<PlannedMessage, NotifyError> {
     let rule = config
-        .rules
-        .iter()
-        .find(|r| r.id == f.rule)
+        .rule(&f.rule)
         .ok_or_else(|| NotifyError::BadConfig(format!("no rule {}", f.rule)))?;
     let src = config
         .templates
@@ -446,16 +569,23 @@ pub fn plan_firing(
             .or_insert_with(|| Value::String(n.clone()));
     }
     let earliest = f.due.max(now);
-    let mut best: Option<(usize, ChannelCost, Slot)> = None;
+    let deadline = rule
+        .deadline_hours
+        .or(config.deadline_hours.of(rule.purpose))
+        .and_then(|h| earliest.checked_add_signed(chrono::Duration::hours(i64::from(h))));
+    // Every channel that fits, with its slot; the choice is made after all are known.
+    let mut fitting: Vec<(usize, ChannelCost, Slot)> = Vec::new();
     let mut alternatives = Vec::new();
     let mut sms_cuts = Vec::new();
-    for (i, &ch) in rule.channels.iter().enumerate() {
+    let mut sms_text = None;
+    for &ch in &rule.channels {
         let mut alt = Alternative {
             channel: ch,
             fits: false,
             cost_kopecks: None,
             at: None,
             reason: None,
+            late: false,
         };
         if let Err(e) = recipient.check_address(ch) {
             alt.reason = Some(e.code().to_owned());
@@ -472,6 +602,9 @@ pub fn plan_firing(
         alt.cost_kopecks = Some(cost.cost_kopecks);
         if ch == ContactChannel::Sms {
             sms_cuts = cuts(&t, &vars, &text);
+            if cost.fits {
+                sms_text = Some(text.clone());
+            }
         }
         if !cost.fits {
             alt.reason = Some("too_long".into());
@@ -493,17 +626,26 @@ pub fn plan_firing(
             Ok(slot) => {
                 alt.fits = true;
                 alt.at = Some(slot.at);
-                let better = best
-                    .as_ref()
-                    .is_none_or(|(_, b, _)| cost.cost_kopecks < b.cost_kopecks);
-                if better {
-                    best = Some((i, cost, slot));
-                }
+                alt.late = deadline.is_some_and(|d| slot.at > d);
+                fitting.push((alternatives.len(), cost, slot));
             }
             Err(e) => alt.reason = Some(e.code().to_owned()),
         }
         alternatives.push(alt);
     }
+    // The cheapest channel that meets the deadline (the first listed on a tie); when none
+    // does, the earliest (then the cheapest).
+    let on_time = |s: &Slot| deadline.is_none_or(|d| s.at <= d);
+    let best = if fitting.iter().any(|(_, _, s)| on_time(s)) {
+        fitting
+            .into_iter()
+            .filter(|(_, _, s)| on_time(s))
+            .min_by_key(|(i, c, _)| (c.cost_kopecks, *i))
+    } else {
+        fitting
+            .into_iter()
+            .min_by_key(|(i, c, s)| (s.at, c.cost_kopecks, *i))
+    };
     let Some((_, cost, slot)) = best else {
         let why = alternatives
             .iter()
@@ -527,6 +669,14 @@ pub fn plan_firing(
         cost_kopecks: cost.cost_kopecks,
         alternatives,
         cuts: sms_cuts,
+        template: rule.template.clone(),
+        deadline,
+        until: f.until,
+        fallback_sms: if cost.channel == ContactChannel::Call {
+            sms_text
+        } else {
+            None
+        },
     })
 }
 
@@ -620,4 +770,128 @@ pub fn plan(
         skipped,
         total_kopecks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chek_core::Coded;
+
+    fn t(s: &str) -> NaiveDateTime {
+        s.parse().unwrap_or_default()
+    }
+
+    fn cfg(extra: &str) -> NotifyConfig {
+        NotifyConfig::from_toml(&format!(
+            "{extra}\n[templates]\nunpaid = \"{{name|name:polite?Клиент}}, оплатите счёт {{order|order}} на {{sum|amount}}. Подробности в личном кабинете.\"\n\
+             [[rules]]\nid = \"unpaid\"\ntemplate = \"unpaid\"\nchannels = [\"call\", \"sms\"]\npurpose = \"debt\"\n\
+             trigger = {{ kind = \"unpaid_for\", status = \"invoiced\", after_hours = 72 }}\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn events() -> Vec<CrmEvent> {
+        serde_json::from_value(
+            serde_json::json!([{"type": "status_changed", "order": "501",
+            "customer": "c2", "status": "invoiced", "at": "2026-08-10T06:00:00",
+            "data": {"sum": 150000}}]),
+        )
+        .unwrap_or_default()
+    }
+
+    fn debtor(extra: serde_json::Value) -> Vec<Recipient> {
+        let mut r = serde_json::json!({"id": "c2", "name": "Петров Борис",
+            "phone": "+79241112233", "zone": "Asia/Vladivostok"});
+        if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        vec![serde_json::from_value(r).unwrap_or_else(|e| panic!("{e}"))]
+    }
+
+    /// Two calls this week already: the 230-ФЗ week cap pushes a call to Monday.
+    fn history() -> Vec<Contact> {
+        ["2026-08-10T01:00:00", "2026-08-11T01:00:00"]
+            .iter()
+            .map(|at| Contact {
+                recipient: "c2".into(),
+                channel: ContactChannel::Call,
+                purpose: Purpose::Debt,
+                at: t(at),
+                counts: true,
+                key: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cheapest_channel_that_meets_the_deadline() {
+        // Friday 14 August, 12:00 UTC = 22:00 in Vladivostok. A call (cheaper) could only go
+        // on Monday; the SMS goes on Saturday morning, within the debt deadline of 24 hours.
+        let p = plan(
+            &cfg(""),
+            &events(),
+            &debtor(serde_json::json!({})),
+            &history(),
+            t("2026-08-14T12:00:00"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let m = &p.messages[0];
+        assert_eq!(m.channel, ContactChannel::Sms, "{m:?}");
+        assert_eq!(m.slot.local, t("2026-08-15T09:00:00"));
+        assert_eq!(m.deadline, Some(t("2026-08-15T12:00:00")));
+        let call = m
+            .alternatives
+            .iter()
+            .find(|a| a.channel == ContactChannel::Call);
+        assert_eq!(call.map(|a| (a.fits, a.late)), Some((true, true)));
+        // No deadline for debt: the cheaper call on Monday, as before.
+        let p = plan(
+            &cfg("[deadline_hours]\ndebt = 200"),
+            &events(),
+            &debtor(serde_json::json!({})),
+            &history(),
+            t("2026-08-14T12:00:00"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.messages[0].channel, ContactChannel::Call);
+        assert_eq!(p.messages[0].slot.local, t("2026-08-17T08:00:00"));
+        // The SMS text rides along for the fallback.
+        assert!(p.messages[0].fallback_sms.is_some());
+        // Neither meets a 1-hour deadline: the earliest wins.
+        let p = plan(
+            &cfg("[deadline_hours]\ndebt = 1"),
+            &events(),
+            &debtor(serde_json::json!({})),
+            &history(),
+            t("2026-08-14T12:00:00"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.messages[0].channel, ContactChannel::Sms);
+    }
+
+    #[test]
+    fn opted_out_recipients_get_nothing() {
+        let p = plan(
+            &cfg(""),
+            &events(),
+            &debtor(serde_json::json!({"opt_out": true})),
+            &[],
+            t("2026-08-14T12:00:00"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.messages.is_empty());
+        assert_eq!(p.skipped[0].code, "notify.opted_out");
+    }
+
+    #[test]
+    fn negative_prices_are_refused() {
+        let e =
+            NotifyConfig::from_toml("[prices]\nsms_segment = -350\n[templates]\na = \"x\"\n").err();
+        assert_eq!(e.as_ref().map(|e| e.code()), Some("notify.bad_config"));
+        let msg = e.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.contains("sms_segment") && msg.contains("negative"),
+            "{msg}"
+        );
+    }
 }

@@ -13,7 +13,15 @@ use chek_ru::calendar::{DayKind, day_kind};
 use chek_ru::zone::Zone;
 
 /// Hours of a day when contacts are allowed, in the recipient's local time: `from` inclusive,
-/// `to` exclusive.
+/// `to` exclusive. A window with `from` later than `to` crosses midnight (21:00–09:00: from
+/// 21:00 that day until 09:00 the next); the kind of day is the day it opens on.
+///
+/// ```
+/// use chek_engage::notify::Window;
+/// let night = Window { from: "21:00:00".parse().unwrap(), to: "09:00:00".parse().unwrap() };
+/// assert!(night.crosses_midnight());
+/// assert!(!Window::hours(9, 21).crosses_midnight());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// First allowed minute.
@@ -31,6 +39,11 @@ impl Window {
             from: t(from),
             to: if to >= 24 { end } else { t(to) },
         }
+    }
+
+    /// Whether the window runs past midnight into the next day (`from` later than `to`).
+    pub fn crosses_midnight(&self) -> bool {
+        self.from > self.to
     }
 }
 
@@ -174,20 +187,39 @@ impl ContactPolicy {
         (k, w)
     }
 
-    /// Checks the policy itself: windows must be non-empty.
+    /// Checks the policy itself: a window must not be empty (`from` equal to `to`); one with
+    /// `from` later than `to` crosses midnight and is fine.
     pub fn validate(&self) -> Result<(), NotifyError> {
         for (n, w) in [
             ("working_days", self.working_days),
             ("days_off", self.days_off),
         ] {
-            if w.from >= w.to {
+            if w.from == w.to {
                 return Err(NotifyError::BadConfig(format!(
-                    "policy {}: {n} window is empty",
-                    self.name
+                    "policy {}: {n} window {}–{} is empty (a window crossing midnight is written \
+                     from > to, e.g. 21:00–09:00)",
+                    self.name,
+                    w.from.format("%H:%M"),
+                    w.to.format("%H:%M")
                 )));
             }
         }
         Ok(())
+    }
+
+    /// Whether local wall time `t` on day `d` is inside the allowed hours: the day's own window,
+    /// or the tail of the previous day's window when that one crosses midnight.
+    fn allowed(&self, d: NaiveDate, t: NaiveTime) -> bool {
+        let (_, w) = self.window(d);
+        let own = if w.crosses_midnight() {
+            t >= w.from
+        } else {
+            t >= w.from && t < w.to
+        };
+        own || d
+            .pred_opt()
+            .map(|p| self.window(p).1)
+            .is_some_and(|p| p.crosses_midnight() && t < p.to)
     }
 
     /// The first moment at or after `earliest` (UTC) when `ch` may be used for a recipient in
@@ -264,14 +296,15 @@ impl ContactPolicy {
                 return Err(no_slot);
             };
             let (kind, w) = self.window(d);
-            if local.time() < w.from {
+            if !self.allowed(d, local.time()) {
                 defer(Deferral::QuietHours, &mut deferred);
-                local = d.and_time(w.from);
-                continue;
-            }
-            if local.time() >= w.to {
-                defer(Deferral::QuietHours, &mut deferred);
-                local = midnight(next_day);
+                // The next opening: this day's window later today, else the next midnight
+                // (where the loop looks again, the previous night's tail included).
+                local = if local.time() < w.from {
+                    d.and_time(w.from)
+                } else {
+                    midnight(next_day)
+                };
                 continue;
             }
             if caps
@@ -353,7 +386,8 @@ impl Default for PolicySet {
 }
 
 impl PolicySet {
-    /// The policy a message falls under, or why it may not be sent at all.
+    /// The policy a message falls under, or why it may not be sent at all (the recipient
+    /// refused interaction, or advertising without consent).
     ///
     /// ```
     /// use chek_engage::notify::{PolicySet, Purpose, Recipient};
@@ -368,6 +402,7 @@ impl PolicySet {
         r: &Recipient,
     ) -> Result<&ContactPolicy, NotifyError> {
         match purpose {
+            _ if r.opt_out => Err(NotifyError::OptedOut),
             Purpose::Advertising if !r.advertising_consent => Err(NotifyError::NoConsent),
             Purpose::Advertising => Ok(&self.advertising),
             Purpose::Debt if r.private_person => Ok(&self.debt),
@@ -545,6 +580,80 @@ mod tests {
     }
 
     #[test]
+    fn windows_crossing_midnight() {
+        // A night desk: 21:00–09:00 every day, Moscow (UTC+3).
+        let mut p = ContactPolicy::service();
+        p.working_days = Window {
+            from: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or(NaiveTime::MIN),
+            to: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+        };
+        p.days_off = p.working_days;
+        assert!(p.validate().is_ok());
+        let msk = "Europe/Moscow";
+        // Tuesday 18 August, 12:00 Moscow: closed until 21:00.
+        let s = p
+            .next_slot(
+                ContactChannel::Sms,
+                Purpose::Service,
+                "c1",
+                &zone(msk),
+                &[],
+                utc(8, 18, 9, 0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (s.local, s.deferred),
+            (utc(8, 18, 21, 0), vec![Deferral::QuietHours])
+        );
+        // 23:30 and 03:00 are inside the window.
+        for at in [utc(8, 18, 20, 30), utc(8, 19, 0, 0)] {
+            let s = p
+                .next_slot(
+                    ContactChannel::Sms,
+                    Purpose::Service,
+                    "c1",
+                    &zone(msk),
+                    &[],
+                    at,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((s.at, s.deferred.len()), (at, 0));
+        }
+        // 09:00 sharp is closed again: 21:00 the same day.
+        let s = p
+            .next_slot(
+                ContactChannel::Sms,
+                Purpose::Service,
+                "c1",
+                &zone(msk),
+                &[],
+                utc(8, 19, 6, 0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.local, utc(8, 19, 21, 0));
+        // The day's cap counts calendar days: three SMS on the 18th (service cap 3) → the
+        // next allowed moment is 00:00 on the 19th, inside the night window.
+        let h: Vec<Contact> = [19, 20, 20]
+            .iter()
+            .map(|&hh| Contact {
+                purpose: Purpose::Service,
+                ..contact(ContactChannel::Sms, utc(8, 18, hh, 0))
+            })
+            .collect();
+        let s = p
+            .next_slot(
+                ContactChannel::Sms,
+                Purpose::Service,
+                "c1",
+                &zone(msk),
+                &h,
+                utc(8, 18, 20, 30),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.local, utc(8, 19, 0, 0));
+    }
+
+    #[test]
     fn consent_and_empty_windows() {
         use chek_core::Coded;
         let r = Recipient {
@@ -555,6 +664,7 @@ mod tests {
             zone: Zone::moscow(),
             private_person: false,
             advertising_consent: true,
+            opt_out: false,
         };
         let set = PolicySet::default();
         assert_eq!(
@@ -566,8 +676,10 @@ mod tests {
                 .map(|p| p.name.as_str()),
             Ok("service")
         );
+        // An empty window (from = to) is refused, and the message says how to write a window
+        // that crosses midnight.
         let mut bad = ContactPolicy::service();
-        bad.days_off = Window::hours(20, 9);
+        bad.days_off = Window::hours(9, 9);
         let e = bad.next_slot(
             ContactChannel::Sms,
             Purpose::Service,
@@ -576,7 +688,13 @@ mod tests {
             &[],
             utc(8, 1, 0, 0),
         );
-        assert_eq!(e.err().map(|e| e.code()), Some("notify.bad_config"));
+        let e = e.err();
+        assert_eq!(e.as_ref().map(|e| e.code()), Some("notify.bad_config"));
+        assert!(
+            e.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("21:00–09:00")
+        );
         // A cap of zero never allows a slot.
         let mut zero = ContactPolicy::service();
         zero.caps.insert(

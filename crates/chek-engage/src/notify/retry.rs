@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CallOutcome, Contact, ContactChannel, ContactPolicy, NotifyError, OutcomeKind, Purpose, Slot,
+    CallOutcome, Contact, ContactChannel, ContactPolicy, NotifyError, OutcomeKind, Purpose,
+    Recipient, Slot,
 };
 use chek_core::Coded;
 use chek_ru::zone::Zone;
@@ -31,6 +32,7 @@ pub struct RetryRule {
 /// |---|---|---|
 /// | busy | 3 | 30, 60 |
 /// | no_answer | 3 | 60, 120 |
+/// | hung_up (answered, listened less than the minimum) | 3 | 60, 120 |
 /// | machine | 2 | 120 |
 /// | failed | 2 | 30 |
 /// | invalid_number, answered, operator | 1 (final) | — |
@@ -49,10 +51,19 @@ pub struct RetryMatrix {
     /// DTMF keys that ask for an operator.
     #[serde(default = "zero")]
     pub operator_keys: String,
+    /// After the last failed call, send the message as an SMS when the rule allows SMS, the
+    /// recipient has a phone and the contact policy has a slot before the deadline (default
+    /// on).
+    #[serde(default = "yes")]
+    pub sms_fallback: bool,
 }
 
 fn zero() -> String {
     "0".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for RetryMatrix {
@@ -64,21 +75,28 @@ impl Default for RetryMatrix {
         let mut rules = BTreeMap::new();
         rules.insert(OutcomeKind::Busy, r(3, &[30, 60]));
         rules.insert(OutcomeKind::NoAnswer, r(3, &[60, 120]));
+        rules.insert(OutcomeKind::HungUp, r(3, &[60, 120]));
         rules.insert(OutcomeKind::Machine, r(2, &[120]));
         rules.insert(OutcomeKind::Failed, r(2, &[30]));
         rules.insert(OutcomeKind::InvalidNumber, r(1, &[]));
         RetryMatrix {
             rules,
             operator_keys: zero(),
+            sms_fallback: true,
         }
     }
 }
 
 impl RetryMatrix {
     /// Minutes to wait after attempt number `attempt` (1-based) ended with `kind`, or `None`
-    /// when it is not retried.
+    /// when it is not retried. A matrix without a `hung_up` rule retries a call hung up too
+    /// early like one not answered.
     pub fn wait(&self, kind: OutcomeKind, attempt: u32) -> Option<u32> {
-        let r = self.rules.get(&kind)?;
+        let r = self.rules.get(&kind).or_else(|| {
+            (kind == OutcomeKind::HungUp)
+                .then(|| self.rules.get(&OutcomeKind::NoAnswer))
+                .flatten()
+        })?;
         if attempt >= r.max_attempts {
             return None;
         }
@@ -168,6 +186,63 @@ pub fn decide(
     }
 }
 
+/// The SMS that replaces a call after the last failed attempt: when the contact policy allows
+/// it, and the text when the caller knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FallbackSms {
+    /// When to send, UTC.
+    pub at: NaiveDateTime,
+    /// When to send, the recipient's wall time.
+    pub local: NaiveDateTime,
+    /// The SMS text (the template's SMS rendering), when known.
+    pub text: Option<String>,
+}
+
+/// The SMS fallback after a call that will not be retried (`decision` is
+/// [`RetryDecision::GiveUp`]): `None` when the matrix turns it off, the recipient has no phone
+/// or refused interaction, or the contact policy has no SMS slot before `until`.
+///
+/// ```
+/// use chek_engage::notify::{decide, sms_fallback, CallOutcome, ContactPolicy, Purpose, Recipient, RetryMatrix};
+/// let r: Recipient = serde_json::from_str(r#"{"id":"c1","phone":"+79161234567"}"#).unwrap();
+/// let now = "2026-08-18T09:00:00".parse().unwrap();
+/// let p = ContactPolicy::debt_230fz();
+/// let m = RetryMatrix::default();
+/// let d = decide(&m, &CallOutcome::NoAnswer, 3, now, &p, Purpose::Debt, "c1", &r.zone, &[], None);
+/// let sms = sms_fallback(&m, &d, &p, Purpose::Debt, &r, &[], now, None).unwrap();
+/// assert_eq!(sms.at, now); // 12:00 in Moscow on a Tuesday: at once
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn sms_fallback(
+    matrix: &RetryMatrix,
+    decision: &RetryDecision,
+    policy: &ContactPolicy,
+    purpose: Purpose,
+    recipient: &Recipient,
+    history: &[Contact],
+    now: NaiveDateTime,
+    until: Option<NaiveDateTime>,
+) -> Option<Slot> {
+    if !matrix.sms_fallback
+        || !matches!(decision, RetryDecision::GiveUp { .. })
+        || recipient.opt_out
+        || !recipient.has_address(ContactChannel::Sms)
+    {
+        return None;
+    }
+    let slot = policy
+        .next_slot(
+            ContactChannel::Sms,
+            purpose,
+            &recipient.id,
+            &recipient.zone,
+            history,
+            now,
+        )
+        .ok()?;
+    until.is_none_or(|u| slot.at <= u).then_some(slot)
+}
+
 /// The result payload for the CRM after one call.
 ///
 /// ```
@@ -213,6 +288,9 @@ pub struct CrmResult {
     pub counts_as_contact: bool,
     /// Failure detail from the provider.
     pub detail: Option<String>,
+    /// The SMS sent instead after the last failed call, when the policy allows one.
+    #[serde(default)]
+    pub fallback_sms: Option<FallbackSms>,
 }
 
 impl CrmResult {
@@ -258,7 +336,18 @@ impl CrmResult {
                 CallOutcome::Failed { reason } => Some(reason.clone()),
                 _ => None,
             },
+            fallback_sms: None,
         }
+    }
+
+    /// The same payload with the SMS fallback slot and text.
+    pub fn with_fallback(mut self, slot: Option<&Slot>, text: Option<String>) -> Self {
+        self.fallback_sms = slot.map(|s| FallbackSms {
+            at: s.at,
+            local: s.local,
+            text,
+        });
+        self
     }
 }
 

@@ -68,6 +68,59 @@ pub struct Rule {
     /// deadline); no slot later than that is planned. `None`: no limit.
     #[serde(default)]
     pub within_hours: Option<u32>,
+    /// The message should go within this many hours of becoming due (overrides the config's
+    /// deadline for the rule's purpose): the planner takes the cheapest channel that makes it,
+    /// and the earliest when none does.
+    #[serde(default)]
+    pub deadline_hours: Option<u32>,
+    /// Repeat a status reminder before a period ends (a `status_changed` rule only).
+    #[serde(default)]
+    pub repeat: Option<Repeat>,
+}
+
+/// «Remind N times before the storage period ends»: `times` reminders spread evenly from the
+/// status change to the end of the period, read from the event's data field `until` (a date,
+/// meaning the end of that day, or a date and time, UTC). Reminder *i* (from 1) is due at
+/// `change + (i − 1) × (end − change) / times`, is keyed `…#i` (the first keeps the plain key)
+/// and is useless after the end. Only the latest reminder that is due fires, so a late run
+/// does not send a burst.
+///
+/// ```
+/// use chek_engage::notify::{fire, CrmEvent, Rule};
+/// let rules: Vec<Rule> = serde_json::from_str(r#"[{"id":"ready","template":"t","channels":["sms"],
+///     "trigger":{"kind":"status_changed","status":"ready","max_age_hours":48},
+///     "repeat":{"times":3,"until":"until"}}]"#).unwrap();
+/// let events: Vec<CrmEvent> = serde_json::from_str(r#"[{"type":"status_changed","order":"A-1",
+///     "customer":"c1","status":"ready","at":"2026-08-10T00:00:00","data":{"until":"2026-08-15"}}]"#).unwrap();
+/// let at = |s: &str| s.parse::<chrono::NaiveDateTime>().unwrap();
+/// // The period is 6 days (to the end of 15 August): reminders on the 10th, 12th and 14th.
+/// let f = fire(&rules, &events, at("2026-08-12T01:00:00")).unwrap();
+/// assert_eq!(f[0].key, "ready:A-1:2026-08-10T00:00:00#2");
+/// assert_eq!(f[0].due, at("2026-08-12T00:00:00"));
+/// assert_eq!(f[0].until, Some(at("2026-08-16T00:00:00")));
+/// assert_eq!(f[0].vars["reminder"], 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repeat {
+    /// Reminders in all, the first included (1–100).
+    pub times: u32,
+    /// The event data field holding the end of the period.
+    #[serde(default = "until_field")]
+    pub until: String,
+}
+
+fn until_field() -> String {
+    "until".into()
+}
+
+/// The end of a period from a data value: a date (the end of that day) or a date and time.
+fn period_end(v: Option<&Value>) -> Option<NaiveDateTime> {
+    let s = v?.as_str()?.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.succ_opt().map(|n| n.and_time(chrono::NaiveTime::MIN));
+    }
+    NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S").ok()
 }
 
 /// One CRM event. Times are UTC.
@@ -202,16 +255,42 @@ pub fn fire(
             continue;
         };
         for r in rules {
+            // (due, reminder number, end of the period) — the number is 1 without repeats.
+            let mut reminder = None;
             let due = match &r.trigger {
                 Trigger::StatusChanged {
                     status: s,
                     max_age_hours,
                 } if s == status => {
-                    let age = now.signed_duration_since(*at);
+                    let mut due = *at;
+                    if let Some(rep) = r.repeat.as_ref().filter(|p| p.times > 1) {
+                        let Some(end) = period_end(data.get(&rep.until)) else {
+                            continue;
+                        };
+                        let span = end.signed_duration_since(*at);
+                        if span <= Duration::zero() || now >= end {
+                            continue;
+                        }
+                        let times = i64::from(rep.times.min(100));
+                        let step = span / i32::try_from(times).unwrap_or(100);
+                        let elapsed = now.signed_duration_since(*at);
+                        let i = if step > Duration::zero() {
+                            (elapsed.num_seconds() / step.num_seconds().max(1)).clamp(0, times - 1)
+                        } else {
+                            0
+                        };
+                        let Some(d) = at.checked_add_signed(step * i32::try_from(i).unwrap_or(0))
+                        else {
+                            continue;
+                        };
+                        due = d;
+                        reminder = Some((i + 1, end));
+                    }
+                    let age = now.signed_duration_since(due);
                     if age > Duration::hours(i64::from(*max_age_hours)) {
                         continue;
                     }
-                    *at
+                    due
                 }
                 Trigger::UnpaidFor {
                     status: s,
@@ -233,15 +312,24 @@ pub fn fire(
             vars.insert("status".into(), Value::String(status.clone()));
             let days = now.signed_duration_since(*at).num_days();
             vars.insert("days".into(), Value::from(days));
+            let mut key = format!("{}:{order}:{}", r.id, at.format("%Y-%m-%dT%H:%M:%S"));
+            let mut until = r
+                .within_hours
+                .and_then(|h| due.checked_add_signed(Duration::hours(i64::from(h))));
+            if let Some((n, end)) = reminder {
+                if n > 1 {
+                    key.push_str(&format!("#{n}"));
+                }
+                vars.insert("reminder".into(), Value::from(n));
+                until = Some(until.map_or(end, |u| u.min(end)));
+            }
             out.push(Firing {
                 rule: r.id.clone(),
                 order: (*order).to_owned(),
                 customer: customer.clone(),
-                key: format!("{}:{order}:{}", r.id, at.format("%Y-%m-%dT%H:%M:%S")),
+                key,
                 due,
-                until: r
-                    .within_hours
-                    .and_then(|h| due.checked_add_signed(Duration::hours(i64::from(h)))),
+                until,
                 vars,
             });
         }
@@ -341,6 +429,53 @@ mod tests {
                 .unwrap_or_default()
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn reminders_repeat_before_the_storage_period_ends() {
+        let rules: Vec<Rule> = serde_json::from_value(serde_json::json!([
+            {"id": "ready", "template": "ready", "channels": ["sms"],
+             "trigger": {"kind": "status_changed", "status": "ready_for_pickup", "max_age_hours": 24},
+             "repeat": {"times": 3}}
+        ]))
+        .unwrap_or_default();
+        let e = ev(serde_json::json!([
+            {"type": "status_changed", "order": "1", "customer": "c", "status": "ready_for_pickup",
+             "at": "2026-08-14T09:00:00", "data": {"until": "2026-08-16T09:00:00"}},
+        ]));
+        // 48 hours in three: the 14th 09:00, the 14th 25:00 (15th 01:00), the 15th 17:00.
+        let got = |now: &str| {
+            fire(&rules, &e, t(now))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| (f.key, f.due, f.until))
+                .collect::<Vec<_>>()
+        };
+        let base = "ready:1:2026-08-14T09:00:00";
+        let end = Some(t("2026-08-16T09:00:00"));
+        assert_eq!(
+            got("2026-08-14T10:00:00"),
+            vec![(base.to_owned(), t("2026-08-14T09:00:00"), end)]
+        );
+        assert_eq!(
+            got("2026-08-15T02:00:00"),
+            vec![(format!("{base}#2"), t("2026-08-15T01:00:00"), end)]
+        );
+        assert_eq!(
+            got("2026-08-16T08:59:00"),
+            vec![(format!("{base}#3"), t("2026-08-15T17:00:00"), end)]
+        );
+        // The period is over: nothing.
+        assert!(got("2026-08-16T09:00:00").is_empty());
+        // Without the end date the reminder cannot be placed: nothing fires.
+        let no_end = ev(serde_json::json!([
+            {"type": "status_changed", "order": "2", "customer": "c", "status": "ready_for_pickup", "at": "2026-08-14T09:00:00"},
+        ]));
+        assert!(
+            fire(&rules, &no_end, t("2026-08-14T10:00:00"))
+                .unwrap_or_default()
+                .is_empty()
         );
     }
 

@@ -5,7 +5,9 @@
 pub(crate) mod doc;
 mod feedback;
 mod loyalty;
+mod notify;
 
 pub use doc::Replayed;
 pub use feedback::FeedbackResult;
 pub use loyalty::CardRow;
+pub use notify::StoredPlan;
