@@ -99,7 +99,7 @@ mod target;
 mod types;
 
 pub use chek_core::campaign::ParticipantHistory;
-pub use engage::{CardRow, Replayed};
+pub use engage::{CardRow, CareCaseHistory, CareCaseRow, CareMerge, CareRecorded, Replayed};
 pub use error::StoreError;
 pub use ledger::{Audit, Ledger, PG_POOL_SIZE, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;

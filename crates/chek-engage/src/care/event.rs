@@ -169,8 +169,10 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
-    /// Reads a case file: JSON when it starts with `{`, TOML otherwise.
+    /// Reads a case file: JSON when it starts with `{`, TOML otherwise; a
+    /// leading UTF-8 byte-order mark is skipped.
     pub fn parse(text: &str) -> Result<CaseFile, CareError> {
+        let text = super::strip_bom(text);
         if text.len() > MAX_CASE_BYTES {
             return Err(CareError::TooLarge {
                 what: "case file",
