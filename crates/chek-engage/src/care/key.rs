@@ -174,7 +174,7 @@ impl Key {
 
     /// The identifier of a message's sender as its channel gives it: an e-mail for `email`, a
     /// phone for `phone`, the account on a named messenger (`telegram`, `viber`, …); a
-    /// `kind:value` sender is read as [`Key::parse`] on any channel. `None` when the sender
+    /// `kind:value` sender is read as [`Key::parse`] first, on any channel. `None` when the sender
     /// says nothing usable (a web chat's session, a bad address).
     ///
     /// ```
@@ -185,16 +185,20 @@ impl Key {
     /// assert_eq!(k.to_string(), "phone:+79123456789");
     /// let k = Key::from_sender(ContactChannel::Chat, "email:Anna@Example.ru").unwrap();
     /// assert_eq!(k.to_string(), "email:anna@example.ru");
+    /// let k = Key::from_sender(ContactChannel::Email, "email:anna@example.ru").unwrap();
+    /// assert_eq!(k.to_string(), "email:anna@example.ru");
     /// assert_eq!(Key::from_sender(ContactChannel::Chat, "session 42"), None);
     /// ```
     pub fn from_sender(channel: super::ContactChannel, from: &str) -> Option<Key> {
         use super::ContactChannel as C;
-        let by_channel = match channel {
+        if let Ok(k) = Key::parse(from) {
+            return Some(k);
+        }
+        match channel {
             C::Email => Key::email(from).ok(),
             C::Phone => Key::phone(from).ok(),
             c => c.network().and_then(|n| Key::messenger(n, from).ok()),
-        };
-        by_channel.or_else(|| Key::parse(from).ok())
+        }
     }
 
     /// The kind as written before the colon.

@@ -100,7 +100,8 @@ pub struct CareMerge {
 pub struct CareCaseHistory {
     /// The case.
     pub case: CareCaseRow,
-    /// Its events first, then each case merged into it (directly or through another).
+    /// Its events first, then each case merged into it (directly or through another), in the
+    /// order they were merged.
     pub parts: Vec<CasePart>,
 }
 
@@ -207,6 +208,7 @@ fn history_in(d: &mut Docs<'_>, row: CareCaseRow) -> Result<CareCaseHistory, Sto
             merged,
         });
     }
+    parts[1..].sort_by_key(|p| p.merged.map(|m| m.0));
     Ok(CareCaseHistory { case: row, parts })
 }
 
@@ -625,6 +627,7 @@ impl Ledger {
                 }
                 level = next;
             }
+            parts[1..].sort_by_key(|p| p.merged.map(|m| m.0));
             out.push(CareCaseHistory {
                 case: r.clone(),
                 parts,
