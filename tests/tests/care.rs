@@ -1330,6 +1330,7 @@ mod ledger {
         (l, target, dir)
     }
 
+    #[allow(clippy::print_stderr)]
     fn postgres() -> Option<(Ledger, String)> {
         let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
             eprintln!(
@@ -1484,7 +1485,7 @@ mod ledger {
                 .collect();
             queue(&views).into_iter().map(|q| q.case).collect()
         };
-        assert_eq!(in_queue(l), [call.clone()]);
+        assert_eq!(in_queue(l), std::slice::from_ref(&call));
         let undone = l
             .care_unmerge(weak.value.id, Some("olga"), None, now)
             .unwrap_or_else(|e| panic!("{e}"))

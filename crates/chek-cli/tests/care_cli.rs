@@ -477,9 +477,10 @@ fn db_records_cases_once_and_shows_the_combined_queue() {
         .find(|v| v["case"] == "C-1002")
         .unwrap_or_default();
     let reopen_db = &json_lines(&from_db)[0];
-    assert_eq!(
-        reopen_db["history"].as_array().map(Vec::len).unwrap_or(0) > 0,
-        true
+    assert!(
+        reopen_db["history"]
+            .as_array()
+            .is_some_and(|h| !h.is_empty())
     );
     assert_eq!(
         reopen_db["routes"], reopen_file["routes"],
