@@ -36,7 +36,7 @@ fn utc_now() -> NaiveDateTime {
 /// or `Ledger("postgres://user@host/db")`. Share one between engines and threads.
 #[pyclass(frozen, module = "chek", name = "Ledger")]
 pub(crate) struct PyLedger {
-    ledger: Ledger,
+    pub(crate) ledger: Ledger,
     target: String,
 }
 
