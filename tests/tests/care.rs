@@ -1587,6 +1587,84 @@ mod ledger {
         check_events(l, &p, writers, per);
     }
 
+    /// 30 operators merge 30 pairs of cases at once: every merge recorded once, with its own id.
+    fn parallel_merges(l: &Ledger) {
+        let p = prefix("pm");
+        let n = 30;
+        let at = t("2026-03-03 10:00");
+        for i in 0..n {
+            for side in ["a", "b"] {
+                let e = message("2026-03-03 09:00", ContactChannel::Chat, "x", "?");
+                l.care_record(&format!("{p}-{side}{i}"), &format!("{p}-{side}{i}"), &e, at)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let barrier = Arc::new(Barrier::new(n));
+        let ids: Vec<u64> = thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    let barrier = Arc::clone(&barrier);
+                    let p = &p;
+                    s.spawn(move || {
+                        barrier.wait();
+                        let (from, into) = (format!("{p}-b{i}"), format!("{p}-a{i}"));
+                        let id = format!("{p}-merge-{i}");
+                        // Each request twice: the retry returns the first merge.
+                        let first = l
+                            .care_merge(&from, &into, Some("op"), Some(&id), at)
+                            .unwrap_or_else(|e| panic!("{e}"))
+                            .unwrap_or_else(|e| panic!("{e}"));
+                        let again = l
+                            .care_merge(&from, &into, Some("op"), Some(&id), at)
+                            .unwrap_or_else(|e| panic!("{e}"))
+                            .unwrap_or_else(|e| panic!("{e}"));
+                        assert!(again.replayed);
+                        assert_eq!(again.value, first.value);
+                        first.value.id
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| panic!("a merging thread panicked"))
+                })
+                .collect()
+        });
+        let distinct: BTreeSet<u64> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), n, "merge ids repeat: {ids:?}");
+        let ours: Vec<_> = l
+            .care_merges()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|m| m.from_case.starts_with(&p))
+            .collect();
+        assert_eq!(ours.len(), n);
+        let roots: Vec<_> = l
+            .care_cases()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|h| h.case.case.starts_with(&p))
+            .collect();
+        assert_eq!(roots.len(), n);
+        assert!(roots.iter().all(|h| h.parts.len() == 2));
+    }
+
+    #[test]
+    fn sqlite_thirty_parallel_merges() {
+        let (l, _, dir) = sqlite();
+        parallel_merges(&l);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn postgres_thirty_parallel_merges() {
+        if let Some((l, _)) = postgres() {
+            parallel_merges(&l);
+        }
+    }
+
     #[test]
     fn sqlite_merges_join_histories() {
         let (l, _, dir) = sqlite();

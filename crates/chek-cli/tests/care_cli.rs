@@ -560,6 +560,45 @@ fn db_records_cases_once_and_shows_the_combined_queue() {
     );
     assert_eq!(code, 0);
     assert!(out.contains("V-1") && !out.contains("receipts "), "{out}");
+    // A campaign segment opens a case in the ledger too.
+    let (code, _, err) = chek(
+        &[
+            "care",
+            "segment",
+            "--desk",
+            DESK,
+            "limit",
+            "--at",
+            "2026-05-04T11:30:00",
+            "--db",
+            &db,
+            "--case",
+            "S-1",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = chek(
+        &[
+            "care",
+            "show",
+            "--db",
+            &db,
+            "--desk",
+            DESK,
+            "S-1",
+            "--now",
+            "2026-05-04T12:00:00",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    let s1 = &json_lines(&out)[0];
+    assert_eq!(
+        (s1["group"].as_str(), s1["segment"].as_str()),
+        (Some("limits"), Some("limit"))
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
