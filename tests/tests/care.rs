@@ -691,6 +691,7 @@ fn statuses_and_route_history() {
             agent: None,
         },
         Event::Route {
+            request_type: None,
             at: t("2026-03-03 10:10"),
             group: "limits".into(),
             agent: Some("olga".into()),
@@ -758,6 +759,7 @@ fn impossible_histories_are_refused() {
     let bad_group = [
         msg("2026-03-03 10:00", "a"),
         Event::Route {
+            request_type: None,
             at: t("2026-03-03 10:01"),
             group: "nope".into(),
             agent: None,
@@ -1183,6 +1185,36 @@ fn sla_follows_the_request_type_not_only_the_group() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v.request_type, None);
     assert_eq!(metric(&v.sla, Metric::FirstResponse, 1).target_minutes, 240);
+    // An operator reclassifies a question as a complaint: the complaint's target applies.
+    let events = [
+        msg("2026-03-03 10:00", "Когда итоги?"),
+        Event::Route {
+            at: t("2026-03-03 10:10"),
+            group: "general".into(),
+            request_type: Some("complaint".into()),
+            agent: Some("olga".into()),
+            reason: None,
+        },
+    ];
+    let v = replay(&d, "R", &events, t("2026-03-03 10:30")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.request_type.as_deref(), Some("complaint"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2026-03-03 11:00"))
+    );
+    let mut bad_route = events.clone();
+    bad_route[1] = Event::Route {
+        at: t("2026-03-03 10:10"),
+        group: "general".into(),
+        request_type: Some("nope".into()),
+        agent: None,
+        reason: None,
+    };
+    let err = replay(&d, "R", &bad_route, t("2026-03-03 10:30")).err();
+    assert!(
+        matches!(err, Some(CareError::BadHistory { index: 1, .. })),
+        "{err:?}"
+    );
     // A type no rule can name is refused.
     let bad = Desk::parse(
         "default_group = \"g\"\n[groups.g]\n[[rules]]\nid = \"r\"\ngroup = \"g\"\ntype = \"nope\"\nany = [\"x\"]\n",

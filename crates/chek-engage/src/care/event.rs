@@ -87,12 +87,16 @@ pub enum Event {
         /// When.
         at: NaiveDateTime,
     },
-    /// An operator moved the case to another group.
+    /// An operator moved the case to another group (and, with `type`, gave it another
+    /// request type, whose SLA targets then apply).
     Route {
         /// When.
         at: NaiveDateTime,
         /// The new group.
         group: String,
+        /// The new request type (an id of the desk's `[types]`).
+        #[serde(default, rename = "type")]
+        request_type: Option<String>,
         /// Who.
         #[serde(default)]
         agent: Option<String>,

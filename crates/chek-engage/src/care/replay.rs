@@ -441,6 +441,7 @@ impl Replay<'_> {
             }
             Event::Route {
                 group,
+                request_type,
                 agent,
                 reason,
                 ..
@@ -448,6 +449,12 @@ impl Replay<'_> {
                 need_open()?;
                 if self.desk.group(group).is_none() {
                     return Err(CareError::history(i, format!("no group {group:?}")));
+                }
+                if let Some(t) = request_type {
+                    if self.desk.request_type(t).is_none() {
+                        return Err(CareError::history(i, format!("no request type {t:?}")));
+                    }
+                    self.request_type = Some(t.clone());
                 }
                 self.group.clone_from(group);
                 self.routes.push(RouteStep {
@@ -457,7 +464,10 @@ impl Replay<'_> {
                     source: agent.clone(),
                     detail: reason.iter().cloned().collect(),
                 });
-                format!("moved to {group}")
+                match request_type {
+                    Some(t) => format!("moved to {group}, type {t}"),
+                    None => format!("moved to {group}"),
+                }
             }
             Event::Reopen { .. } => {
                 need_open()?;
