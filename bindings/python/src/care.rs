@@ -1,18 +1,23 @@
 //! The care desk: `chek.CareDesk` (routing, case replay with SLA clocks, quick replies, segment
-//! cases) and `chek.care_identity` (identity links and merge suggestions).
+//! cases, the combined queue, cases shown from a ledger) and `chek.care_identity` (identity
+//! links and merge suggestions); `chek.care_record`, `care_import`, `care_link`, `care_merge`,
+//! `care_unmerge`, `care_merges` keep cases, links and merges in a `chek.Ledger`.
 
 use std::collections::BTreeMap;
 
 use chek::campaign::Segment;
 use chek::engage::care::{
-    CareError, CaseFile, CaseView, ContactChannel, Desk, IdentityFile, replay, segment_by_id,
+    CareError, CaseFile, CaseView, ContactChannel, Desk, Event, Evidence, IdentityFile, Key, queue,
+    replay, replay_joined, segment_by_id,
 };
+use chek::store::{CareMerge, Ledger, Replayed};
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::{now_or_local, serde_dict};
+use crate::engine::PyLedger;
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 
 impl Raise for CareError {
@@ -35,11 +40,40 @@ impl Raise for CareError {
 }
 
 fn channel(s: &str) -> PyResult<ContactChannel> {
-    serde_json::from_value(serde_json::Value::String(s.trim().to_ascii_lowercase())).map_err(|_| {
-        PyValueError::new_err(format!(
-            "channel {s:?}: use email, phone, messenger, chat or campaign"
-        ))
+    ContactChannel::parse(s).ok_or_else(|| {
+        PyValueError::new_err(format!("channel {s:?}: use {}", ContactChannel::names()))
     })
+}
+
+/// A serializable list as a Python list of plain data.
+fn serde_list<'py, T: serde::Serialize>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyAny>> {
+    let d = serde_dict(py, &serde_json::json!({ "v": v }), &[])?;
+    d.get_item("v")?
+        .ok_or_else(|| PyValueError::new_err("list"))
+}
+
+/// A case event from a dict (the shape of case files' events) or its JSON text.
+fn event(py: Python<'_>, e: &Bound<'_, PyAny>) -> PyResult<Event> {
+    let text: String = match e.extract::<String>() {
+        Ok(s) => s,
+        Err(_) => py.import("json")?.call_method1("dumps", (e,))?.extract()?,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_json::from_str(text)
+        .map_err(|err| CareError::Malformed(err.to_string()))
+        .or_raise(py)
+}
+
+fn store<T>(py: Python<'_>, r: Result<T, chek::store::StoreError>) -> PyResult<T> {
+    r.or_raise(py)
+}
+
+fn merge_result<'py>(
+    py: Python<'py>,
+    r: Result<Result<Replayed<CareMerge>, CareError>, chek::store::StoreError>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let r = store(py, r)?.or_raise(py)?;
+    serde_dict(py, &r, &[])
 }
 
 fn segment(s: &str) -> PyResult<Segment> {
@@ -93,6 +127,21 @@ impl PyCaseView {
     #[getter]
     fn topic(&self) -> Option<String> {
         self.0.topic.clone()
+    }
+    /// The request type (its SLA targets apply).
+    #[getter]
+    fn request_type(&self) -> Option<String> {
+        self.0.request_type.clone()
+    }
+    /// Cases merged into this one (their events are in its history).
+    #[getter]
+    fn merged_cases(&self) -> Vec<String> {
+        self.0.merged_cases.clone()
+    }
+    /// The case this one is merged into.
+    #[getter]
+    fn merged_into(&self) -> Option<String> {
+        self.0.merged_into.clone()
     }
     /// The campaign segment id that opened the case.
     #[getter]
@@ -218,7 +267,8 @@ impl PyCareDesk {
         d.get_item("p")?
             .ok_or_else(|| PyValueError::new_err("prompts"))
     }
-    /// Renders a quick reply: `{"id", "text", "complete", "missing", "invalid"}`.
+    /// Renders a quick reply: `{"id", "text", "complete", "missing", "invalid"}`; a value for
+    /// a name the reply has no placeholder for raises CareError (`care.unknown_placeholder`).
     #[pyo3(signature = (id, values = None))]
     fn reply<'py>(
         &self,
@@ -234,7 +284,68 @@ impl PyCareDesk {
                 id: id.to_owned(),
             })
             .or_raise(py)?;
-        serde_dict(py, &q.render(&values.unwrap_or_default()), &[])
+        let r = q.render_checked(&values.unwrap_or_default()).or_raise(py)?;
+        serde_dict(py, &r, &[])
+    }
+    /// The combined queue: the open cases of every group, the earliest SLA deadline first;
+    /// dicts with `case`, `group`, `request_type`, `topic`, `status`, `paused`, `opened_at`,
+    /// `due_at`, `due_metric`, `breached`. The cases are case-file texts and, with `ledger`,
+    /// every case stored there (histories joined with the cases merged into them). Cases not
+    /// yet opened at `now` are left out.
+    #[pyo3(signature = (cases = Vec::new(), *, ledger = None, now = None, groups = None))]
+    fn queue<'py>(
+        &self,
+        py: Python<'py>,
+        cases: Vec<String>,
+        ledger: Option<&PyLedger>,
+        now: Option<NaiveDateTime>,
+        groups: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = now_or_local(py, now)?;
+        let mut views = Vec::new();
+        for text in &cases {
+            let f = CaseFile::parse(text).or_raise(py)?;
+            if f.events.iter().all(|e| e.at() > now) {
+                continue;
+            }
+            views.push(replay(&self.0, &f.case, &f.events, now).or_raise(py)?);
+        }
+        if let Some(l) = ledger {
+            let l: &Ledger = &l.ledger;
+            for h in store(py, detach_guarded(py, || l.care_cases())?)? {
+                if h.case.first_at.is_none_or(|f| f > now) {
+                    continue;
+                }
+                views.push(replay_joined(&self.0, &h.parts, now).or_raise(py)?);
+            }
+        }
+        let items: Vec<_> = queue(&views)
+            .into_iter()
+            .filter(|q| groups.as_ref().is_none_or(|g| g.contains(&q.group)))
+            .collect();
+        serde_list(py, &items)
+    }
+    /// A case from the ledger as of `now` (default: the local clock), its history joined with
+    /// the cases merged into it; raises CareError (`care.unknown`) when no event of it is stored.
+    #[pyo3(signature = (ledger, case, *, now = None))]
+    fn show(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        case: &str,
+        now: Option<NaiveDateTime>,
+    ) -> PyResult<PyCaseView> {
+        let now = now_or_local(py, now)?;
+        let l: &Ledger = &ledger.ledger;
+        let h = store(py, detach_guarded(py, || l.care_case(case))?)?
+            .ok_or_else(|| CareError::Unknown {
+                what: "case",
+                id: case.to_owned(),
+            })
+            .or_raise(py)?;
+        let mut v = replay_joined(&self.0, &h.parts, now).or_raise(py)?;
+        v.merged_into = h.case.merged_into;
+        Ok(PyCaseView(v))
     }
     /// Opens the case a campaign problem segment makes: `{"segment", "group", "topic",
     /// "event", "reply"}`.
@@ -273,9 +384,138 @@ fn care_identity<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict
     serde_dict(py, &report, &[])
 }
 
+/// Records one event of a case in the ledger, exactly once by `event_id` (the channel's
+/// message id): `{"value": {"case", "seq", "sender"}, "replayed"}`. `event` is a dict (or its
+/// JSON) as in case files, e.g. `{"kind": "message", "at": "2026-03-03T10:00:00", "channel":
+/// "viber", "from": "…", "text": "…"}`.
+#[pyfunction]
+fn care_record<'py>(
+    py: Python<'py>,
+    ledger: &PyLedger,
+    case: &str,
+    event_id: &str,
+    event: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let e = self::event(py, event)?;
+    let now = now_or_local(py, None)?;
+    let l: &Ledger = &ledger.ledger;
+    let r = store(
+        py,
+        detach_guarded(py, || l.care_record(case, event_id, &e, now))?,
+    )?;
+    serde_dict(py, &r, &[])
+}
+
+/// Records a case file's events (TOML or JSON text) in the ledger with ids `CASE#1`, `CASE#2`,
+/// … by position, so importing the file again records nothing twice. Returns how many were new.
+#[pyfunction]
+fn care_import(py: Python<'_>, ledger: &PyLedger, case: &str) -> PyResult<usize> {
+    let f = CaseFile::parse(case).or_raise(py)?;
+    let now = now_or_local(py, None)?;
+    let l: &Ledger = &ledger.ledger;
+    let new = detach_guarded(py, || {
+        let mut new = 0;
+        for (i, e) in f.events.iter().enumerate() {
+            let r = l.care_record(&f.case, &format!("{}#{}", f.case, i + 1), e, now)?;
+            new += usize::from(!r.replayed);
+        }
+        Ok::<_, chek::store::StoreError>(new)
+    })?;
+    store(py, new)
+}
+
+/// Records an identity link (`"phone:+7…"`, `"viber:…"`, …) with its evidence
+/// (`verified_phone`, `messenger_contact`, `operator_confirmed`, …): `{"value": "strong" |
+/// "weak", "replayed"}`.
+#[pyfunction]
+#[pyo3(signature = (ledger, a, b, evidence, *, at = None, event_id = None))]
+fn care_link<'py>(
+    py: Python<'py>,
+    ledger: &PyLedger,
+    a: &str,
+    b: &str,
+    evidence: &str,
+    at: Option<NaiveDateTime>,
+    event_id: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (ka, kb) = (Key::parse(a).or_raise(py)?, Key::parse(b).or_raise(py)?);
+    if ka == kb {
+        return Err(CareError::Invalid {
+            path: "link".into(),
+            problem: format!("{ka} is linked to itself"),
+        })
+        .or_raise(py);
+    }
+    let ev: Evidence = serde_json::from_value(serde_json::json!(evidence.trim())).map_err(|_| {
+        PyValueError::new_err(format!(
+            "evidence {evidence:?}: use verified_phone, verified_email, messenger_contact, card_registration, operator_confirmed, stated_by_customer, same_name or shared_phone"
+        ))
+    })?;
+    let at = now_or_local(py, at)?;
+    let l: &Ledger = &ledger.ledger;
+    let r = store(
+        py,
+        detach_guarded(py, || l.care_link(&ka, &kb, ev, at, event_id))?,
+    )?;
+    serde_dict(py, &r, &[])
+}
+
+/// Merges case `from_case` into `into_case` in the ledger: `{"value": {"id", "from_case",
+/// "into_case", "strength", "connection", "confirmed_by", "at", …}, "replayed"}`. Strong
+/// evidence between the two customers merges on its own; weak or none needs `by` (the
+/// operator), else CareError `care.needs_confirmation`.
+#[pyfunction]
+#[pyo3(signature = (ledger, from_case, into_case, *, by = None, at = None, event_id = None))]
+fn care_merge<'py>(
+    py: Python<'py>,
+    ledger: &PyLedger,
+    from_case: &str,
+    into_case: &str,
+    by: Option<&str>,
+    at: Option<NaiveDateTime>,
+    event_id: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let at = now_or_local(py, at)?;
+    let l: &Ledger = &ledger.ledger;
+    let r = detach_guarded(py, || l.care_merge(from_case, into_case, by, event_id, at))?;
+    merge_result(py, r)
+}
+
+/// Undoes merge `merge_id`: the case merged away stands alone again. Raises CareError
+/// (`care.unknown`) for a merge that does not exist or is already undone.
+#[pyfunction]
+#[pyo3(signature = (ledger, merge_id, *, by = None, at = None, event_id = None))]
+fn care_unmerge<'py>(
+    py: Python<'py>,
+    ledger: &PyLedger,
+    merge_id: u64,
+    by: Option<&str>,
+    at: Option<NaiveDateTime>,
+    event_id: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let at = now_or_local(py, at)?;
+    let l: &Ledger = &ledger.ledger;
+    let r = detach_guarded(py, || l.care_unmerge(merge_id, by, event_id, at))?;
+    merge_result(py, r)
+}
+
+/// The merge log of the ledger, oldest first.
+#[pyfunction]
+fn care_merges<'py>(py: Python<'py>, ledger: &PyLedger) -> PyResult<Bound<'py, PyAny>> {
+    let l: &Ledger = &ledger.ledger;
+    let v = store(py, detach_guarded(py, || l.care_merges())?)?;
+    serde_list(py, &v)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCareDesk>()?;
     m.add_class::<PyCaseView>()?;
     m.add_function(wrap_pyfunction!(care_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(care_record, m)?)?;
+    m.add_function(wrap_pyfunction!(care_import, m)?)?;
+    m.add_function(wrap_pyfunction!(care_link, m)?)?;
+    m.add_function(wrap_pyfunction!(care_merge, m)?)?;
+    m.add_function(wrap_pyfunction!(care_unmerge, m)?)?;
+    m.add_function(wrap_pyfunction!(care_merges, m)?)?;
     Ok(())
 }

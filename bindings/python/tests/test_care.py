@@ -125,3 +125,101 @@ def test_errors_carry_codes_and_hints() -> None:
     assert e.value.code == "care.malformed"
     with pytest.raises(chek.ChekError):
         chek.CareDesk("][" * 10)
+
+
+# ---------------------------------------------------------------- issue 22: defects and the ledger
+
+
+def test_route_by_whole_words_and_named_messengers() -> None:
+    d = desk()
+    assert d.route("Капризный кассир")["group"] == "general"
+    assert d.route("Где мои призы?", channel="viber")["group"] == "prizes"
+    assert d.route("Хочу оставить жалобу", channel="Telegram")["request_type"] == "complaint"
+    for ch in ("telegram", "whatsapp", "viber", "vk", "max"):
+        d.route("?", channel=ch)
+
+
+def test_sla_per_request_type() -> None:
+    case = (
+        '{"case": "J", "events": [{"kind": "message", "at": "2026-03-03T10:00:00",'
+        ' "channel": "whatsapp", "from": "+79123456789", "text": "Жалоба на кассира"}]}'
+    )
+    v = desk().replay(case, now=datetime.datetime(2026, 3, 3, 10, 30))
+    assert (v.group, v.request_type) == ("general", "complaint")
+    assert v.sla[0]["target_minutes"] == 60
+    assert v.sla[0]["breach_at"] == "2026-03-03T11:00:00"
+
+
+def test_unknown_quick_reply_names_raise() -> None:
+    with pytest.raises(chek.CareError) as e:
+        desk().reply("thanks", {"nmae": "Анна"})
+    assert e.value.code == "care.unknown_placeholder"
+    assert desk().reply("thanks", {"name": "Анна"})["complete"]
+
+
+def test_bom_inputs() -> None:
+    d = chek.CareDesk("\ufeff" + text("desk.toml"))
+    v = d.replay("\ufeff" + text("case-reopen.json"))
+    assert v.case == "C-1002"
+
+
+def test_queue_from_files_sorted_by_due_time() -> None:
+    d = desk()
+    now = datetime.datetime(2026, 3, 3, 12, 0)
+    a = '{"case": "A", "events": [{"kind": "message", "at": "2026-03-03T10:00:00", "text": "Когда итоги?"}]}'
+    b = '{"case": "B", "events": [{"kind": "message", "at": "2026-03-03T09:00:00", "text": "Чек не найден в ФНС"}]}'
+    later = '{"case": "L", "events": [{"kind": "message", "at": "2026-03-04T09:00:00", "text": "?"}]}'
+    q = d.queue([a, b, later], now=now)
+    assert [i["case"] for i in q] == ["B", "A"]
+    assert q[0]["breached"] and q[0]["group"] == "receipts"
+    assert [i["case"] for i in d.queue([a, b], now=now, groups=["general"])] == ["A"]
+
+
+def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
+    ledger = chek.Ledger(str(tmp_path / "care.sqlite"))
+    d = desk()
+    call = {
+        "kind": "message",
+        "at": "2026-03-03T09:00:00",
+        "channel": "phone",
+        "from": "8 912 345-67-89",
+        "text": "Чек не найден в ФНС",
+    }
+    r = chek.care_record(ledger, "CALL-1", "c1", call)
+    assert r["replayed"] is False and r["value"]["sender"] == "phone:+79123456789"
+    assert chek.care_record(ledger, "CALL-1", "c1", call)["replayed"] is True
+    viber = (
+        '{"kind": "message", "at": "2026-03-03T09:30:00", "channel": "viber",'
+        ' "from": "01aBcD+/xyz==", "text": "Дублирую"}'
+    )
+    assert chek.care_record(ledger, "VB-1", "v1", viber)["value"]["sender"] == "viber:01aBcD+/xyz=="
+    with pytest.raises(chek.CareError) as e:
+        chek.care_merge(ledger, "VB-1", "CALL-1")
+    assert e.value.code == "care.needs_confirmation"
+    link = chek.care_link(
+        ledger,
+        "phone:+79123456789",
+        "viber:01aBcD+/xyz==",
+        "messenger_contact",
+        at=datetime.datetime(2026, 3, 3, 9, 31),
+    )
+    assert link["value"] == "strong"
+    m = chek.care_merge(ledger, "VB-1", "CALL-1", at=datetime.datetime(2026, 3, 3, 9, 40), event_id="m-1")
+    assert m["value"]["strength"] == "strong"
+    assert chek.care_merge(ledger, "VB-1", "CALL-1", event_id="m-1")["replayed"] is True
+    now = datetime.datetime(2026, 3, 3, 12, 0)
+    v = d.show(ledger, "CALL-1", now=now)
+    assert v.merged_cases == ["VB-1"]
+    assert "merge" in [h["event"] for h in v.history]
+    assert d.show(ledger, "VB-1", now=now).merged_into == "CALL-1"
+    assert [i["case"] for i in d.queue(ledger=ledger, now=now)] == ["CALL-1"]
+    chek.care_unmerge(ledger, m["value"]["id"], by="olga")
+    assert sorted(i["case"] for i in d.queue(ledger=ledger, now=now)) == ["CALL-1", "VB-1"]
+    assert chek.care_merges(ledger)[0]["undone_by"] == "olga"
+    with pytest.raises(chek.CareError) as e:
+        chek.care_unmerge(ledger, m["value"]["id"])
+    assert e.value.code == "care.unknown"
+    assert chek.care_import(ledger, text("case-reopen.json")) > 0
+    assert chek.care_import(ledger, text("case-reopen.json")) == 0
+    with pytest.raises(chek.CareError):
+        d.show(ledger, "nope", now=now)

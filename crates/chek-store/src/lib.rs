@@ -99,7 +99,10 @@ mod target;
 mod types;
 
 pub use chek_core::campaign::ParticipantHistory;
-pub use engage::{CardRow, FeedbackResult, Replayed, StoredPlan};
+pub use engage::{
+    CardRow, CareCaseHistory, CareCaseRow, CareMerge, CareRecorded, FeedbackResult, Replayed,
+    StoredPlan,
+};
 pub use error::StoreError;
 pub use ledger::{Audit, Ledger, PG_POOL_SIZE, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;

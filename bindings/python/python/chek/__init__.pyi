@@ -1266,6 +1266,12 @@ class CaseView:
     @property
     def topic(self) -> Optional[str]: ...
     @property
+    def request_type(self) -> Optional[str]: ...
+    @property
+    def merged_cases(self) -> list[str]: ...
+    @property
+    def merged_into(self) -> Optional[str]: ...
+    @property
     def segment(self) -> Optional[str]: ...
     @property
     def reopened(self) -> int: ...
@@ -1303,8 +1309,50 @@ class CareDesk:
         *,
         at: datetime.datetime,
     ) -> dict[str, Any]: ...
+    def queue(
+        self,
+        cases: Sequence[str] = ...,
+        *,
+        ledger: Optional[Ledger] = None,
+        now: Optional[datetime.datetime] = None,
+        groups: Optional[Sequence[str]] = None,
+    ) -> list[dict[str, Any]]: ...
+    def show(
+        self, ledger: Ledger, case: str, *, now: Optional[datetime.datetime] = None
+    ) -> CaseView: ...
 
 def care_identity(text: str) -> dict[str, Any]: ...
+def care_record(
+    ledger: Ledger, case: str, event_id: str, event: Union[Mapping[str, Any], str]
+) -> dict[str, Any]: ...
+def care_import(ledger: Ledger, case: str) -> int: ...
+def care_link(
+    ledger: Ledger,
+    a: str,
+    b: str,
+    evidence: str,
+    *,
+    at: Optional[datetime.datetime] = None,
+    event_id: Optional[str] = None,
+) -> dict[str, Any]: ...
+def care_merge(
+    ledger: Ledger,
+    from_case: str,
+    into_case: str,
+    *,
+    by: Optional[str] = None,
+    at: Optional[datetime.datetime] = None,
+    event_id: Optional[str] = None,
+) -> dict[str, Any]: ...
+def care_unmerge(
+    ledger: Ledger,
+    merge_id: int,
+    *,
+    by: Optional[str] = None,
+    at: Optional[datetime.datetime] = None,
+    event_id: Optional[str] = None,
+) -> dict[str, Any]: ...
+def care_merges(ledger: Ledger) -> list[dict[str, Any]]: ...
 
 __all__ = [
     "__version__",
@@ -1415,6 +1463,12 @@ __all__ = [
     "CareDesk",
     "CaseView",
     "care_identity",
+    "care_import",
+    "care_link",
+    "care_merge",
+    "care_merges",
+    "care_record",
+    "care_unmerge",
     # the main job: engine and ledger
     "Ledger",
     "Engine",

@@ -1,5 +1,8 @@
 //! `chek care`: replay case histories (routing, status, SLA and breaches), route a message,
 //! render quick replies, open a case from a campaign segment, and suggest identity merges.
+//! With `--db DB` (an SQLite path or a PostgreSQL URL, created when missing) events, links and
+//! merges are recorded in the ledger and cases and the combined queue are shown from it; the
+//! case and identity files stay as import formats.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -7,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::engage::care::{
-    CaseFile, CaseView, ContactChannel, Desk, IdentityFile, MetricState, Rendered, Strength,
-    replay, segment_by_id,
+    CareError, CaseFile, CaseView, ContactChannel, Desk, Event, Evidence, IdentityFile, Inbox, Key,
+    MetricState, QueueItem, Rendered, Request, Strength, queue, replay, replay_joined,
+    segment_by_id,
 };
+use chek::store::{CareCaseHistory, CareMerge, Ledger};
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
@@ -38,6 +43,151 @@ enum Sub {
     Segment(SegmentArgs),
     /// Identity links and merge suggestions (strong ones merged automatically, weak ones not).
     Identity(IdentityArgs),
+    /// Record one event of a case in the ledger (a JSON object as in case files; `-` or nothing: stdin).
+    Event(EventArgs),
+    /// Show cases from the ledger: their histories joined with the cases merged into them.
+    Show(ShowArgs),
+    /// The combined queue: open cases of every group, the earliest SLA deadline first.
+    Queue(QueueArgs),
+    /// Record an identity link (two identifiers and the evidence) in the ledger.
+    Link(LinkArgs),
+    /// Merge a case into another in the ledger (weak or no evidence needs --by OPERATOR).
+    Merge(MergeArgs),
+    /// Undo a merge in the ledger.
+    Unmerge(UnmergeArgs),
+}
+
+/// `--db DB`: the ledger.
+#[derive(Debug, clap::Args)]
+struct DbArg {
+    /// The ledger: a SQLite file (created when missing) or a `postgres://…` URL.
+    #[arg(long, value_name = "PATH|URL")]
+    db: String,
+}
+
+impl DbArg {
+    fn open(&self) -> io::Result<Ledger> {
+        open_db(&self.db)
+    }
+}
+
+fn open_db(db: &str) -> io::Result<Ledger> {
+    Ledger::open(db).map_err(|e| io::Error::other(format!("{}: {e}", chek::store::redact(db))))
+}
+
+#[derive(Debug, clap::Args)]
+struct EventArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The case id.
+    #[arg(long)]
+    case: String,
+    /// The event's own id (the channel's message id): recorded once, a retry changes nothing.
+    #[arg(long)]
+    id: String,
+    /// The event as JSON, e.g. `{"kind":"message","at":"2026-03-03T10:00:00","channel":"viber","from":"…","text":"…"}`.
+    event: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ShowArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Desk file.
+    #[arg(long, value_name = "FILE")]
+    desk: PathBuf,
+    /// Case ids (none: every case not merged into another).
+    cases: Vec<String>,
+    /// Evaluate at this local time (YYYY-MM-DDTHH:MM:SS); default: the clock.
+    #[arg(long, value_parser = parse_time)]
+    now: Option<NaiveDateTime>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct QueueArgs {
+    /// Desk file.
+    #[arg(long, value_name = "FILE")]
+    desk: PathBuf,
+    /// The ledger to read the cases from (case files given are recorded in it first).
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
+    /// Case history files (without --db: the cases of the queue).
+    #[arg(value_name = "CASE")]
+    cases: Vec<PathBuf>,
+    /// Only this group (repeat).
+    #[arg(long)]
+    group: Vec<String>,
+    /// Evaluate at this local time (YYYY-MM-DDTHH:MM:SS); default: the clock.
+    #[arg(long, value_parser = parse_time)]
+    now: Option<NaiveDateTime>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct LinkArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// One identifier, `kind:value` (phone:…, email:…, telegram:…, viber:…, vk:…, card:…).
+    a: String,
+    /// The other.
+    b: String,
+    /// The evidence: verified_phone, verified_email, messenger_contact, card_registration,
+    /// operator_confirmed, stated_by_customer, same_name, shared_phone.
+    #[arg(long)]
+    evidence: String,
+    /// When the evidence was seen (YYYY-MM-DDTHH:MM:SS); default: the clock.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<NaiveDateTime>,
+    /// The event's own id: recorded once.
+    #[arg(long)]
+    id: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct MergeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The case merged away.
+    from: String,
+    /// The case that receives its history.
+    into: String,
+    /// The operator confirming it (required unless strong evidence links the two customers).
+    #[arg(long, value_name = "OPERATOR")]
+    by: Option<String>,
+    /// When (YYYY-MM-DDTHH:MM:SS); default: the clock.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<NaiveDateTime>,
+    /// The request's own id: a retry returns the first result.
+    #[arg(long)]
+    id: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct UnmergeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The merge id (as `care merge` printed it).
+    merge: u64,
+    /// The operator undoing it.
+    #[arg(long, value_name = "OPERATOR")]
+    by: Option<String>,
+    /// When (YYYY-MM-DDTHH:MM:SS); default: the clock.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<NaiveDateTime>,
+    /// The request's own id: a retry returns the first result.
+    #[arg(long)]
+    id: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,9 +195,14 @@ struct ReplayArgs {
     /// Desk file: groups, hours, SLA targets, rules, segments, quick replies.
     #[arg(long, value_name = "FILE")]
     desk: PathBuf,
-    /// Case history files.
-    #[arg(value_name = "CASE", required = true)]
+    /// Case history files (required without --db).
+    #[arg(value_name = "CASE", required_unless_present = "db")]
     cases: Vec<PathBuf>,
+    /// Record the files' events in this ledger (ids `CASE#1`, `CASE#2`, … by position, so a
+    /// file imported again records nothing twice) and show the cases from it, joined with the
+    /// cases merged into them; without files, every case in the ledger.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
     /// Evaluate at this local time (YYYY-MM-DDTHH:MM:SS); default: the file's `now`, else the clock.
     #[arg(long, value_parser = parse_time)]
     now: Option<NaiveDateTime>,
@@ -60,7 +215,8 @@ struct RouteArgs {
     /// Desk file.
     #[arg(long, value_name = "FILE")]
     desk: PathBuf,
-    /// The channel: email, phone, messenger, chat, campaign.
+    /// The channel: email, phone, chat, campaign, telegram, whatsapp, viber, vk, max, or
+    /// messenger (any messenger).
     #[arg(long, default_value = "chat", value_parser = parse_channel)]
     channel: ContactChannel,
     /// The message text (`-` or nothing: stdin).
@@ -96,6 +252,16 @@ struct SegmentArgs {
     /// When the case opens (YYYY-MM-DDTHH:MM:SS); default: the clock.
     #[arg(long, value_parser = parse_time)]
     at: Option<NaiveDateTime>,
+    /// Record the opening event in this ledger as case --case (event id --id, default
+    /// `CASE#segment`).
+    #[arg(long, value_name = "PATH|URL", requires = "case")]
+    db: Option<String>,
+    /// The case id to record it as.
+    #[arg(long, requires = "db")]
+    case: Option<String>,
+    /// The event's own id.
+    #[arg(long, requires = "db")]
+    id: Option<String>,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -103,7 +269,13 @@ struct SegmentArgs {
 #[derive(Debug, clap::Args)]
 struct IdentityArgs {
     /// Identity file: `shared`, `links` (a, b, evidence, at) and `requests` (id, channel, keys, at).
-    file: PathBuf,
+    #[arg(required_unless_present = "db")]
+    file: Option<PathBuf>,
+    /// Record the file's shared identifiers and links in this ledger, and report the links,
+    /// the merge suggestions between its cases and the merge log from it (nothing is merged:
+    /// `care merge` does that).
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -115,8 +287,7 @@ fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
 }
 
 fn parse_channel(s: &str) -> Result<ContactChannel, String> {
-    serde_json::from_value(json!(s.trim().to_ascii_lowercase()))
-        .map_err(|_| "use email, phone, messenger, chat or campaign".into())
+    ContactChannel::parse(s).ok_or_else(|| format!("use {}", ContactChannel::names()))
 }
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
@@ -134,8 +305,13 @@ fn read(p: &Path) -> io::Result<String> {
             p.display()
         )));
     }
-    std::fs::read_to_string(p)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+    let text = std::fs::read_to_string(p)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+    // A UTF-8 byte-order mark (Windows editors write one) is not part of the text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_owned(),
+        None => text,
+    })
 }
 
 fn now_local() -> NaiveDateTime {
@@ -190,6 +366,12 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         Sub::Reply(a) => run_reply(a),
         Sub::Segment(a) => run_segment(a),
         Sub::Identity(a) => run_identity(a),
+        Sub::Event(a) => run_event(a),
+        Sub::Show(a) => run_show(a),
+        Sub::Queue(a) => run_queue(a),
+        Sub::Link(a) => run_link(a),
+        Sub::Merge(a) => run_merge(a),
+        Sub::Unmerge(a) => run_unmerge(a),
     }
 }
 
@@ -198,20 +380,50 @@ fn run_replay(a: &ReplayArgs) -> io::Result<ExitCode> {
     let Some(desk) = load_desk(&a.desk, &mut out, &a.out)? else {
         return Ok(ExitCode::from(1));
     };
+    let ledger = a.db.as_deref().map(open_db).transpose()?;
     let mut ok = true;
+    let mut recorded: Vec<(String, Option<NaiveDateTime>)> = Vec::new();
     for p in &a.cases {
         let name = p.display().to_string();
-        let result = CaseFile::parse(&read(p)?).and_then(|f| {
-            let now = a.now.or(f.now).unwrap_or_else(now_local);
-            replay(&desk, &f.case, &f.events, now)
-        });
-        match result {
-            Ok(v) if a.out.json => writeln!(out, "{}", pretty(&v)?)?,
-            Ok(v) => write!(out, "{}", case_text(&v, &desk, a.out.lang))?,
+        let file = match CaseFile::parse(&read(p)?) {
+            Ok(f) => f,
+            Err(e) => {
+                ok = false;
+                fail(&mut out, &name, &e, &a.out)?;
+                continue;
+            }
+        };
+        if let Some(l) = &ledger {
+            import_case(l, &file)?;
+            recorded.push((file.case.clone(), file.now));
+            continue;
+        }
+        let now = a.now.or(file.now).unwrap_or_else(now_local);
+        match replay(&desk, &file.case, &file.events, now) {
+            Ok(v) => print_view(&mut out, &v, &desk, &a.out)?,
             Err(e) => {
                 ok = false;
                 fail(&mut out, &name, &e, &a.out)?;
             }
+        }
+    }
+    if let Some(l) = &ledger {
+        let histories = if a.cases.is_empty() {
+            l.care_cases().map_err(io::Error::other)?
+        } else {
+            let mut v = Vec::new();
+            for (case, _) in &recorded {
+                v.extend(l.care_case(case).map_err(io::Error::other)?);
+            }
+            v
+        };
+        for h in &histories {
+            let file_now = recorded
+                .iter()
+                .find(|(c, _)| *c == h.case.case)
+                .and_then(|x| x.1);
+            let now = a.now.or(file_now).unwrap_or_else(now_local);
+            ok &= show_history(&mut out, h, &desk, now, &a.out)?;
         }
     }
     Ok(if ok {
@@ -219,6 +431,45 @@ fn run_replay(a: &ReplayArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_view(out: &mut impl Write, v: &CaseView, desk: &Desk, o: &OutputArgs) -> io::Result<()> {
+    if o.json {
+        writeln!(out, "{}", pretty(v)?)
+    } else {
+        write!(out, "{}", case_text(v, desk, o.lang))
+    }
+}
+
+/// Records a case file's events, `CASE#1`, `CASE#2`, … by position.
+fn import_case(l: &Ledger, f: &CaseFile) -> io::Result<()> {
+    let now = now_local();
+    for (i, e) in f.events.iter().enumerate() {
+        l.care_record(&f.case, &format!("{}#{}", f.case, i + 1), e, now)
+            .map_err(io::Error::other)?;
+    }
+    Ok(())
+}
+
+/// Replays one stored case with the cases merged into it; false when it does not replay.
+fn show_history(
+    out: &mut impl Write,
+    h: &CareCaseHistory,
+    desk: &Desk,
+    now: NaiveDateTime,
+    o: &OutputArgs,
+) -> io::Result<bool> {
+    match replay_joined(desk, &h.parts, now) {
+        Ok(mut v) => {
+            v.merged_into.clone_from(&h.case.merged_into);
+            print_view(out, &v, desk, o)?;
+            Ok(true)
+        }
+        Err(e) => {
+            fail(out, &h.case.case, &e, o)?;
+            Ok(false)
+        }
+    }
 }
 
 fn state_word(s: MetricState, lang: Lang) -> &'static str {
@@ -253,6 +504,25 @@ fn case_text(v: &CaseView, desk: &Desk, lang: Lang) -> String {
         tr(lang, "на", "as of"),
         t(v.now),
     ));
+    if let Some(t) = &v.request_type {
+        s.push_str(&format!(
+            "  {}: {t}\n",
+            tr(lang, "тип обращения", "request type")
+        ));
+    }
+    if !v.merged_cases.is_empty() {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            tr(lang, "объединены", "merged in"),
+            v.merged_cases.join(", ")
+        ));
+    }
+    if let Some(into) = &v.merged_into {
+        s.push_str(&format!(
+            "  {}: {into}\n",
+            tr(lang, "объединено с", "merged into")
+        ));
+    }
     if v.reopened > 0 || v.paused {
         s.push_str(&format!(
             "  {}: {}{}\n",
@@ -432,7 +702,13 @@ fn run_reply(a: &ReplyArgs) -> io::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let values: BTreeMap<String, String> = a.set.iter().cloned().collect();
-    let r = q.render(&values);
+    let r = match q.render_checked(&values) {
+        Ok(r) => r,
+        Err(e) => {
+            fail(&mut out, id, &e, &a.out)?;
+            return Ok(ExitCode::from(1));
+        }
+    };
     if a.out.json {
         writeln!(out, "{}", pretty(&r)?)?;
     } else {
@@ -460,6 +736,12 @@ fn run_segment(a: &SegmentArgs) -> io::Result<ExitCode> {
     let at = a.at.unwrap_or_else(now_local);
     let c = desk.open_segment_case(seg, a.set.iter().cloned().collect(), at);
     let view = replay(&desk, "segment", std::slice::from_ref(&c.event), at);
+    if let (Some(db), Some(case)) = (&a.db, &a.case) {
+        let id = a.id.clone().unwrap_or_else(|| format!("{case}#segment"));
+        open_db(db)?
+            .care_record(case, &id, &c.event, at)
+            .map_err(io::Error::other)?;
+    }
     if a.out.json {
         let mut v = serde_json::to_value(&c).map_err(io::Error::other)?;
         if let Ok(view) = &view {
@@ -500,8 +782,25 @@ fn run_segment(a: &SegmentArgs) -> io::Result<ExitCode> {
 
 fn run_identity(a: &IdentityArgs) -> io::Result<ExitCode> {
     let mut out = io::stdout().lock();
-    let name = a.file.display().to_string();
-    let r = match IdentityFile::parse(&read(&a.file)?).and_then(|f| f.report()) {
+    let file = match &a.file {
+        Some(p) => match IdentityFile::parse(&read(p)?) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                fail(&mut out, &p.display().to_string(), &e, &a.out)?;
+                return Ok(ExitCode::from(1));
+            }
+        },
+        None => None,
+    };
+    if let Some(db) = &a.db {
+        return identity_db(&mut out, &open_db(db)?, file.as_ref(), &a.out);
+    }
+    let name = a
+        .file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let r = match file.unwrap_or_default().report() {
         Ok(r) => r,
         Err(e) => {
             fail(&mut out, &name, &e, &a.out)?;
@@ -560,4 +859,416 @@ fn run_identity(a: &IdentityArgs) -> io::Result<ExitCode> {
         writeln!(out, "  {case}: {}", reqs.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sender identifiers of a stored case and the cases merged into it.
+fn history_keys(h: &CareCaseHistory) -> Vec<Key> {
+    let mut keys: Vec<Key> = Vec::new();
+    for p in &h.parts {
+        for e in &p.events {
+            if let Event::Message {
+                channel,
+                from: Some(from),
+                ..
+            } = e
+                && let Some(k) = Key::from_sender(*channel, from)
+                && !keys.contains(&k)
+                && keys.len() < 32
+            {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
+/// `care identity --db`: imports the file's shared identifiers and links, then reports the
+/// links, the merge suggestions between the ledger's cases and the merge log.
+fn identity_db(
+    out: &mut impl Write,
+    l: &Ledger,
+    file: Option<&IdentityFile>,
+    o: &OutputArgs,
+) -> io::Result<ExitCode> {
+    let now = now_local();
+    if let Some(f) = file {
+        for k in &f.shared {
+            l.care_mark_shared(k, now).map_err(io::Error::other)?;
+        }
+        for x in &f.links {
+            if x.a == x.b {
+                let e = CareError::Invalid {
+                    path: "links".into(),
+                    problem: format!("{} is linked to itself", x.a),
+                };
+                fail(out, "links", &e, o)?;
+                return Ok(ExitCode::from(1));
+            }
+            l.care_link(&x.a, &x.b, x.evidence, x.at, None)
+                .map_err(io::Error::other)?;
+        }
+    }
+    let graph = l.care_graph().map_err(io::Error::other)?;
+    let mut inbox = Inbox::new();
+    for h in l.care_cases().map_err(io::Error::other)? {
+        let channel = h
+            .parts
+            .first()
+            .and_then(|p| {
+                p.events.iter().find_map(|e| match e {
+                    Event::Message { channel, .. } => Some(*channel),
+                    _ => None,
+                })
+            })
+            .unwrap_or(ContactChannel::Chat);
+        let r = Request {
+            id: h.case.case.clone(),
+            channel,
+            keys: history_keys(&h),
+            at: h.case.first_at.unwrap_or_default(),
+        };
+        if let Err(e) = inbox.add(r) {
+            fail(out, &h.case.case, &e, o)?;
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let suggestions = inbox.suggest(&graph);
+    let merges = l.care_merges().map_err(io::Error::other)?;
+    if o.json {
+        let v = json!({"links": graph.links(), "suggestions": suggestions, "merges": merges});
+        writeln!(out, "{v}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lang = o.lang;
+    writeln!(
+        out,
+        "{}: {}",
+        tr(lang, "связей", "links"),
+        graph.links().len()
+    )?;
+    writeln!(
+        out,
+        "{}:",
+        tr(lang, "предложения объединить", "merge suggestions")
+    )?;
+    for s in &suggestions {
+        writeln!(
+            out,
+            "  {} → {}  {}: {}",
+            s.from_case,
+            s.into_case,
+            if s.automatic {
+                tr(lang, "сильная связь", "strong evidence")
+            } else {
+                tr(lang, "нужно подтверждение оператора", "needs an operator")
+            },
+            match lang {
+                Lang::Ru => &s.reason_ru,
+                Lang::En => &s.reason_en,
+            }
+        )?;
+    }
+    for m in &merges {
+        writeln!(out, "{}", merge_line(m, lang))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn merge_line(m: &CareMerge, lang: Lang) -> String {
+    format!(
+        "#{} {} → {} ({}){}{}",
+        m.id,
+        m.from_case,
+        m.into_case,
+        match m.strength {
+            Some(Strength::Strong) => tr(lang, "сильная связь", "strong evidence"),
+            Some(Strength::Weak) => tr(lang, "слабая связь", "weak evidence"),
+            None => tr(lang, "без связи", "no link"),
+        },
+        m.confirmed_by
+            .as_deref()
+            .map(|b| format!(", {} {b}", tr(lang, "подтвердил", "confirmed by")))
+            .unwrap_or_default(),
+        if m.undone_at.is_some() {
+            tr(lang, ", отменено", ", undone")
+        } else {
+            ""
+        }
+    )
+}
+
+fn run_event(a: &EventArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let text = match &a.event {
+        Some(t) if t != "-" => t.clone(),
+        _ => {
+            let mut s = String::new();
+            io::stdin()
+                .take(chek::engage::care::MAX_CASE_BYTES as u64)
+                .read_to_string(&mut s)?;
+            s
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let event: Event = match serde_json::from_str(text) {
+        Ok(e) => e,
+        Err(e) => {
+            fail(
+                &mut out,
+                "event",
+                &CareError::Malformed(e.to_string()),
+                &a.out,
+            )?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let r =
+        a.db.open()?
+            .care_record(&a.case, &a.id, &event, now_local())
+            .map_err(io::Error::other)?;
+    if a.out.json {
+        writeln!(out, "{}", pretty(&r)?)?;
+    } else {
+        writeln!(
+            out,
+            "{} #{} {}{}",
+            r.value.case,
+            r.value.seq,
+            if r.replayed {
+                tr(a.out.lang, "уже записано", "already recorded")
+            } else {
+                tr(a.out.lang, "записано", "recorded")
+            },
+            r.value
+                .sender
+                .as_ref()
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_show(a: &ShowArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let Some(desk) = load_desk(&a.desk, &mut out, &a.out)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let l = a.db.open()?;
+    let now = a.now.unwrap_or_else(now_local);
+    let mut ok = true;
+    if a.cases.is_empty() {
+        for h in l.care_cases().map_err(io::Error::other)? {
+            ok &= show_history(&mut out, &h, &desk, now, &a.out)?;
+        }
+    }
+    for c in &a.cases {
+        match l.care_case(c).map_err(io::Error::other)? {
+            Some(h) => ok &= show_history(&mut out, &h, &desk, now, &a.out)?,
+            None => {
+                ok = false;
+                let e = CareError::Unknown {
+                    what: "case",
+                    id: c.clone(),
+                };
+                fail(&mut out, c, &e, &a.out)?;
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_queue(a: &QueueArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let Some(desk) = load_desk(&a.desk, &mut out, &a.out)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let ledger = a.db.as_deref().map(open_db).transpose()?;
+    let now = a.now.unwrap_or_else(now_local);
+    let mut ok = true;
+    let mut views: Vec<CaseView> = Vec::new();
+    for p in &a.cases {
+        let name = p.display().to_string();
+        let r = CaseFile::parse(&read(p)?).and_then(|f| match &ledger {
+            Some(l) => import_case(l, &f)
+                .map(|()| None)
+                .map_err(|e| CareError::Malformed(e.to_string())),
+            None if f.events.iter().all(|e| e.at() > now) => Ok(None),
+            None => replay(&desk, &f.case, &f.events, now).map(Some),
+        });
+        match r {
+            Ok(v) => views.extend(v),
+            Err(e) => {
+                ok = false;
+                fail(&mut out, &name, &e, &a.out)?;
+            }
+        }
+    }
+    if let Some(l) = &ledger {
+        for h in l.care_cases().map_err(io::Error::other)? {
+            if h.case.first_at.is_none_or(|f| f > now) {
+                continue; // not open yet at `now`
+            }
+            match replay_joined(&desk, &h.parts, now) {
+                Ok(v) => views.push(v),
+                Err(e) => {
+                    ok = false;
+                    fail(&mut out, &h.case.case, &e, &a.out)?;
+                }
+            }
+        }
+    }
+    let items: Vec<QueueItem> = queue(&views)
+        .into_iter()
+        .filter(|q| a.group.is_empty() || a.group.contains(&q.group))
+        .collect();
+    if a.out.json {
+        for q in &items {
+            writeln!(out, "{}", pretty(q)?)?;
+        }
+    } else {
+        let lang = a.out.lang;
+        writeln!(
+            out,
+            "{}",
+            tr(
+                lang,
+                "срок              обращение        группа     статус     тип / тема",
+                "due               case             group      status     type / topic"
+            )
+        )?;
+        for q in &items {
+            let status = serde_json::to_value(q.status)
+                .ok()
+                .and_then(|x| x.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{:<17} {:<16} {:<10} {:<10} {}{}{}",
+                q.due_at.map(t).unwrap_or_else(|| "—".into()),
+                q.case,
+                q.group,
+                status,
+                q.request_type
+                    .iter()
+                    .chain(q.topic.iter())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+                if q.breached {
+                    tr(lang, "  НАРУШЕН", "  BREACHED")
+                } else {
+                    ""
+                },
+                if q.paused {
+                    tr(lang, "  ждём клиента", "  waiting on the customer")
+                } else {
+                    ""
+                },
+            )?;
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_link(a: &LinkArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let keys = Key::parse(&a.a).and_then(|x| Ok((x, Key::parse(&a.b)?)));
+    let (ka, kb) = match keys {
+        Ok(k) if k.0 != k.1 => k,
+        Ok(k) => {
+            let e = CareError::Invalid {
+                path: "link".into(),
+                problem: format!("{} is linked to itself", k.0),
+            };
+            fail(&mut out, "link", &e, &a.out)?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => {
+            fail(&mut out, "link", &e, &a.out)?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let Ok(evidence) = serde_json::from_value::<Evidence>(json!(a.evidence.trim())) else {
+        let e = CareError::Invalid {
+            path: "evidence".into(),
+            problem: format!(
+                "{:?}: use verified_phone, verified_email, messenger_contact, card_registration, operator_confirmed, stated_by_customer, same_name or shared_phone",
+                a.evidence
+            ),
+        };
+        fail(&mut out, "link", &e, &a.out)?;
+        return Ok(ExitCode::from(1));
+    };
+    let at = a.at.unwrap_or_else(now_local);
+    let r =
+        a.db.open()?
+            .care_link(&ka, &kb, evidence, at, a.id.as_deref())
+            .map_err(io::Error::other)?;
+    if a.out.json {
+        let v = json!({"a": ka, "b": kb, "evidence": evidence, "strength": r.value, "replayed": r.replayed});
+        writeln!(out, "{v}")?;
+    } else {
+        writeln!(
+            out,
+            "{ka} ↔ {kb}: {} ({})",
+            evidence.describe(a.out.lang),
+            if r.value == Strength::Strong {
+                tr(a.out.lang, "сильная", "strong")
+            } else {
+                tr(a.out.lang, "слабая", "weak")
+            }
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_merge(
+    out: &mut impl Write,
+    r: Result<chek::store::Replayed<CareMerge>, CareError>,
+    what: &str,
+    o: &OutputArgs,
+) -> io::Result<ExitCode> {
+    match r {
+        Ok(m) if o.json => {
+            writeln!(out, "{}", pretty(&m)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(m) => {
+            writeln!(out, "{}", merge_line(&m.value, o.lang))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            fail(out, what, &e, o)?;
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn run_merge(a: &MergeArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let at = a.at.unwrap_or_else(now_local);
+    let r =
+        a.db.open()?
+            .care_merge(&a.from, &a.into, a.by.as_deref(), a.id.as_deref(), at)
+            .map_err(io::Error::other)?;
+    print_merge(&mut out, r, "merge", &a.out)
+}
+
+fn run_unmerge(a: &UnmergeArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let at = a.at.unwrap_or_else(now_local);
+    let r =
+        a.db.open()?
+            .care_unmerge(a.merge, a.by.as_deref(), a.id.as_deref(), at)
+            .map_err(io::Error::other)?;
+    print_merge(&mut out, r, "unmerge", &a.out)
 }

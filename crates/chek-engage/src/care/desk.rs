@@ -15,7 +15,8 @@ pub const MAX_DESK_BYTES: usize = 1 << 20;
 /// Most groups, rules or quick replies of a desk.
 pub const MAX_ITEMS: usize = 512;
 
-/// SLA targets of a group, in working minutes; a missing target is not measured.
+/// SLA targets of a group or of a request type, in working minutes; a missing target is not
+/// measured. A request type's targets replace the group's one by one (see [`Desk::sla_for`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
@@ -58,7 +59,21 @@ fn default_hours() -> Vec<Period> {
     }]
 }
 
-/// A routing rule as written: keywords (case-insensitive, ё=е) to a group.
+/// A request type (тип обращения) as written: its name and the SLA targets that replace the
+/// group's for cases of this type.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// Name operators see.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// SLA targets of this type; each target given replaces the group's.
+    #[serde(default)]
+    pub sla: SlaPolicy,
+}
+
+/// A routing rule as written: keywords (case-insensitive, ё=е, whole words or word stems) to a
+/// group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
@@ -69,6 +84,9 @@ pub struct RuleDef {
     /// Topic stamped on the case.
     #[serde(default)]
     pub topic: Option<String>,
+    /// Request type stamped on the case (an id of `[types]`): its SLA applies.
+    #[serde(default, rename = "type")]
+    pub request_type: Option<String>,
     /// At least one of these must occur (if any are given).
     #[serde(default)]
     pub any: Vec<String>,
@@ -92,6 +110,9 @@ pub struct SegmentDef {
     /// The quick reply to offer.
     #[serde(default)]
     pub reply: Option<String>,
+    /// Request type of the cases it opens (an id of `[types]`).
+    #[serde(default, rename = "type")]
+    pub request_type: Option<String>,
 }
 
 /// The desk file as written.
@@ -102,6 +123,9 @@ pub struct DeskDef {
     pub default_group: String,
     /// Groups by id.
     pub groups: BTreeMap<String, GroupDef>,
+    /// Request types by id, with their own SLA targets.
+    #[serde(default)]
+    pub types: BTreeMap<String, TypeDef>,
     /// Routing rules, tried in order; the first match wins.
     #[serde(default)]
     pub rules: Vec<RuleDef>,
@@ -151,6 +175,7 @@ pub struct Group {
 pub struct Desk {
     pub(crate) default_group: String,
     pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) types: BTreeMap<String, TypeDef>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) segments: BTreeMap<Segment, SegmentDef>,
     pub(crate) replies: BTreeMap<String, QuickReply>,
@@ -169,8 +194,10 @@ pub fn segment_by_id(id: &str) -> Option<Segment> {
 }
 
 impl Desk {
-    /// Reads a desk file: JSON when it starts with `{`, TOML otherwise.
+    /// Reads a desk file: JSON when it starts with `{`, TOML otherwise; a
+    /// leading UTF-8 byte-order mark is skipped.
     pub fn parse(text: &str) -> Result<Desk, CareError> {
+        let text = super::strip_bom(text);
         if text.len() > MAX_DESK_BYTES {
             return Err(CareError::TooLarge {
                 what: "desk file",
@@ -190,6 +217,7 @@ impl Desk {
     pub fn compile(def: DeskDef) -> Result<Desk, CareError> {
         for (what, n) in [
             ("groups", def.groups.len()),
+            ("types", def.types.len()),
             ("rules", def.rules.len()),
             ("replies", def.replies.len()),
         ] {
@@ -229,9 +257,24 @@ impl Desk {
             }
         };
         known("default_group".into(), &def.default_group)?;
+        for (id, t) in &def.types {
+            if t.sla.remind_before_minutes.len() > 8 {
+                return Err(CareError::invalid(
+                    format!("types.{id}.sla.remind_before_minutes"),
+                    "at most 8 reminders",
+                ));
+            }
+        }
+        let known_type = |path: String, t: &Option<String>| match t {
+            Some(t) if !def.types.contains_key(t) => {
+                Err(CareError::invalid(path, format!("no request type {t:?}")))
+            }
+            _ => Ok(()),
+        };
         let mut rules = Vec::new();
         for (i, r) in def.rules.into_iter().enumerate() {
             known(format!("rules[{i}].group"), &r.group)?;
+            known_type(format!("rules[{i}].type"), &r.request_type)?;
             if rules.iter().any(|x: &Rule| x.id == r.id) {
                 return Err(CareError::invalid(
                     format!("rules[{i}].id"),
@@ -258,6 +301,7 @@ impl Desk {
                 CareError::invalid(format!("segments.{id}"), "no such campaign segment")
             })?;
             known(format!("segments.{id}.group"), &s.group)?;
+            known_type(format!("segments.{id}.type"), &s.request_type)?;
             if let Some(r) = &s.reply
                 && !replies.contains_key(r)
             {
@@ -271,6 +315,7 @@ impl Desk {
         Ok(Desk {
             default_group: def.default_group,
             groups,
+            types: def.types,
             rules,
             segments,
             replies,
@@ -285,6 +330,47 @@ impl Desk {
     /// Every group.
     pub fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values()
+    }
+
+    /// A request type by id.
+    pub fn request_type(&self, id: &str) -> Option<&TypeDef> {
+        self.types.get(id)
+    }
+
+    /// The SLA targets of a case in `group` with request type `request_type`: the group's,
+    /// with each target the type sets (first response, next response, resolution, reminders)
+    /// in place of the group's. An unknown group or type adds nothing.
+    ///
+    /// ```
+    /// use chek_engage::care::Desk;
+    /// let desk = Desk::parse(r#"
+    ///     default_group = "g"
+    ///     [groups.g]
+    ///     sla = { first_response_minutes = 240, resolution_minutes = 2400 }
+    ///     [types.complaint]
+    ///     sla = { first_response_minutes = 60 }
+    /// "#)?;
+    /// let p = desk.sla_for("g", Some("complaint"));
+    /// assert_eq!((p.first_response_minutes, p.resolution_minutes), (Some(60), Some(2400)));
+    /// assert_eq!(desk.sla_for("g", None).first_response_minutes, Some(240));
+    /// # Ok::<(), chek_engage::care::CareError>(())
+    /// ```
+    pub fn sla_for(&self, group: &str, request_type: Option<&str>) -> SlaPolicy {
+        let mut p = self
+            .groups
+            .get(group)
+            .map(|g| g.sla.clone())
+            .unwrap_or_default();
+        if let Some(t) = request_type.and_then(|t| self.types.get(t)) {
+            let s = &t.sla;
+            p.first_response_minutes = s.first_response_minutes.or(p.first_response_minutes);
+            p.next_response_minutes = s.next_response_minutes.or(p.next_response_minutes);
+            p.resolution_minutes = s.resolution_minutes.or(p.resolution_minutes);
+            if !s.remind_before_minutes.is_empty() {
+                p.remind_before_minutes.clone_from(&s.remind_before_minutes);
+            }
+        }
+        p
     }
 
     /// The group unmatched requests go to.

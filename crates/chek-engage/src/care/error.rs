@@ -65,6 +65,16 @@ pub enum CareError {
         /// Its id.
         id: String,
     },
+    /// A quick-reply value for a name that is no placeholder of the reply.
+    #[error("quick reply {reply:?} has no placeholder {names:?} (it has {known:?})")]
+    UnknownPlaceholder {
+        /// The quick reply.
+        reply: String,
+        /// The names given that it does not have.
+        names: Vec<String>,
+        /// Its placeholders.
+        known: Vec<String>,
+    },
     /// The merge cannot be undone before a later merge that moved the same requests.
     #[error("undo merge {later} first: it moved requests merge {merge} had moved")]
     UnmergeOrder {
@@ -111,6 +121,7 @@ impl Coded for CareError {
             CareError::NeedsConfirmation(_) => "care.needs_confirmation",
             CareError::Unknown { .. } => "care.unknown",
             CareError::UnmergeOrder { .. } => "care.unmerge_order",
+            CareError::UnknownPlaceholder { .. } => "care.unknown_placeholder",
         }
     }
 
@@ -162,6 +173,18 @@ impl Coded for CareError {
             }
             CareError::Unknown { what, id } if ru => format!("Не найдено ({what}): {id}.").into(),
             CareError::Unknown { what, id } => format!("No such {what}: {id}.").into(),
+            CareError::UnknownPlaceholder { names, known, .. } if ru => format!(
+                "В быстром ответе нет поля {}; есть: {}.",
+                names.join(", "),
+                known.join(", ")
+            )
+            .into(),
+            CareError::UnknownPlaceholder { names, known, .. } => format!(
+                "The quick reply has no placeholder {}; it has: {}.",
+                names.join(", "),
+                known.join(", ")
+            )
+            .into(),
             CareError::UnmergeOrder { later, .. } if ru => {
                 format!("Сначала отмените более позднее объединение №{later}.").into()
             }

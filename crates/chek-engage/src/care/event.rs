@@ -87,12 +87,16 @@ pub enum Event {
         /// When.
         at: NaiveDateTime,
     },
-    /// An operator moved the case to another group.
+    /// An operator moved the case to another group (and, with `type`, gave it another
+    /// request type, whose SLA targets then apply).
     Route {
         /// When.
         at: NaiveDateTime,
         /// The new group.
         group: String,
+        /// The new request type (an id of the desk's `[types]`).
+        #[serde(default, rename = "type")]
+        request_type: Option<String>,
         /// Who.
         #[serde(default)]
         agent: Option<String>,
@@ -169,8 +173,10 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
-    /// Reads a case file: JSON when it starts with `{`, TOML otherwise.
+    /// Reads a case file: JSON when it starts with `{`, TOML otherwise; a
+    /// leading UTF-8 byte-order mark is skipped.
     pub fn parse(text: &str) -> Result<CaseFile, CareError> {
+        let text = super::strip_bom(text);
         if text.len() > MAX_CASE_BYTES {
             return Err(CareError::TooLarge {
                 what: "case file",

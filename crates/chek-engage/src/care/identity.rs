@@ -139,7 +139,7 @@ pub struct IdentityGraph {
 }
 
 /// How two identifiers are connected: the strength of the best path and its links.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
     /// Strong when a path of strong links exists.
     pub strength: Strength,

@@ -62,8 +62,10 @@ pub struct IdentityFile {
 }
 
 impl IdentityFile {
-    /// Reads an identity file: JSON when it starts with `{`, TOML otherwise.
+    /// Reads an identity file: JSON when it starts with `{`, TOML otherwise; a
+    /// leading UTF-8 byte-order mark is skipped.
     pub fn parse(text: &str) -> Result<IdentityFile, CareError> {
+        let text = super::strip_bom(text);
         if text.len() > MAX_IDENTITY_BYTES {
             return Err(CareError::TooLarge {
                 what: "identity file",

@@ -85,21 +85,39 @@ impl Key {
         normalise_email(raw).map(Key::Email)
     }
 
-    /// A messenger account. WhatsApp ids are phone numbers and are normalised as such.
+    /// A messenger account. Ids are case-sensitive and kept as given (a Viber id is
+    /// base64-like, `01aBcD+/xyz==`), with two exceptions: WhatsApp ids are phone numbers and
+    /// are normalised as such, and a Telegram username (`@Anna_P`, anything not all digits) is
+    /// lower-cased because Telegram treats usernames case-insensitively. An id is 1–64 of
+    /// ASCII letters, digits and `_ . - + / =`.
+    ///
+    /// ```
+    /// use chek_engage::care::{Key, Network};
+    /// let v = Key::messenger(Network::Viber, "Lh8Cz+HvRvm5s2xW/BZaAbw==")?;
+    /// assert_eq!(v.to_string(), "viber:Lh8Cz+HvRvm5s2xW/BZaAbw==");
+    /// assert_ne!(v, Key::messenger(Network::Viber, "lh8cz+hvrvm5s2xw/bzaabw==")?);
+    /// assert_eq!(Key::parse("tg:@Anna_P")?.to_string(), "telegram:anna_p");
+    /// # Ok::<(), chek_engage::care::CareError>(())
+    /// ```
     pub fn messenger(network: Network, raw: &str) -> Result<Key, CareError> {
         let id = if network == Network::Whatsapp {
             normalise_phone(raw)?
         } else {
-            let t = raw.trim().trim_start_matches('@').to_lowercase();
+            let t = raw.trim();
+            let t = t.strip_prefix('@').unwrap_or(t);
             if t.is_empty()
                 || t.len() > 64
-                || !t
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+                || !t.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '+' | '/' | '=')
+                })
             {
                 return Err(CareError::BadId(clip(raw)));
             }
-            t
+            if network == Network::Telegram && !t.bytes().all(|b| b.is_ascii_digit()) {
+                t.to_ascii_lowercase()
+            } else {
+                t.to_owned()
+            }
         };
         Ok(Key::Messenger { network, id })
     }
@@ -152,6 +170,35 @@ impl Key {
             "vk" => Key::messenger(Network::Vk, value),
             "max" => Key::messenger(Network::Max, value),
             _ => Err(CareError::BadId(clip(s))),
+        }
+    }
+
+    /// The identifier of a message's sender as its channel gives it: an e-mail for `email`, a
+    /// phone for `phone`, the account on a named messenger (`telegram`, `viber`, …); a
+    /// `kind:value` sender is read as [`Key::parse`] first, on any channel. `None` when the sender
+    /// says nothing usable (a web chat's session, a bad address).
+    ///
+    /// ```
+    /// use chek_engage::care::{ContactChannel, Key};
+    /// let k = Key::from_sender(ContactChannel::Viber, "01aBcD+/xyz==").unwrap();
+    /// assert_eq!(k.to_string(), "viber:01aBcD+/xyz==");
+    /// let k = Key::from_sender(ContactChannel::Phone, "8 912 345-67-89").unwrap();
+    /// assert_eq!(k.to_string(), "phone:+79123456789");
+    /// let k = Key::from_sender(ContactChannel::Chat, "email:Anna@Example.ru").unwrap();
+    /// assert_eq!(k.to_string(), "email:anna@example.ru");
+    /// let k = Key::from_sender(ContactChannel::Email, "email:anna@example.ru").unwrap();
+    /// assert_eq!(k.to_string(), "email:anna@example.ru");
+    /// assert_eq!(Key::from_sender(ContactChannel::Chat, "session 42"), None);
+    /// ```
+    pub fn from_sender(channel: super::ContactChannel, from: &str) -> Option<Key> {
+        use super::ContactChannel as C;
+        if let Ok(k) = Key::parse(from) {
+            return Some(k);
+        }
+        match channel {
+            C::Email => Key::email(from).ok(),
+            C::Phone => Key::phone(from).ok(),
+            c => c.network().and_then(|n| Key::messenger(n, from).ok()),
         }
     }
 
@@ -316,6 +363,31 @@ mod tests {
             Some("telegram:anna_p".into())
         );
         assert!(Key::card("12 34").is_err());
+        // Viber ids are base64-like and case-sensitive; other ids keep their case too.
+        let viber = Key::parse("viber:01aBcD+/xyz==")
+            .ok()
+            .map(|k| k.to_string());
+        assert_eq!(viber.as_deref(), Some("viber:01aBcD+/xyz=="));
+        assert_ne!(Key::parse("viber:AbC=").ok(), Key::parse("viber:abc=").ok());
+        assert_eq!(
+            Key::parse("vk:Id5Anna").ok().map(|k| k.to_string()),
+            Some("vk:Id5Anna".into())
+        );
+        assert_eq!(
+            Key::parse("max:XyZ-9").ok().map(|k| k.to_string()),
+            Some("max:XyZ-9".into())
+        );
+        // A parsed key prints back to itself.
+        for s in [
+            "viber:Lh8Cz+HvRvm5s2xW/BZaAbw==",
+            "vk:Id5Anna",
+            "telegram:1001",
+        ] {
+            let k = Key::parse(s).ok();
+            assert_eq!(k.map(|k| k.to_string()).as_deref(), Some(s));
+        }
+        assert!(Key::parse("viber:a b").is_err());
+        assert!(Key::parse("viber:").is_err());
         assert!(Key::name("   ").is_err());
         assert_eq!(
             Key::name("Анна  Пётрова").ok(),

@@ -41,6 +41,7 @@ mod identity;
 mod identity_file;
 mod key;
 mod merge;
+mod queue;
 mod replay;
 mod reply;
 mod routing;
@@ -51,7 +52,7 @@ pub use calendar::{Calendar, DayKind, WorkCalendar};
 pub use channel::ContactChannel;
 pub use desk::{
     Desk, DeskDef, Group, GroupDef, MAX_DESK_BYTES, MAX_ITEMS, RuleDef, SegmentDef, SlaPolicy,
-    segment_by_id,
+    TypeDef, segment_by_id,
 };
 pub use error::CareError;
 pub use event::{CaseFile, Event, MAX_CASE_BYTES, MAX_EVENTS};
@@ -60,6 +61,7 @@ pub use identity::{Connection, Evidence, IdentityGraph, Link, MAX_LINKS, Strengt
 pub use identity_file::{IdentityFile, IdentityReport, LinkDef, MAX_IDENTITY_BYTES};
 pub use key::{Key, MAX_KEY_BYTES, Network};
 pub use merge::{Inbox, MAX_REQUESTS, MergeRecord, MergeSuggestion, Request};
+pub use queue::{CasePart, QueueItem, queue, replay_joined};
 pub use replay::{Breach, CaseStatus, CaseView, HistoryStep, RouteBy, RouteStep, replay};
 pub use reply::{
     BadValue, MAX_PLACEHOLDERS, MAX_REPLY_BYTES, MAX_VALUE_CHARS, PlaceholderDef, Prompt,
@@ -68,6 +70,11 @@ pub use reply::{
 pub use routing::{MAX_KEYWORDS, MAX_ROUTED_BYTES, Route, Rule};
 pub use segment::SegmentCase;
 pub use sla::{Metric, MetricState, MetricView, Reminder};
+
+/// The text without a leading UTF-8 byte-order mark (editors on Windows write one).
+pub(crate) fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
 
 /// Lower case, ё=е, runs of whitespace and punctuation as one space: how keywords and names
 /// are compared.

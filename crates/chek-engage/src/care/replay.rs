@@ -87,6 +87,8 @@ pub struct CaseView {
     pub group: String,
     /// Topic from the routing rule or the segment.
     pub topic: Option<String>,
+    /// Request type from the routing rule or the segment's queue: its SLA targets apply.
+    pub request_type: Option<String>,
     /// The campaign segment that opened it.
     pub segment: Option<Segment>,
     /// How often it was reopened.
@@ -103,10 +105,15 @@ pub struct CaseView {
     pub breaches: Vec<Breach>,
     /// Events after `now`, not replayed.
     pub ignored_after_now: usize,
+    /// Cases merged into this one, whose events the history includes.
+    pub merged_cases: Vec<String>,
+    /// The case this one is merged into, if it is (its events are shown there too).
+    pub merged_into: Option<String>,
 }
 
 /// Replays `events` with `desk`'s rules as of `now` (events after `now` are not applied). The
-/// SLA is the policy of the group the case is in at `now`, applied to the whole history.
+/// SLA is the policy of the group the case is in at `now`, with the targets of the case's
+/// request type in place of the group's ([`Desk::sla_for`]), applied to the whole history.
 ///
 /// ```
 /// use chek_engage::care::{replay, CaseFile, CaseStatus, Desk, MetricState};
@@ -149,6 +156,7 @@ pub fn replay(
         status: None,
         group: String::new(),
         topic: None,
+        request_type: None,
         segment: None,
         reopened: 0,
         paused: false,
@@ -182,7 +190,7 @@ pub fn replay(
     let group = desk
         .group(&r.group)
         .ok_or_else(|| CareError::unknown("group", r.group.clone()))?;
-    let p = &group.sla;
+    let p = &desk.sla_for(&group.id, r.request_type.as_deref());
     let mut sla = Vec::new();
     let rem = &p.remind_before_minutes;
     if let Some(t) = p.first_response_minutes {
@@ -253,6 +261,7 @@ pub fn replay(
         status,
         group: r.group,
         topic: r.topic,
+        request_type: r.request_type,
         segment: r.segment,
         reopened: r.reopened,
         paused: r.paused,
@@ -261,6 +270,8 @@ pub fn replay(
         sla,
         breaches,
         ignored_after_now: ignored,
+        merged_cases: Vec::new(),
+        merged_into: None,
     })
 }
 
@@ -269,6 +280,7 @@ struct Replay<'a> {
     status: Option<CaseStatus>,
     group: String,
     topic: Option<String>,
+    request_type: Option<String>,
     segment: Option<Segment>,
     reopened: u32,
     paused: bool,
@@ -325,6 +337,7 @@ impl Replay<'_> {
                 let route = self.desk.route(text, *channel);
                 self.group.clone_from(&route.group);
                 self.topic.clone_from(&route.topic);
+                self.request_type.clone_from(&route.request_type);
                 self.routes.push(RouteStep {
                     at,
                     group: route.group.clone(),
@@ -363,6 +376,11 @@ impl Replay<'_> {
                 self.group = group.to_owned();
                 self.topic = Some(seg.name_ru().to_owned());
                 self.segment = Some(seg);
+                self.request_type = self
+                    .desk
+                    .segments
+                    .get(&seg)
+                    .and_then(|d| d.request_type.clone());
                 self.routes.push(RouteStep {
                     at,
                     group: group.to_owned(),
@@ -423,6 +441,7 @@ impl Replay<'_> {
             }
             Event::Route {
                 group,
+                request_type,
                 agent,
                 reason,
                 ..
@@ -430,6 +449,12 @@ impl Replay<'_> {
                 need_open()?;
                 if self.desk.group(group).is_none() {
                     return Err(CareError::history(i, format!("no group {group:?}")));
+                }
+                if let Some(t) = request_type {
+                    if self.desk.request_type(t).is_none() {
+                        return Err(CareError::history(i, format!("no request type {t:?}")));
+                    }
+                    self.request_type = Some(t.clone());
                 }
                 self.group.clone_from(group);
                 self.routes.push(RouteStep {
@@ -439,7 +464,10 @@ impl Replay<'_> {
                     source: agent.clone(),
                     detail: reason.iter().cloned().collect(),
                 });
-                format!("moved to {group}")
+                match request_type {
+                    Some(t) => format!("moved to {group}, type {t}"),
+                    None => format!("moved to {group}"),
+                }
             }
             Event::Reopen { .. } => {
                 need_open()?;

@@ -210,8 +210,10 @@ impl QuickReply {
             .collect()
     }
 
-    /// Fills the placeholders from `values` (unknown names are ignored) and reports which
-    /// still need a value and which values do not fit.
+    /// Fills the placeholders from `values` and reports which still need a value and which
+    /// values do not fit. Names that are no placeholder of this reply are skipped here (a
+    /// segment's facts carry more than one reply uses); [`render_checked`](Self::render_checked)
+    /// refuses them.
     pub fn render(&self, values: &BTreeMap<String, String>) -> Rendered {
         let mut good: BTreeMap<&str, String> = BTreeMap::new();
         let mut missing = Vec::new();
@@ -256,6 +258,52 @@ impl QuickReply {
             missing,
             invalid,
         }
+    }
+}
+
+impl QuickReply {
+    /// [`render`](Self::render), but a value for a name that is no placeholder of this reply
+    /// is an error (`care.unknown_placeholder`): a mistyped name must not leave the
+    /// placeholder silently empty.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use chek_core::Coded;
+    /// use chek_engage::care::Desk;
+    /// let desk = Desk::parse(r#"
+    ///     default_group = "g"
+    ///     [groups.g]
+    ///     [[replies]]
+    ///     id = "thanks"
+    ///     text = "Спасибо, {{name}}!"
+    /// "#)?;
+    /// let q = desk.reply("thanks").unwrap();
+    /// let mut v = BTreeMap::new();
+    /// v.insert("nmae".to_string(), "Анна".to_string());
+    /// let err = q.render_checked(&v).unwrap_err();
+    /// assert_eq!(err.code(), "care.unknown_placeholder");
+    /// v.clear();
+    /// v.insert("name".to_string(), "Анна".to_string());
+    /// assert_eq!(q.render_checked(&v)?.text, "Спасибо, Анна!");
+    /// # Ok::<(), chek_engage::care::CareError>(())
+    /// ```
+    pub fn render_checked(
+        &self,
+        values: &BTreeMap<String, String>,
+    ) -> Result<Rendered, super::CareError> {
+        let unknown: Vec<String> = values
+            .keys()
+            .filter(|k| !self.placeholders.iter().any(|(n, _)| n == *k))
+            .map(|k| k.chars().take(40).collect())
+            .collect();
+        if !unknown.is_empty() {
+            return Err(super::CareError::UnknownPlaceholder {
+                reply: self.id.chars().take(80).collect(),
+                names: unknown,
+                known: self.placeholders.iter().map(|(n, _)| n.clone()).collect(),
+            });
+        }
+        Ok(self.render(values))
     }
 }
 
