@@ -1811,3 +1811,54 @@ mod ledger {
         );
     }
 }
+
+/// A due time in a year without a decree table comes with a warning, not silently: the view
+/// lists `calendar.not_exact` for that year (and nothing for the exact years 2024–2027).
+#[test]
+fn sla_beyond_the_exact_calendar_warns() {
+    let d = split_desk("first_response_minutes = 120");
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2029-03-02 17:30", "?")],
+        t("2029-03-02 17:30"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let years: Vec<(String, i32)> = v
+        .calendar_warnings
+        .iter()
+        .map(|w| (w.code.clone(), w.year))
+        .collect();
+    assert_eq!(years, vec![("calendar.not_exact".to_owned(), 2029)]);
+    let json = serde_json::to_value(&v).unwrap_or_default();
+    assert_eq!(json["calendar_warnings"][0]["year"], 2029);
+    // New Year's Eve 2027 (a day off by decree 1187) into 2028: the due time's year warns.
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2027-12-30 17:30", "?")],
+        t("2027-12-30 17:30"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        metric(&v.sla, Metric::FirstResponse, 1).breach_at,
+        Some(t("2028-01-10 10:30"))
+    );
+    assert_eq!(
+        v.calendar_warnings
+            .iter()
+            .map(|w| w.year)
+            .collect::<Vec<_>>(),
+        vec![2028]
+    );
+    let v = replay(
+        &d,
+        "c",
+        &[msg("2027-05-07 17:00", "?")],
+        t("2027-05-07 17:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(v.calendar_warnings.is_empty());
+    let json = serde_json::to_value(&v).unwrap_or_default();
+    assert!(json.get("calendar_warnings").is_none());
+}

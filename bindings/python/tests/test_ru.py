@@ -98,14 +98,20 @@ def test_host_days_and_install() -> None:
         'case = "C-1"\nnow = "2032-08-27T17:30:00"\n[[events]]\nkind = "message"\n'
         'at = "2032-08-27T17:30:00"\nchannel = "email"\nfrom = "a@example.ru"\ntext = "?"\n'
     )
-    before = desk.replay(case).sla[0]["breach_at"]
-    # Friday 27 August 17:30 + 60 working minutes: Monday 30 August 09:30 …
+    view = desk.replay(case)
+    before = view.sla[0]["breach_at"]
+    # Friday 27 August 17:30 + 60 working minutes: Monday 30 August 09:30, with a warning:
+    # 2032 has no decree table …
     assert before == "2032-08-30T09:30:00"
+    assert [w["year"] for w in view.to_dict()["calendar_warnings"]] == [2032]
     cal.install()
     try:
         assert chek.ProductionCalendar().day_kind(D(2032, 8, 30)) == "working"
-        # … and Tuesday once the host's holiday is installed.
-        assert desk.replay(case).sla[0]["breach_at"] == "2032-08-31T09:30:00"
+        # … and Tuesday once the host's holiday is installed, the host having declared 2032
+        # complete: no warning.
+        view = desk.replay(case)
+        assert view.sla[0]["breach_at"] == "2032-08-31T09:30:00"
+        assert "calendar_warnings" not in view.to_dict()
     finally:
         chek.ProductionCalendar.uninstall()
     assert desk.replay(case).sla[0]["breach_at"] == before

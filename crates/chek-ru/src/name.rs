@@ -197,10 +197,10 @@ fn units(words: &[&str]) -> Vec<(String, Unit)> {
 impl PersonName {
     /// Splits a name. Hyphenated names stay whole («Мария-Луиза»); particles stay lower-case
     /// and go with their word: a surname's («фон Штайн», «ван Бетховен», «да Винчи») and a
-    /// father's name's («Мамед оглы», «ибн Рашид»). Word orders understood: «Фамилия Имя Отчество», «Имя Отчество Фамилия»,
-    /// «Имя Отчество», «Фамилия Имя» (when the first word ends like a surname), «Имя
-    /// Фамилия», «Имя»; «ИП» before a name is skipped. Characters other than letters, hyphens and
-    /// apostrophes are dropped; `None` when no letters are left or the name starts with a legal
+    /// father's name's («Мамед оглы», «ибн Рашид»). Word orders understood: «Фамилия Имя
+    /// Отчество», «Имя Отчество Фамилия», «Имя Отчество», «Фамилия Имя» (when the first word
+    /// ends like a surname), «Имя Фамилия», «Имя»; «ИП» before a name is skipped. Characters
+    /// other than letters, hyphens and apostrophes are dropped; `None` when no letters are left or the name starts with a legal
     /// form (ООО, АО, ПАО…), which is an organisation.
     pub fn parse(s: &str) -> Option<Self> {
         let cleaned: String = s
@@ -241,6 +241,7 @@ impl PersonName {
                 u.iter().position(|(_, x)| *x == k).map(|i| u.remove(i).0)
             };
             let surname = take(Unit::Surname, &mut u);
+            let father_at = u.iter().position(|(_, x)| *x == Unit::Father);
             let mut patronymic = take(Unit::Father, &mut u);
             if patronymic.is_none()
                 && u.len() >= 2
@@ -250,10 +251,16 @@ impl PersonName {
             }
             let (surname, rest) = match surname {
                 Some(s) => (Some(s), u),
-                // «Алиев Рашид Мамед оглы»: the first word is the surname when two are left.
+                // «Алиев Рашид Мамед оглы», «Рашид Мамед оглы Алиев»: the given name stands
+                // before the father's name, the other word is the surname.
                 None if u.len() >= 2 => {
+                    let gi = father_at
+                        .and_then(|f| f.checked_sub(1))
+                        .filter(|&g| g < u.len())
+                        .unwrap_or(1);
+                    let given = u.remove(gi);
                     let s = u.remove(0).0;
-                    (Some(s), u)
+                    (Some(s), vec![given])
                 }
                 None => (None, u),
             };
@@ -359,6 +366,11 @@ mod tests {
         assert_eq!(a.surname.as_deref(), Some("Алиев"));
         assert_eq!(a.polite(), "Рашид Мамед оглы");
         assert_eq!(p("рашид мамед-оглы алиев").polite(), "Рашид Мамед-оглы");
+        let b = p("Рашид Мамед оглы Алиев");
+        assert_eq!(
+            (b.given.as_str(), b.surname.as_deref()),
+            ("Рашид", Some("Алиев"))
+        );
         assert_eq!(p("Айгуль Рашид кызы").polite(), "Айгуль Рашид кызы");
         assert_eq!(p("Ахмад ибн Хасан").polite(), "Ахмад ибн Хасан");
         assert_eq!(p("Анна Мария фон Штайн").given, "Анна Мария");

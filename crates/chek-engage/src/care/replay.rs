@@ -109,6 +109,11 @@ pub struct CaseView {
     pub merged_cases: Vec<String>,
     /// The case this one is merged into, if it is (its events are shown there too).
     pub merged_into: Option<String>,
+    /// The years of the view and its due times that the group's production calendar knows only
+    /// by the Labour Code (no decree table): those due times may move. Empty, and absent from
+    /// JSON, when every year is exact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calendar_warnings: Vec<chek_ru::calendar::CalendarWarning>,
 }
 
 /// Replays `events` with `desk`'s rules as of `now` (events after `now` are not applied). The
@@ -255,6 +260,7 @@ pub fn replay(
     }
     history.extend(extra);
     history.sort_by_key(|h| h.at);
+    let calendar_warnings = calendar_warnings(group.hours.calendar(), now, &sla);
     Ok(CaseView {
         case: case.chars().take(200).collect(),
         now,
@@ -272,7 +278,27 @@ pub fn replay(
         ignored_after_now: ignored,
         merged_cases: Vec::new(),
         merged_into: None,
+        calendar_warnings,
     })
+}
+
+/// One warning per year of `now` and of the due times that the calendar knows inexactly.
+fn calendar_warnings(
+    cal: super::Calendar,
+    now: NaiveDateTime,
+    sla: &[MetricView],
+) -> Vec<chek_ru::calendar::CalendarWarning> {
+    let mut out: Vec<chek_ru::calendar::CalendarWarning> = Vec::new();
+    let dates = std::iter::once(now).chain(sla.iter().filter_map(|m| m.breach_at));
+    for d in dates {
+        if let Some(w) = cal.warning(d.date())
+            && !out.iter().any(|x| x.year == w.year)
+        {
+            out.push(w);
+        }
+    }
+    out.sort_by_key(|w| w.year);
+    out
 }
 
 struct Replay<'a> {
