@@ -58,6 +58,28 @@ impl Channel {
             }
         )
     }
+
+    /// Whether this actor may activate a card that waits for an operator's confirmation: an
+    /// operator keying a form, or a cashier with the right. The client (SMS, SMS + form,
+    /// website) may not: a pending card stays pending until [`Registry::confirm`](super::Registry::confirm).
+    ///
+    /// ```
+    /// use chek_engage::loyalty::Channel;
+    /// assert!(!Channel::Sms.confirms());
+    /// assert!(Channel::OperatorForm { operator: "op-1".into() }.confirms());
+    /// assert!(Channel::Till { cashier: "k-1".into(), can_activate: true }.confirms());
+    /// assert!(!Channel::Till { cashier: "k-2".into(), can_activate: false }.confirms());
+    /// ```
+    pub fn confirms(&self) -> bool {
+        matches!(
+            self,
+            Channel::OperatorForm { .. }
+                | Channel::Till {
+                    can_activate: true,
+                    ..
+                }
+        )
+    }
 }
 
 /// A filled-in form: card number, phone and any other fields (name, birthday…), kept with the
