@@ -129,3 +129,21 @@ def test_programme_file_and_replies() -> None:
     with pytest.raises(chek.LoyaltyError) as e:
         chek.LoyaltyProgramme.from_json("{")
     assert e.value.code == "loyalty.programme_syntax"
+
+
+def test_sms_then_form_completes_the_profile() -> None:
+    ex = registry().sms(PROGRAMME, "8 916 123-45-67", CARD_A, now=NOW)
+    assert ex.code == "loyalty.activated"
+    ex = ex.registry.form(
+        PROGRAMME, CARD_A, sms_from="+79161234567", fields={"name": "Анна", "birthday": "1990-05-17"}, now=NOW
+    )
+    assert ex.code == "loyalty.profile_completed" and ex.success
+    assert ex.outcome["fields"] == ["birthday", "name"]
+    assert ex.registry.card(CARD_A)["profile"] == {"name": "Анна", "birthday": "1990-05-17"}
+
+
+def test_client_sms_does_not_activate_a_pending_card() -> None:
+    pending = registry().till(PROGRAMME, "k-2", CARD_A, "+79161234567", can_activate=False, now=NOW).registry
+    ex = pending.sms(PROGRAMME, "+79161234567", CARD_A, now=NOW)
+    assert ex.code == "loyalty.awaiting_confirmation"
+    assert ex.registry.card(CARD_A)["status"] == "pending"

@@ -285,7 +285,7 @@ pub fn prob_beat(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> f64 {
         }
         sum.clamp(0.0, 1.0)
     };
-    if conv_b.min(conv_a) + 1 <= MAX_BAYES_TERMS {
+    if conv_b.min(conv_a) < MAX_BAYES_TERMS {
         if conv_b <= conv_a {
             exact(aa, ba, bb, conv_b + 1)
         } else {
@@ -336,7 +336,7 @@ pub fn two_proportion_z(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> (f64, f
 /// assert_eq!(sample_size(0.10, 0.0), None);
 /// ```
 pub fn sample_size(base: f64, mde: f64) -> Option<u64> {
-    if !(mde > 0.0 && mde < 1.0) || !(0.0..=1.0).contains(&base) {
+    if !(mde > 0.0 && mde < 1.0 && (0.0..=1.0).contains(&base)) {
         return None;
     }
     let p1 = base;

@@ -377,6 +377,28 @@ mod tests {
         assert_eq!(raw.map(|r| r[0]), Some(0x23));
     }
 
+    /// The vectors of docs/review-token.md, computed with Python's `hmac` and `base64` from the
+    /// spec's words alone.
+    #[test]
+    fn spec_vectors() {
+        let key = b"host-secret-of-16+bytes";
+        for (seq, want) in [
+            (0, "IAgYrUqutcK5XsWeT_OG"),
+            (1, "IQGcZcziXzw9f3iLvv3b"),
+            (7, "IQdDOVhQhx0JG4FVz8c2"),
+            (300, "IgEs7f-YnkhqxNJmySAU"),
+            ((1 << 24) - 1, "I____9gPlx0OXr22AjIc"),
+            (u64::MAX, "KP__________N-LHTsq5"),
+        ] {
+            assert_eq!(
+                sign_token(key, "after-visit", seq).as_deref(),
+                Ok(want),
+                "{seq}"
+            );
+            assert_eq!(open_token(key, "after-visit", want), Ok(seq));
+        }
+    }
+
     #[test]
     fn one_spelling_per_token() {
         // A sequence number with a leading zero byte is not a token we issue.
