@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chek::engage::loyalty::{
-    self as core, ActivationRequest, CardNumber, CheckDigit as CoreCheck, Form, Phone, Programme,
-    Refusal,
+    self as core, ActivationRequest, CardNumber, Channel, CheckDigit as CoreCheck, Form, Phone,
+    Programme, Refusal,
 };
 
 use crate::error::Area;
@@ -170,7 +170,7 @@ pub struct ActivationRequestInfo {
 }
 
 fn info(r: &ActivationRequest) -> ActivationRequestInfo {
-    use core::Channel as C;
+    use Channel as C;
     let (channel, actor) = match &r.channel {
         C::Sms => (ActivationChannel::Sms, None),
         C::OperatorForm { operator } => (ActivationChannel::OperatorForm, Some(operator.clone())),
@@ -290,20 +290,24 @@ impl LoyaltyProgramme {
             fields: form.fields.into_iter().collect(),
         };
         let p = &self.inner;
-        let r = match &source {
-            FormSource::Operator { operator } => ActivationRequest::from_form(&f, operator, p),
-            FormSource::SmsForm { from } => ActivationRequest::from_sms_and_form(from, &f, p),
-            FormSource::Website { account } => {
-                ActivationRequest::from_website(account, &f.card, &f.phone, p).map(|mut r| {
-                    r.profile = f.fields.clone();
-                    r
-                })
+        let (phone, channel) = match source {
+            FormSource::Operator { operator } => {
+                (f.phone.clone(), Channel::OperatorForm { operator })
             }
+            FormSource::SmsForm { from } => (from, Channel::SmsForm),
+            FormSource::Website { account } => (f.phone.clone(), Channel::Website { account }),
             FormSource::Till {
                 cashier,
                 can_activate,
-            } => ActivationRequest::from_till(cashier, *can_activate, &f.card, &f.phone, p),
+            } => (
+                f.phone.clone(),
+                Channel::Till {
+                    cashier,
+                    can_activate,
+                },
+            ),
         };
+        let r = ActivationRequest::from_channel(&f, &phone, channel, p);
         r.map(|r| info(&r)).map_err(|e| refused(&e, lang))
     }
 

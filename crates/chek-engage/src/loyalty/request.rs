@@ -225,6 +225,28 @@ impl ActivationRequest {
         )
     }
 
+    /// A form from any channel, its fields kept as the profile: `phone` is the phone to bind
+    /// (the form's, or the SMS sender's for [`Channel::SmsForm`]). What an app uses when the
+    /// website or the till also collects name, birthday….
+    ///
+    /// ```
+    /// use chek_engage::loyalty::{ActivationRequest, Channel, Form, Programme};
+    /// let p = Programme::example();
+    /// let mut form = Form { card: "4600682000013".into(), phone: "8 916 123-45-67".into(), ..Form::default() };
+    /// form.fields.insert("name".into(), "Анна".into());
+    /// let till = Channel::Till { cashier: "k-1".into(), can_activate: false };
+    /// let r = ActivationRequest::from_channel(&form, &form.phone, till, &p).unwrap();
+    /// assert_eq!((r.phone.as_str(), r.profile["name"].as_str()), ("+79161234567", "Анна"));
+    /// ```
+    pub fn from_channel(
+        form: &Form,
+        phone: &str,
+        channel: Channel,
+        programme: &Programme,
+    ) -> Result<Self, Refusal> {
+        Self::with_form(form, Phone::parse(phone)?, channel, programme)
+    }
+
     fn with_form(
         form: &Form,
         phone: Phone,

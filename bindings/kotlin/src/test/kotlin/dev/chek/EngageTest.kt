@@ -79,6 +79,11 @@ class EngageTest {
         val till = programme.validateForm(form, FormSource.Till("k-17", false))
         assertEquals(ActivationChannel.TILL, till.channel)
         assertFalse(till.activatesNow)
+        assertEquals("1990-05-17", till.profile["birthday"], "the till keeps the form's fields")
+        val huge = form.copy(fields = mapOf("note" to "я".repeat(1000)))
+        for (source in listOf(FormSource.Website("a"), FormSource.Till("k", true), FormSource.SmsForm("+79161234567"))) {
+            assertEquals("loyalty.too_long", assertThrows<ChekException.Loyalty> { programme.validateForm(huge, source) }.code, "$source")
+        }
         assertTrue(programme.validateForm(form, FormSource.Till("k-1", true)).activatesNow)
 
         val refusals = mapOf(
