@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use chek::engage::feedback::{
-    BonusReason, Experiment, FeedbackError, FeedbackState, Mode, PolicyRisk, Response, Survey,
-    Variant, sign_token,
+    AbEvents, BonusReason, Experiment, FeedbackError, FeedbackState, Mode, PolicyRisk, Response,
+    Survey, TOKEN_CHARS, TokenInfo, Variant, sign_token, sign_token_v1,
 };
 use chek::{Coded, Lang};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -103,6 +103,116 @@ fn gated_mode_warns_asks_only_the_satisfied_and_rewards_the_click() {
         st.click(&s, KEY, &forged, at(12)).unwrap_err(),
         FeedbackError::UnknownToken
     );
+}
+
+/// A host or a mail client appends `?utm_source=…` (or a fragment) to the review link: the
+/// click still counts (#22).
+#[test]
+fn a_link_with_extra_query_parameters_is_accepted() {
+    let s = survey(Mode::Compliant);
+    let (st, out) = FeedbackState::default()
+        .answer(&s, KEY, &resp("r1", "anna", [9, 9, 8]), at(10))
+        .unwrap();
+    let link = out.invitation.unwrap().link;
+    let tagged = format!("{link}?utm_source=sms&utm_campaign=nov#reviews");
+    let (st, click) = st.click(&s, KEY, &tagged, at(11)).unwrap();
+    assert!(click.first);
+    assert_eq!(click.client, "anna");
+    // Clicking it again, tagged otherwise, is the same answer's second click.
+    let (_, again) = st.click(&s, KEY, &format!("{link}#top"), at(12)).unwrap();
+    assert!(!again.first);
+    assert_eq!(TokenInfo::parse(&tagged).unwrap().seq, 1);
+}
+
+/// The token is at most 22 characters (20), so an invitation with its link is one SMS (#22: 50
+/// hex characters made every invitation two); links sent before keep working.
+#[test]
+fn short_tokens_make_one_sms_invitations_and_old_links_still_open() {
+    let path = chek_tests::repo_dir().join("examples/engage/survey.toml");
+    let s = Survey::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(s.review_url, "https://r.example.ru/r/");
+    let mut st = FeedbackState::default();
+    let mut variants = std::collections::BTreeSet::new();
+    for i in 1..=50u32 {
+        let (next, out) = st
+            .answer(
+                &s,
+                KEY,
+                &resp(&format!("r{i}"), &format!("c{i}"), [9, 9, 9]),
+                at(10),
+            )
+            .unwrap();
+        let inv = out.invitation.unwrap();
+        assert!(
+            inv.token.len() <= 22 && inv.token.len() == TOKEN_CHARS,
+            "{}",
+            inv.token
+        );
+        assert_eq!(inv.sms.segments, 1, "{}: {:?}", inv.message, inv.sms);
+        assert!(inv.sms.units <= 70, "{}", inv.message);
+        variants.insert(inv.variant.unwrap());
+        st = next;
+    }
+    assert_eq!(variants.len(), 2, "both wordings were sent");
+    // A version-1 link (50 hex) of answer 3 still opens the same answer.
+    let old = format!(
+        "https://r.example.ru/r/{}",
+        sign_token_v1(KEY, &s.id, 3).unwrap()
+    );
+    let (_, click) = st.click(&s, KEY, &old, at(11)).unwrap();
+    assert_eq!((click.seq, click.client.as_str()), (3, "c3"));
+}
+
+/// `review_url` goes to clients: only http and https (#22: `javascript:` was accepted).
+#[test]
+fn review_url_must_be_http_or_https() {
+    for bad in [
+        "javascript:alert(1)//",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox",
+        "https://r.example/#",
+    ] {
+        let text = format!("id = \"s\"\ncriteria = [\"a\"]\nreview_url = \"{bad}\"\n");
+        let e = Survey::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "feedback.bad_survey", "{bad}");
+        assert!(e.to_string().contains("review_url"), "{bad}: {e}");
+    }
+}
+
+/// `anna,2`, `anna;1`, `yes/да` were counted silently as not converted and a client twice
+/// (#22): each is an error with its line, and a client is one exposure, converted if any.
+#[test]
+fn ab_events_are_strict_and_count_each_client_once() {
+    let e = Experiment {
+        name: "x".into(),
+        variants: vec![
+            Variant {
+                name: "A".into(),
+                weight: 1,
+                message: String::new(),
+            },
+            Variant {
+                name: "B".into(),
+                weight: 1,
+                message: String::new(),
+            },
+        ],
+    };
+    let err = AbEvents::parse_csv("client,converted\nanna,2\nanna;1\nboris,yes/да\nvera,1\n")
+        .unwrap_err();
+    assert_eq!(err.code(), "feedback.bad_events");
+    let msg = err.to_string();
+    for needle in ["line 2", "line 3", "line 4", "\"2\"", "';'", "yes/да"] {
+        assert!(msg.contains(needle), "{needle}: {msg}");
+    }
+    assert!(!msg.contains("line 5"), "{msg}");
+    assert!(err.hint(Lang::Ru).contains("строки") && err.hint(Lang::En).contains("line"));
+
+    let ev = AbEvents::parse_csv("anna,0\nanna,1\nanna,0\nboris,0\n").unwrap();
+    let r = ev.report(&e).unwrap();
+    let exposed: u64 = r.variants.iter().map(|v| v.exposed).sum();
+    let converted: u64 = r.variants.iter().map(|v| v.converted).sum();
+    assert_eq!((exposed, converted), (2, 1));
 }
 
 #[test]

@@ -230,6 +230,106 @@ fn the_other_channels() {
     ));
 }
 
+/// The seed's order: the client texts the card first, then fills in the web form (SMS + form).
+/// The form completes the profile of the active card instead of answering `already_active` and
+/// dropping the name and birthday (#22).
+#[test]
+fn sms_then_form_completes_the_profile() {
+    let p = Programme::example();
+    let ex = sms(registry(), &p, "8 916 123-45-67", CARD_A, now(), Lang::Ru);
+    assert_eq!(ex.outcome.code(), "loyalty.activated");
+    let mut form = Form {
+        card: CARD_A.into(),
+        ..Form::default()
+    };
+    form.fields.insert("name".into(), "Анна Петрова".into());
+    form.fields.insert("birthday".into(), "1990-05-17".into());
+    let ex = apply(
+        ex.registry,
+        &p,
+        ActivationRequest::from_sms_and_form("+79161234567", &form, &p),
+        now(),
+        Lang::Ru,
+    );
+    assert_eq!(ex.outcome.code(), "loyalty.profile_completed");
+    assert!(ex.outcome.is_success());
+    assert!(matches!(
+        &ex.outcome,
+        Outcome::ProfileCompleted { fields, .. } if fields == &["birthday", "name"]
+    ));
+    assert_eq!(
+        ex.reply.text,
+        "Карта *0013: данные анкеты сохранены. Спасибо!"
+    );
+    assert_eq!(ex.reply.sms.segments, 1);
+    let rec = ex.registry.card(&card(CARD_A)).unwrap();
+    assert_eq!(rec.status, CardStatus::Active);
+    assert_eq!(
+        rec.profile.get("name").map(String::as_str),
+        Some("Анна Петрова")
+    );
+    assert_eq!(
+        rec.profile.get("birthday").map(String::as_str),
+        Some("1990-05-17")
+    );
+    check_hints(
+        ex.outcome.code(),
+        &ex.outcome.hint(Lang::Ru),
+        &ex.outcome.hint(Lang::En),
+    );
+
+    // The same form again changes nothing: already active.
+    let ex = apply(
+        ex.registry,
+        &p,
+        ActivationRequest::from_sms_and_form("+79161234567", &form, &p),
+        now(),
+        Lang::Ru,
+    );
+    assert_eq!(ex.outcome.code(), "loyalty.already_active");
+
+    // A later form adds a field and corrects one; the others stay (merged, not replaced).
+    let mut more = Form {
+        card: CARD_A.into(),
+        phone: "+7 916 123-45-67".into(),
+        ..Form::default()
+    };
+    more.fields.insert("name".into(), "Анна Сидорова".into());
+    more.fields.insert("email".into(), "anna@example.ru".into());
+    let ex = apply(
+        ex.registry,
+        &p,
+        ActivationRequest::from_website("acc-1", CARD_A, "+79161234567", &p).map(|mut r| {
+            r.profile = more.fields.clone();
+            r
+        }),
+        now(),
+        Lang::Ru,
+    );
+    assert!(matches!(
+        &ex.outcome,
+        Outcome::ProfileCompleted { fields, .. } if fields == &["email", "name"]
+    ));
+    let rec = ex.registry.card(&card(CARD_A)).unwrap();
+    assert_eq!(rec.profile.len(), 3);
+    assert_eq!(rec.profile["name"], "Анна Сидорова");
+    assert_eq!(rec.profile["birthday"], "1990-05-17");
+
+    // Another phone's form for the card is still refused, and the profile is untouched.
+    let other = ActivationRequest::from_form(
+        &Form {
+            phone: "+79990000000".into(),
+            ..more
+        },
+        "op-1",
+        &p,
+    )
+    .unwrap();
+    let (reg, out) = ex.registry.activate(other, now());
+    assert_eq!(out.code(), "loyalty.card_bound");
+    assert_eq!(reg.card(&card(CARD_A)).unwrap().profile.len(), 3);
+}
+
 #[test]
 fn till_with_and_without_rights() {
     let p = Programme::example();
@@ -276,14 +376,48 @@ fn till_with_and_without_rights() {
     );
     assert_eq!(out.code(), "loyalty.activated");
 
-    // The client's own SMS from the reserved phone activates a pending card at once.
+    // The client's own SMS from the reserved phone does not take the operator's decision
+    // (#22): the card stays pending until confirmed. Neither does the website nor SMS + form.
     let without = ActivationRequest::from_till("k-2", false, CARD_A, "+79161234567", &p).unwrap();
     let (reg, _) = registry().activate(without, now());
-    let (_, out) = reg.activate(
+    let (reg, out) = reg.activate(
         ActivationRequest::from_sms("+79161234567", CARD_A, &p).unwrap(),
         now(),
     );
+    assert_eq!(out.code(), "loyalty.awaiting_confirmation");
+    assert_eq!(reg.card(&card(CARD_A)).unwrap().status, CardStatus::Pending);
+    let (reg, out) = reg.activate(
+        ActivationRequest::from_website("acc-1", CARD_A, "+79161234567", &p).unwrap(),
+        now(),
+    );
+    assert_eq!(out.code(), "loyalty.awaiting_confirmation");
+    let form = Form {
+        card: CARD_A.into(),
+        ..Form::default()
+    };
+    let (reg, out) = reg.activate(
+        ActivationRequest::from_sms_and_form("+79161234567", &form, &p).unwrap(),
+        now(),
+    );
+    assert_eq!(out.code(), "loyalty.awaiting_confirmation");
+    assert_eq!(reg.card(&card(CARD_A)).unwrap().status, CardStatus::Pending);
+    // A cashier with the right, or an operator's form, may activate it.
+    let (_, out) = reg.clone().activate(
+        ActivationRequest::from_till("k-1", true, CARD_A, "+79161234567", &p).unwrap(),
+        now(),
+    );
     assert_eq!(out.code(), "loyalty.activated");
+    let form = Form {
+        card: CARD_A.into(),
+        phone: "+79161234567".into(),
+        ..Form::default()
+    };
+    let (reg, out) = reg.activate(
+        ActivationRequest::from_form(&form, "op-1", &p).unwrap(),
+        now(),
+    );
+    assert_eq!(out.code(), "loyalty.activated");
+    assert_eq!(reg.card(&card(CARD_A)).unwrap().status, CardStatus::Active);
 
     // Unknown cards for operator actions.
     let (_, out) = registry().confirm(&card(NOT_ISSUED), "op", now());

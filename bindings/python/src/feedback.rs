@@ -3,8 +3,9 @@
 //! with the outcome as a dict), `chek.ab_bucket`, `chek.ab_report`, `chek.wilson`.
 
 use chek::engage::feedback::{
-    AbReport, Experiment, FeedbackError, FeedbackState, Response, Survey, Z95, bucket,
-    wilson as core_wilson,
+    AbEvents, AbReport, DEFAULT_MDE, Experiment, FeedbackError, FeedbackState, Response, Survey,
+    TokenInfo, Z95, bucket, check_review_url as core_check_url, open_token, prob_beat as core_prob,
+    sample_size, two_proportion_z as core_z, wilson as core_wilson,
 };
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
@@ -17,6 +18,20 @@ use crate::errors::{self, OrRaise, Raise};
 
 impl Raise for FeedbackError {
     type Exc = errors::FeedbackError;
+
+    /// `feedback.bad_events`: `{"errors": [{"line", "problem"}], "total"}`.
+    fn details<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        if let FeedbackError::BadEvents { errors, total } = self {
+            let list: Vec<Bound<'py, PyDict>> = errors
+                .iter()
+                .map(|e| serde_dict(py, e, &[]))
+                .collect::<PyResult<_>>()?;
+            d.set_item("errors", list)?;
+            d.set_item("total", total)?;
+        }
+        Ok(d)
+    }
 }
 
 /// A survey: criteria rated 1–10, a threshold (8 by default), the mode (`"compliant"` by
@@ -177,7 +192,8 @@ impl PyState {
             .or_raise(py)?;
         Ok((Self(st), serde_dict(py, &out, &[])?))
     }
-    /// Records a click on a review link (the token), once; gated mode grants the bonus here.
+    /// Records a click on a review link (the token, or the whole link with any `?utm_…` or
+    /// `#fragment` appended), once; gated mode grants the bonus here.
     #[pyo3(signature = (survey, key, token, *, now = None))]
     fn click<'py>(
         &self,
@@ -208,13 +224,17 @@ impl PyState {
         let (st, out) = self.0.clone().visit(client, visit, now).or_raise(py)?;
         Ok((Self(st), serde_dict(py, &out, &[])?))
     }
-    /// Per-variant counts, conversion (review clicks) and 95 % Wilson intervals.
+    /// Per-variant counts, conversion (review clicks), 95 % Wilson intervals, the comparison
+    /// with the control (`vs_control`) and the sample size for `mde`.
+    #[pyo3(signature = (experiment, *, mde = DEFAULT_MDE))]
     fn ab_report<'py>(
         &self,
         py: Python<'py>,
         experiment: &PyExperiment,
+        mde: f64,
     ) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0.ab_report(&experiment.0), &[])
+        let r = self.0.ab_report(&experiment.0).with_mde(mde).or_raise(py)?;
+        serde_dict(py, &r, &[])
     }
     /// Number of recorded answers.
     fn __len__(&self) -> usize {
@@ -242,18 +262,99 @@ fn ab_bucket(experiment: &str, client: &str) -> u32 {
     bucket(experiment, client)
 }
 
-/// A report from `(variant, converted)` observations, one per exposed client.
+/// A report from `(variant, converted)` observations, one per exposed client: counts, rates,
+/// Wilson intervals, `vs_control` (difference, z, p_value, significant, prob_beat_control) and
+/// `sample_size` / `still_needed` for the minimum detectable effect `mde` (absolute).
 #[pyfunction]
+#[pyo3(signature = (experiment, observations, *, mde = DEFAULT_MDE))]
 fn ab_report<'py>(
     py: Python<'py>,
     experiment: &PyExperiment,
     observations: Vec<(String, bool)>,
+    mde: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let r = AbReport::from_observations(
         &experiment.0,
         observations.iter().map(|(v, c)| (v.as_str(), *c)),
-    );
+    )
+    .with_mde(mde)
+    .or_raise(py)?;
     serde_dict(py, &r, &[])
+}
+
+/// Reads an A/B events CSV (`client,converted`) strictly: `{"clients": [(client, converted)],
+/// "lines", "repeats", "converted"}`, one entry per client (converted if any line says so).
+/// Raises `chek.FeedbackError` `feedback.bad_events` with `.details["errors"]` (line, problem).
+#[pyfunction]
+fn ab_events<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+    let ev = AbEvents::parse_csv(text).or_raise(py)?;
+    let clients: Vec<(String, bool)> = ev.clients().map(|(c, v)| (c.to_owned(), v)).collect();
+    let d = PyDict::new(py);
+    d.set_item("clients", clients)?;
+    d.set_item("lines", ev.lines)?;
+    d.set_item("repeats", ev.repeats)?;
+    d.set_item("converted", ev.converted())?;
+    Ok(d)
+}
+
+/// The A/B report of an events CSV: variants assigned by `chek-ab-v1`, one exposure per client.
+#[pyfunction]
+#[pyo3(signature = (experiment, text, *, mde = DEFAULT_MDE))]
+fn ab_report_events<'py>(
+    py: Python<'py>,
+    experiment: &PyExperiment,
+    text: &str,
+    mde: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let r = AbEvents::parse_csv(text)
+        .and_then(|ev| ev.report(&experiment.0))
+        .and_then(|r| r.with_mde(mde))
+        .or_raise(py)?;
+    serde_dict(py, &r, &[])
+}
+
+/// The pooled two-proportion z-test of `conv_b/n_b` against `conv_a/n_a`: `(z, p_value)`,
+/// two-sided.
+#[pyfunction]
+fn two_proportion_z(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> (f64, f64) {
+    core_z(conv_a, n_a, conv_b, n_b)
+}
+
+/// The probability that B converts better than A (Beta(1, 1) priors).
+#[pyfunction]
+fn prob_beat(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> f64 {
+    core_prob(conv_a, n_a, conv_b, n_b)
+}
+
+/// Clients per variant to detect an absolute difference `mde` from a baseline rate `base`
+/// (α = 0.05 two-sided, power 80 %); `None` for an `mde` outside (0, 1).
+#[pyfunction]
+fn ab_sample_size(base: f64, mde: f64) -> Option<u64> {
+    sample_size(base, mde)
+}
+
+/// The token of a review link (or a bare token), not verified: `{"token", "version", "seq"}`.
+/// Raises `chek.FeedbackError` `feedback.bad_token` when the link holds none.
+#[pyfunction]
+fn review_token_info<'py>(py: Python<'py>, link: &str) -> PyResult<Bound<'py, PyDict>> {
+    let t = TokenInfo::parse(link).or_raise(py)?;
+    serde_dict(py, &t, &[])
+}
+
+/// Verifies a review link (or token) of survey `survey_id` with the host's key: the answer's
+/// sequence number. Raises `chek.FeedbackError` (`feedback.bad_token`, `feedback.weak_key`).
+#[pyfunction]
+fn open_review_token(py: Python<'_>, key: &[u8], survey_id: &str, link: &str) -> PyResult<u64> {
+    open_token(key, survey_id, link).or_raise(py)
+}
+
+/// Checks a review-link prefix (http or https with a host); raises `chek.FeedbackError`
+/// (`feedback.bad_survey`) naming the problem.
+#[pyfunction]
+fn check_review_url(py: Python<'_>, url: &str) -> PyResult<()> {
+    core_check_url(url)
+        .map_err(|p| FeedbackError::BadSurvey(format!("review_url: {p}")))
+        .or_raise(py)
 }
 
 /// The Wilson score interval `(low, high)` for `converted` of `exposed` (95 % by default).
@@ -270,5 +371,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ab_bucket, m)?)?;
     m.add_function(wrap_pyfunction!(ab_report, m)?)?;
     m.add_function(wrap_pyfunction!(wilson, m)?)?;
+    m.add_function(wrap_pyfunction!(ab_events, m)?)?;
+    m.add_function(wrap_pyfunction!(ab_report_events, m)?)?;
+    m.add_function(wrap_pyfunction!(two_proportion_z, m)?)?;
+    m.add_function(wrap_pyfunction!(prob_beat, m)?)?;
+    m.add_function(wrap_pyfunction!(ab_sample_size, m)?)?;
+    m.add_function(wrap_pyfunction!(review_token_info, m)?)?;
+    m.add_function(wrap_pyfunction!(open_review_token, m)?)?;
+    m.add_function(wrap_pyfunction!(check_review_url, m)?)?;
     Ok(())
 }

@@ -100,3 +100,53 @@ def test_ab_vectors_and_report() -> None:
     st, _ = chek.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
     report = st.ab_report(exp)
     assert sum(v["exposed"] for v in report["variants"]) == 1
+
+
+def test_links_with_tracking_and_short_tokens() -> None:
+    st, out = chek.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
+    inv = out["invitation"]
+    assert len(inv["token"]) <= 22 and inv["sms"]["segments"] == 1, inv
+    tagged = inv["link"] + "?utm_source=sms&utm_medium=invite#top"
+    info = chek.review_token_info(tagged)
+    assert info == {"token": inv["token"], "version": 2, "seq": 1}
+    assert chek.open_review_token(KEY, SURVEY.id, tagged) == 1
+    st, click = st.click(SURVEY, KEY, tagged, now=at(11))
+    assert click["first"] is True
+    with pytest.raises(chek.FeedbackError) as e:
+        chek.review_token_info("https://r.example.ru/r/?utm_source=sms")
+    assert e.value.code == "feedback.bad_token"
+    # docs/review-token.md vector.
+    assert chek.open_review_token(b"host-secret-of-16+bytes", "after-visit", "IQdDOVhQhx0JG4FVz8c2") == 7
+
+
+def test_review_url_http_only() -> None:
+    chek.check_review_url("https://r.example.ru/r/")
+    for bad in ("javascript:alert(1)//", "data:text/html,x", "https://r.example/#"):
+        with pytest.raises(chek.FeedbackError) as e:
+            chek.check_review_url(bad)
+        assert e.value.code == "feedback.bad_survey"
+        with pytest.raises(chek.FeedbackError):
+            chek.Survey.from_toml(f'id = "s"\ncriteria = ["a"]\nreview_url = "{bad}"\n')
+
+
+def test_ab_events_strict_and_significance() -> None:
+    with pytest.raises(chek.FeedbackError) as e:
+        chek.ab_events("client,converted\nanna,2\nanna;1\nboris,yes/да\nvera,1\n")
+    assert e.value.code == "feedback.bad_events"
+    assert [x["line"] for x in e.value.details["errors"]] == [2, 3, 4]
+    assert e.value.details["total"] == 3
+    ev = chek.ab_events("anna,0\nanna,1\nboris,0\n")
+    assert ev == {"clients": [("anna", True), ("boris", False)], "lines": 3, "repeats": 1, "converted": 1}
+    exp = chek.Experiment.of_survey(SURVEY)
+    assert exp is not None
+    r = chek.ab_report_events(exp, (REPO / "examples/engage/events.csv").read_text(), mde=0.1)
+    assert r["control"] == "short" and r["mde"] == 0.1 and r["sample_size"] > 10
+    assert r["variants"][0]["vs_control"] is None
+    assert 0.0 <= r["variants"][1]["vs_control"]["p_value"] <= 1.0
+    z, p = chek.two_proportion_z(100, 1000, 130, 1000)
+    assert abs(z - 2.1027) < 1e-3 and abs(p - 0.0355) < 1e-3
+    assert chek.prob_beat(10, 100, 20, 100) > 0.95
+    assert chek.ab_sample_size(0.10, 0.05) == 686
+    assert chek.ab_sample_size(0.10, 0.0) is None
+    with pytest.raises(chek.FeedbackError):
+        chek.ab_report(exp, [("short", True)], mde=2.0)

@@ -120,7 +120,8 @@ def test_programme_file_and_replies() -> None:
     p = chek.LoyaltyProgramme.from_toml((REPO / "examples/engage/programme.toml").read_text())
     assert p.name == "Ромашка"
     checks = p.check_replies()
-    assert len(checks) == 34 and all(c["fits_one"] for c in checks)
+    # 18 reply codes (loyalty.profile_completed since #22) in two languages.
+    assert len(checks) == 36 and all(c["fits_one"] for c in checks)
     ex = chek.LoyaltyRegistry(["4561261212345467"]).sms(p, "+79161234567", "4561 2612 1234 5467", now=NOW)
     assert ex.reply["text"] == "Ромашка: карта *5467 активирована. Спасибо!"
     with pytest.raises(chek.LoyaltyError) as e:
@@ -129,3 +130,23 @@ def test_programme_file_and_replies() -> None:
     with pytest.raises(chek.LoyaltyError) as e:
         chek.LoyaltyProgramme.from_json("{")
     assert e.value.code == "loyalty.programme_syntax"
+
+
+def test_sms_then_form_completes_the_profile() -> None:
+    ex = registry().sms(PROGRAMME, "8 916 123-45-67", CARD_A, now=NOW)
+    assert ex.code == "loyalty.activated"
+    ex = ex.registry.form(
+        PROGRAMME, CARD_A, sms_from="+79161234567", fields={"name": "Анна", "birthday": "1990-05-17"}, now=NOW
+    )
+    assert ex.code == "loyalty.profile_completed" and ex.success
+    assert ex.outcome["fields"] == ["birthday", "name"]
+    rec = ex.registry.card(CARD_A)
+    assert rec is not None and rec["profile"] == {"name": "Анна", "birthday": "1990-05-17"}
+
+
+def test_client_sms_does_not_activate_a_pending_card() -> None:
+    pending = registry().till(PROGRAMME, "k-2", CARD_A, "+79161234567", can_activate=False, now=NOW).registry
+    ex = pending.sms(PROGRAMME, "+79161234567", CARD_A, now=NOW)
+    assert ex.code == "loyalty.awaiting_confirmation"
+    rec = ex.registry.card(CARD_A)
+    assert rec is not None and rec["status"] == "pending"

@@ -288,15 +288,166 @@ RustBuffer uniffi_chek_ffi_fn_method_campaign_id(uint64_t ptr, RustCallStatus *_
 RustBuffer uniffi_chek_ffi_fn_method_campaign_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CLONE_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CLONE_SURVEY
+uint64_t uniffi_chek_ffi_fn_clone_survey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FREE_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FREE_SURVEY
+void uniffi_chek_ffi_fn_free_survey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_SURVEY_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_SURVEY_FROM_JSON
+uint64_t uniffi_chek_ffi_fn_constructor_survey_from_json(RustBuffer json, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_SURVEY_FROM_TOML
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_SURVEY_FROM_TOML
+uint64_t uniffi_chek_ffi_fn_constructor_survey_from_toml(RustBuffer toml, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_CRITERIA
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_CRITERIA
+RustBuffer uniffi_chek_ffi_fn_method_survey_criteria(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_ID
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_ID
+RustBuffer uniffi_chek_ffi_fn_method_survey_id(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_MODE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_MODE
+RustBuffer uniffi_chek_ffi_fn_method_survey_mode(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_OPEN_REVIEW_LINK
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_OPEN_REVIEW_LINK
+int64_t uniffi_chek_ffi_fn_method_survey_open_review_link(uint64_t ptr, RustBuffer key, RustBuffer link, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_POLICY_WARNINGS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_POLICY_WARNINGS
+RustBuffer uniffi_chek_ffi_fn_method_survey_policy_warnings(uint64_t ptr, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_RATE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_RATE
+RustBuffer uniffi_chek_ffi_fn_method_survey_rate(uint64_t ptr, RustBuffer scores, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_REVIEW_URL
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_REVIEW_URL
+RustBuffer uniffi_chek_ffi_fn_method_survey_review_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_THRESHOLD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_SURVEY_THRESHOLD
+int32_t uniffi_chek_ffi_fn_method_survey_threshold(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CLONE_LOYALTYPROGRAMME
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CLONE_LOYALTYPROGRAMME
+uint64_t uniffi_chek_ffi_fn_clone_loyaltyprogramme(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FREE_LOYALTYPROGRAMME
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FREE_LOYALTYPROGRAMME
+void uniffi_chek_ffi_fn_free_loyaltyprogramme(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_EXAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_EXAMPLE
+uint64_t uniffi_chek_ffi_fn_constructor_loyaltyprogramme_example(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_JSON
+uint64_t uniffi_chek_ffi_fn_constructor_loyaltyprogramme_from_json(RustBuffer json, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_TOML
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_TOML
+uint64_t uniffi_chek_ffi_fn_constructor_loyaltyprogramme_from_toml(RustBuffer toml, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_FIND_CARD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_FIND_CARD
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_find_card(uint64_t ptr, RustBuffer text, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_FORMATS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_FORMATS
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_formats(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_NAME
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_PARSE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_PARSE_CARD
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_parse_card(uint64_t ptr, RustBuffer field, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_VALIDATE_FORM
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_VALIDATE_FORM
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_form(uint64_t ptr, RustBuffer form, RustBuffer source, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_VALIDATE_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_LOYALTYPROGRAMME_VALIDATE_SMS
+RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_sms(uint64_t ptr, RustBuffer from, RustBuffer text, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERSION
 RustBuffer uniffi_chek_ffi_fn_func_version(RustCallStatus *_Nonnull out_status
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_AB_BUCKET
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_AB_BUCKET
+int32_t uniffi_chek_ffi_fn_func_ab_bucket(RustBuffer experiment, RustBuffer client, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CHECK_REVIEW_URL
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CHECK_REVIEW_URL
+void uniffi_chek_ffi_fn_func_check_review_url(RustBuffer url, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_REVIEW_LINK
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_REVIEW_LINK
+RustBuffer uniffi_chek_ffi_fn_func_parse_review_link(RustBuffer link, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_SCORES
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_SCORES
+RustBuffer uniffi_chek_ffi_fn_func_parse_scores(RustBuffer text, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_HISTORY_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_HISTORY_JSON
 RustBuffer uniffi_chek_ffi_fn_func_parse_history_json(RustBuffer json, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CARD_LAST4
+RustBuffer uniffi_chek_ffi_fn_func_card_last4(RustBuffer card, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CHECK_DIGIT_VALID
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CHECK_DIGIT_VALID
+int8_t uniffi_chek_ffi_fn_func_check_digit_valid(RustBuffer digits, RustBuffer scheme, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_NORMALIZE_PHONE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_NORMALIZE_PHONE
+RustBuffer uniffi_chek_ffi_fn_func_normalize_phone(RustBuffer raw, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_QR
@@ -333,6 +484,16 @@ RustBuffer uniffi_chek_ffi_fn_func_scan(RustBuffer image, RustBuffer options, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA
 RustBuffer uniffi_chek_ffi_fn_func_scan_luma(RustBuffer pixels, int32_t width, int32_t height, RustBuffer options, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_MEASURE_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_MEASURE_SMS
+RustBuffer uniffi_chek_ffi_fn_func_measure_sms(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SPLIT_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SPLIT_SMS
+RustBuffer uniffi_chek_ffi_fn_func_split_sms(RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_MANUAL
@@ -621,9 +782,51 @@ uint16_t uniffi_chek_ffi_checksum_func_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_AB_BUCKET
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_AB_BUCKET
+uint16_t uniffi_chek_ffi_checksum_func_ab_bucket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CHECK_REVIEW_URL
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CHECK_REVIEW_URL
+uint16_t uniffi_chek_ffi_checksum_func_check_review_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_REVIEW_LINK
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_REVIEW_LINK
+uint16_t uniffi_chek_ffi_checksum_func_parse_review_link(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_SCORES
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_SCORES
+uint16_t uniffi_chek_ffi_checksum_func_parse_scores(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_HISTORY_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_HISTORY_JSON
 uint16_t uniffi_chek_ffi_checksum_func_parse_history_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CARD_LAST4
+uint16_t uniffi_chek_ffi_checksum_func_card_last4(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CHECK_DIGIT_VALID
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CHECK_DIGIT_VALID
+uint16_t uniffi_chek_ffi_checksum_func_check_digit_valid(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_NORMALIZE_PHONE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_NORMALIZE_PHONE
+uint16_t uniffi_chek_ffi_checksum_func_normalize_phone(void
     
 );
 #endif
@@ -666,6 +869,18 @@ uint16_t uniffi_chek_ffi_checksum_func_scan(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA
 uint16_t uniffi_chek_ffi_checksum_func_scan_luma(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_MEASURE_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_MEASURE_SMS
+uint16_t uniffi_chek_ffi_checksum_func_measure_sms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SPLIT_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SPLIT_SMS
+uint16_t uniffi_chek_ffi_checksum_func_split_sms(void
     
 );
 #endif
@@ -723,6 +938,90 @@ uint16_t uniffi_chek_ffi_checksum_method_campaign_name(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_CRITERIA
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_CRITERIA
+uint16_t uniffi_chek_ffi_checksum_method_survey_criteria(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_ID
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_ID
+uint16_t uniffi_chek_ffi_checksum_method_survey_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_MODE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_MODE
+uint16_t uniffi_chek_ffi_checksum_method_survey_mode(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_OPEN_REVIEW_LINK
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_OPEN_REVIEW_LINK
+uint16_t uniffi_chek_ffi_checksum_method_survey_open_review_link(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_POLICY_WARNINGS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_POLICY_WARNINGS
+uint16_t uniffi_chek_ffi_checksum_method_survey_policy_warnings(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_RATE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_RATE
+uint16_t uniffi_chek_ffi_checksum_method_survey_rate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_REVIEW_URL
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_REVIEW_URL
+uint16_t uniffi_chek_ffi_checksum_method_survey_review_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_THRESHOLD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_SURVEY_THRESHOLD
+uint16_t uniffi_chek_ffi_checksum_method_survey_threshold(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_FIND_CARD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_FIND_CARD
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_find_card(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_FORMATS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_FORMATS
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_formats(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_NAME
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_PARSE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_PARSE_CARD
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_parse_card(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_VALIDATE_FORM
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_VALIDATE_FORM
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_validate_form(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_VALIDATE_SMS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_LOYALTYPROGRAMME_VALIDATE_SMS
+uint16_t uniffi_chek_ffi_checksum_method_loyaltyprogramme_validate_sms(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_CAMPAIGN_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_CAMPAIGN_FROM_JSON
 uint16_t uniffi_chek_ffi_checksum_constructor_campaign_from_json(void
@@ -732,6 +1031,36 @@ uint16_t uniffi_chek_ffi_checksum_constructor_campaign_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_CAMPAIGN_FROM_TOML
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_CAMPAIGN_FROM_TOML
 uint16_t uniffi_chek_ffi_checksum_constructor_campaign_from_toml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_SURVEY_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_SURVEY_FROM_JSON
+uint16_t uniffi_chek_ffi_checksum_constructor_survey_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_SURVEY_FROM_TOML
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_SURVEY_FROM_TOML
+uint16_t uniffi_chek_ffi_checksum_constructor_survey_from_toml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_EXAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_EXAMPLE
+uint16_t uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_example(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_JSON
+uint16_t uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_TOML
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_CONSTRUCTOR_LOYALTYPROGRAMME_FROM_TOML
+uint16_t uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_from_toml(void
     
 );
 #endif

@@ -64,6 +64,27 @@ pub enum ChekError {
         /// Hint for the operator, in the requested language.
         hint: String,
     },
+    /// A loyalty activation refused or a programme that cannot be used (`loyalty.*`): a card
+    /// number with a typo, a phone that is not one, a form field too long.
+    #[error("{code}: {detail}")]
+    Loyalty {
+        /// Stable code.
+        code: String,
+        /// English developer text.
+        detail: String,
+        /// What to tell the client, in the requested language.
+        hint: String,
+    },
+    /// A survey, scores, review link or experiment that cannot be used (`feedback.*`).
+    #[error("{code}: {detail}")]
+    Feedback {
+        /// Stable code.
+        code: String,
+        /// English developer text.
+        detail: String,
+        /// What to tell the client or operator, in the requested language.
+        hint: String,
+    },
     /// An argument the app passed is malformed (`input.*`): a date, a receipt id, a history.
     #[error("{code}: {detail}")]
     Input {
@@ -83,6 +104,8 @@ pub(crate) enum Area {
     Scan,
     Text,
     Campaign,
+    Loyalty,
+    Feedback,
     Input,
 }
 
@@ -99,6 +122,8 @@ impl ChekError {
             Area::Scan => ChekError::Scan { code, detail, hint },
             Area::Text => ChekError::Text { code, detail, hint },
             Area::Campaign => ChekError::Campaign { code, detail, hint },
+            Area::Loyalty => ChekError::Loyalty { code, detail, hint },
+            Area::Feedback => ChekError::Feedback { code, detail, hint },
             Area::Input => ChekError::Input { code, detail, hint },
         }
     }
@@ -119,6 +144,8 @@ impl ChekError {
             | ChekError::Scan { code, hint, .. }
             | ChekError::Text { code, hint, .. }
             | ChekError::Campaign { code, hint, .. }
+            | ChekError::Loyalty { code, hint, .. }
+            | ChekError::Feedback { code, hint, .. }
             | ChekError::Input { code, hint, .. } => (code, hint),
         }
     }

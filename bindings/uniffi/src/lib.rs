@@ -7,6 +7,12 @@
 //! the fields offline ([`validate`]) and pre-check a receipt against a campaign's rules
 //! ([`Campaign::evaluate`]). Every hint comes in the [`Lang`] the caller asks for.
 //!
+//! Engagement on the phone or at the till: card numbers and phones read and checked
+//! ([`LoyaltyProgramme::parse_card`], [`normalize_phone`]), an activation form validated into the
+//! request the server applies ([`LoyaltyProgramme::validate_form`]), a survey answer rated
+//! ([`Survey::rate`]), the token of a review link read ([`parse_review_link`]) or verified with
+//! the host's key ([`Survey::open_review_link`]), and SMS texts measured ([`measure_sms`]).
+//!
 //! The types here are FFI mirrors of the core types (plain records, `i64` numbers, ISO-8601
 //! strings for times), converted at the boundary; the core stays free of uniffi. Errors are one
 //! sealed hierarchy, [`ChekError`] (`ChekException` in Kotlin, `ChekError` in Swift), whose
@@ -32,18 +38,30 @@
 
 mod campaign;
 mod error;
+mod feedback;
 mod history;
+mod loyalty;
 mod qr;
 mod scan;
+mod sms;
 mod text;
 mod time;
 mod types;
 
 pub use campaign::{Campaign, Decision, Effect, Reason, Status};
 pub use error::{ChekError, InputError};
+pub use feedback::{
+    PolicyWarning, ReviewToken, Survey, SurveyMode, SurveyRating, ab_bucket, check_review_url,
+    parse_review_link, parse_scores,
+};
 pub use history::{ParticipantHistory, PastReceipt, parse_history_json};
+pub use loyalty::{
+    ActivationChannel, ActivationForm, ActivationRequestInfo, CardFormat, CheckDigit, FormSource,
+    LoyaltyProgramme, card_last4, check_digit_valid, normalize_phone,
+};
 pub use qr::{Finding, Severity, parse_qr, qr_receipt_id, qr_to_string, validate};
 pub use scan::{Diagnostic, ScanOptions, ScanResult, default_scan_options, scan, scan_luma};
+pub use sms::{SmsEncoding, SmsMeasure, measure_sms, split_sms};
 pub use text::{
     FieldProblem, FoundField, TextItem, TextReading, parse_manual, parse_text, read_manual,
     read_text,

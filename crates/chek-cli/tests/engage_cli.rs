@@ -50,6 +50,16 @@ impl Drop for Tmp {
 
 const NOW: &str = "2026-11-23T12:00:00";
 
+/// A card's row of `chek loyalty export --json`.
+fn exported(db: &str, card: &str) -> Value {
+    let (code, out, err) = chek(&["loyalty", "export", "--db", db, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    out.lines()
+        .map(json)
+        .find(|r| r["card"] == card)
+        .unwrap_or_else(|| panic!("{card} not exported: {out}"))
+}
+
 #[test]
 fn loyalty_sms_outcome_and_reply() {
     let t = Tmp::new("sms");
@@ -167,7 +177,8 @@ fn loyalty_other_channels_and_programme() {
 
     let (code, out, _) = chek(&["loyalty", "replies", "--programme", &programme]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(out.lines().count(), 34);
+    // 18 reply codes (loyalty.profile_completed added in #22) in two languages.
+    assert_eq!(out.lines().count(), 36);
     assert!(!out.contains("TOO LONG"));
 
     let bad = t.file("bad.toml");
@@ -238,8 +249,9 @@ fn feedback_answer_click_visit_and_ab_report() {
             "--json",
         ])
     };
-    let (code, out, _) = click(&link);
-    assert_eq!(code, 0);
+    // The link as a mail or messenger tracker rewrites it: extra query parameters (#22).
+    let (code, out, err) = click(&format!("{link}?utm_source=sms&utm_medium=invite"));
+    assert_eq!(code, 0, "{out}{err}");
     assert_eq!(json(&out)["first"], true);
     let (_, out, _) = click(&link);
     assert_eq!(json(&out)["first"], false);
@@ -534,4 +546,221 @@ fn parallel_activations_on_one_ledger_lose_nothing() {
         .filter(|r| r["status"] == "active")
         .count();
     assert_eq!(active, n);
+}
+
+/// `chek loyalty replies` fails (exit 1) when a custom template cannot fit one SMS, and says
+/// which one on stderr (#22).
+#[test]
+fn loyalty_replies_fail_on_a_long_custom_template() {
+    let t = Tmp::new("replies");
+    let programme = t.file("long.toml");
+    std::fs::write(
+        &programme,
+        "name = \"Ромашка\"\n[[formats]]\nname = \"EAN-13\"\nlength = 13\nprefix = \"46\"\ncheck = \"gs1\"\n\
+         [templates.en]\n\"loyalty.pending\" = \"Your card {card} waits for an operator of {programme}: \
+         we will text {phone} as soon as it is confirmed. Points earned meanwhile are kept. Thank you!!\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = chek(&["loyalty", "replies", "--programme", &programme]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("TOO LONG"), "{out}");
+    assert!(err.contains("loyalty.pending (en)"), "{err}");
+    assert!(!err.contains("loyalty.activated"), "{err}");
+    let (code, out, err) = chek(&["loyalty", "replies", "--programme", &programme, "--json"]);
+    assert_eq!(code, 1, "{err}");
+    let long: Vec<String> = json(&out)
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["fits_one"] == false)
+        .map(|c| format!("{} {}", c["code"], c["lang"]))
+        .collect();
+    assert_eq!(long, ["\"loyalty.pending\" \"en\""]);
+}
+
+/// SMS first, then the web form (the seed's order): the form completes the profile (#22).
+#[test]
+fn loyalty_sms_then_form_completes_the_profile() {
+    let t = Tmp::new("profile");
+    let state = t.file("cards.sqlite");
+    let cards = example("cards.txt");
+    let base = ["--cards", &cards, "--db", &state, "--now", NOW, "--json"];
+    let mut a = vec![
+        "loyalty",
+        "sms",
+        "--from",
+        "+7 903 555-12-34",
+        "4600 0000 0002 2",
+    ];
+    a.extend_from_slice(&base);
+    let (code, out, err) = chek(&a);
+    assert_eq!(
+        (code, json(&out)["code"].as_str()),
+        (0, Some("loyalty.activated")),
+        "{err}"
+    );
+    let form = example("form.json");
+    let mut a = vec!["loyalty", "form", "--form", &form, "--from", "+79035551234"];
+    a.extend_from_slice(&base);
+    let (code, out, err) = chek(&a);
+    let j = json(&out);
+    assert_eq!(
+        (code, j["code"].as_str()),
+        (0, Some("loyalty.profile_completed")),
+        "{err}"
+    );
+    assert_eq!(
+        j["outcome"]["fields"],
+        serde_json::json!(["birthday", "name"])
+    );
+    let rec = exported(&state, "4600000000022");
+    assert_eq!(rec["status"], "active");
+    assert_eq!(rec["fields"]["name"], "Анна Петрова");
+    assert_eq!(rec["fields"]["birthday"], "1990-05-17");
+}
+
+/// A pending card (a till without the right) is not activated by the client's SMS (#22).
+#[test]
+fn loyalty_client_sms_does_not_activate_a_pending_card() {
+    let t = Tmp::new("pending");
+    let state = t.file("cards.sqlite");
+    let cards = example("cards.txt");
+    let base = ["--cards", &cards, "--db", &state, "--now", NOW, "--json"];
+    let mut a = vec![
+        "loyalty",
+        "till",
+        "--cashier",
+        "k-7",
+        "--card",
+        "4600000000015",
+        "--phone",
+        "+79030000001",
+    ];
+    a.extend_from_slice(&base);
+    let (code, out, _) = chek(&a);
+    assert_eq!(
+        (code, json(&out)["code"].as_str()),
+        (0, Some("loyalty.pending"))
+    );
+    let mut a = vec!["loyalty", "sms", "--from", "+79030000001", "4600000000015"];
+    a.extend_from_slice(&base);
+    let (code, out, _) = chek(&a);
+    assert_eq!(
+        (code, json(&out)["code"].as_str()),
+        (1, Some("loyalty.awaiting_confirmation"))
+    );
+    assert_eq!(exported(&state, "4600000000015")["status"], "pending");
+}
+
+/// `ab --events`: bad lines are errors naming the line; one exposure per client; the report
+/// carries the comparison with the control and the sample size (#22).
+#[test]
+fn feedback_ab_events_strict_with_significance() {
+    let t = Tmp::new("ab");
+    let survey = example("survey.toml");
+    let bad = t.file("bad.csv");
+    std::fs::write(
+        &bad,
+        "client,converted\nanna,2\nboris;1\nvera,yes/да\ngleb,1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = chek(&["feedback", "ab", "--experiment", &survey, "--events", &bad]);
+    assert_eq!(code, 2, "{out}");
+    for needle in [
+        "bad.csv:2:",
+        "bad.csv:3:",
+        "bad.csv:4:",
+        "\"2\"",
+        "';'",
+        "yes/да",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert!(!err.contains("bad.csv:5:"), "{err}");
+
+    // The shipped events plus a repeat of anna (converted) and a repeat of boris: still 10
+    // clients, boris converted now.
+    let events = t.file("events.csv");
+    let shipped = std::fs::read_to_string(example("events.csv")).unwrap_or_default();
+    std::fs::write(&events, format!("{shipped}anna,0\nboris,1\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = chek(&[
+        "feedback",
+        "ab",
+        "--experiment",
+        &survey,
+        "--events",
+        &events,
+        "--json",
+        "--mde",
+        "0.1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let v = r["variants"].as_array().cloned().unwrap_or_default();
+    let exposed: u64 = v.iter().map(|x| x["exposed"].as_u64().unwrap_or(0)).sum();
+    let converted: u64 = v.iter().map(|x| x["converted"].as_u64().unwrap_or(0)).sum();
+    assert_eq!((exposed, converted), (10, 5));
+    assert_eq!(r["control"], "short");
+    assert_eq!(r["mde"], 0.1);
+    assert!(r["sample_size"].as_u64().unwrap_or(0) > 10);
+    assert!(v[0]["vs_control"].is_null());
+    let c = &v[1]["vs_control"];
+    let p = c["p_value"].as_f64().unwrap_or(-1.0);
+    let b = c["prob_beat_control"].as_f64().unwrap_or(-1.0);
+    assert!((0.0..=1.0).contains(&p) && (0.0..=1.0).contains(&b), "{c}");
+    assert_eq!(c["significant"], false);
+    assert!(v[1]["still_needed"].as_u64().unwrap_or(0) > 0);
+
+    let (code, out, _) = chek(&[
+        "feedback",
+        "ab",
+        "--experiment",
+        &survey,
+        "--events",
+        &events,
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("warm vs short"), "{out}");
+    assert!(out.contains("clients per variant"), "{out}");
+    assert!(out.contains("2 repeated line(s) merged"), "{out}");
+    let (code, _, err) = chek(&[
+        "feedback",
+        "ab",
+        "--experiment",
+        &survey,
+        "--events",
+        &events,
+        "--mde",
+        "0",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// `review_url = "javascript:…"` is refused when the survey is read (#22).
+#[test]
+fn feedback_refuses_a_javascript_review_url() {
+    let t = Tmp::new("jsurl");
+    let survey = t.file("s.toml");
+    std::fs::write(
+        &survey,
+        "id = \"s\"\ncriteria = [\"a\"]\nreview_url = \"javascript:alert(1)//\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = chek(&[
+        "feedback",
+        "answer",
+        "--survey",
+        &survey,
+        "--db",
+        &t.file("st.sqlite"),
+        "--client",
+        "a",
+        "--response",
+        "r1",
+        "--scores",
+        "9",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("review_url"), "{err}");
 }

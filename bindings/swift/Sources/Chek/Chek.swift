@@ -901,6 +901,781 @@ public func FfiConverterTypeCampaign_lower(_ value: Campaign) -> UInt64 {
 
 
 
+
+
+/**
+ * A loyalty programme: its card formats and reply templates (TOML or JSON, as the server
+ * uses). Reads card numbers and validates activation forms the way the server will.
+ */
+public protocol LoyaltyProgrammeProtocol: AnyObject, Sendable {
+    
+    /**
+     * The one card number in a free text (an SMS: «Карта 4600 6820 0001 3, тел …»). Errors:
+     * `loyalty.no_card`, `loyalty.bad_check_digit`, `loyalty.several_cards`,
+     * `loyalty.too_long`.
+     */
+    func findCard(text: String, lang: Lang?) throws  -> String
+    
+    /**
+     * The card formats.
+     */
+    func formats()  -> [CardFormat]
+    
+    /**
+     * The programme's name.
+     */
+    func name()  -> String
+    
+    /**
+     * A card number typed into a field (spaces and dashes allowed): the digits when it is a
+     * card of the programme. Errors: `loyalty.no_card`, `loyalty.bad_check_digit` (a typo),
+     * `loyalty.too_long`.
+     */
+    func parseCard(field: String, lang: Lang?) throws  -> String
+    
+    /**
+     * Validates an activation form: the request to send, or the refusal (`loyalty.no_card`,
+     * `loyalty.bad_check_digit`, `loyalty.bad_phone`, `loyalty.too_long`) with its hint.
+     */
+    func validateForm(form: ActivationForm, source: FormSource, lang: Lang?) throws  -> ActivationRequestInfo
+    
+    /**
+     * Validates an incoming SMS: the sender is the phone, the card number is read from the
+     * text.
+     */
+    func validateSms(from: String, text: String, lang: Lang?) throws  -> ActivationRequestInfo
+    
+}
+/**
+ * A loyalty programme: its card formats and reply templates (TOML or JSON, as the server
+ * uses). Reads card numbers and validates activation forms the way the server will.
+ */
+open class LoyaltyProgramme: LoyaltyProgrammeProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chek_ffi_fn_clone_loyaltyprogramme(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chek_ffi_fn_free_loyaltyprogramme(handle, $0) }
+    }
+
+    
+    /**
+     * The example programme: EAN-13 cards starting with 46, default replies.
+     */
+public static func example() -> LoyaltyProgramme  {
+    return try!  FfiConverterTypeLoyaltyProgramme_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_constructor_loyaltyprogramme_example(uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a programme from JSON.
+     */
+public static func fromJson(json: String, lang: Lang? = nil)throws  -> LoyaltyProgramme  {
+    return try  FfiConverterTypeLoyaltyProgramme_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_constructor_loyaltyprogramme_from_json(
+        FfiConverterString.lower(json),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a programme from TOML. Errors: `loyalty.programme_syntax`, `loyalty.bad_format`,
+     * `loyalty.bad_template`.
+     */
+public static func fromToml(toml: String, lang: Lang? = nil)throws  -> LoyaltyProgramme  {
+    return try  FfiConverterTypeLoyaltyProgramme_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_constructor_loyaltyprogramme_from_toml(
+        FfiConverterString.lower(toml),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The one card number in a free text (an SMS: «Карта 4600 6820 0001 3, тел …»). Errors:
+     * `loyalty.no_card`, `loyalty.bad_check_digit`, `loyalty.several_cards`,
+     * `loyalty.too_long`.
+     */
+open func findCard(text: String, lang: Lang? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_find_card(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card formats.
+     */
+open func formats() -> [CardFormat]  {
+    return try!  FfiConverterSequenceTypeCardFormat.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_formats(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The programme's name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A card number typed into a field (spaces and dashes allowed): the digits when it is a
+     * card of the programme. Errors: `loyalty.no_card`, `loyalty.bad_check_digit` (a typo),
+     * `loyalty.too_long`.
+     */
+open func parseCard(field: String, lang: Lang? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_parse_card(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(field),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Validates an activation form: the request to send, or the refusal (`loyalty.no_card`,
+     * `loyalty.bad_check_digit`, `loyalty.bad_phone`, `loyalty.too_long`) with its hint.
+     */
+open func validateForm(form: ActivationForm, source: FormSource, lang: Lang? = nil)throws  -> ActivationRequestInfo  {
+    return try  FfiConverterTypeActivationRequestInfo_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_form(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivationForm_lower(form),
+        FfiConverterTypeFormSource_lower(source),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Validates an incoming SMS: the sender is the phone, the card number is read from the
+     * text.
+     */
+open func validateSms(from: String, text: String, lang: Lang? = nil)throws  -> ActivationRequestInfo  {
+    return try  FfiConverterTypeActivationRequestInfo_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_sms(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(text),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoyaltyProgramme: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = LoyaltyProgramme
+
+    public static func lift(_ handle: UInt64) throws -> LoyaltyProgramme {
+        return LoyaltyProgramme(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: LoyaltyProgramme) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoyaltyProgramme {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: LoyaltyProgramme, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoyaltyProgramme_lift(_ handle: UInt64) throws -> LoyaltyProgramme {
+    return try FfiConverterTypeLoyaltyProgramme.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoyaltyProgramme_lower(_ value: LoyaltyProgramme) -> UInt64 {
+    return FfiConverterTypeLoyaltyProgramme.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A survey: criteria rated 1–10, threshold, mode and the review link prefix.
+ */
+public protocol SurveyProtocol: AnyObject, Sendable {
+    
+    /**
+     * The criteria, in score order.
+     */
+    func criteria()  -> [String]
+    
+    /**
+     * Survey id (part of every review-link signature).
+     */
+    func id()  -> String
+    
+    /**
+     * Compliant or gated.
+     */
+    func mode()  -> SurveyMode
+    
+    /**
+     * Verifies a review link (or a bare token) of this survey with the host's key (16–1024
+     * bytes) and returns the answer's sequence number. Errors: `feedback.bad_token`,
+     * `feedback.weak_key`. Only an app that holds the signing key can do this; without it use
+     * [`parse_review_link`].
+     */
+    func openReviewLink(key: Data, link: String, lang: Lang?) throws  -> Int64
+    
+    /**
+     * The policy warnings of the mode (none when compliant).
+     */
+    func policyWarnings(lang: Lang?)  -> [PolicyWarning]
+    
+    /**
+     * Rates an answer: one score 1–10 per criterion. Errors: `feedback.bad_scores`.
+     */
+    func rate(scores: [Int32], lang: Lang?) throws  -> SurveyRating
+    
+    /**
+     * The review link prefix (the token is appended).
+     */
+    func reviewUrl()  -> String
+    
+    /**
+     * The threshold on the 1–10 scale.
+     */
+    func threshold()  -> Int32
+    
+}
+/**
+ * A survey: criteria rated 1–10, threshold, mode and the review link prefix.
+ */
+open class Survey: SurveyProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chek_ffi_fn_clone_survey(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chek_ffi_fn_free_survey(handle, $0) }
+    }
+
+    
+    /**
+     * Loads a survey from JSON.
+     */
+public static func fromJson(json: String, lang: Lang? = nil)throws  -> Survey  {
+    return try  FfiConverterTypeSurvey_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_constructor_survey_from_json(
+        FfiConverterString.lower(json),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a survey from TOML. Errors: `feedback.bad_survey` (for instance a `review_url`
+     * that is not http or https), `feedback.bad_experiment`.
+     */
+public static func fromToml(toml: String, lang: Lang? = nil)throws  -> Survey  {
+    return try  FfiConverterTypeSurvey_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_constructor_survey_from_toml(
+        FfiConverterString.lower(toml),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The criteria, in score order.
+     */
+open func criteria() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_criteria(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Survey id (part of every review-link signature).
+     */
+open func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Compliant or gated.
+     */
+open func mode() -> SurveyMode  {
+    return try!  FfiConverterTypeSurveyMode_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_mode(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies a review link (or a bare token) of this survey with the host's key (16–1024
+     * bytes) and returns the answer's sequence number. Errors: `feedback.bad_token`,
+     * `feedback.weak_key`. Only an app that holds the signing key can do this; without it use
+     * [`parse_review_link`].
+     */
+open func openReviewLink(key: Data, link: String, lang: Lang? = nil)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_open_review_link(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(key),
+        FfiConverterString.lower(link),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The policy warnings of the mode (none when compliant).
+     */
+open func policyWarnings(lang: Lang? = nil) -> [PolicyWarning]  {
+    return try!  FfiConverterSequenceTypePolicyWarning.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_policy_warnings(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Rates an answer: one score 1–10 per criterion. Errors: `feedback.bad_scores`.
+     */
+open func rate(scores: [Int32], lang: Lang? = nil)throws  -> SurveyRating  {
+    return try  FfiConverterTypeSurveyRating_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_rate(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceInt32.lower(scores),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The review link prefix (the token is appended).
+     */
+open func reviewUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_review_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The threshold on the 1–10 scale.
+     */
+open func threshold() -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_survey_threshold(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurvey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Survey
+
+    public static func lift(_ handle: UInt64) throws -> Survey {
+        return Survey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Survey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Survey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Survey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurvey_lift(_ handle: UInt64) throws -> Survey {
+    return try FfiConverterTypeSurvey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurvey_lower(_ value: Survey) -> UInt64 {
+    return FfiConverterTypeSurvey.lower(value)
+}
+
+
+
+
+/**
+ * A filled-in activation form.
+ */
+public struct ActivationForm: Equatable, Hashable {
+    /**
+     * The card number as typed (spaces and dashes allowed).
+     */
+    public let card: String
+    /**
+     * The phone as typed (ignored for [`FormSource::SmsForm`]).
+     */
+    public let phone: String
+    /**
+     * Other fields: name, birthday… (kept as the card's profile).
+     */
+    public let fields: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The card number as typed (spaces and dashes allowed).
+         */card: String, 
+        /**
+         * The phone as typed (ignored for [`FormSource::SmsForm`]).
+         */phone: String, 
+        /**
+         * Other fields: name, birthday… (kept as the card's profile).
+         */fields: [String: String]) {
+        self.card = card
+        self.phone = phone
+        self.fields = fields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivationForm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivationForm: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivationForm {
+        return
+            try ActivationForm(
+                card: FfiConverterString.read(from: &buf), 
+                phone: FfiConverterString.read(from: &buf), 
+                fields: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivationForm, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.card, into: &buf)
+        FfiConverterString.write(value.phone, into: &buf)
+        FfiConverterDictionaryStringString.write(value.fields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationForm_lift(_ buf: RustBuffer) throws -> ActivationForm {
+    return try FfiConverterTypeActivationForm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationForm_lower(_ value: ActivationForm) -> RustBuffer {
+    return FfiConverterTypeActivationForm.lower(value)
+}
+
+
+/**
+ * A valid activation, ready to send to the server that keeps the cards.
+ */
+public struct ActivationRequestInfo: Equatable, Hashable {
+    /**
+     * The card number, digits only.
+     */
+    public let card: String
+    /**
+     * Its last four digits, for the screen.
+     */
+    public let cardLast4: String
+    /**
+     * The phone in E.164.
+     */
+    public let phone: String
+    /**
+     * The channel.
+     */
+    public let channel: ActivationChannel
+    /**
+     * The operator, account or cashier id (`null` for SMS).
+     */
+    public let actor: String?
+    /**
+     * Whether it takes effect at once; `false` at a till without the right (it waits for an
+     * operator).
+     */
+    public let activatesNow: Bool
+    /**
+     * The form fields.
+     */
+    public let profile: [String: String]
+    /**
+     * The request as JSON (`chek_engage::loyalty::ActivationRequest`): what the server
+     * applies (`chek loyalty` / `Ledger::loyalty_apply`).
+     */
+    public let json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The card number, digits only.
+         */card: String, 
+        /**
+         * Its last four digits, for the screen.
+         */cardLast4: String, 
+        /**
+         * The phone in E.164.
+         */phone: String, 
+        /**
+         * The channel.
+         */channel: ActivationChannel, 
+        /**
+         * The operator, account or cashier id (`null` for SMS).
+         */actor: String?, 
+        /**
+         * Whether it takes effect at once; `false` at a till without the right (it waits for an
+         * operator).
+         */activatesNow: Bool, 
+        /**
+         * The form fields.
+         */profile: [String: String], 
+        /**
+         * The request as JSON (`chek_engage::loyalty::ActivationRequest`): what the server
+         * applies (`chek loyalty` / `Ledger::loyalty_apply`).
+         */json: String) {
+        self.card = card
+        self.cardLast4 = cardLast4
+        self.phone = phone
+        self.channel = channel
+        self.actor = actor
+        self.activatesNow = activatesNow
+        self.profile = profile
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivationRequestInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivationRequestInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivationRequestInfo {
+        return
+            try ActivationRequestInfo(
+                card: FfiConverterString.read(from: &buf), 
+                cardLast4: FfiConverterString.read(from: &buf), 
+                phone: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterTypeActivationChannel.read(from: &buf), 
+                actor: FfiConverterOptionString.read(from: &buf), 
+                activatesNow: FfiConverterBool.read(from: &buf), 
+                profile: FfiConverterDictionaryStringString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivationRequestInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.card, into: &buf)
+        FfiConverterString.write(value.cardLast4, into: &buf)
+        FfiConverterString.write(value.phone, into: &buf)
+        FfiConverterTypeActivationChannel.write(value.channel, into: &buf)
+        FfiConverterOptionString.write(value.actor, into: &buf)
+        FfiConverterBool.write(value.activatesNow, into: &buf)
+        FfiConverterDictionaryStringString.write(value.profile, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationRequestInfo_lift(_ buf: RustBuffer) throws -> ActivationRequestInfo {
+    return try FfiConverterTypeActivationRequestInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationRequestInfo_lower(_ value: ActivationRequestInfo) -> RustBuffer {
+    return FfiConverterTypeActivationRequestInfo.lower(value)
+}
+
+
 /**
  * A receipt as any input channel produces it: the QR fields and where they came from.
  */
@@ -967,6 +1742,95 @@ public func FfiConverterTypeCandidate_lift(_ buf: RustBuffer) throws -> Candidat
 #endif
 public func FfiConverterTypeCandidate_lower(_ value: Candidate) -> RustBuffer {
     return FfiConverterTypeCandidate.lower(value)
+}
+
+
+/**
+ * One card-number format of a programme.
+ */
+public struct CardFormat: Equatable, Hashable {
+    /**
+     * Name for operators.
+     */
+    public let name: String
+    /**
+     * Number of digits.
+     */
+    public let length: Int64
+    /**
+     * Leading digits every card of the format starts with ("" for none).
+     */
+    public let prefix: String
+    /**
+     * Check digit scheme.
+     */
+    public let check: CheckDigit
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name for operators.
+         */name: String, 
+        /**
+         * Number of digits.
+         */length: Int64, 
+        /**
+         * Leading digits every card of the format starts with ("" for none).
+         */prefix: String, 
+        /**
+         * Check digit scheme.
+         */check: CheckDigit) {
+        self.name = name
+        self.length = length
+        self.prefix = prefix
+        self.check = check
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardFormat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardFormat {
+        return
+            try CardFormat(
+                name: FfiConverterString.read(from: &buf), 
+                length: FfiConverterInt64.read(from: &buf), 
+                prefix: FfiConverterString.read(from: &buf), 
+                check: FfiConverterTypeCheckDigit.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardFormat, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterInt64.write(value.length, into: &buf)
+        FfiConverterString.write(value.prefix, into: &buf)
+        FfiConverterTypeCheckDigit.write(value.check, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardFormat_lift(_ buf: RustBuffer) throws -> CardFormat {
+    return try FfiConverterTypeCardFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardFormat_lower(_ value: CardFormat) -> RustBuffer {
+    return FfiConverterTypeCardFormat.lower(value)
 }
 
 
@@ -1735,6 +2599,75 @@ public func FfiConverterTypePastReceipt_lower(_ value: PastReceipt) -> RustBuffe
 
 
 /**
+ * A policy the survey's configuration runs against.
+ */
+public struct PolicyWarning: Equatable, Hashable {
+    /**
+     * `feedback.review_gating` or `feedback.review_incentive`.
+     */
+    public let code: String
+    /**
+     * The warning, in the language of the call.
+     */
+    public let hint: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `feedback.review_gating` or `feedback.review_incentive`.
+         */code: String, 
+        /**
+         * The warning, in the language of the call.
+         */hint: String) {
+        self.code = code
+        self.hint = hint
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PolicyWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePolicyWarning: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PolicyWarning {
+        return
+            try PolicyWarning(
+                code: FfiConverterString.read(from: &buf), 
+                hint: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PolicyWarning, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.hint, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePolicyWarning_lift(_ buf: RustBuffer) throws -> PolicyWarning {
+    return try FfiConverterTypePolicyWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePolicyWarning_lower(_ value: PolicyWarning) -> RustBuffer {
+    return FfiConverterTypePolicyWarning.lower(value)
+}
+
+
+/**
  * One reason of a decision.
  */
 public struct Reason: Equatable, Hashable {
@@ -1830,6 +2763,85 @@ public func FfiConverterTypeReason_lift(_ buf: RustBuffer) throws -> Reason {
 #endif
 public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
     return FfiConverterTypeReason.lower(value)
+}
+
+
+/**
+ * A review token read out of a link, not verified.
+ */
+public struct ReviewToken: Equatable, Hashable {
+    /**
+     * The token as found.
+     */
+    public let token: String
+    /**
+     * 2 (20 characters, issued now) or 1 (50 hex characters, older links).
+     */
+    public let version: Int32
+    /**
+     * The sequence number of the survey answer it claims.
+     */
+    public let seq: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The token as found.
+         */token: String, 
+        /**
+         * 2 (20 characters, issued now) or 1 (50 hex characters, older links).
+         */version: Int32, 
+        /**
+         * The sequence number of the survey answer it claims.
+         */seq: Int64) {
+        self.token = token
+        self.version = version
+        self.seq = seq
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewToken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewToken: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewToken {
+        return
+            try ReviewToken(
+                token: FfiConverterString.read(from: &buf), 
+                version: FfiConverterInt32.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewToken, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.token, into: &buf)
+        FfiConverterInt32.write(value.version, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewToken_lift(_ buf: RustBuffer) throws -> ReviewToken {
+    return try FfiConverterTypeReviewToken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewToken_lower(_ value: ReviewToken) -> RustBuffer {
+    return FfiConverterTypeReviewToken.lower(value)
 }
 
 
@@ -2052,6 +3064,236 @@ public func FfiConverterTypeScanResult_lower(_ value: ScanResult) -> RustBuffer 
 
 
 /**
+ * The length of an SMS text.
+ */
+public struct SmsMeasure: Equatable, Hashable {
+    /**
+     * Encoding the whole text needs.
+     */
+    public let encoding: SmsEncoding
+    /**
+     * Septets (GSM-7, extension characters count two) or UTF-16 units (UCS-2).
+     */
+    public let units: Int64
+    /**
+     * Characters.
+     */
+    public let chars: Int64
+    /**
+     * Segments (SMS parts billed); 0 for an empty text.
+     */
+    public let segments: Int64
+    /**
+     * Units per segment at this length (160/70 for one, 153/67 for several).
+     */
+    public let perSegment: Int64
+    /**
+     * Units still free in the last segment.
+     */
+    public let freeInLast: Int64
+    /**
+     * Whether it goes out as one SMS.
+     */
+    public let fitsOne: Bool
+    /**
+     * At least how many units to cut to send one segment fewer (`null` for one or none).
+     */
+    public let toSaveSegment: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Encoding the whole text needs.
+         */encoding: SmsEncoding, 
+        /**
+         * Septets (GSM-7, extension characters count two) or UTF-16 units (UCS-2).
+         */units: Int64, 
+        /**
+         * Characters.
+         */chars: Int64, 
+        /**
+         * Segments (SMS parts billed); 0 for an empty text.
+         */segments: Int64, 
+        /**
+         * Units per segment at this length (160/70 for one, 153/67 for several).
+         */perSegment: Int64, 
+        /**
+         * Units still free in the last segment.
+         */freeInLast: Int64, 
+        /**
+         * Whether it goes out as one SMS.
+         */fitsOne: Bool, 
+        /**
+         * At least how many units to cut to send one segment fewer (`null` for one or none).
+         */toSaveSegment: Int64?) {
+        self.encoding = encoding
+        self.units = units
+        self.chars = chars
+        self.segments = segments
+        self.perSegment = perSegment
+        self.freeInLast = freeInLast
+        self.fitsOne = fitsOne
+        self.toSaveSegment = toSaveSegment
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SmsMeasure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSmsMeasure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SmsMeasure {
+        return
+            try SmsMeasure(
+                encoding: FfiConverterTypeSmsEncoding.read(from: &buf), 
+                units: FfiConverterInt64.read(from: &buf), 
+                chars: FfiConverterInt64.read(from: &buf), 
+                segments: FfiConverterInt64.read(from: &buf), 
+                perSegment: FfiConverterInt64.read(from: &buf), 
+                freeInLast: FfiConverterInt64.read(from: &buf), 
+                fitsOne: FfiConverterBool.read(from: &buf), 
+                toSaveSegment: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SmsMeasure, into buf: inout [UInt8]) {
+        FfiConverterTypeSmsEncoding.write(value.encoding, into: &buf)
+        FfiConverterInt64.write(value.units, into: &buf)
+        FfiConverterInt64.write(value.chars, into: &buf)
+        FfiConverterInt64.write(value.segments, into: &buf)
+        FfiConverterInt64.write(value.perSegment, into: &buf)
+        FfiConverterInt64.write(value.freeInLast, into: &buf)
+        FfiConverterBool.write(value.fitsOne, into: &buf)
+        FfiConverterOptionInt64.write(value.toSaveSegment, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsMeasure_lift(_ buf: RustBuffer) throws -> SmsMeasure {
+    return try FfiConverterTypeSmsMeasure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsMeasure_lower(_ value: SmsMeasure) -> RustBuffer {
+    return FfiConverterTypeSmsMeasure.lower(value)
+}
+
+
+/**
+ * The rating of one answer.
+ */
+public struct SurveyRating: Equatable, Hashable {
+    /**
+     * The scores, one per criterion.
+     */
+    public let scores: [Int32]
+    /**
+     * The average, rounded to hundredths (for display).
+     */
+    public let average: Double
+    /**
+     * At or above the threshold (decided on integers).
+     */
+    public let satisfied: Bool
+    /**
+     * The client is invited to a public review (everyone when compliant; the satisfied when
+     * gated).
+     */
+    public let invited: Bool
+    /**
+     * Below the threshold: someone should follow up privately.
+     */
+    public let followUp: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The scores, one per criterion.
+         */scores: [Int32], 
+        /**
+         * The average, rounded to hundredths (for display).
+         */average: Double, 
+        /**
+         * At or above the threshold (decided on integers).
+         */satisfied: Bool, 
+        /**
+         * The client is invited to a public review (everyone when compliant; the satisfied when
+         * gated).
+         */invited: Bool, 
+        /**
+         * Below the threshold: someone should follow up privately.
+         */followUp: Bool) {
+        self.scores = scores
+        self.average = average
+        self.satisfied = satisfied
+        self.invited = invited
+        self.followUp = followUp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyRating: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyRating: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyRating {
+        return
+            try SurveyRating(
+                scores: FfiConverterSequenceInt32.read(from: &buf), 
+                average: FfiConverterDouble.read(from: &buf), 
+                satisfied: FfiConverterBool.read(from: &buf), 
+                invited: FfiConverterBool.read(from: &buf), 
+                followUp: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyRating, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt32.write(value.scores, into: &buf)
+        FfiConverterDouble.write(value.average, into: &buf)
+        FfiConverterBool.write(value.satisfied, into: &buf)
+        FfiConverterBool.write(value.invited, into: &buf)
+        FfiConverterBool.write(value.followUp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyRating_lift(_ buf: RustBuffer) throws -> SurveyRating {
+    return try FfiConverterTypeSurveyRating.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyRating_lower(_ value: SurveyRating) -> RustBuffer {
+    return FfiConverterTypeSurveyRating.lower(value)
+}
+
+
+/**
  * One item line read from the text.
  */
 public struct TextItem: Equatable, Hashable {
@@ -2240,6 +3482,111 @@ public func FfiConverterTypeTextReading_lower(_ value: TextReading) -> RustBuffe
 
 
 /**
+ * The channel of a validated activation.
+ */
+
+public enum ActivationChannel: Equatable, Hashable {
+    
+    /**
+     * The client's SMS.
+     */
+    case sms
+    /**
+     * An operator's form.
+     */
+    case operatorForm
+    /**
+     * SMS + web form.
+     */
+    case smsForm
+    /**
+     * Website / app account.
+     */
+    case website
+    /**
+     * At the till.
+     */
+    case till
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ActivationChannel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivationChannel: FfiConverterRustBuffer {
+    typealias SwiftType = ActivationChannel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivationChannel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sms
+        
+        case 2: return .operatorForm
+        
+        case 3: return .smsForm
+        
+        case 4: return .website
+        
+        case 5: return .till
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActivationChannel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sms:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .operatorForm:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .smsForm:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .website:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .till:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationChannel_lift(_ buf: RustBuffer) throws -> ActivationChannel {
+    return try FfiConverterTypeActivationChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationChannel_lower(_ value: ActivationChannel) -> RustBuffer {
+    return FfiConverterTypeActivationChannel.lower(value)
+}
+
+
+
+/**
  * Where a receipt's fields came from.
  */
 
@@ -2325,6 +3672,101 @@ public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
 
 
 /**
+ * The check digit scheme of a card format.
+ */
+
+public enum CheckDigit: Equatable, Hashable {
+    
+    /**
+     * No check digit.
+     */
+    case none
+    /**
+     * Luhn (bank-style cards).
+     */
+    case luhn
+    /**
+     * GS1 mod 10 (EAN-13 / EAN-8 barcodes).
+     */
+    case gs1
+    /**
+     * Damm.
+     */
+    case damm
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CheckDigit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckDigit: FfiConverterRustBuffer {
+    typealias SwiftType = CheckDigit
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckDigit {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .luhn
+        
+        case 3: return .gs1
+        
+        case 4: return .damm
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CheckDigit, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .luhn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .gs1:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .damm:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckDigit_lift(_ buf: RustBuffer) throws -> CheckDigit {
+    return try FfiConverterTypeCheckDigit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckDigit_lower(_ value: CheckDigit) -> RustBuffer {
+    return FfiConverterTypeCheckDigit.lower(value)
+}
+
+
+
+/**
  * Every failure of a chek call, one variant per area. Kotlin sees a sealed
  * `ChekException` with `ChekException.Qr`, `.Scan`, ...; Swift an `enum ChekError: Error`.
  *
@@ -2404,6 +3846,35 @@ enum ChekError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */hint: String
     )
     /**
+     * A loyalty activation refused or a programme that cannot be used (`loyalty.*`): a card
+     * number with a typo, a phone that is not one, a form field too long.
+     */
+    case Loyalty(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * English developer text.
+         */detail: String, 
+        /**
+         * What to tell the client, in the requested language.
+         */hint: String
+    )
+    /**
+     * A survey, scores, review link or experiment that cannot be used (`feedback.*`).
+     */
+    case Feedback(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * English developer text.
+         */detail: String, 
+        /**
+         * What to tell the client or operator, in the requested language.
+         */hint: String
+    )
+    /**
      * An argument the app passed is malformed (`input.*`): a date, a receipt id, a history.
      */
     case Input(
@@ -2466,7 +3937,17 @@ public struct FfiConverterTypeChekError: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf), 
             hint: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Input(
+        case 5: return .Loyalty(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            hint: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .Feedback(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            hint: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Input(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
             hint: try FfiConverterString.read(from: &buf)
@@ -2511,8 +3992,22 @@ public struct FfiConverterTypeChekError: FfiConverterRustBuffer {
             FfiConverterString.write(hint, into: &buf)
             
         
-        case let .Input(code,detail,hint):
+        case let .Loyalty(code,detail,hint):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(hint, into: &buf)
+            
+        
+        case let .Feedback(code,detail,hint):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(hint, into: &buf)
+            
+        
+        case let .Input(code,detail,hint):
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             FfiConverterString.write(hint, into: &buf)
@@ -2618,6 +4113,129 @@ public func FfiConverterTypeEffect_lift(_ buf: RustBuffer) throws -> Effect {
 #endif
 public func FfiConverterTypeEffect_lower(_ value: Effect) -> RustBuffer {
     return FfiConverterTypeEffect.lower(value)
+}
+
+
+
+/**
+ * Who filled in an activation form.
+ */
+
+public enum FormSource: Equatable, Hashable {
+    
+    /**
+     * An operator keyed in a paper form; the phone comes from the form.
+     */
+    case `operator`(
+        /**
+         * Operator id.
+         */`operator`: String
+    )
+    /**
+     * The client texted first and then filled the web form: the phone is the SMS sender.
+     */
+    case smsForm(
+        /**
+         * The phone the SMS came from.
+         */from: String
+    )
+    /**
+     * The client's account on the website or in the app; the phone comes from the form.
+     */
+    case website(
+        /**
+         * Account id.
+         */account: String
+    )
+    /**
+     * A cashier at the till; without the right the activation waits for an operator.
+     */
+    case till(
+        /**
+         * Cashier id.
+         */cashier: String, 
+        /**
+         * Whether the cashier may activate cards.
+         */canActivate: Bool
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FormSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFormSource: FfiConverterRustBuffer {
+    typealias SwiftType = FormSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FormSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`operator`(operator: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .smsForm(from: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .website(account: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .till(cashier: try FfiConverterString.read(from: &buf), canActivate: try FfiConverterBool.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FormSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .`operator`(`operator`):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(`operator`, into: &buf)
+            
+        
+        case let .smsForm(from):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(from, into: &buf)
+            
+        
+        case let .website(account):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(account, into: &buf)
+            
+        
+        case let .till(cashier,canActivate):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(cashier, into: &buf)
+            FfiConverterBool.write(canActivate, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormSource_lift(_ buf: RustBuffer) throws -> FormSource {
+    return try FfiConverterTypeFormSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormSource_lower(_ value: FormSource) -> RustBuffer {
+    return FfiConverterTypeFormSource.lower(value)
 }
 
 
@@ -2868,6 +4486,81 @@ public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
 
 
 /**
+ * How an SMS is encoded.
+ */
+
+public enum SmsEncoding: Equatable, Hashable {
+    
+    /**
+     * GSM 03.38 7-bit: 160 septets in one SMS, 153 per part.
+     */
+    case gsm7
+    /**
+     * UCS-2 (any Cyrillic letter): 70 units in one SMS, 67 per part.
+     */
+    case ucs2
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SmsEncoding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSmsEncoding: FfiConverterRustBuffer {
+    typealias SwiftType = SmsEncoding
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SmsEncoding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .gsm7
+        
+        case 2: return .ucs2
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SmsEncoding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .gsm7:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .ucs2:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsEncoding_lift(_ buf: RustBuffer) throws -> SmsEncoding {
+    return try FfiConverterTypeSmsEncoding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsEncoding_lower(_ value: SmsEncoding) -> RustBuffer {
+    return FfiConverterTypeSmsEncoding.lower(value)
+}
+
+
+
+/**
  * Accepted, rejected, or waiting for something.
  */
 
@@ -2951,6 +4644,105 @@ public func FfiConverterTypeStatus_lower(_ value: Status) -> RustBuffer {
 }
 
 
+
+/**
+ * Who is asked for a public review.
+ */
+
+public enum SurveyMode: Equatable, Hashable {
+    
+    /**
+     * Everyone is invited; the bonus rewards the answer (the default, policy-compliant).
+     */
+    case compliant
+    /**
+     * Only the satisfied are invited and the click is rewarded: carries policy warnings.
+     */
+    case gated
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SurveyMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyMode: FfiConverterRustBuffer {
+    typealias SwiftType = SurveyMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .compliant
+        
+        case 2: return .gated
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SurveyMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .compliant:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .gated:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyMode_lift(_ buf: RustBuffer) throws -> SurveyMode {
+    return try FfiConverterTypeSurveyMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyMode_lower(_ value: SurveyMode) -> RustBuffer {
+    return FfiConverterTypeSurveyMode.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -3026,6 +4818,31 @@ fileprivate struct FfiConverterOptionTypeLang: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -3043,6 +4860,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardFormat: FfiConverterRustBuffer {
+    typealias SwiftType = [CardFormat]
+
+    public static func write(_ value: [CardFormat], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardFormat.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardFormat] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardFormat]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardFormat.read(from: &buf))
         }
         return seq
     }
@@ -3176,6 +5018,31 @@ fileprivate struct FfiConverterSequenceTypePastReceipt: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePolicyWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [PolicyWarning]
+
+    public static func write(_ value: [PolicyWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePolicyWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PolicyWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PolicyWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePolicyWarning.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
     typealias SwiftType = [Reason]
 
@@ -3222,6 +5089,32 @@ fileprivate struct FfiConverterSequenceTypeTextItem: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 /**
  * The version of the library, e.g. `0.1.0`: lets an app log which native build it loaded.
  *
@@ -3233,6 +5126,78 @@ public func version() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_func_version(uniffiCallStatus
+    )
+})
+}
+/**
+ * The `chek-ab-v1` bucket of a client in an experiment, in `[0, 10000)` (docs/ab-v1.md): the
+ * same on the phone as on the server.
+ *
+ * ```
+ * assert!(chek_ffi::ab_bucket("e".into(), "c".into()) < 10_000);
+ * ```
+ */
+public func abBucket(experiment: String, client: String) -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_ab_bucket(
+        FfiConverterString.lower(experiment),
+        FfiConverterString.lower(client),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether a review-link prefix is acceptable: `http://` or `https://` with a host, no spaces,
+ * no `#`. Errors: `feedback.bad_survey` naming the problem.
+ *
+ * ```
+ * assert!(chek_ffi::check_review_url("https://r.example.ru/r/".into(), None).is_ok());
+ * assert!(chek_ffi::check_review_url("javascript:alert(1)".into(), None).is_err());
+ * ```
+ */
+public func checkReviewUrl(url: String, lang: Lang? = nil)throws   {try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_check_review_url(
+        FfiConverterString.lower(url),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+}
+}
+/**
+ * Finds the token of a review link (or a bare token): the last path segment or a query value
+ * that is a well-formed token, whatever else the link carries (`?utm_source=…`, a fragment, a
+ * trailing full stop). Nothing is verified: the signature needs the host's key
+ * ([`Survey::open_review_link`]). Errors: `feedback.bad_token`.
+ *
+ * ```
+ * use chek_ffi::parse_review_link;
+ * let t = parse_review_link("https://r.example.ru/r/IWQBAgMEBQYHCAkKCwwN?utm_source=sms".into(), None).unwrap();
+ * assert_eq!((t.version, t.seq, t.token.len()), (2, 100, 20));
+ * assert_eq!(parse_review_link("https://r.example.ru/".into(), None).unwrap_err().code(), "feedback.bad_token");
+ * ```
+ */
+public func parseReviewLink(link: String, lang: Lang? = nil)throws  -> ReviewToken  {
+    return try  FfiConverterTypeReviewToken_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_parse_review_link(
+        FfiConverterString.lower(link),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses scores written as `9,8,10` or `9 8 10`. Errors: `feedback.bad_scores`.
+ *
+ * ```
+ * assert_eq!(chek_ffi::parse_scores("9, 8 10".into(), None).unwrap(), vec![9, 8, 10]);
+ * ```
+ */
+public func parseScores(text: String, lang: Lang? = nil)throws  -> [Int32]  {
+    return try  FfiConverterSequenceInt32.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_parse_scores(
+        FfiConverterString.lower(text),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
 }
@@ -3252,6 +5217,60 @@ public func parseHistoryJson(json: String, lang: Lang? = nil)throws  -> Particip
         uniffiCallStatus in
     uniffi_chek_ffi_fn_func_parse_history_json(
         FfiConverterString.lower(json),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * The last four digits of a card number (4–24 digits), for a masked display.
+ *
+ * ```
+ * assert_eq!(chek_ffi::card_last4("4600682000013".into(), None).unwrap(), "0013");
+ * ```
+ */
+public func cardLast4(card: String, lang: Lang? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_card_last4(
+        FfiConverterString.lower(card),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether `digits` (ASCII digits only) carries a valid check digit under `scheme`.
+ *
+ * ```
+ * use chek_ffi::{check_digit_valid, CheckDigit};
+ * assert!(check_digit_valid("4600682000013".into(), CheckDigit::Gs1));
+ * assert!(!check_digit_valid("4600682000014".into(), CheckDigit::Gs1));
+ * ```
+ */
+public func checkDigitValid(digits: String, scheme: CheckDigit) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_check_digit_valid(
+        FfiConverterString.lower(digits),
+        FfiConverterTypeCheckDigit_lower(scheme),uniffiCallStatus
+    )
+})
+}
+/**
+ * A phone number normalised to E.164 (`+79161234567`): `+7`, `7` or `8` and ten digits, ten
+ * digits starting with 9, or `+` and 8–15 digits abroad; spaces, brackets, dots and dashes
+ * ignored. [`ChekError::Loyalty`] `loyalty.bad_phone` otherwise.
+ *
+ * ```
+ * use chek_ffi::normalize_phone;
+ * assert_eq!(normalize_phone("8 (916) 123-45-67".into(), None).unwrap(), "+79161234567");
+ * assert_eq!(normalize_phone("not a phone!".into(), None).unwrap_err().code(), "loyalty.bad_phone");
+ * ```
+ */
+public func normalizePhone(raw: String, lang: Lang? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_normalize_phone(
+        FfiConverterString.lower(raw),
         FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
@@ -3399,6 +5418,41 @@ public func scanLuma(pixels: Data, width: Int32, height: Int32, options: ScanOpt
 })
 }
 /**
+ * Measures an SMS text: encoding, units, segments, and what to cut to save one.
+ *
+ * ```
+ * use chek_ffi::{measure_sms, SmsEncoding};
+ * let m = measure_sms("Карта *0013 активирована и привязана к номеру. Спасибо!".into());
+ * assert_eq!((m.encoding, m.units, m.segments, m.fits_one), (SmsEncoding::Ucs2, 55, 1, true));
+ * let m = measure_sms("x".repeat(161));
+ * assert_eq!((m.encoding, m.segments, m.to_save_segment), (SmsEncoding::Gsm7, 2, Some(1)));
+ * ```
+ */
+public func measureSms(text: String) -> SmsMeasure  {
+    return try!  FfiConverterTypeSmsMeasure_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_measure_sms(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * The parts a long SMS is sent as (each within its segment's limit), for previews.
+ *
+ * ```
+ * let parts = chek_ffi::split_sms("я".repeat(100));
+ * assert_eq!(parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(), [67, 33]);
+ * ```
+ */
+public func splitSms(text: String) -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_split_sms(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
  * Reads what a shopper typed (`фн 9289000100123456 фд 12345 фп 1234567890 15.03.21 12:34
  * 1500,00`, labels and order free) into a candidate with the manual channel.
  *
@@ -3495,7 +5549,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_version() != 8106) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chek_ffi_checksum_func_ab_bucket() != 23217) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_check_review_url() != 47137) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_parse_review_link() != 45464) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_parse_scores() != 24031) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chek_ffi_checksum_func_parse_history_json() != 11156) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_card_last4() != 18399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_check_digit_valid() != 19963) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_normalize_phone() != 32232) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_parse_qr() != 46345) {
@@ -3517,6 +5592,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_scan_luma() != 59797) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_measure_sms() != 2673) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_split_sms() != 53984) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_parse_manual() != 13452) {
@@ -3546,10 +5627,67 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_method_campaign_name() != 25000) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chek_ffi_checksum_method_survey_criteria() != 52584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_id() != 63520) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_mode() != 6482) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_open_review_link() != 31829) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_policy_warnings() != 53604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_rate() != 58120) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_review_url() != 12801) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_survey_threshold() != 12942) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_find_card() != 47757) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_formats() != 588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_name() != 48920) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_parse_card() != 35251) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_validate_form() != 56289) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_loyaltyprogramme_validate_sms() != 41523) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chek_ffi_checksum_constructor_campaign_from_json() != 58268) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_constructor_campaign_from_toml() != 29070) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_constructor_survey_from_json() != 38842) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_constructor_survey_from_toml() != 55493) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_example() != 6794) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_from_json() != 52003) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_constructor_loyaltyprogramme_from_toml() != 54256) {
         return InitializationResult.apiChecksumMismatch
     }
 

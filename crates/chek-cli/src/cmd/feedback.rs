@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::engage::feedback::{
-    AbReport, Experiment, FeedbackError, FeedbackState, PolicyRisk, Response, Survey, parse_scores,
+    AbEvents, Experiment, FeedbackError, FeedbackState, PolicyRisk, Response, Survey, parse_scores,
 };
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
@@ -85,9 +85,11 @@ enum Sub {
         #[command(flatten)]
         state: StateArgs,
     },
-    /// Per-variant counts, conversion and 95 % Wilson intervals, from the ledger, a state file
-    /// or an events file (CSV `client,converted` with converted 0/1; variants assigned by
-    /// chek-ab-v1).
+    /// Per-variant counts, conversion, 95 % Wilson intervals, the difference from the control
+    /// (first variant: two-proportion z-test p-value, Bayesian probability to beat it) and the
+    /// clients still needed, from the ledger, a state file or an events file (CSV
+    /// `client,converted`, converted 1/0; one exposure per client, converted if any of its lines
+    /// says so; variants assigned by chek-ab-v1). A bad line is an error naming the line.
     Ab {
         /// The experiment (TOML/JSON), or a survey file holding one.
         #[arg(long, value_name = "FILE")]
@@ -101,6 +103,10 @@ enum Sub {
         /// Events CSV to report on.
         #[arg(long, value_name = "FILE")]
         events: Option<PathBuf>,
+        /// The minimum detectable effect to size the test for: an absolute difference of
+        /// conversion rates, `0.05` = 5 percentage points (α = 0.05 two-sided, power 80 %).
+        #[arg(long, default_value_t = chek::engage::feedback::DEFAULT_MDE)]
+        mde: f64,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -261,7 +267,8 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
                 (Ok(s), Ok(k)) => (s, k),
                 (Err(e), _) | (_, Err(e)) => return usage(e),
             };
-            let token = token.rsplit('/').next().unwrap_or(token);
+            // The whole link is fine: the token is found in it, whatever query or fragment
+            // was appended (`?utm_source=…`).
             let ledger = match open_db(Some(&state.db)) {
                 Ok(l) => l,
                 Err(e) => return usage(e),
@@ -343,6 +350,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
             db,
             state,
             events,
+            mde,
             out: o,
         } => {
             let st = match (db, state) {
@@ -353,7 +361,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
                 (None, Some(s)) => Some(load::<FeedbackState>(Some(s))?),
                 (None, None) => None,
             };
-            ab(experiment, st.as_ref(), events.as_deref(), o)
+            ab(experiment, st.as_ref(), events.as_deref(), *mde, o)
         }
         Sub::Export { db, state } => {
             let ledger = match open_db(Some(db)) {
@@ -397,36 +405,40 @@ fn ab(
     exp: &Path,
     state: Option<&FeedbackState>,
     events: Option<&Path>,
+    mde: f64,
     o: &OutputArgs,
 ) -> io::Result<ExitCode> {
     let e = match experiment(exp) {
         Ok(e) => e,
         Err(err) => return usage(err),
     };
+    let mut repeats = 0;
     let report = match (state, events) {
         (Some(s), _) => s.ab_report(&e),
         (None, Some(ev)) => {
-            let mut obs: Vec<(String, bool)> = Vec::new();
-            for (n, line) in read(ev)?.lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty()
-                    || line.starts_with('#')
-                    || (n == 0 && line.starts_with("client"))
-                {
-                    continue;
-                }
-                let (client, conv) = line.rsplit_once(',').unwrap_or((line, "0"));
-                let converted = matches!(conv.trim(), "1" | "true" | "yes");
-                match e.assign(client.trim()) {
-                    Ok(v) => obs.push((v.name.clone(), converted)),
-                    Err(err) => {
-                        return usage(format!("{}:{}: {err}", ev.display(), n + 1));
+            let parsed = AbEvents::parse_csv(&read(ev)?).and_then(|events| {
+                repeats = events.repeats;
+                events.report(&e)
+            });
+            match parsed {
+                Ok(r) => r,
+                Err(FeedbackError::BadEvents { errors, total }) => {
+                    for err in &errors {
+                        eprintln!("chek: {}:{}: {}", ev.display(), err.line, err.problem);
                     }
+                    if total > errors.len() {
+                        eprintln!("chek: … {} bad lines in all", total);
+                    }
+                    return Ok(ExitCode::from(2));
                 }
+                Err(err) => return usage(format!("{}: {err}", ev.display())),
             }
-            AbReport::from_observations(&e, obs.iter().map(|(v, c)| (v.as_str(), *c)))
         }
         (None, None) => return usage("ab needs --db DB, --state FILE or --events FILE".into()),
+    };
+    let report = match report.with_mde(mde) {
+        Ok(r) => r,
+        Err(err) => return usage(format!("--mde: {err}")),
     };
     let mut out = io::stdout().lock();
     if o.json {
@@ -451,6 +463,49 @@ fn ab(
                 100.0 * v.rate,
                 100.0 * v.ci_low,
                 100.0 * v.ci_high
+            )?;
+        }
+        for v in &report.variants {
+            if let Some(c) = &v.vs_control {
+                writeln!(
+                    out,
+                    "  {} vs {}: {:+.2} points, p = {:.4} ({}), P(better) = {:.1} %",
+                    v.variant,
+                    c.control,
+                    100.0 * c.difference,
+                    c.p_value,
+                    if c.significant {
+                        "significant at 5 %"
+                    } else {
+                        "not significant"
+                    },
+                    100.0 * c.prob_beat_control
+                )?;
+            }
+        }
+        match report.sample_size {
+            Some(n) => {
+                writeln!(
+                    out,
+                    "  to detect {:.2} points (alpha 5 %, power 80 %): {} clients per variant",
+                    100.0 * report.mde,
+                    n
+                )?;
+                for v in &report.variants {
+                    if let Some(k) = v.still_needed.filter(|&k| k > 0) {
+                        writeln!(out, "    {} needs {} more", v.variant, k)?;
+                    }
+                }
+            }
+            None => writeln!(
+                out,
+                "  sample size: unknown until the control has exposures"
+            )?,
+        }
+        if repeats > 0 {
+            writeln!(
+                out,
+                "  {repeats} repeated line(s) merged: one exposure per client, converted if any"
             )?;
         }
     }

@@ -247,6 +247,13 @@ fn print(
                 "  (a retry of a request already answered: nothing changed)"
             )?;
         }
+        if let Outcome::ProfileCompleted { fields, .. } = outcome {
+            writeln!(
+                out,
+                "  profile {} added to the card's profile",
+                fields.join(", ")
+            )?;
+        }
         writeln!(
             out,
             "  reply   {} ({}, {} units, {} SMS{})",
@@ -457,9 +464,24 @@ fn replies(p: &Programme, o: &OutputArgs) -> io::Result<ExitCode> {
             )?;
         }
     }
-    Ok(if checks.iter().all(|c| c.fits_one) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    drop(out);
+    let long: Vec<_> = checks.iter().filter(|c| !c.fits_one).collect();
+    if long.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "chek: {} reply template(s) do not fit one SMS at their longest:",
+        long.len()
+    );
+    for c in long {
+        eprintln!(
+            "  {} ({}): {} units, {} SMS ({})",
+            c.code,
+            c.lang,
+            c.worst.units,
+            c.worst.segments,
+            c.worst.encoding.as_str()
+        );
+    }
+    Ok(ExitCode::from(1))
 }

@@ -174,6 +174,201 @@ pub fn wilson(successes: u64, n: u64, z: f64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
+/// z for a one-sided 80 % power.
+pub const Z80: f64 = 0.841_621_233_572_914_3;
+/// The minimum detectable effect a report sizes the test for unless told otherwise: 5
+/// percentage points of conversion.
+pub const DEFAULT_MDE: f64 = 0.05;
+
+/// The standard normal distribution function Φ(x) (Hart's algorithm as given by West, 2005;
+/// absolute error below 1e-14).
+///
+/// ```
+/// use chek_engage::feedback::normal_cdf;
+/// assert!((normal_cdf(1.959_963_984_540_054) - 0.975).abs() < 1e-12);
+/// assert_eq!(normal_cdf(0.0), 0.5);
+/// ```
+pub fn normal_cdf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let a = x.abs();
+    let tail = if a > 37.0 {
+        0.0
+    } else {
+        let e = (-a * a / 2.0).exp();
+        if a < 7.071_067_811_865_47 {
+            const NUM: [f64; 7] = [
+                3.526_249_659_989_11e-2,
+                0.700_383_064_443_688,
+                6.373_962_203_531_65,
+                33.912_866_078_383,
+                112.079_291_497_871,
+                221.213_596_169_931,
+                220.206_867_912_376,
+            ];
+            const DEN: [f64; 8] = [
+                8.838_834_764_831_84e-2,
+                1.755_667_163_182_64,
+                16.064_177_579_207,
+                86.780_732_202_946_1,
+                296.564_248_779_674,
+                637.333_633_378_831,
+                793.826_512_519_948,
+                440.413_735_824_752,
+            ];
+            let horner = |c: &[f64]| c.iter().fold(0.0, |acc, &k| acc * a + k);
+            e * horner(&NUM) / horner(&DEN)
+        } else {
+            let b = a + 1.0 / (a + 2.0 / (a + 3.0 / (a + 4.0 / (a + 0.65))));
+            e / b / 2.506_628_274_631
+        }
+    };
+    if x > 0.0 { 1.0 - tail } else { tail }
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms; relative error about 1e-15).
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection; not reached from the Beta parameters (all ≥ 1).
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = C[0];
+    for (i, c) in C.iter().enumerate().skip(1) {
+        a += c / (x + i as f64);
+    }
+    let t = x + 7.5;
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+fn ln_beta(a: f64, b: f64) -> f64 {
+    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
+}
+
+/// Terms summed exactly before the normal approximation takes over.
+const MAX_BAYES_TERMS: u64 = 200_000;
+
+/// The probability that variant B's conversion rate is above A's, with uniform Beta(1, 1)
+/// priors: `P(p_B > p_A)` for `p_A ~ Beta(1 + cA, 1 + nA − cA)` and likewise B. Exact (Evan
+/// Miller's closed form) up to 200,000 conversions, a normal approximation of the two
+/// posteriors beyond.
+///
+/// ```
+/// use chek_engage::feedback::prob_beat;
+/// assert!((prob_beat(0, 0, 0, 0) - 0.5).abs() < 1e-12);
+/// assert!(prob_beat(10, 100, 20, 100) > 0.95);
+/// ```
+pub fn prob_beat(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> f64 {
+    let (conv_a, conv_b) = (conv_a.min(n_a), conv_b.min(n_b));
+    let (aa, ba) = (1.0 + conv_a as f64, 1.0 + (n_a - conv_a) as f64);
+    let (ab, bb) = (1.0 + conv_b as f64, 1.0 + (n_b - conv_b) as f64);
+    // Sum over the variant with fewer conversions: P(B > A) = 1 − P(A > B).
+    // αA, βA, βB and the number of terms αB.
+    let exact = |aa: f64, ba: f64, bb: f64, terms: u64| {
+        let base = ln_beta(aa, ba);
+        let mut sum = 0.0;
+        for i in 0..terms {
+            let i = i as f64;
+            sum += (ln_beta(aa + i, ba + bb) - (bb + i).ln() - ln_beta(1.0 + i, bb) - base).exp();
+        }
+        sum.clamp(0.0, 1.0)
+    };
+    if conv_b.min(conv_a) < MAX_BAYES_TERMS {
+        if conv_b <= conv_a {
+            exact(aa, ba, bb, conv_b + 1)
+        } else {
+            1.0 - exact(ab, bb, ba, conv_a + 1)
+        }
+    } else {
+        let moments = |a: f64, b: f64| {
+            let m = a / (a + b);
+            (m, a * b / ((a + b) * (a + b) * (a + b + 1.0)))
+        };
+        let (ma, va) = moments(aa, ba);
+        let (mb, vb) = moments(ab, bb);
+        normal_cdf((mb - ma) / (va + vb).sqrt())
+    }
+}
+
+/// Two-sided p-value of the pooled two-proportion z-test of `cB/nB` against `cA/nA`, with its
+/// z; `(0, 1)` when either side has no exposure or nobody (or everybody) converted.
+///
+/// ```
+/// use chek_engage::feedback::two_proportion_z;
+/// let (z, p) = two_proportion_z(100, 1000, 130, 1000);
+/// assert!((z - 2.1027).abs() < 1e-3 && (p - 0.0355).abs() < 1e-3);
+/// ```
+pub fn two_proportion_z(conv_a: u64, n_a: u64, conv_b: u64, n_b: u64) -> (f64, f64) {
+    if n_a == 0 || n_b == 0 {
+        return (0.0, 1.0);
+    }
+    let (na, nb) = (n_a as f64, n_b as f64);
+    let (pa, pb) = (conv_a.min(n_a) as f64 / na, conv_b.min(n_b) as f64 / nb);
+    let pooled = (conv_a.min(n_a) + conv_b.min(n_b)) as f64 / (na + nb);
+    let se = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        return (0.0, 1.0);
+    }
+    let z = (pb - pa) / se;
+    (z, (2.0 * normal_cdf(-z.abs())).min(1.0))
+}
+
+/// Clients needed in each of two variants to detect an absolute difference `mde` from a
+/// baseline conversion `base` with a two-sided test at α = 0.05 and 80 % power:
+/// `(z₀.₉₇₅·√(2p̄q̄) + z₀.₈·√(p₁q₁ + p₂q₂))² / mde²` (Fleiss, without continuity correction),
+/// `p₂ = base + mde` (or `base − mde` past 1). `None` for an `mde` outside (0, 1).
+///
+/// ```
+/// use chek_engage::feedback::sample_size;
+/// assert_eq!(sample_size(0.10, 0.05), Some(686));
+/// assert_eq!(sample_size(0.10, 0.0), None);
+/// ```
+pub fn sample_size(base: f64, mde: f64) -> Option<u64> {
+    if !(mde > 0.0 && mde < 1.0 && (0.0..=1.0).contains(&base)) {
+        return None;
+    }
+    let p1 = base;
+    let p2 = if p1 + mde <= 1.0 { p1 + mde } else { p1 - mde };
+    if !(0.0..=1.0).contains(&p2) {
+        return None;
+    }
+    let pbar = (p1 + p2) / 2.0;
+    let a = Z95 * (2.0 * pbar * (1.0 - pbar)).sqrt();
+    let b = Z80 * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt();
+    let n = ((a + b) * (a + b) / (mde * mde)).ceil();
+    (n.is_finite() && n >= 1.0).then_some(n as u64)
+}
+
+/// A variant against the control (the experiment's first variant).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The control's name.
+    pub control: String,
+    /// `rate − control rate`, absolute.
+    pub difference: f64,
+    /// z of the pooled two-proportion test.
+    pub z: f64,
+    /// Its two-sided p-value.
+    pub p_value: f64,
+    /// Whether `p_value < 0.05`.
+    pub significant: bool,
+    /// Bayesian probability (uniform priors) that this variant converts better than the
+    /// control.
+    pub prob_beat_control: f64,
+}
+
 /// Counts and conversion of one variant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VariantStats {
@@ -189,6 +384,12 @@ pub struct VariantStats {
     pub ci_low: f64,
     /// Upper end of the 95 % Wilson interval.
     pub ci_high: f64,
+    /// The comparison with the control (`None` for the control itself, or when either has no
+    /// exposure).
+    pub vs_control: Option<Comparison>,
+    /// Clients this variant still needs to reach [`AbReport::sample_size`] (0 when reached;
+    /// `None` when the sample size is unknown).
+    pub still_needed: Option<u64>,
 }
 
 /// Per-variant counts, conversion and 95 % Wilson intervals.
@@ -202,6 +403,18 @@ pub struct AbReport {
     pub confidence: f64,
     /// Variants in the experiment's order, then any others seen in the data.
     pub variants: Vec<VariantStats>,
+    /// The variant the others are compared with: the experiment's first.
+    pub control: Option<String>,
+    /// The minimum detectable effect the test is sized for (absolute difference of
+    /// conversion rates).
+    pub mde: f64,
+    /// Significance level of the test (two-sided).
+    pub alpha: f64,
+    /// Power the sample size is computed for.
+    pub power: f64,
+    /// Clients needed per variant to detect [`mde`](Self::mde) from the control's rate
+    /// ([`sample_size`]); `None` before the control has any exposure.
+    pub sample_size: Option<u64>,
 }
 
 impl AbReport {
@@ -248,14 +461,80 @@ impl AbReport {
                     converted,
                     ci_low,
                     ci_high,
+                    vs_control: None,
+                    still_needed: None,
                 }
             })
             .collect();
-        AbReport {
+        let mut r = AbReport {
             experiment: experiment.name.clone(),
             algorithm: AB_ALGORITHM,
             confidence: 0.95,
             variants,
+            control: experiment.variants.first().map(|v| v.name.clone()),
+            mde: DEFAULT_MDE,
+            alpha: 0.05,
+            power: 0.8,
+            sample_size: None,
+        };
+        r.compare();
+        r
+    }
+
+    /// The same report sized for another minimum detectable effect (absolute, in (0, 1):
+    /// `0.02` is two percentage points); [`FeedbackError::BadExperiment`] otherwise.
+    ///
+    /// ```
+    /// use chek_engage::feedback::{AbReport, Experiment, Variant};
+    /// let v = |n: &str| Variant { name: n.into(), weight: 1, message: String::new() };
+    /// let e = Experiment { name: "x".into(), variants: vec![v("A"), v("B")] };
+    /// let obs = (0..200).map(|i| (if i % 2 == 0 { "A" } else { "B" }, i % 20 < 2));
+    /// let r = AbReport::from_observations(&e, obs).with_mde(0.05).unwrap();
+    /// assert_eq!(r.sample_size, Some(686)); // 10 % in A: 686 clients per variant
+    /// assert_eq!(r.variants[0].still_needed, Some(586));
+    /// let b = r.variants[1].vs_control.as_ref().unwrap();
+    /// assert!(b.p_value > 0.05 && !b.significant);
+    /// assert!(AbReport::from_observations(&e, []).with_mde(1.5).is_err());
+    /// ```
+    pub fn with_mde(mut self, mde: f64) -> Result<AbReport, FeedbackError> {
+        if !(mde > 0.0 && mde < 1.0) {
+            return Err(FeedbackError::BadExperiment(format!(
+                "the minimum detectable effect must be in (0, 1), not {mde}"
+            )));
+        }
+        self.mde = mde;
+        self.compare();
+        Ok(self)
+    }
+
+    fn compare(&mut self) {
+        let control = self
+            .control
+            .as_ref()
+            .and_then(|c| self.variants.iter().find(|v| &v.variant == c))
+            .map(|c| (c.variant.clone(), c.exposed, c.converted, c.rate));
+        self.sample_size = control
+            .as_ref()
+            .filter(|c| c.1 > 0)
+            .and_then(|c| sample_size(c.3, self.mde));
+        for v in &mut self.variants {
+            v.still_needed = self.sample_size.map(|n| n.saturating_sub(v.exposed));
+            v.vs_control = match &control {
+                Some((name, n_c, c_c, rate_c))
+                    if *name != v.variant && *n_c > 0 && v.exposed > 0 =>
+                {
+                    let (z, p_value) = two_proportion_z(*c_c, *n_c, v.converted, v.exposed);
+                    Some(Comparison {
+                        control: name.clone(),
+                        difference: v.rate - rate_c,
+                        z,
+                        p_value,
+                        significant: p_value < self.alpha,
+                        prob_beat_control: prob_beat(*c_c, *n_c, v.converted, v.exposed),
+                    })
+                }
+                _ => None,
+            };
         }
     }
 }
@@ -307,6 +586,108 @@ mod tests {
         dup.variants[1].name = "v0".into();
         assert!(dup.check().is_err());
         assert!(exp(&[1]).assign("bad\0id").is_err());
+    }
+
+    /// Φ against Python's `0.5 * math.erfc(-x / math.sqrt(2))`.
+    #[test]
+    fn normal_cdf_against_erfc() {
+        for (x, want) in [
+            (-8.0, 6.220_960_574_271_819e-16),
+            (-3.0, 0.001_349_898_031_630_094_6),
+            (-1.0, 0.158_655_253_931_457_05),
+            (-0.1, 0.460_172_162_722_971),
+            (0.5, 0.691_462_461_274_013_1),
+            (2.5, 0.993_790_334_674_223_8),
+            (7.5, 0.999_999_999_999_968),
+        ] {
+            let got = normal_cdf(x);
+            assert!(
+                (got - want).abs() <= 1e-14_f64.max(want * 1e-12),
+                "{x}: {got} vs {want}"
+            );
+        }
+        assert_eq!(normal_cdf(-40.0), 0.0);
+        assert_eq!(normal_cdf(40.0), 1.0);
+    }
+
+    #[test]
+    fn bayes_exact_and_approximate_agree() {
+        // Symmetric: equal data is a coin toss.
+        assert!((prob_beat(30, 100, 30, 100) - 0.5).abs() < 1e-9);
+        // Monte-Carlo free check: P(B > A) + P(A > B) = 1.
+        let p = prob_beat(12, 150, 25, 160);
+        assert!((p + prob_beat(25, 160, 12, 150) - 1.0).abs() < 1e-9, "{p}");
+        assert!(p > 0.98 && p < 1.0, "{p}");
+        // The exact sum and the normal approximation agree on large samples.
+        let exact = prob_beat(5_000, 50_000, 5_200, 50_000);
+        let (aa, ba, ab, bb) = (5_001.0, 45_001.0, 5_201.0, 44_801.0);
+        let m = |a: f64, b: f64| (a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1.0)));
+        let ((ma, va), (mb, vb)) = (m(aa, ba), m(ab, bb));
+        let approx = normal_cdf((mb - ma) / (va + vb).sqrt());
+        assert!((exact - approx).abs() < 2e-3, "{exact} vs {approx}");
+        assert!(ln_gamma(1.0).abs() < 1e-14 && (ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn z_test_and_sample_size() {
+        // 10 % vs 13 % of 1000: z = 2.1027, p = 0.03549 (pooled test; Python's statistics).
+        let (z, p) = two_proportion_z(100, 1000, 130, 1000);
+        assert!(
+            (z - 2.102_740_6).abs() < 1e-6 && (p - 0.035_488_45).abs() < 1e-6,
+            "{z} {p}"
+        );
+        assert_eq!(two_proportion_z(0, 10, 0, 10), (0.0, 1.0));
+        assert_eq!(two_proportion_z(0, 0, 1, 10), (0.0, 1.0));
+        // Fleiss without continuity correction: 10 % → 15 % needs 686 per group, 50 % → 55 % 1565.
+        assert_eq!(sample_size(0.10, 0.05), Some(686));
+        assert_eq!(sample_size(0.50, 0.05), Some(1565));
+        assert_eq!(sample_size(0.98, 0.05), sample_size(0.93, 0.05));
+        assert_eq!(sample_size(0.1, f64::NAN), None);
+    }
+
+    #[test]
+    fn report_compares_with_the_control() {
+        let e = exp(&[1, 1, 1]);
+        let mut obs = Vec::new();
+        for i in 0..1000 {
+            obs.push(("v0", i < 100));
+            obs.push(("v1", i < 130));
+        }
+        let r = AbReport::from_observations(&e, obs);
+        assert_eq!(r.control.as_deref(), Some("v0"));
+        assert_eq!(r.mde, DEFAULT_MDE);
+        assert_eq!(r.sample_size, Some(686));
+        assert!(r.variants[0].vs_control.is_none());
+        let c = r.variants[1]
+            .vs_control
+            .as_ref()
+            .unwrap_or_else(|| panic!("none"));
+        assert!(
+            c.significant && c.p_value < 0.05 && c.prob_beat_control > 0.98,
+            "{c:?}"
+        );
+        assert!((c.difference - 0.03).abs() < 1e-12);
+        assert_eq!(r.variants[1].still_needed, Some(0));
+        // v2 has no exposure: no comparison, all 686 still needed.
+        assert!(r.variants[2].vs_control.is_none());
+        assert_eq!(r.variants[2].still_needed, Some(686));
+        let r = r.with_mde(0.02).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.sample_size, sample_size(0.1, 0.02));
+        assert!(r.variants[1].still_needed > Some(0));
+        let json = serde_json::to_value(&r).unwrap_or_default();
+        for k in ["experiment", "algorithm", "confidence", "variants"] {
+            assert!(json.get(k).is_some(), "{k}");
+        }
+        for k in [
+            "variant",
+            "exposed",
+            "converted",
+            "rate",
+            "ci_low",
+            "ci_high",
+        ] {
+            assert!(json["variants"][0].get(k).is_some(), "{k}");
+        }
     }
 
     #[test]

@@ -40,6 +40,14 @@ pub enum FeedbackError {
     /// The same response id was answered with other scores or by another client.
     #[error("response {0:?} was already recorded with other data")]
     ConflictingResponse(String),
+    /// An events file with bad lines: each names its line and what is wrong.
+    #[error("{total} bad line(s) in the events: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    BadEvents {
+        /// The first bad lines ([`MAX_LINE_ERRORS`](super::MAX_LINE_ERRORS) at most).
+        errors: Vec<super::LineError>,
+        /// How many lines are bad in all.
+        total: usize,
+    },
     /// A state file in which records contradict each other.
     #[error("the feedback state is inconsistent: {0}")]
     BadState(String),
@@ -57,6 +65,7 @@ impl Coded for FeedbackError {
             FeedbackError::UnknownToken => "feedback.unknown_token",
             FeedbackError::ConflictingResponse(_) => "feedback.conflicting_response",
             FeedbackError::BadState(_) => "feedback.bad_state",
+            FeedbackError::BadEvents { .. } => "feedback.bad_events",
         }
     }
 
@@ -82,6 +91,12 @@ impl Coded for FeedbackError {
                 "Этот ответ уже записан с другими оценками; повторная отправка не меняет его.",
                 "This answer was already recorded with other scores; sending it again changes nothing.",
             ),
+            FeedbackError::BadEvents { .. } => {
+                return match lang {
+                    Lang::Ru => format!("Исправьте файл событий (строки «client,converted», converted — 1 или 0): {self}").into(),
+                    Lang::En => format!("Fix the events file (lines \"client,converted\", converted 1 or 0): {self}").into(),
+                };
+            }
             FeedbackError::BadSurvey(_)
             | FeedbackError::BadExperiment(_)
             | FeedbackError::BadState(_) => {

@@ -15,19 +15,28 @@
 
 mod ab;
 mod error;
+mod events;
 mod hmac;
 mod state;
 mod survey;
 mod token;
 
 pub use ab::{
-    AB_ALGORITHM, AbReport, BUCKETS, Experiment, MAX_VARIANTS, MAX_WEIGHT, Variant, VariantStats,
-    Z95, bucket, wilson,
+    AB_ALGORITHM, AbReport, BUCKETS, Comparison, DEFAULT_MDE, Experiment, MAX_VARIANTS, MAX_WEIGHT,
+    Variant, VariantStats, Z80, Z95, bucket, normal_cdf, prob_beat, sample_size, two_proportion_z,
+    wilson,
 };
 pub use error::FeedbackError;
+pub use events::{AbEvents, LineError, MAX_EVENTS_BYTES, MAX_LINE_ERRORS};
 pub use state::{
     AnswerOutcome, Bonus, BonusReason, Changes, ClickOutcome, DEFAULT_INVITATION, FeedbackState,
     Invitation, Response, ResponseRecord, VisitOutcome,
 };
-pub use survey::{MAX_CRITERIA, MAX_SURVEY_BYTES, Mode, PolicyRisk, Rating, Survey, parse_scores};
-pub use token::{MIN_KEY_BYTES, TOKEN_CHARS, open_token, sign_token};
+pub use survey::{
+    MAX_CRITERIA, MAX_SURVEY_BYTES, Mode, PolicyRisk, Rating, Survey, check_review_url,
+    parse_scores,
+};
+pub use token::{
+    MIN_KEY_BYTES, TOKEN_CHARS, TokenInfo, V1_TOKEN_CHARS, open_token, sign_token, sign_token_v1,
+    token_from_link,
+};

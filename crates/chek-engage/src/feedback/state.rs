@@ -12,8 +12,9 @@ use super::{AbReport, Experiment, FeedbackError, Mode, PolicyRisk, Rating, Surve
 use super::{open_token, sign_token};
 use chek_ru::sms::{SmsLength, measure};
 
-/// The invitation text when the variant gives none; `{link}` is the review link.
-pub const DEFAULT_INVITATION: &str = "Спасибо за ответ! Оставьте, пожалуйста, отзыв: {link}";
+/// The invitation text when the variant gives none; `{link}` is the review link. With a
+/// 20-character token and a review URL of up to 27 characters it fits one SMS (70 UCS-2 units).
+pub const DEFAULT_INVITATION: &str = "Спасибо за ответ! Отзыв: {link}";
 
 /// One answer to a survey, as the host received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -679,5 +680,36 @@ impl FeedbackState {
                 .filter(|r| r.experiment.as_deref() == Some(experiment.name.as_str()))
                 .filter_map(|r| Some((r.variant.as_deref()?, r.clicked_at.is_some()))),
         )
+    }
+}
+
+#[cfg(test)]
+mod default_invitation_tests {
+    use super::*;
+
+    /// The default wording with a real link fits one SMS: before, every invite was two.
+    #[test]
+    fn the_default_invitation_fits_one_sms() {
+        let survey = Survey::from_toml(
+            "id = \"s\"\ncriteria = [\"A\"]\nreview_url = \"https://r.example.ru/r/\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .unwrap_or_default();
+        let r = Response {
+            id: "r1".into(),
+            client: "c1".into(),
+            scores: vec![9],
+        };
+        let (_, out) = FeedbackState::default()
+            .answer(&survey, b"host-secret-of-16+bytes", &r, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let inv = out.invitation.unwrap_or_else(|| panic!("no invitation"));
+        assert_eq!(
+            inv.sms.segments, 1,
+            "{} ({} units)",
+            inv.message, inv.sms.units
+        );
     }
 }

@@ -162,6 +162,9 @@ impl Survey {
         if self.review_url.is_empty() || self.review_url.len() > 512 {
             return bad("review_url must be 1–512 bytes");
         }
+        if let Err(problem) = check_review_url(&self.review_url) {
+            return Err(FeedbackError::BadSurvey(format!("review_url: {problem}")));
+        }
         if let Some(e) = &self.experiment {
             e.check()?;
         }
@@ -195,6 +198,41 @@ impl Survey {
             satisfied: sum >= u32::from(self.threshold) * n,
         })
     }
+}
+
+/// Checks a review-link prefix: an `http://` or `https://` URL with a host, without spaces,
+/// control characters or a `#` (the token appended after a fragment never reaches the server).
+/// `javascript:`, `data:`, `file:` and every other scheme are refused: the link goes to clients.
+///
+/// ```
+/// use chek_engage::feedback::check_review_url;
+/// assert!(check_review_url("https://r.example.ru/r/").is_ok());
+/// assert!(check_review_url("HTTP://r.example.ru/review?t=").is_ok());
+/// assert!(check_review_url("javascript:alert(1)//").is_err());
+/// assert!(check_review_url("https:///r/").is_err());
+/// ```
+pub fn check_review_url(url: &str) -> Result<(), String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| "must start with https:// or http://".to_owned())?;
+    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+        return Err(format!(
+            "the scheme {:?} is not allowed: only https and http",
+            scheme.chars().take(16).collect::<String>()
+        ));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '#' | '<' | '>' | '"'))
+    {
+        return Err(format!("{c:?} is not allowed in the link"));
+    }
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host_name = host.rsplit('@').next().unwrap_or("");
+    if host_name.is_empty() || host_name.starts_with(':') {
+        return Err("the link has no host".into());
+    }
+    Ok(())
 }
 
 /// Parses scores written as `9,8,10` or `9 8 10`.
@@ -260,6 +298,34 @@ mod tests {
         s = survey(3);
         s.review_url.clear();
         assert!(s.check().is_err());
+        for bad in [
+            "javascript:alert(document.cookie)//",
+            "JavaScript://%0aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "ftp://r.example/",
+            "//r.example/r/",
+            "r.example/r/",
+            "https://",
+            "https:///r/",
+            "https://r.example/r/#t=",
+            "https://r.exa mple/r/",
+            "https://r.example/r/\n",
+            " https://r.example/r/",
+        ] {
+            s.review_url = bad.replace("\\n", "\n");
+            let e = s.check().err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("review_url"), "{bad:?}: {e}");
+        }
+        for good in [
+            "https://r.example/r/",
+            "http://r.example:8080/r/",
+            "HTTPS://R.EXAMPLE/r?t=",
+            "https://user@r.example/",
+        ] {
+            s.review_url = good.into();
+            assert!(s.check().is_ok(), "{good}");
+        }
         assert!(Survey::from_toml("id = 1").is_err());
         assert!(Survey::from_json(&" ".repeat(MAX_SURVEY_BYTES + 1)).is_err());
     }

@@ -35,6 +35,16 @@ pub enum Outcome {
         /// Phone.
         phone: Phone,
     },
+    /// The card was already active on the same phone, and the request's form fields completed
+    /// its profile (SMS first, then the web form): the fields are merged into the profile.
+    ProfileCompleted {
+        /// Card.
+        card: CardNumber,
+        /// Phone.
+        phone: Phone,
+        /// The fields added or changed, in name order.
+        fields: Vec<String>,
+    },
     /// A cashier without the right asked; the phone is reserved until an operator decides.
     Pending {
         /// Card.
@@ -78,8 +88,8 @@ impl From<Refusal> for Outcome {
 }
 
 impl Outcome {
-    /// Whether the request did what it asked (activated, already active, pending, confirmed,
-    /// rejected or blocked as asked).
+    /// Whether the request did what it asked (activated, already active, profile completed,
+    /// pending, confirmed, rejected or blocked as asked).
     pub fn is_success(&self) -> bool {
         !matches!(self, Outcome::Refused(_))
     }
@@ -89,6 +99,7 @@ impl Outcome {
         match self {
             Outcome::Activated { card, .. }
             | Outcome::AlreadyActive { card, .. }
+            | Outcome::ProfileCompleted { card, .. }
             | Outcome::Pending { card, .. }
             | Outcome::Confirmed { card, .. }
             | Outcome::Rejected { card, .. }
@@ -109,6 +120,7 @@ impl Outcome {
         match self {
             Outcome::Activated { phone, .. }
             | Outcome::AlreadyActive { phone, .. }
+            | Outcome::ProfileCompleted { phone, .. }
             | Outcome::Pending { phone, .. }
             | Outcome::Confirmed { phone, .. }
             | Outcome::Refused(Refusal::PhoneBound { phone, .. }) => Some(phone),
@@ -123,6 +135,7 @@ impl Coded for Outcome {
         match self {
             Outcome::Activated { .. } => "loyalty.activated",
             Outcome::AlreadyActive { .. } => "loyalty.already_active",
+            Outcome::ProfileCompleted { .. } => "loyalty.profile_completed",
             Outcome::Pending { .. } => "loyalty.pending",
             Outcome::Confirmed { .. } => "loyalty.confirmed",
             Outcome::Rejected { .. } => "loyalty.rejected",
@@ -141,6 +154,10 @@ impl Coded for Outcome {
             Outcome::AlreadyActive { .. } => (
                 "Карта уже активирована на этот телефон, ничего делать не нужно.",
                 "The card is already active on this phone; nothing to do.",
+            ),
+            Outcome::ProfileCompleted { .. } => (
+                "Карта уже активирована на этот телефон; данные анкеты добавлены в профиль.",
+                "The card is already active on this phone; the form's details were added to the profile.",
             ),
             Outcome::Pending { .. } => (
                 "Активация ждёт подтверждения оператора; придёт СМС, когда карта заработает.",

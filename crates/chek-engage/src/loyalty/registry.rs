@@ -158,8 +158,13 @@ impl Registry {
 
     /// Activates and binds a card, or leaves it pending (a cashier without the right), or
     /// refuses. The checks, in order: the card is issued, not blocked, not bound or reserved
-    /// for another phone; the phone is not bound or reserved for another card. A repeat of a
-    /// done activation answers [`Outcome::AlreadyActive`] and changes nothing.
+    /// for another phone; a pending card is activated only by an actor with the right
+    /// ([`Channel::confirms`]), anyone else gets [`Refusal::AwaitingConfirmation`]; the phone is
+    /// not bound or reserved for another card. A repeat of a done activation answers
+    /// [`Outcome::AlreadyActive`] and changes nothing, unless it brings form fields the profile
+    /// lacks or holds otherwise (SMS first, then the web form): they complete the profile and
+    /// the answer is [`Outcome::ProfileCompleted`]. Form fields are merged into the profile,
+    /// never replace it whole.
     pub fn activate(mut self, req: ActivationRequest, now: NaiveDateTime) -> (Self, Outcome) {
         let ActivationRequest {
             card,
@@ -176,8 +181,11 @@ impl Registry {
                 let other_phone = p.clone();
                 return (self, Refusal::CardBound { card, other_phone }.into());
             }
-            (CardStatus::Active, _) => return (self, Outcome::AlreadyActive { card, phone }),
-            (CardStatus::Pending, _) if !channel.activates() => {
+            (CardStatus::Active, _) => return self.complete_profile(card, phone, profile),
+            // A pending card waits for an operator: only an actor with the right to activate
+            // (an operator's form, a cashier with the right) may take that decision; the client
+            // (SMS, SMS + form, website) and a cashier without the right may not.
+            (CardStatus::Pending, _) if !channel.confirms() => {
                 return (self, Refusal::AwaitingConfirmation { card }.into());
             }
             _ => {}
@@ -198,9 +206,7 @@ impl Registry {
         };
         rec.phone = Some(phone.clone());
         rec.updated_at = Some(now);
-        if !profile.is_empty() {
-            rec.profile = profile;
-        }
+        rec.profile.extend(profile);
         let out = match &channel {
             Channel::Till { cashier, .. } if pending => Outcome::Pending {
                 card,
@@ -211,6 +217,37 @@ impl Registry {
         };
         rec.channel = Some(channel);
         (self, out)
+    }
+
+    /// The card is active on this phone already: the request's form fields complete its profile
+    /// (new fields added, changed ones replaced). [`Outcome::ProfileCompleted`] names the fields
+    /// that changed; with none (an SMS, or the same form again) it is [`Outcome::AlreadyActive`].
+    fn complete_profile(
+        mut self,
+        card: CardNumber,
+        phone: Phone,
+        profile: BTreeMap<String, String>,
+    ) -> (Self, Outcome) {
+        let Some(rec) = self.cards.get_mut(&card) else {
+            return (self, Refusal::UnknownCard { card }.into());
+        };
+        let fields: Vec<String> = profile
+            .iter()
+            .filter(|(k, v)| rec.profile.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if fields.is_empty() {
+            return (self, Outcome::AlreadyActive { card, phone });
+        }
+        rec.profile.extend(profile);
+        (
+            self,
+            Outcome::ProfileCompleted {
+                card,
+                phone,
+                fields,
+            },
+        )
     }
 
     /// An operator confirms a pending activation: the card becomes active on the reserved

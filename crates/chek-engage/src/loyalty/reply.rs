@@ -16,9 +16,10 @@ pub const PLACEHOLDERS: [&str; 5] = ["card", "card_last4", "phone", "phone_last4
 pub const MAX_TEMPLATE_CHARS: usize = 480;
 
 /// Every outcome code a reply exists for.
-pub const REPLY_CODES: [&str; 17] = [
+pub const REPLY_CODES: [&str; 18] = [
     "loyalty.activated",
     "loyalty.already_active",
+    "loyalty.profile_completed",
     "loyalty.pending",
     "loyalty.confirmed",
     "loyalty.rejected",
@@ -53,6 +54,10 @@ pub fn default_template(code: &str, lang: Lang) -> Option<&'static str> {
         "loyalty.already_active" => (
             "Карта *{card_last4} уже активирована на ваш номер.",
             "Card *{card_last4} is already active on your number.",
+        ),
+        "loyalty.profile_completed" => (
+            "Карта *{card_last4}: данные анкеты сохранены. Спасибо!",
+            "Card *{card_last4}: your details are saved. Thank you!",
         ),
         "loyalty.pending" => (
             "Карта *{card_last4} заработает после проверки оператором.",

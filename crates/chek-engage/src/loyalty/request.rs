@@ -58,6 +58,28 @@ impl Channel {
             }
         )
     }
+
+    /// Whether this actor may activate a card that waits for an operator's confirmation: an
+    /// operator keying a form, or a cashier with the right. The client (SMS, SMS + form,
+    /// website) may not: a pending card stays pending until [`Registry::confirm`](super::Registry::confirm).
+    ///
+    /// ```
+    /// use chek_engage::loyalty::Channel;
+    /// assert!(!Channel::Sms.confirms());
+    /// assert!(Channel::OperatorForm { operator: "op-1".into() }.confirms());
+    /// assert!(Channel::Till { cashier: "k-1".into(), can_activate: true }.confirms());
+    /// assert!(!Channel::Till { cashier: "k-2".into(), can_activate: false }.confirms());
+    /// ```
+    pub fn confirms(&self) -> bool {
+        matches!(
+            self,
+            Channel::OperatorForm { .. }
+                | Channel::Till {
+                    can_activate: true,
+                    ..
+                }
+        )
+    }
 }
 
 /// A filled-in form: card number, phone and any other fields (name, birthday…), kept with the
@@ -201,6 +223,28 @@ impl ActivationRequest {
             },
             programme,
         )
+    }
+
+    /// A form from any channel, its fields kept as the profile: `phone` is the phone to bind
+    /// (the form's, or the SMS sender's for [`Channel::SmsForm`]). What an app uses when the
+    /// website or the till also collects name, birthday….
+    ///
+    /// ```
+    /// use chek_engage::loyalty::{ActivationRequest, Channel, Form, Programme};
+    /// let p = Programme::example();
+    /// let mut form = Form { card: "4600682000013".into(), phone: "8 916 123-45-67".into(), ..Form::default() };
+    /// form.fields.insert("name".into(), "Анна".into());
+    /// let till = Channel::Till { cashier: "k-1".into(), can_activate: false };
+    /// let r = ActivationRequest::from_channel(&form, &form.phone, till, &p).unwrap();
+    /// assert_eq!((r.phone.as_str(), r.profile["name"].as_str()), ("+79161234567", "Анна"));
+    /// ```
+    pub fn from_channel(
+        form: &Form,
+        phone: &str,
+        channel: Channel,
+        programme: &Programme,
+    ) -> Result<Self, Refusal> {
+        Self::with_form(form, Phone::parse(phone)?, channel, programme)
     }
 
     fn with_form(

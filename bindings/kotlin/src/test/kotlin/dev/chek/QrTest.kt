@@ -67,6 +67,8 @@ class QrTest {
             is ChekException.Scan -> "scan"
             is ChekException.Text -> "text"
             is ChekException.Campaign -> "campaign"
+            is ChekException.Loyalty -> "loyalty"
+            is ChekException.Feedback -> "feedback"
             is ChekException.Input -> "input"
         }
         assertEquals("qr", area)
