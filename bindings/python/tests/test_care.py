@@ -1,5 +1,5 @@
-"""The care desk: `chek.CareDesk` (routing, replay with SLA clocks, quick replies, segment
-cases) and `chek.care_identity`."""
+"""The care desk: `chek.engage.care.CareDesk` (routing, replay with SLA clocks, quick replies, segment
+cases) and `chek.engage.care.care_identity`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from helpers import REPO
 CARE = REPO / "examples" / "care"
 
 
-def desk() -> chek.CareDesk:
-    return chek.CareDesk((CARE / "desk.toml").read_text(encoding="utf-8"))
+def desk() -> chek.engage.care.CareDesk:
+    return chek.engage.care.CareDesk((CARE / "desk.toml").read_text(encoding="utf-8"))
 
 
 def text(name: str) -> str:
@@ -99,7 +99,7 @@ def test_segment_opens_case_in_queue() -> None:
 
 
 def test_identity_merges_only_strong() -> None:
-    r = chek.care_identity(text("identity.toml"))
+    r = chek.engage.care.care_identity(text("identity.toml"))
     assert len(r["auto_merged"]) == 2
     assert all(m["strength"] == "strong" for m in r["auto_merged"])
     assert len(r["pending"]) == 2
@@ -109,7 +109,7 @@ def test_identity_merges_only_strong() -> None:
 
 def test_errors_carry_codes_and_hints() -> None:
     with pytest.raises(chek.CareError) as e:
-        chek.CareDesk('default_group = "x"\n[groups.g]\n')
+        chek.engage.care.CareDesk('default_group = "x"\n[groups.g]\n')
     assert e.value.code == "care.invalid"
     assert e.value.details["path"] == "default_group"
     assert e.value.hints["en"]
@@ -121,10 +121,10 @@ def test_errors_carry_codes_and_hints() -> None:
         desk().reply("nope")
     assert e.value.code == "care.unknown"
     with pytest.raises(chek.CareError) as e:
-        chek.care_identity('[[links]]\na = "phone:12"\n')
+        chek.engage.care.care_identity('[[links]]\na = "phone:12"\n')
     assert e.value.code == "care.malformed"
     with pytest.raises(chek.ChekError):
-        chek.CareDesk("][" * 10)
+        chek.engage.care.CareDesk("][" * 10)
 
 
 # ---------------------------------------------------------------- issue 22: defects and the ledger
@@ -158,7 +158,7 @@ def test_unknown_quick_reply_names_raise() -> None:
 
 
 def test_bom_inputs() -> None:
-    d = chek.CareDesk("\ufeff" + text("desk.toml"))
+    d = chek.engage.care.CareDesk("\ufeff" + text("desk.toml"))
     v = d.replay("\ufeff" + text("case-reopen.json"))
     assert v.case == "C-1002"
 
@@ -185,18 +185,18 @@ def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
         "from": "8 912 345-67-89",
         "text": "Чек не найден в ФНС",
     }
-    r = chek.care_record(ledger, "CALL-1", "c1", call)
+    r = chek.engage.care.care_record(ledger, "CALL-1", "c1", call)
     assert r["replayed"] is False and r["value"]["sender"] == "phone:+79123456789"
-    assert chek.care_record(ledger, "CALL-1", "c1", call)["replayed"] is True
+    assert chek.engage.care.care_record(ledger, "CALL-1", "c1", call)["replayed"] is True
     viber = (
         '{"kind": "message", "at": "2026-03-03T09:30:00", "channel": "viber",'
         ' "from": "01aBcD+/xyz==", "text": "Дублирую"}'
     )
-    assert chek.care_record(ledger, "VB-1", "v1", viber)["value"]["sender"] == "viber:01aBcD+/xyz=="
+    assert chek.engage.care.care_record(ledger, "VB-1", "v1", viber)["value"]["sender"] == "viber:01aBcD+/xyz=="
     with pytest.raises(chek.CareError) as e:
-        chek.care_merge(ledger, "VB-1", "CALL-1")
+        chek.engage.care.care_merge(ledger, "VB-1", "CALL-1")
     assert e.value.code == "care.needs_confirmation"
-    link = chek.care_link(
+    link = chek.engage.care.care_link(
         ledger,
         "phone:+79123456789",
         "viber:01aBcD+/xyz==",
@@ -204,22 +204,22 @@ def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
         at=datetime.datetime(2026, 3, 3, 9, 31),
     )
     assert link["value"] == "strong"
-    m = chek.care_merge(ledger, "VB-1", "CALL-1", at=datetime.datetime(2026, 3, 3, 9, 40), event_id="m-1")
+    m = chek.engage.care.care_merge(ledger, "VB-1", "CALL-1", at=datetime.datetime(2026, 3, 3, 9, 40), event_id="m-1")
     assert m["value"]["strength"] == "strong"
-    assert chek.care_merge(ledger, "VB-1", "CALL-1", event_id="m-1")["replayed"] is True
+    assert chek.engage.care.care_merge(ledger, "VB-1", "CALL-1", event_id="m-1")["replayed"] is True
     now = datetime.datetime(2026, 3, 3, 12, 0)
     v = d.show(ledger, "CALL-1", now=now)
     assert v.merged_cases == ["VB-1"]
     assert "merge" in [h["event"] for h in v.history]
     assert d.show(ledger, "VB-1", now=now).merged_into == "CALL-1"
     assert [i["case"] for i in d.queue(ledger=ledger, now=now)] == ["CALL-1"]
-    chek.care_unmerge(ledger, m["value"]["id"], by="olga")
+    chek.engage.care.care_unmerge(ledger, m["value"]["id"], by="olga")
     assert sorted(i["case"] for i in d.queue(ledger=ledger, now=now)) == ["CALL-1", "VB-1"]
-    assert chek.care_merges(ledger)[0]["undone_by"] == "olga"
+    assert chek.engage.care.care_merges(ledger)[0]["undone_by"] == "olga"
     with pytest.raises(chek.CareError) as e:
-        chek.care_unmerge(ledger, m["value"]["id"])
+        chek.engage.care.care_unmerge(ledger, m["value"]["id"])
     assert e.value.code == "care.unknown"
-    assert chek.care_import(ledger, text("case-reopen.json")) > 0
-    assert chek.care_import(ledger, text("case-reopen.json")) == 0
+    assert chek.engage.care.care_import(ledger, text("case-reopen.json")) > 0
+    assert chek.engage.care.care_import(ledger, text("case-reopen.json")) == 0
     with pytest.raises(chek.CareError):
         d.show(ledger, "nope", now=now)

@@ -1,4 +1,4 @@
-"""Engagement state in the ledger: `chek.LoyaltyLedger` and `chek.FeedbackLedger` on SQLite (a
+"""Engagement state in the ledger: `chek.engage.loyalty.LoyaltyLedger` and `chek.engage.feedback.FeedbackLedger` on SQLite (a
 file shared by threads), each request one transaction."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import chek
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0)
 KEY = b"python-ledger-test-key-01234567"
-PROGRAMME = chek.LoyaltyProgramme.example()
-SURVEY = chek.Survey.from_toml(
+PROGRAMME = chek.engage.loyalty.LoyaltyProgramme.example()
+SURVEY = chek.engage.feedback.Survey.from_toml(
     'id = "s"\ncriteria = ["A", "B"]\nbonus_points = 50\nreview_url = "https://r.example/r/"\n'
 )
 
@@ -27,7 +27,7 @@ def card(i: int) -> str:
 
 def test_loyalty_on_the_ledger(tmp_path: pathlib.Path) -> None:
     ledger = chek.Ledger(str(tmp_path / "engage.sqlite"))
-    cards = chek.LoyaltyLedger(ledger, PROGRAMME)
+    cards = chek.engage.loyalty.LoyaltyLedger(ledger, PROGRAMME)
     assert cards.issue([card(0), card(1)], blocked=[card(2)], now=NOW) == 3
     assert cards.issue([card(0)], now=NOW) == 0
     first = cards.sms("8 916 123-45-67", card(0), event_id="sms-1", now=NOW)
@@ -54,14 +54,14 @@ def test_loyalty_on_the_ledger(tmp_path: pathlib.Path) -> None:
 
     # The registry value and back into another ledger.
     reg = cards.registry()
-    other = chek.LoyaltyLedger(chek.Ledger(":memory:"), PROGRAMME)
+    other = chek.engage.loyalty.LoyaltyLedger(chek.Ledger(":memory:"), PROGRAMME)
     assert other.import_registry(reg, now=NOW) == 3
     assert other.export() == rows
 
 
 def test_parallel_activations_lose_nothing(tmp_path: pathlib.Path) -> None:
     ledger = chek.Ledger(str(tmp_path / "parallel.sqlite"))
-    cards = chek.LoyaltyLedger(ledger, PROGRAMME)
+    cards = chek.engage.loyalty.LoyaltyLedger(ledger, PROGRAMME)
     n = 40
     cards.issue([card(i) for i in range(n)], now=NOW)
     codes: list[str] = []
@@ -83,7 +83,7 @@ def test_parallel_activations_lose_nothing(tmp_path: pathlib.Path) -> None:
 
 
 def test_feedback_on_the_ledger(tmp_path: pathlib.Path) -> None:
-    book = chek.FeedbackLedger(chek.Ledger(str(tmp_path / "fb.sqlite")), SURVEY, KEY)
+    book = chek.engage.feedback.FeedbackLedger(chek.Ledger(str(tmp_path / "fb.sqlite")), SURVEY, KEY)
     out = book.answer(client="anna", response="r1", scores=[9, 8], now=NOW)
     assert out["seq"] == 1 and out["repeated"] is False and out["bonus"]["points"] == 50
     assert book.answer(client="anna", response="r1", scores=[9, 8], now=NOW)["repeated"] is True
@@ -104,7 +104,7 @@ def test_feedback_on_the_ledger(tmp_path: pathlib.Path) -> None:
 
     state = book.state()
     assert len(state) == 1
-    fresh = chek.FeedbackLedger(chek.Ledger(":memory:"), SURVEY, KEY)
+    fresh = chek.engage.feedback.FeedbackLedger(chek.Ledger(":memory:"), SURVEY, KEY)
     fresh.import_state(state, now=NOW)
     assert fresh.state() == state
     with pytest.raises(chek.EngineError) as err:

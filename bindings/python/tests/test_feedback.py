@@ -1,5 +1,5 @@
-"""Rating → review → bonus: `chek.Survey`, `chek.FeedbackState`, `chek.Experiment`,
-`chek.ab_bucket`, `chek.ab_report`, `chek.wilson` (and the chek-ab-v1 vectors)."""
+"""Rating → review → bonus: `chek.engage.feedback.Survey`, `chek.engage.feedback.FeedbackState`, `chek.engage.feedback.Experiment`,
+`chek.engage.feedback.ab_bucket`, `chek.engage.feedback.ab_report`, `chek.engage.feedback.wilson` (and the chek-ab-v1 vectors)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import chek
 from helpers import REPO
 
 KEY = b"python-test-secret-key-0123456789"
-SURVEY = chek.Survey.from_toml((REPO / "examples/engage/survey.toml").read_text())
-GATED = chek.Survey.from_toml((REPO / "examples/engage/survey-gated.toml").read_text())
+SURVEY = chek.engage.feedback.Survey.from_toml((REPO / "examples/engage/survey.toml").read_text())
+GATED = chek.engage.feedback.Survey.from_toml((REPO / "examples/engage/survey-gated.toml").read_text())
 
 
 def at(hour: int, day: int = 23) -> datetime.datetime:
@@ -32,7 +32,7 @@ def test_survey_fields_and_rating() -> None:
 
 
 def test_compliant_round() -> None:
-    st, out = chek.FeedbackState().answer(SURVEY, KEY, client="boris", response="r1", scores=[4, 5, 6], now=at(10))
+    st, out = chek.engage.feedback.FeedbackState().answer(SURVEY, KEY, client="boris", response="r1", scores=[4, 5, 6], now=at(10))
     assert out["rating"]["average"] == 5.0 and out["follow_up"] is True
     assert out["bonus"]["points"] == 100 and out["bonus"]["reason"] == "survey_answer"
     inv = out["invitation"]
@@ -47,7 +47,7 @@ def test_compliant_round() -> None:
     assert visit["points"] == 100
     st, visit = st.visit("boris", "v3", now=at(10, 25))
     assert visit["points"] == 0
-    assert chek.FeedbackState.from_json(st.to_json()) == st
+    assert chek.engage.feedback.FeedbackState.from_json(st.to_json()) == st
     assert len(st) == 1
 
 
@@ -55,7 +55,7 @@ def test_gated_mode_warns() -> None:
     risks = GATED.policy_risks()
     assert [r["code"] for r in risks] == ["feedback.review_gating", "feedback.review_incentive"]
     assert "FTC" in risks[0]["hints"]["en"]
-    st, low = chek.FeedbackState().answer(GATED, KEY, client="a", response="r1", scores=[7, 7, 8], now=at(10))
+    st, low = chek.engage.feedback.FeedbackState().answer(GATED, KEY, client="a", response="r1", scores=[7, 7, 8], now=at(10))
     assert low["invitation"] is None and low["warnings"] == ["review_gating", "review_incentive"]
     st, high = st.answer(GATED, KEY, client="b", response="r2", scores=[9, 9, 9], now=at(10))
     st, click = st.click(GATED, KEY, high["invitation"]["token"], now=at(11))
@@ -63,14 +63,14 @@ def test_gated_mode_warns() -> None:
 
 
 def test_bad_tokens_and_keys() -> None:
-    st, out = chek.FeedbackState().answer(SURVEY, KEY, client="c", response="r1", scores=[9, 9, 9], now=at(10))
+    st, out = chek.engage.feedback.FeedbackState().answer(SURVEY, KEY, client="c", response="r1", scores=[9, 9, 9], now=at(10))
     token: str = out["invitation"]["token"]
     forged = token[:-1] + ("0" if token[-1] != "0" else "1")
     with pytest.raises(chek.FeedbackError) as e:
         st.click(SURVEY, KEY, forged, now=at(11))
     assert e.value.code == "feedback.bad_token"
     with pytest.raises(chek.FeedbackError) as e:
-        chek.FeedbackState().click(SURVEY, KEY, token, now=at(11))
+        chek.engage.feedback.FeedbackState().click(SURVEY, KEY, token, now=at(11))
     assert e.value.code == "feedback.unknown_token"
     with pytest.raises(chek.FeedbackError) as e:
         st.answer(SURVEY, b"short", client="c", response="r2", scores=[9, 9, 9])
@@ -84,69 +84,69 @@ def test_ab_vectors_and_report() -> None:
     vectors = json.loads((REPO / "docs/ab-v1-vectors.json").read_text(encoding="utf-8"))
     for v in vectors["vectors"]:
         for a in v["assignments"]:
-            assert chek.ab_bucket(v["experiment"], a["client"]) == a["bucket"]
+            assert chek.engage.feedback.ab_bucket(v["experiment"], a["client"]) == a["bucket"]
     for w in vectors["wilson"]:
-        lo, hi = chek.wilson(w["converted"], w["exposed"])
+        lo, hi = chek.engage.feedback.wilson(w["converted"], w["exposed"])
         assert abs(lo - w["ci_low"]) < 1e-12 and abs(hi - w["ci_high"]) < 1e-12
-    exp = chek.Experiment.of_survey(SURVEY)
+    exp = chek.engage.feedback.Experiment.of_survey(SURVEY)
     assert exp is not None and exp.variants == ["short", "warm"]
     assert exp.assign("anna") == exp.assign("anna")
-    r = chek.ab_report(exp, [("short", True), ("short", False), ("warm", False)])
+    r = chek.engage.feedback.ab_report(exp, [("short", True), ("short", False), ("warm", False)])
     assert r["algorithm"] == "chek-ab-v1"
     assert [(v["variant"], v["exposed"], v["converted"]) for v in r["variants"]] == [("short", 2, 1), ("warm", 1, 0)]
     with pytest.raises(chek.FeedbackError) as e:
-        chek.Experiment.from_json('{"name": "e", "variants": []}')
+        chek.engage.feedback.Experiment.from_json('{"name": "e", "variants": []}')
     assert e.value.code == "feedback.bad_experiment"
-    st, _ = chek.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
+    st, _ = chek.engage.feedback.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
     report = st.ab_report(exp)
     assert sum(v["exposed"] for v in report["variants"]) == 1
 
 
 def test_links_with_tracking_and_short_tokens() -> None:
-    st, out = chek.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
+    st, out = chek.engage.feedback.FeedbackState().answer(SURVEY, KEY, client="anna", response="r1", scores=[9, 9, 9], now=at(10))
     inv = out["invitation"]
     assert len(inv["token"]) <= 22 and inv["sms"]["segments"] == 1, inv
     tagged = inv["link"] + "?utm_source=sms&utm_medium=invite#top"
-    info = chek.review_token_info(tagged)
+    info = chek.engage.feedback.review_token_info(tagged)
     assert info == {"token": inv["token"], "version": 2, "seq": 1}
-    assert chek.open_review_token(KEY, SURVEY.id, tagged) == 1
+    assert chek.engage.feedback.open_review_token(KEY, SURVEY.id, tagged) == 1
     st, click = st.click(SURVEY, KEY, tagged, now=at(11))
     assert click["first"] is True
     with pytest.raises(chek.FeedbackError) as e:
-        chek.review_token_info("https://r.example.ru/r/?utm_source=sms")
+        chek.engage.feedback.review_token_info("https://r.example.ru/r/?utm_source=sms")
     assert e.value.code == "feedback.bad_token"
     # docs/review-token.md vector.
-    assert chek.open_review_token(b"host-secret-of-16+bytes", "after-visit", "IQdDOVhQhx0JG4FVz8c2") == 7
+    assert chek.engage.feedback.open_review_token(b"host-secret-of-16+bytes", "after-visit", "IQdDOVhQhx0JG4FVz8c2") == 7
 
 
 def test_review_url_http_only() -> None:
-    chek.check_review_url("https://r.example.ru/r/")
+    chek.engage.feedback.check_review_url("https://r.example.ru/r/")
     for bad in ("javascript:alert(1)//", "data:text/html,x", "https://r.example/#"):
         with pytest.raises(chek.FeedbackError) as e:
-            chek.check_review_url(bad)
+            chek.engage.feedback.check_review_url(bad)
         assert e.value.code == "feedback.bad_survey"
         with pytest.raises(chek.FeedbackError):
-            chek.Survey.from_toml(f'id = "s"\ncriteria = ["a"]\nreview_url = "{bad}"\n')
+            chek.engage.feedback.Survey.from_toml(f'id = "s"\ncriteria = ["a"]\nreview_url = "{bad}"\n')
 
 
 def test_ab_events_strict_and_significance() -> None:
     with pytest.raises(chek.FeedbackError) as e:
-        chek.ab_events("client,converted\nanna,2\nanna;1\nboris,yes/да\nvera,1\n")
+        chek.engage.feedback.ab_events("client,converted\nanna,2\nanna;1\nboris,yes/да\nvera,1\n")
     assert e.value.code == "feedback.bad_events"
     assert [x["line"] for x in e.value.details["errors"]] == [2, 3, 4]
     assert e.value.details["total"] == 3
-    ev = chek.ab_events("anna,0\nanna,1\nboris,0\n")
+    ev = chek.engage.feedback.ab_events("anna,0\nanna,1\nboris,0\n")
     assert ev == {"clients": [("anna", True), ("boris", False)], "lines": 3, "repeats": 1, "converted": 1}
-    exp = chek.Experiment.of_survey(SURVEY)
+    exp = chek.engage.feedback.Experiment.of_survey(SURVEY)
     assert exp is not None
-    r = chek.ab_report_events(exp, (REPO / "examples/engage/events.csv").read_text(), mde=0.1)
+    r = chek.engage.feedback.ab_report_events(exp, (REPO / "examples/engage/events.csv").read_text(), mde=0.1)
     assert r["control"] == "short" and r["mde"] == 0.1 and r["sample_size"] > 10
     assert r["variants"][0]["vs_control"] is None
     assert 0.0 <= r["variants"][1]["vs_control"]["p_value"] <= 1.0
-    z, p = chek.two_proportion_z(100, 1000, 130, 1000)
+    z, p = chek.engage.feedback.two_proportion_z(100, 1000, 130, 1000)
     assert abs(z - 2.1027) < 1e-3 and abs(p - 0.0355) < 1e-3
-    assert chek.prob_beat(10, 100, 20, 100) > 0.95
-    assert chek.ab_sample_size(0.10, 0.05) == 686
-    assert chek.ab_sample_size(0.10, 0.0) is None
+    assert chek.engage.feedback.prob_beat(10, 100, 20, 100) > 0.95
+    assert chek.engage.feedback.ab_sample_size(0.10, 0.05) == 686
+    assert chek.engage.feedback.ab_sample_size(0.10, 0.0) is None
     with pytest.raises(chek.FeedbackError):
-        chek.ab_report(exp, [("short", True)], mde=2.0)
+        chek.engage.feedback.ab_report(exp, [("short", True)], mde=2.0)

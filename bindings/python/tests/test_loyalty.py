@@ -1,5 +1,5 @@
-"""Loyalty cards: `chek.LoyaltyRegistry` on every channel and outcome, `chek.extract_card`,
-`chek.normalize_phone`, `chek.LoyaltyProgramme`."""
+"""Loyalty cards: `chek.engage.loyalty.LoyaltyRegistry` on every channel and outcome, `chek.engage.loyalty.extract_card`,
+`chek.engage.loyalty.normalize_phone`, `chek.engage.loyalty.LoyaltyProgramme`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ CARD_A = "4600682000013"
 CARD_B = "4600000000015"
 CARD_C = "4600000000022"
 BLOCKED = "4600000000039"
-PROGRAMME = chek.LoyaltyProgramme.example()
+PROGRAMME = chek.engage.loyalty.LoyaltyProgramme.example()
 
 
-def registry() -> chek.LoyaltyRegistry:
-    reg = chek.LoyaltyRegistry([CARD_A, CARD_B, CARD_C, BLOCKED])
+def registry() -> chek.engage.loyalty.LoyaltyRegistry:
+    reg = chek.engage.loyalty.LoyaltyRegistry([CARD_A, CARD_B, CARD_C, BLOCKED])
     return reg.block(PROGRAMME, BLOCKED, now=NOW).registry
 
 
@@ -92,43 +92,43 @@ def test_form_sms_form_and_website() -> None:
 def test_state_round_trip_and_values_are_immutable() -> None:
     ex = registry().sms(PROGRAMME, "+79161234567", CARD_A, now=NOW)
     text = ex.registry.to_json()
-    assert chek.LoyaltyRegistry.from_json(text) == ex.registry
+    assert chek.engage.loyalty.LoyaltyRegistry.from_json(text) == ex.registry
     assert len(ex.registry) == 4
     broken = text.replace(f'"{CARD_B}":{{"status":"issued"}}', f'"{CARD_B}":{{"status":"active","phone":"+79161234567"}}')
     assert broken != text
     with pytest.raises(ValueError):
-        chek.LoyaltyRegistry.from_json(broken)
+        chek.engage.loyalty.LoyaltyRegistry.from_json(broken)
     with pytest.raises(AttributeError):
         ex.code = "x"  # type: ignore[misc]
 
 
 def test_extract_card_and_normalize_phone() -> None:
-    assert chek.extract_card("карта 4600 6820 0001 3, тел 8 916 123 45 67", PROGRAMME) == CARD_A
-    assert chek.normalize_phone("8 (916) 123-45-67") == "+79161234567"
+    assert chek.engage.loyalty.extract_card("карта 4600 6820 0001 3, тел 8 916 123 45 67", PROGRAMME) == CARD_A
+    assert chek.engage.loyalty.normalize_phone("8 (916) 123-45-67") == "+79161234567"
     with pytest.raises(chek.LoyaltyError) as e:
-        chek.extract_card("4600682000014", PROGRAMME)
+        chek.engage.loyalty.extract_card("4600682000014", PROGRAMME)
     assert e.value.code == "loyalty.bad_check_digit"
     assert "опечатка" in e.value.hint
     with pytest.raises(chek.LoyaltyError) as e:
-        chek.normalize_phone("12345")
+        chek.engage.loyalty.normalize_phone("12345")
     assert e.value.code == "loyalty.bad_phone" and isinstance(e.value, chek.ChekError)
     with pytest.raises(chek.LoyaltyError):
-        chek.LoyaltyRegistry(["12-34"])
+        chek.engage.loyalty.LoyaltyRegistry(["12-34"])
 
 
 def test_programme_file_and_replies() -> None:
-    p = chek.LoyaltyProgramme.from_toml((REPO / "examples/engage/programme.toml").read_text())
+    p = chek.engage.loyalty.LoyaltyProgramme.from_toml((REPO / "examples/engage/programme.toml").read_text())
     assert p.name == "Ромашка"
     checks = p.check_replies()
     # 18 reply codes (loyalty.profile_completed since #22) in two languages.
     assert len(checks) == 36 and all(c["fits_one"] for c in checks)
-    ex = chek.LoyaltyRegistry(["4561261212345467"]).sms(p, "+79161234567", "4561 2612 1234 5467", now=NOW)
+    ex = chek.engage.loyalty.LoyaltyRegistry(["4561261212345467"]).sms(p, "+79161234567", "4561 2612 1234 5467", now=NOW)
     assert ex.reply["text"] == "Ромашка: карта *5467 активирована. Спасибо!"
     with pytest.raises(chek.LoyaltyError) as e:
-        chek.LoyaltyProgramme.from_toml('name = "x"\nformats = []')
+        chek.engage.loyalty.LoyaltyProgramme.from_toml('name = "x"\nformats = []')
     assert e.value.code == "loyalty.bad_format"
     with pytest.raises(chek.LoyaltyError) as e:
-        chek.LoyaltyProgramme.from_json("{")
+        chek.engage.loyalty.LoyaltyProgramme.from_json("{")
     assert e.value.code == "loyalty.programme_syntax"
 
 

@@ -1,5 +1,5 @@
-"""Notifications: `chek.render_notification`, `chek.plan_notifications`, `chek.call_outcome`,
-`chek.call_outcomes`, the ledger-backed plan and outcomes, and the Russian grammar helpers, on the
+"""Notifications: `chek.engage.notify.render_notification`, `chek.engage.notify.plan_notifications`, `chek.engage.notify.call_outcome`,
+`chek.engage.notify.call_outcomes`, the ledger-backed plan and outcomes, and the Russian grammar helpers, on the
 example files of examples/notify/."""
 
 from __future__ import annotations
@@ -23,23 +23,23 @@ def example(name: str) -> Any:
 
 
 def test_plural_categories_with_fractions() -> None:
-    got = [chek.plural_category(n) for n in (1, 2, 5, 11, 14, 21, 22, 111, 1_000_000)]
+    got = [chek.ru.plural_category(n) for n in (1, 2, 5, 11, 14, 21, 22, 111, 1_000_000)]
     assert got == ["one", "few", "many", "many", "many", "one", "few", "many", "many"]
-    assert chek.plural_category("1,5") == "other"
-    assert chek.plural_category("1 000") == "many"
+    assert chek.ru.plural_category("1,5") == "other"
+    assert chek.ru.plural_category("1 000") == "many"
     with pytest.raises(ValueError):
-        chek.plural_category("много")
+        chek.ru.plural_category("много")
 
 
 def test_amounts() -> None:
-    assert chek.amount_sms(150_000) == "1\u202f500\u00a0₽"
-    assert chek.amount_sms(150_050) == "1\u202f500,50\u00a0₽"
-    assert chek.amount_spoken(150_000) == "тысяча пятьсот рублей"
-    assert chek.amount_spoken(2_122) == "двадцать один рубль двадцать две копейки"
+    assert chek.ru.amount_sms(150_000) == "1\u202f500\u00a0₽"
+    assert chek.ru.amount_sms(150_050) == "1\u202f500,50\u00a0₽"
+    assert chek.ru.amount_spoken(150_000) == "тысяча пятьсот рублей"
+    assert chek.ru.amount_spoken(2_122) == "двадцать один рубль двадцать две копейки"
 
 
 def test_render_sms_and_speech() -> None:
-    t = chek.render_notification(
+    t = chek.engage.notify.render_notification(
         (EXAMPLES / "ready.txt").read_text(encoding="utf-8"), example("vars-ready.json")
     )
     assert t.sms.startswith("Анна, заказ A-10234 ждёт вас до 16 августа. К оплате 1\u202f500\u00a0₽, 21 позиция.")
@@ -58,7 +58,7 @@ def test_render_sms_and_speech() -> None:
 
 def test_render_with_config_and_optional_cut() -> None:
     src = "{#speech}Здравствуйте! {/speech}{n|plural:f,позиция,позиции,позиций}{#opt} ждут вас{/opt}"
-    t = chek.render_notification(src, {"n": "1,5"}, config=CONFIG)
+    t = chek.engage.notify.render_notification(src, {"n": "1,5"}, config=CONFIG)
     assert t.sms == "1,5 позиции ждут вас"
     assert t.speech == "Здравствуйте! одна целая пять десятых позиции ждут вас"
     assert t.cuts == []  # one segment: nothing to cut
@@ -76,7 +76,7 @@ def test_render_with_config_and_optional_cut() -> None:
 )
 def test_render_errors(template: str, vars: dict[str, Any], code: str) -> None:
     with pytest.raises(chek.NotifyError) as e:
-        chek.render_notification(template, vars)
+        chek.engage.notify.render_notification(template, vars)
     assert e.value.code == code
     assert isinstance(e.value, chek.ChekError)
     assert e.value.hints["en"] and e.value.hint
@@ -84,12 +84,12 @@ def test_render_errors(template: str, vars: dict[str, Any], code: str) -> None:
 
 def test_bad_config() -> None:
     with pytest.raises(chek.NotifyError) as e:
-        chek.render_notification("x", {}, config="templates = 5")
+        chek.engage.notify.render_notification("x", {}, config="templates = 5")
     assert e.value.code == "notify.bad_config"
 
 
 def test_plan_from_events() -> None:
-    p = chek.plan_notifications(
+    p = chek.engage.notify.plan_notifications(
         CONFIG,
         (EXAMPLES / "events.json").read_text(encoding="utf-8"),
         contacts=example("contacts.json"),
@@ -113,33 +113,33 @@ def test_plan_from_events() -> None:
 
 def test_plan_bad_events() -> None:
     with pytest.raises(chek.NotifyError) as e:
-        chek.plan_notifications(CONFIG, {"events": 5}, now=NOW)
+        chek.engage.notify.plan_notifications(CONFIG, {"events": 5}, now=NOW)
     assert e.value.code == "notify.bad_input"
 
 
 def test_call_outcomes_and_retries() -> None:
     who = {"id": "c2", "phone": "89241112233", "zone": "Asia/Vladivostok"}
-    busy = chek.call_outcome(
+    busy = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "busy"}, key="k", recipient=who, purpose="debt", now=NOW
     )
     assert (busy["outcome"], busy["final"]) == ("busy", False)
     assert busy["next_attempt_local"] == "2026-08-15T09:00:00"
-    op = chek.call_outcome(
+    op = chek.engage.notify.call_outcome(
         {"provider": "vonage", "status": "completed", "duration_s": 21, "digits": "0"},
         key="k",
         recipient=who,
         now=NOW,
     )
     assert (op["outcome"], op["operator_key"], op["listened_s"], op["success"]) == ("operator", "0", 21, True)
-    inv = chek.call_outcome(
+    inv = chek.engage.notify.call_outcome(
         {"provider": "asterisk", "status": "CONGESTION", "hangup_cause": 1}, key="k", recipient=who, now=NOW
     )
     assert (inv["outcome"], inv["final"], inv["stop_reason"]) == ("invalid_number", True, "invalid_number")
-    last = chek.call_outcome(
+    last = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "no-answer"}, key="k", recipient=who, attempt=3, now=NOW
     )
     assert last["stop_reason"] == "max_attempts"
-    answered = chek.call_outcome(
+    answered = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "completed", "duration_s": 34}, key="k", recipient=who, config=CONFIG
     )
     assert answered["outcome"] == "answered" and answered["counts_as_contact"] is True
@@ -155,25 +155,25 @@ def test_call_outcomes_and_retries() -> None:
 )
 def test_call_outcome_errors(report: dict[str, Any], code: str) -> None:
     with pytest.raises(chek.NotifyError) as e:
-        chek.call_outcome(report, key="k", recipient={"id": "c"}, now=NOW)
+        chek.engage.notify.call_outcome(report, key="k", recipient={"id": "c"}, now=NOW)
     assert e.value.code == code
 
 
 def test_advertising_needs_consent() -> None:
     with pytest.raises(chek.NotifyError) as e:
-        chek.call_outcome(
+        chek.engage.notify.call_outcome(
             {"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="advertising", now=NOW
         )
     assert e.value.code == "notify.no_consent"
     with pytest.raises(ValueError):
-        chek.call_outcome({"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="spam")
+        chek.engage.notify.call_outcome({"provider": "twilio", "status": "busy"}, key="k", recipient={"id": "c"}, purpose="spam")
 
 
 def test_uis_minimum_listening_time_and_sms_fallback() -> None:
     who = {"id": "c1", "phone": "+79161234567", "zone": "Europe/Moscow"}
     tuesday = datetime.datetime(2026, 8, 18, 7, 0)
     # UIS reports under its own field names; one second of listening is not delivery.
-    short = chek.call_outcome(
+    short = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_disconnects", "talk_time_duration": 1},
         key="unpaid-3d:1:2026-08-10T06:00:00",
         recipient=who,
@@ -182,7 +182,7 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
         now=tuesday,
     )
     assert (short["outcome"], short["success"], short["final"]) == ("hung_up", False, False)
-    full = chek.call_outcome(
+    full = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "success_finish", "talk_time_duration": 40},
         key="unpaid-3d:1:2026-08-10T06:00:00",
         recipient=who,
@@ -191,7 +191,7 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
         now=tuesday,
     )
     assert (full["outcome"], full["success"]) == ("answered", True)
-    last = chek.call_outcome(
+    last = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_not_responsible"},
         key="unpaid-3d:1:2026-08-10T06:00:00",
         recipient=who,
@@ -204,7 +204,7 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
     assert last["stop_reason"] == "max_attempts"
     assert last["fallback_sms"]["text"] == "Оплатите счёт."
     assert last["fallback_sms"]["at"] == "2026-08-18T07:00:00"
-    opted = chek.call_outcome(
+    opted = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"},
         key="k",
         recipient={**who, "opt_out": True},
@@ -222,36 +222,36 @@ def test_a_bad_record_does_not_stop_the_batch() -> None:
             {"key": "d", "recipient": {"id": "c"}, "report": {"provider": "vonage", "status": "busy"}},
         ]
     )
-    rows = chek.call_outcomes(calls, now=NOW)
+    rows = chek.engage.notify.call_outcomes(calls, now=NOW)
     assert [r.get("outcome") for r in rows] == ["busy", None, None, "busy"]
     assert rows[1]["error"]["code"] == "notify.bad_input" and rows[1]["record"] == 2
     assert (rows[2]["error"]["code"], rows[2]["external_id"]) == ("notify.not_final", "c")
     with pytest.raises(chek.NotifyError):
-        chek.call_outcomes("not json", now=NOW)
+        chek.engage.notify.call_outcomes("not json", now=NOW)
 
 
 def test_plan_and_outcomes_in_the_ledger(tmp_path: Any) -> None:
     ledger = chek.Ledger(str(tmp_path / "notify.sqlite"))
     events = (EXAMPLES / "events.json").read_text(encoding="utf-8")
-    p = chek.plan_notifications(CONFIG, events, contacts=example("contacts.json"), now=NOW, ledger=ledger)
+    p = chek.engage.notify.plan_notifications(CONFIG, events, contacts=example("contacts.json"), now=NOW, ledger=ledger)
     assert len(p["messages"]) == 3
-    again = chek.plan_notifications(CONFIG, events, now=NOW, ledger=ledger)
+    again = chek.engage.notify.plan_notifications(CONFIG, events, now=NOW, ledger=ledger)
     assert again["messages"] == []
     assert {s["code"] for s in again["skipped"]} == {"notify.already_sent", "notify.no_channel"}
     # The company's call: the recipient comes from the plan in the ledger.
     key = "unpaid-3d:77-503:2026-08-11T05:00:00"
-    first = chek.call_outcome(
+    first = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
     )
     assert (first["outcome"], first["replayed"]) == ("busy", False)
-    repeat = chek.call_outcome(
+    repeat = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
     )
     assert repeat["replayed"] is True and repeat["next_attempt_at"] == first["next_attempt_at"]
-    plans = {x["message"]["key"]: x for x in chek.notify_plans(ledger)}
+    plans = {x["message"]["key"]: x for x in chek.engage.notify.notify_plans(ledger)}
     assert plans[key]["status"] == "retry"
-    contacts = chek.notify_contacts(ledger)
+    contacts = chek.engage.notify.notify_contacts(ledger)
     # 3 imported + 3 planned + the busy attempt replaces its planned contact + 1 reserved retry.
     assert len(contacts) == 7
-    rows = chek.call_outcomes([{"key": key, "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}], config=CONFIG, now=NOW, ledger=ledger)
+    rows = chek.engage.notify.call_outcomes([{"key": key, "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}], config=CONFIG, now=NOW, ledger=ledger)
     assert rows[0]["replayed"] is True
