@@ -150,6 +150,14 @@ impl From<tokio_postgres::Error> for StoreError {
     }
 }
 
+/// A notification batch the planner refuses as a whole (a bad config, a bad event) is bad
+/// input to the ledger.
+impl From<chek_engage::notify::NotifyError> for StoreError {
+    fn from(e: chek_engage::notify::NotifyError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
         StoreError::Corrupt(e.to_string())

@@ -33,7 +33,7 @@ pub use format::Target;
 pub use outcome::{CallOutcome, OutcomeKind, Provider, ProviderReport, map_outcome};
 pub use plan::{
     Alternative, ChannelCost, Cut, DEFAULT_MIN_LISTEN_S, Deadlines, MAX_CONFIG, NotifyConfig, Plan,
-    PlannedMessage, Prices, Skipped, SmsInfo, plan, plan_firing, sms_cuts,
+    PlannedMessage, Prices, Skip, Skipped, SmsInfo, plan, plan_each, plan_firing, sms_cuts,
 };
 pub use policy::{Caps, ContactPolicy, Deferral, HORIZON_DAYS, PolicySet, Slot, Window};
 pub use retry::{

@@ -712,53 +712,52 @@ pub fn plan(
     history: &[Contact],
     now: NaiveDateTime,
 ) -> Result<Plan, NotifyError> {
-    config.validate()?;
-    let firings = fire(&config.rules, events, now)?;
     let sent: BTreeSet<&str> = history.iter().filter_map(|c| c.key.as_deref()).collect();
-    let by_id: BTreeMap<&str, &Recipient> = recipients.iter().map(|r| (r.id.as_str(), r)).collect();
     // Each recipient's contacts apart, so a large batch costs per recipient, not per batch.
     let mut h: BTreeMap<&str, Vec<Contact>> = BTreeMap::new();
     for c in history {
         h.entry(c.recipient.as_str()).or_default().push(c.clone());
     }
+    plan_each(config, events, recipients, now, |f, r| {
+        if sent.contains(f.key.as_str()) {
+            return Ok(Err(Skipped::already_sent(f)));
+        }
+        let theirs = h.entry(r.id.as_str()).or_default();
+        let m = plan_firing(config, f, r, theirs, now);
+        Ok(m.inspect(|m| theirs.push(m.contact())).map_err(Skip::from))
+    })
+}
+
+/// The batch loop of [`plan`], with the planning of each firing left to `step`: a store runs
+/// each step in its own transaction against the contacts it holds. Validates the config, fires
+/// the rules, skips firings of unknown recipients, turns a step's [`NotifyError`] into a
+/// [`Skipped`] line and adds up the cost; the step decides "already sent" and records what it
+/// planned.
+pub fn plan_each<'r, E: From<NotifyError>>(
+    config: &NotifyConfig,
+    events: &[CrmEvent],
+    recipients: &'r [Recipient],
+    now: NaiveDateTime,
+    mut step: impl FnMut(&Firing, &'r Recipient) -> Result<Result<PlannedMessage, Skip>, E>,
+) -> Result<Plan, E> {
+    config.validate()?;
+    let firings = fire(&config.rules, events, now)?;
+    let by_id: BTreeMap<&str, &Recipient> = recipients.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut messages = Vec::new();
     let mut skipped = Vec::new();
     for f in firings {
-        let skip = |code: &str, reason: String| Skipped {
-            key: f.key.clone(),
-            rule: f.rule.clone(),
-            customer: f.customer.clone(),
-            code: code.to_owned(),
-            reason,
-        };
-        if sent.contains(f.key.as_str()) {
-            skipped.push(skip(
-                "notify.already_sent",
-                "this firing was already sent".into(),
-            ));
-            continue;
-        }
         let Some(r) = by_id.get(f.customer.as_str()) else {
-            skipped.push(skip(
+            skipped.push(Skipped::of(
+                &f,
                 "notify.unknown_recipient",
                 format!("no recipient {}", f.customer),
             ));
             continue;
         };
-        let theirs = h.entry(r.id.as_str()).or_default();
-        match plan_firing(config, &f, r, theirs, now) {
-            Ok(m) => {
-                theirs.push(Contact {
-                    recipient: m.customer.clone(),
-                    channel: m.channel,
-                    purpose: m.purpose,
-                    at: m.slot.at,
-                    counts: true,
-                    key: Some(m.key.clone()),
-                });
-                messages.push(m);
-            }
-            Err(e) => skipped.push(skip(e.code(), e.to_string())),
+        match step(&f, r)? {
+            Ok(m) => messages.push(m),
+            Err(Skip::Error(e)) => skipped.push(Skipped::of(&f, e.code(), e.to_string())),
+            Err(Skip::Line(line)) => skipped.push(line),
         }
     }
     let total_kopecks = messages
@@ -770,6 +769,57 @@ pub fn plan(
         skipped,
         total_kopecks,
     })
+}
+
+/// Why a [`plan_each`] step planned nothing.
+#[derive(Debug)]
+pub enum Skip {
+    /// The planner's refusal (no channel, no slot, opted out…).
+    Error(NotifyError),
+    /// A skip line the step wrote itself (e.g. [`Skipped::already_sent`]).
+    Line(Skipped),
+}
+
+impl From<NotifyError> for Skip {
+    fn from(e: NotifyError) -> Self {
+        Skip::Error(e)
+    }
+}
+
+impl Skipped {
+    /// A skip line for a firing.
+    pub fn of(f: &Firing, code: &str, reason: String) -> Skipped {
+        Skipped {
+            key: f.key.clone(),
+            rule: f.rule.clone(),
+            customer: f.customer.clone(),
+            code: code.to_owned(),
+            reason,
+        }
+    }
+
+    /// `notify.already_sent`: the firing's key is in the contact history.
+    pub fn already_sent(f: &Firing) -> Skip {
+        Skip::Line(Skipped::of(
+            f,
+            "notify.already_sent",
+            "this firing was already sent".into(),
+        ))
+    }
+}
+
+impl PlannedMessage {
+    /// The contact this message makes, counted by the caps from when it is planned.
+    pub fn contact(&self) -> Contact {
+        Contact {
+            recipient: self.customer.clone(),
+            channel: self.channel,
+            purpose: self.purpose,
+            at: self.slot.at,
+            counts: true,
+            key: Some(self.key.clone()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,9 @@
 //! parallel planners never plan a key twice or overrun a cap, and a repeated provider report
 //! changes nothing.
 
-use std::collections::BTreeMap;
-
-use chek_core::Coded;
 use chek_engage::notify::{
     CallRecord, Contact, ContactChannel, CrmEvent, CrmResult, NotifyConfig, NotifyError, Plan,
-    PlannedMessage, Recipient, Skipped, fire, plan_firing, process_call,
+    PlannedMessage, Recipient, Skip, Skipped, plan_each, plan_firing, process_call,
 };
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -69,12 +66,6 @@ fn contact_id(key: &str, attempt: u32) -> String {
     format!("{key}#{attempt}")
 }
 
-/// The outcome of one firing inside its transaction.
-enum Step {
-    Planned(Box<PlannedMessage>),
-    Skipped(String, String),
-}
-
 impl Ledger {
     /// Plans a batch like [`chek_engage::notify::plan`], with the contact history in the
     /// ledger: each firing is one transaction that reads the recipient's contacts, skips a key
@@ -88,37 +79,11 @@ impl Ledger {
         recipients: &[Recipient],
         now: NaiveDateTime,
     ) -> Result<Plan, StoreError> {
-        config
-            .validate()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let firings =
-            fire(&config.rules, events, now).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let by_id: BTreeMap<&str, &Recipient> =
-            recipients.iter().map(|r| (r.id.as_str(), r)).collect();
-        let mut messages = Vec::new();
-        let mut skipped = Vec::new();
-        for f in firings {
-            let skip = |code: &str, reason: String| Skipped {
-                key: f.key.clone(),
-                rule: f.rule.clone(),
-                customer: f.customer.clone(),
-                code: code.to_owned(),
-                reason,
-            };
-            let Some(r) = by_id.get(f.customer.as_str()) else {
-                skipped.push(skip(
-                    "notify.unknown_recipient",
-                    format!("no recipient {}", f.customer),
-                ));
-                continue;
-            };
+        plan_each(config, events, recipients, now, |f, r| {
             let step = self.docs_tx(&mut |tx| {
                 let mut d = Docs { tx, now };
                 if d.event::<ContactChannel>(FLOW_PLAN, &f.key)?.is_some() {
-                    return Ok(Step::Skipped(
-                        "notify.already_sent".into(),
-                        "this firing was already planned".into(),
-                    ));
+                    return Ok(Err(Skipped::already_sent(f)));
                 }
                 let history: Vec<Contact> = d
                     .by_group::<Contact>(CONTACT, &r.id)?
@@ -129,54 +94,32 @@ impl Ledger {
                     .iter()
                     .any(|c| c.key.as_deref() == Some(f.key.as_str()))
                 {
-                    return Ok(Step::Skipped(
-                        "notify.already_sent".into(),
-                        "this firing was already sent".into(),
-                    ));
+                    return Ok(Err(Skipped::already_sent(f)));
                 }
-                let m = match plan_firing(config, &f, r, &history, now) {
+                let m = match plan_firing(config, f, r, &history, now) {
                     Ok(m) => m,
-                    Err(e) => return Ok(Step::Skipped(e.code().to_owned(), e.to_string())),
+                    Err(e) => return Ok(Err(Skip::Error(e))),
                 };
-                let contact = Contact {
-                    recipient: r.id.clone(),
-                    channel: m.channel,
-                    purpose: m.purpose,
-                    at: m.slot.at,
-                    counts: true,
-                    key: Some(m.key.clone()),
-                };
-                d.put(CONTACT, &contact_id(&m.key, 1), Some(&r.id), &contact)?;
+                d.put(CONTACT, &contact_id(&m.key, 1), Some(&r.id), &m.contact())?;
                 let stored = StoredPlan {
                     message: m.clone(),
-                    recipient: (*r).clone(),
+                    recipient: r.clone(),
                     attempt: 0,
                     status: "planned".into(),
                     last: None,
                 };
                 d.put(PLAN, &m.key, Some(&r.id), &stored)?;
                 d.put_event(FLOW_PLAN, &m.key, &m.channel)?;
-                Ok(Step::Planned(Box::new(m)))
+                Ok(Ok(m))
             });
             // A key the ledger cannot hold (too long, control characters) is this firing's
             // problem, not the batch's.
-            let step = match step {
-                Err(StoreError::Invalid(why)) => Step::Skipped("notify.bad_input".into(), why),
-                other => other?,
-            };
             match step {
-                Step::Planned(m) => messages.push(*m),
-                Step::Skipped(code, reason) => skipped.push(skip(&code, reason)),
+                Err(StoreError::Invalid(why)) => {
+                    Ok(Err(Skip::Line(Skipped::of(f, "notify.bad_input", why))))
+                }
+                other => other,
             }
-        }
-        let total_kopecks = messages
-            .iter()
-            .fold(0i64, |a, m| a.saturating_add(m.cost_kopecks));
-        Ok(Plan {
-            now,
-            messages,
-            skipped,
-            total_kopecks,
         })
     }
 
