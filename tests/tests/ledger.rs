@@ -804,6 +804,20 @@ fn child_worker() {
     let id = std::env::var("CHEK_LEDGER_CHILD_CAMPAIGN").unwrap();
     let mode = std::env::var("CHEK_LEDGER_CHILD_MODE").unwrap();
     let prefix = std::env::var("CHEK_LEDGER_CHILD_PREFIX").unwrap();
+    if mode == "open" {
+        // Opened at the same moment as the other children: the file may not exist yet.
+        let r = Ledger::open(&target).and_then(|l| {
+            let c = campaign(&id, "");
+            let n = prefix.bytes().fold(7u64, |h, b| h * 31 + u64::from(b)) % 1_000_000_000;
+            let q = qr(n);
+            l.settle(&settlement(&c, &prefix, &q), &mut evaluator(&c, &q))
+        });
+        match r {
+            Ok(_) => println!("opened=ok"),
+            Err(e) => println!("opened=err {} {e}", e.code()),
+        }
+        return;
+    }
     let l = Ledger::open(&target).unwrap();
     let c = Arc::new(campaign(&id, ""));
     match mode.as_str() {
@@ -1004,4 +1018,215 @@ fn postgres_over_tls() {
     Ledger::open(&with("sslmode=require")).unwrap();
     let plain = Ledger::open(&with("sslmode=disable")).unwrap();
     assert_eq!(plain.report(&id).unwrap().total.accepted, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 21: a ledger under load, readers beside a writer, targets that are not ledgers.
+
+/// Holds the SQLite write lock of `target` (an uncommitted write) from another connection, as
+/// another process would, until the returned sender is dropped or sent to.
+fn hold_write_lock(target: &str) -> (std::sync::mpsc::Sender<()>, thread::JoinHandle<()>) {
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let path = target.to_owned();
+    let h = thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO participants (campaign, participant, lang, created_at)
+             VALUES ('lock-holder', 'x', 'ru', '2026-09-20 09:00:00.000000');",
+        )
+        .unwrap();
+        locked_tx.send(()).unwrap();
+        let _ = release_rx.recv();
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    (release_tx, h)
+}
+
+/// A writer that holds the lock longer than one busy timeout (the old 10 s limit) delays a
+/// settle; it does not refuse it.
+#[test]
+fn sqlite_settle_waits_out_a_long_write_lock() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("longlock");
+    let c = campaign(&id, "");
+    let (release, holder) = hold_write_lock(&target);
+    let releaser = thread::spawn(move || {
+        thread::sleep(std::time::Duration::from_secs(12));
+        drop(release);
+    });
+    // A process starting meanwhile opens the ledger and settles too.
+    let (t2, id2) = (target.clone(), id.clone());
+    let opener = thread::spawn(move || {
+        let c2 = campaign(&id2, "");
+        let l2 = Ledger::open(&t2)?;
+        l2.settle(
+            &settlement(&c2, "tg:2", &qr(2)),
+            &mut evaluator(&c2, &qr(2)),
+        )
+    });
+    let s = l.settle(&settlement(&c, "tg:1", &qr(1)), &mut evaluator(&c, &qr(1)));
+    releaser.join().unwrap();
+    holder.join().unwrap();
+    assert_eq!(s.unwrap().status, ReceiptStatus::Accepted);
+    assert_eq!(
+        opener.join().unwrap().unwrap().status,
+        ReceiptStatus::Accepted
+    );
+    assert_eq!(assert_sound(&l, &id).accepted, 2);
+}
+
+/// Many processes starting at once on a ledger that does not exist yet: every one opens it
+/// (one creates and migrates, the others wait for it) and settles.
+#[test]
+fn sqlite_many_openers_of_a_new_ledger() {
+    let dir = chek_tests::repo_dir().join("target").join("ledger-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for round in 0..8 {
+        let path = dir.join(format!("{}.sqlite", unique("openers")));
+        let target = path.to_string_lossy().into_owned();
+        let id = unique("openers");
+        let children: Vec<_> = (0..THREADS)
+            .map(|p| {
+                child(&target, &id, "open", &format!("r{round}p{p}"))
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for ch in children {
+            let out = ch.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && text.contains("opened=ok"),
+                "round {round}: a process could not open the new ledger: {text}"
+            );
+        }
+        let l = Ledger::open(&target).unwrap();
+        assert_eq!(assert_sound(&l, &id).accepted, THREADS as u64);
+    }
+}
+
+/// Opening an up-to-date ledger and reading it (report, segments, lots, draws) needs no write
+/// lock: all of it runs while another process holds one.
+#[test]
+fn sqlite_readers_do_not_wait_for_a_writer() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("readers");
+    let c = campaign(&id, "");
+    settle(&l, &c, "tg:1", &qr(1));
+    drop(l);
+    let (release, holder) = hold_write_lock(&target);
+    let opts = chek_store::OpenOptions::existing().busy_wait(std::time::Duration::from_secs(2));
+    let read = (|| {
+        let r = Ledger::open_with(&target, &opts)?;
+        let report = r.report(&id)?;
+        r.segment(&id, "duplicate")?;
+        r.draws(&id)?;
+        let lots =
+            r.lots_by_participant(&id, now() - TimeDelta::days(1), now() + TimeDelta::days(1))?;
+        Ok::<_, StoreError>((report.total.accepted, lots))
+    })();
+    drop(release);
+    holder.join().unwrap();
+    let (accepted, lots) = read.unwrap();
+    assert_eq!(accepted, 1);
+    assert_eq!(lots, vec![("tg:1".to_owned(), 1)]);
+}
+
+/// A typo in a path does not create an empty ledger, and an SQLite file of another program is
+/// refused and left as it was (no chek tables added).
+#[test]
+fn sqlite_missing_and_foreign_files() {
+    let dir = chek_tests::repo_dir().join("target").join("ledger-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join(format!("{}.sqlit", unique("typo")));
+    let target = missing.to_string_lossy().into_owned();
+    let e = Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap_err();
+    assert_eq!(e.code(), "store.not_found", "{e}");
+    assert!(!missing.exists(), "a missing ledger is not created");
+    assert!(!e.hint(Lang::En).is_empty());
+
+    let foreign = dir.join(format!("{}.sqlite", unique("foreign")));
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let target = foreign.to_string_lossy().into_owned();
+    let e = Ledger::open(&target).unwrap_err();
+    assert_eq!(e.code(), "store.foreign", "{e}");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables, vec!["notes".to_owned()]);
+    // Another program's mark: refused even when empty.
+    conn.execute_batch("DROP TABLE notes; PRAGMA application_id = 1234;")
+        .unwrap();
+    drop(conn);
+    assert_eq!(Ledger::open(&target).unwrap_err().code(), "store.foreign");
+
+    // Not an SQLite file at all.
+    let text = dir.join(format!("{}.sqlite", unique("text")));
+    std::fs::write(&text, "just some text, not a database, long enough to have a header....................................................").unwrap();
+    let e = Ledger::open(&text.to_string_lossy()).unwrap_err();
+    assert_eq!(e.code(), "store.foreign", "{e}");
+
+    // chek's own files are marked, and a ledger from before the mark still opens.
+    let (l, target) = sqlite().unwrap();
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, 0x6368_656b);
+    conn.execute_batch("PRAGMA application_id = 0").unwrap();
+    drop(conn);
+    Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap();
+}
+
+/// A PostgreSQL "server" that accepts the connection and never answers: the open gives up
+/// after the connect timeout instead of hanging.
+#[test]
+fn postgres_silent_server_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let keep = thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().take(4) {
+            held.push(s);
+        }
+        thread::sleep(std::time::Duration::from_secs(30));
+        drop(held);
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = format!("postgres://chek:topsecret@127.0.0.1:{port}/chek");
+    thread::spawn(move || {
+        let opts =
+            chek_store::OpenOptions::default().connect_timeout(std::time::Duration::from_secs(1));
+        let _ = tx.send(Ledger::open_with(&url, &opts).map(|_| ()));
+    });
+    let r = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the open hung on a silent server");
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), "store.open", "{e}");
+    assert!(!e.to_string().contains("topsecret"));
+    drop(keep);
+}
+
+/// Every URL in a message loses its password, wherever it stands.
+#[test]
+fn passwords_are_redacted_everywhere() {
+    let msg = "could not open postgres://app:hunter2@db:5432/chek (also postgresql://x:y2@h?sslmode=require) host=h password=pw3 user=u";
+    let r = chek_store::redact(msg);
+    for secret in ["hunter2", "y2@", "pw3"] {
+        assert!(!r.contains(secret), "{r}");
+    }
+    assert!(r.contains("postgres://app:***@db:5432/chek"), "{r}");
 }

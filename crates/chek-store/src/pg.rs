@@ -26,7 +26,7 @@ use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionSta
 use crate::settle::{
     self, Claim, Loaded, ReceiptRow, Replay, SettleTx, SubmissionRow, Write, run_batch,
 };
-use crate::{FailedSubmission, Settled, Settlement, StoreError};
+use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 
 /// Takes advisory locks in array order (the order every settle uses: idempotency key, campaign,
 /// participant, receipt).
@@ -168,7 +168,7 @@ impl Pooled<'_> {
 }
 
 impl Pg {
-    pub(crate) fn open(url: &str, max: usize) -> Result<Self, StoreError> {
+    pub(crate) fn open(url: &str, max: usize, opts: &OpenOptions) -> Result<Self, StoreError> {
         let (url, tls) = crate::pg_tls::split_url(url)?;
         let mut config: tokio_postgres::Config =
             url.parse().map_err(|e: tokio_postgres::Error| {
@@ -183,7 +183,20 @@ impl Pg {
         });
         let tls = crate::pg_tls::connector(&tls)?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+            config.connect_timeout(opts.connect_timeout);
+        }
+        // libpq's PGPASSWORD: the password need not be in the URL (nor in argv).
+        if config.get_password().is_none()
+            && let Ok(pw) = std::env::var("PGPASSWORD")
+            && !pw.is_empty()
+        {
+            config.password(pw);
+        }
+        if let Some(t) = opts.statement_timeout {
+            // Sent at login: every statement of every pooled connection is bounded.
+            let ms = t.as_millis().max(1);
+            let opts_now = config.get_options().unwrap_or_default().to_owned();
+            config.options(format!("{opts_now} -c statement_timeout={ms}").trim());
         }
         config.application_name("chek");
         let pg = Pg {
@@ -510,45 +523,55 @@ impl Pg {
         &self,
         campaign: &str,
     ) -> Result<(Vec<SubmissionStat>, Vec<FailureRow>, u64), StoreError> {
-        let mut c = self.get()?;
-        let client = &c.conn().client;
-        let subs = client
-            .query(
-                "SELECT day, status, lots, points, reasons FROM submissions
-                 WHERE campaign = $1 AND NOT superseded",
-                &[&campaign],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(SubmissionStat {
-                    day: r.try_get::<_, NaiveDate>(0)?,
-                    status: r.try_get(1)?,
-                    lots: r.try_get(2)?,
-                    points: r.try_get(3)?,
-                    reasons: r.try_get(4)?,
+        // One snapshot for the three reads, summed by the server.
+        self.in_tx(false, |t| {
+            t.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            let subs = t
+                .query(
+                    "SELECT day, status, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(lots), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(points), 0) AS BIGINT), reasons
+                     FROM submissions WHERE campaign = $1 AND NOT superseded
+                     GROUP BY day, status, reasons",
+                    &[&campaign],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(SubmissionStat {
+                        day: r.try_get::<_, NaiveDate>(0)?,
+                        status: r.try_get(1)?,
+                        n: r.try_get(2)?,
+                        lots: r.try_get(3)?,
+                        points: r.try_get(4)?,
+                        reasons: r.try_get(5)?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let fails = client
-            .query(
-                "SELECT day, code FROM failures WHERE campaign = $1",
-                &[&campaign],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(FailureRow {
-                    day: r.try_get(0)?,
-                    code: r.try_get(1)?,
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let fails = t
+                .query(
+                    "SELECT day, code, CAST(COUNT(*) AS BIGINT) FROM failures WHERE campaign = $1
+                     GROUP BY day, code",
+                    &[&campaign],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(FailureRow {
+                        day: r.try_get(0)?,
+                        code: r.try_get(1)?,
+                        n: r.try_get(2)?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let n: i64 = client
-            .query_one(
-                "SELECT COUNT(*) FROM participants WHERE campaign = $1",
-                &[&campaign],
-            )?
-            .try_get(0)?;
-        Ok((subs, fails, settle::to_u64(n)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let n: i64 = t
+                .query_one(
+                    "SELECT COUNT(*) FROM participants WHERE campaign = $1",
+                    &[&campaign],
+                )?
+                .try_get(0)?;
+            Ok((subs, fails, settle::to_u64(n)))
+        })
     }
 
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {

@@ -37,17 +37,21 @@ pub(crate) struct SegmentRow {
     pub(crate) since: NaiveDateTime,
 }
 
+/// Submissions of one day, status and reason list, summed in SQL (`n` rows).
 pub(crate) struct SubmissionStat {
     pub(crate) day: NaiveDate,
     pub(crate) status: String,
+    pub(crate) n: i64,
     pub(crate) lots: i64,
     pub(crate) points: i64,
     pub(crate) reasons: String,
 }
 
+/// Failures of one day and code, counted in SQL (`n` rows).
 pub(crate) struct FailureRow {
     pub(crate) day: NaiveDate,
     pub(crate) code: String,
+    pub(crate) n: i64,
 }
 
 /// At most `max` bytes, cut on a character boundary.
@@ -183,19 +187,20 @@ pub(crate) fn report(
             day: s.day,
             ..DayCounts::default()
         });
+        let n = to_u64(s.n);
         match s.status.as_str() {
             "accepted" => {
-                d.accepted += 1;
+                d.accepted += n;
                 d.lots += to_u64(s.lots);
                 d.points += to_u64(s.points);
             }
-            "rejected" => d.rejected += 1,
-            "pending_recheck" => d.pending += 1,
-            _ => d.awaiting_operator += 1,
+            "rejected" => d.rejected += n,
+            "pending_recheck" => d.pending += n,
+            _ => d.awaiting_operator += n,
         }
         if s.status != "accepted" {
             for code in s.reasons.split(',').filter(|c| !c.is_empty()) {
-                *reasons.entry(code.to_owned()).or_default() += 1;
+                *reasons.entry(code.to_owned()).or_default() += n;
             }
         }
     }
@@ -204,8 +209,8 @@ pub(crate) fn report(
             day: f.day,
             ..DayCounts::default()
         });
-        d.failed += 1;
-        *reasons.entry(f.code).or_default() += 1;
+        d.failed += to_u64(f.n);
+        *reasons.entry(f.code).or_default() += to_u64(f.n);
     }
     let mut total = DayCounts {
         day: days.keys().next().copied().unwrap_or_default(),

@@ -14,7 +14,7 @@ use chek::engine::{DrawRequest, Engine, Verification};
 use chek::verify::RecheckPolicy;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::ledger_args::LedgerArgs;
+use crate::ledger_args::{DbArgs, LedgerArgs};
 use crate::output::{OutputArgs, error_json};
 
 const MAX_FILE: u64 = 1 << 30;
@@ -44,6 +44,10 @@ pub(crate) struct Args {
     /// needs --campaign and --period instead of --lots.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "lots", requires_all = ["campaign", "period"])]
     db: Option<String>,
+    /// Like --db, but the environment variable named here holds the target (keeps a password
+    /// out of the command line).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["lots", "db"], requires_all = ["campaign", "period"])]
+    db_env: Option<String>,
     /// The campaign file (with --db).
     #[arg(long, value_name = "FILE", requires = "db")]
     campaign: Option<PathBuf>,
@@ -136,7 +140,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
         Some(Sub::Commit(c)) => return run_commit(c),
         None => {}
     }
-    if args.db.is_some() {
+    if args.db.is_some() || args.db_env.is_some() {
         return run_ledger(args);
     }
     let (Some(lots), Some(seed), Some(beacon), Some(prizes)) =
@@ -207,8 +211,7 @@ fn print_result(
 
 /// The ledger form: lots from the campaign's ledger, the draw recorded there.
 fn run_ledger(args: &Args) -> io::Result<ExitCode> {
-    let (Some(db), Some(campaign), Some(period), Some(seed), Some(beacon), Some(prizes)) = (
-        &args.db,
+    let (Some(campaign), Some(period), Some(seed), Some(beacon), Some(prizes)) = (
         &args.campaign,
         args.period,
         &args.seed,
@@ -226,7 +229,10 @@ fn run_ledger(args: &Args) -> io::Result<ExitCode> {
     };
     let l = LedgerArgs {
         campaign: campaign.clone(),
-        db: db.clone(),
+        db: DbArgs {
+            db_env: args.db_env.clone(),
+            ..DbArgs::plain(args.db.clone().unwrap_or_default())
+        },
         now: args.now,
     };
     let engine = Engine::new(

@@ -68,7 +68,7 @@ struct Item {
 
 pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let lang = args.out.lang;
-    let engine = engine(&args.ledger, &args.provider, lang)?;
+    let engine = engine(&args.ledger, &args.provider, lang, true)?;
     let mut sources = Vec::new();
     for a in &args.inputs {
         expand(a, &mut sources)?;

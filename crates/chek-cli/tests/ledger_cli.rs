@@ -1,0 +1,245 @@
+//! The ledger commands (`run`, `report`, `segments`, `draw --db`, `recheck`) when something is
+//! wrong: every failure has a code, a hint and the path, a JSON object under `--json`, an exit
+//! code that tells bad input (2) from try-again-later (3), and never a password.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn demo(name: &str) -> String {
+    chek_tests::repo_dir()
+        .join("examples/demo")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn chek_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chek"));
+    cmd.args(args).env_remove("PGPASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap_or_else(|e| panic!("chek: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn chek(args: &[&str]) -> (i32, String, String) {
+    chek_env(args, &[])
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s.trim()).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+struct Tmp(PathBuf);
+impl Tmp {
+    fn new(tag: &str) -> Tmp {
+        let p = std::env::temp_dir().join(format!("chek-ledger-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Tmp(p)
+    }
+    fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const NOW: &str = "2026-11-23T12:00:00";
+
+/// The `{"error": {...}}` object a failed command prints under `--json`.
+fn error_of(stdout: &str) -> Value {
+    let v = json(stdout);
+    let e = v["error"].clone();
+    assert!(e["code"].is_string(), "{v}");
+    assert!(e["hint"].as_str().is_some_and(|h| !h.is_empty()), "{v}");
+    e
+}
+
+#[test]
+fn a_typo_in_db_is_an_error_not_an_empty_ledger() {
+    let t = Tmp::new("typo");
+    let db = t.file("seq-u.sqlit");
+    let campaign = demo("campaign.toml");
+    for cmd in ["report", "segments"] {
+        let (rc, out, err) = chek(&[cmd, "--campaign", &campaign, "--db", &db, "--json"]);
+        assert_eq!(rc, 2, "{cmd}: {out} {err}");
+        let e = error_of(&out);
+        assert_eq!(e["code"], "store.not_found", "{cmd}: {e}");
+        assert_eq!(e["path"], db.as_str());
+        assert!(
+            err.contains("store.not_found") && err.contains(&db),
+            "{err}"
+        );
+        assert!(!std::path::Path::new(&db).exists(), "{cmd} created {db}");
+    }
+    // `--create` is the explicit way; `run` creates it too.
+    let (rc, out, _) = chek(&[
+        "report",
+        "--campaign",
+        &campaign,
+        "--db",
+        &db,
+        "--create",
+        "--json",
+    ]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(json(&out)["total"]["accepted"], 0);
+    // A file that is not a ledger at all.
+    let text = t.file("notes.txt");
+    std::fs::write(&text, "not a database ".repeat(20)).unwrap();
+    let (rc, out, _) = chek(&["report", "--campaign", &campaign, "--db", &text, "--json"]);
+    assert_eq!(rc, 2, "{out}");
+    assert_eq!(error_of(&out)["code"], "store.foreign");
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "not a database ".repeat(20)
+    );
+}
+
+#[test]
+fn campaign_file_failures_name_the_file_and_code() {
+    let t = Tmp::new("campaign");
+    let db = t.file("l.sqlite");
+    let missing = t.file("nope.toml");
+    let (rc, out, err) = chek(&["report", "--campaign", &missing, "--db", &db, "--json"]);
+    assert_eq!(rc, 2, "{out} {err}");
+    let e = error_of(&out);
+    assert_eq!(e["code"], "io.not_found");
+    assert_eq!(e["path"], missing.as_str());
+    assert!(err.contains(&missing), "{err}");
+    // Without --json: text on stderr, nothing on stdout.
+    let (rc, out, err) = chek(&["run", "--campaign", &missing, "--db", &db, "x"]);
+    assert_eq!(rc, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("io.not_found") && err.contains(&missing),
+        "{err}"
+    );
+
+    let binary = t.file("campaign.toml");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0, 1, 2, 0x80, 0x81]).unwrap();
+    let (rc, out, _) = chek(&[
+        "report",
+        "--campaign",
+        &binary,
+        "--db",
+        &db,
+        "--json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(rc, 2);
+    let e = error_of(&out);
+    assert_eq!(e["code"], "io.not_text");
+    assert!(e["hint"].as_str().unwrap().contains("not text"), "{e}");
+
+    let bad = t.file("bad.toml");
+    std::fs::write(&bad, "id = \"x\"\n[when]\nstart = 12\n").unwrap();
+    let (rc, out, _) = chek(&["report", "--campaign", &bad, "--db", &db, "--json"]);
+    assert_eq!(rc, 2);
+    let e = error_of(&out);
+    assert!(e["code"].as_str().unwrap().starts_with("campaign."), "{e}");
+    assert_eq!(e["path"], bad.as_str());
+}
+
+#[test]
+fn a_password_is_never_printed() {
+    let campaign = demo("campaign.toml");
+    // Nothing listens on port 1: the connection fails, and says so without the password.
+    let url = "postgres://chek:S3CRET-pw@127.0.0.1:1/chek";
+    for args in [
+        vec!["report", "--campaign", &campaign, "--db", url, "--json"],
+        vec!["run", "--campaign", &campaign, "--db", url, "--json", "x"],
+        vec!["segments", "--campaign", &campaign, "--db", url, "--json"],
+        vec!["recheck", "--campaign", &campaign, "--db", url, "--json"],
+    ] {
+        let (rc, out, err) = chek(&args);
+        assert!(
+            !out.contains("S3CRET") && !err.contains("S3CRET"),
+            "{out}\n{err}"
+        );
+        assert_eq!(
+            rc, 3,
+            "a server that cannot be reached is 'try again later': {out} {err}"
+        );
+        let e = error_of(&out);
+        assert_eq!(e["code"], "store.open");
+        assert_eq!(e["path"], "postgres://chek:***@127.0.0.1:1/chek");
+    }
+    // The whole URL from the environment: not in argv, not in the output.
+    let (rc, out, err) = chek_env(
+        &[
+            "report",
+            "--campaign",
+            &campaign,
+            "--db-env",
+            "CHEK_TEST_DB_URL",
+            "--json",
+        ],
+        &[("CHEK_TEST_DB_URL", url)],
+    );
+    assert_eq!(rc, 3);
+    assert!(
+        !out.contains("S3CRET") && !err.contains("S3CRET"),
+        "{out}\n{err}"
+    );
+    // An unset variable is a usage error.
+    let (rc, out, _) = chek(&[
+        "report",
+        "--campaign",
+        &campaign,
+        "--db-env",
+        "CHEK_TEST_UNSET_VAR",
+        "--json",
+    ]);
+    assert_eq!(rc, 2);
+    assert_eq!(error_of(&out)["code"], "cli.usage");
+}
+
+#[test]
+fn db_env_names_the_ledger() {
+    let t = Tmp::new("dbenv");
+    let db = t.file("l.sqlite");
+    let campaign = demo("campaign.toml");
+    let qr = "t=20261118T2004&s=2210.00&fn=7380440801185382&i=169402&fp=1183349520&n=1";
+    let (rc, out, _) = chek_env(
+        &[
+            "run",
+            "--campaign",
+            &campaign,
+            "--db-env",
+            "CHEK_DB",
+            "--now",
+            NOW,
+            "--json",
+            qr,
+        ],
+        &[("CHEK_DB", &db)],
+    );
+    assert_eq!(rc, 0, "{out}");
+    let (rc, out, _) = chek_env(
+        &[
+            "report",
+            "--campaign",
+            &campaign,
+            "--db-env",
+            "CHEK_DB",
+            "--json",
+        ],
+        &[("CHEK_DB", &db)],
+    );
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(json(&out)["total"]["accepted"], 1);
+}
