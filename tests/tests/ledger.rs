@@ -696,6 +696,72 @@ fn panicking_evaluation_leaves_no_locks(open: Open) {
     assert_eq!(a.accepted, 21, "{a:?}");
 }
 
+/// A settle reads the recent receipts one by one and the older ones as running totals: caps
+/// over the whole campaign, the campaign receipt limit and duplicates of old receipts still
+/// hold when the history is summed.
+fn long_history_caps_hold(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("longhist");
+    let c = campaign(
+        &id,
+        "[limits]\nreceipts_per_campaign = 4\n[caps]\nlots_per_campaign = 3\n",
+    );
+    let early = now() - TimeDelta::days(15);
+    let settle_at = |p: &str, q: &str, at: NaiveDateTime| {
+        let mut s = settlement(&c, p, q);
+        s.received_at = at;
+        let cand = Candidate::new(q.parse::<FiscalQr>().unwrap(), Channel::Qr);
+        l.settle(&s, &mut |h| c.evaluate(&cand, h, at)).unwrap()
+    };
+    for i in 1..=3 {
+        let s = settle_at("tg:1", &qr(i), early);
+        assert_eq!((s.status, s.decision.lots), (ReceiptStatus::Accepted, 1));
+    }
+    // Fifteen days later the three are summed, not listed; the campaign cap still binds.
+    let h = l.peek_history(&settlement(&c, "tg:1", &qr(4))).unwrap();
+    assert!(h.receipts.is_empty(), "{h:?}");
+    assert_eq!(h.earlier.count, 3);
+    assert_eq!(h.earlier.lots, 3);
+    let s = settle_at("tg:1", &qr(4), now());
+    assert_eq!(s.decision.lots, 0, "{:?}", s.decision);
+    assert!(
+        s.decision.has(chek::campaign::ReasonCode::CapReached),
+        "{:?}",
+        s.decision
+    );
+    // An old receipt sent again is a duplicate, not a second acceptance.
+    let s = settle_at("tg:1", &qr(1), now());
+    assert!(
+        s.decision.has(chek::campaign::ReasonCode::Duplicate),
+        "{:?}",
+        s.decision
+    );
+    // Another participant starts from zero.
+    let s = settle_at("tg:2", &qr(9), now());
+    assert_eq!((s.status, s.decision.lots), (ReceiptStatus::Accepted, 1));
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.participant_counter_receipts, a.accepted);
+    // The campaign's receipt limit counts the summed receipts too.
+    let id2 = unique("longhist-n");
+    let c2 = campaign(&id2, "[limits]\nreceipts_per_campaign = 3\n");
+    for (i, at) in [(1, early), (2, early), (3, now())] {
+        let mut s = settlement(&c2, "tg:1", &qr(i));
+        s.received_at = at;
+        let cand = Candidate::new(qr(i).parse::<FiscalQr>().unwrap(), Channel::Qr);
+        let r = l.settle(&s, &mut |h| c2.evaluate(&cand, h, at)).unwrap();
+        assert_eq!(r.status, ReceiptStatus::Accepted);
+    }
+    let s = settlement(&c2, "tg:1", &qr(4));
+    let r = l.settle(&s, &mut evaluator(&c2, &qr(4))).unwrap();
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerCampaignReached),
+        "{:?}",
+        r.decision
+    );
+    assert_sound(&l, &id2);
+}
+
 /// Several processes, each with several threads, send the same receipt as different
 /// participants: accepted exactly once.
 fn exactly_once_across_processes(open: Open) {
@@ -917,6 +983,7 @@ suite!(sqlite:
     crash_mid_batch,
     failed_write_leaves_nothing,
     panicking_evaluation_leaves_no_locks,
+    long_history_caps_hold,
 );
 
 suite!(postgres:
@@ -933,6 +1000,7 @@ suite!(postgres:
     crash_mid_batch,
     failed_write_leaves_nothing,
     panicking_evaluation_leaves_no_locks,
+    long_history_caps_hold,
 );
 
 #[test]
@@ -1229,4 +1297,31 @@ fn passwords_are_redacted_everywhere() {
         assert!(!r.contains(secret), "{r}");
     }
     assert!(r.contains("postgres://app:***@db:5432/chek"), "{r}");
+}
+
+/// A ledger of schema 1 (before the running totals) is brought up to date on open: the totals
+/// are filled from its receipts.
+#[test]
+fn sqlite_schema_1_ledger_gets_running_totals() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("v1");
+    let c = campaign(&id, "");
+    for i in 1..=5 {
+        settle(&l, &c, &format!("tg:{}", i % 2), &qr(i));
+    }
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    conn.execute_batch(
+        "DROP INDEX receipts_recent; DROP TABLE participant_totals;
+         DELETE FROM schema_version WHERE version > 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let l = Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap();
+    assert_eq!(l.schema_version().unwrap(), chek_store::SCHEMA_VERSION);
+    let a = assert_sound(&l, &id);
+    assert_eq!(
+        (a.participant_counter_receipts, a.participant_counter_lots),
+        (5, 5)
+    );
 }

@@ -163,6 +163,7 @@ impl PyHistory {
                 .collect::<PyResult<_>>()?,
             campaign_lots,
             campaign_points,
+            earlier: chek::campaign::EarlierReceipts::default(),
         }))
     }
     /// Reads a history from JSON (`str`, `bytes` or a `dict`), the shape `chek campaign

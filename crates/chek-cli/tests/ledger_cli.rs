@@ -243,3 +243,58 @@ fn db_env_names_the_ledger() {
     assert_eq!(rc, 0, "{out}");
     assert_eq!(json(&out)["total"]["accepted"], 1);
 }
+
+/// A run repeated after a crash (or by mistake) replays its inputs: the report counts each
+/// input once. `--key` carries the host's own message id.
+#[test]
+fn reruns_do_not_inflate_the_report() {
+    let t = Tmp::new("rerun");
+    let db = t.file("l.sqlite");
+    let campaign = demo("campaign.toml");
+    let qrs = demo("qr.txt");
+    let base = [
+        "--campaign",
+        campaign.as_str(),
+        "--db",
+        db.as_str(),
+        "--now",
+        NOW,
+    ];
+    let run = |extra: &[&str]| {
+        let mut a = vec!["run"];
+        a.extend_from_slice(&base);
+        a.extend_from_slice(&["--json", "--participant", "anna"]);
+        a.extend_from_slice(extra);
+        let (rc, out, err) = chek(&a);
+        assert!(rc == 0 || rc == 1, "{out} {err}");
+        json(&out)
+    };
+    let report = || {
+        let mut a = vec!["report"];
+        a.extend_from_slice(&base);
+        a.push("--json");
+        let (rc, out, err) = chek(&a);
+        assert_eq!(rc, 0, "{out} {err}");
+        json(&out)
+    };
+    let first = run(&[&qrs]);
+    let before = report();
+    let again = run(&[&qrs]);
+    assert_eq!(
+        again["summary"]["replayed"],
+        first["summary"]["inputs"].as_u64().unwrap()
+            - first["summary"]["errors"].as_u64().unwrap()
+            - first["summary"]["failed"].as_u64().unwrap(),
+        "{again}"
+    );
+    assert_eq!(again["summary"]["accepted"], first["summary"]["accepted"]);
+    assert_eq!(report(), before, "a rerun changed the report");
+
+    // The host's message id: the same id again is a replay, even with another input.
+    let q = "t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1";
+    let a = run(&["--key", "msg-77", q]);
+    assert_eq!(a["outcomes"][0]["replayed"], false, "{a}");
+    let b = run(&["--key", "msg-77", q]);
+    assert_eq!(b["outcomes"][0]["replayed"], true, "{b}");
+    assert_eq!(b["outcomes"][0]["status"], a["outcomes"][0]["status"]);
+}

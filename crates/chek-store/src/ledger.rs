@@ -151,6 +151,10 @@ pub struct Audit {
     pub duplicate_acceptances: u64,
     /// Accruals whose submission was not an acceptance.
     pub stray_accruals: u64,
+    /// Lots in the per-participant running totals (what a settle reads instead of the history).
+    pub participant_counter_lots: u64,
+    /// Receipts in the per-participant running totals.
+    pub participant_counter_receipts: u64,
 }
 
 impl Audit {
@@ -162,10 +166,12 @@ impl Audit {
             && self.receipts_without_submission == 0
             && self.duplicate_acceptances == 0
             && self.stray_accruals == 0
+            && self.participant_counter_lots == self.accepted_lots
+            && self.participant_counter_receipts == self.accepted
     }
 }
 
-const AUDIT_SQL: [&str; 9] = [
+const AUDIT_SQL: [&str; 11] = [
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM accruals WHERE campaign = $1",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM receipts WHERE campaign = $1 AND status = 'accepted'",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM campaign_totals WHERE campaign = $1",
@@ -178,6 +184,8 @@ const AUDIT_SQL: [&str; 9] = [
        AND status = 'accepted' GROUP BY receipt_key HAVING COUNT(*) > 1) AS d",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM accruals a JOIN submissions s ON s.id = a.submission_id
        WHERE a.campaign = $1 AND s.status <> 'accepted'",
+    "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
+    "SELECT CAST(COALESCE(SUM(receipts), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
 ];
 
 macro_rules! dispatch {
@@ -420,6 +428,8 @@ impl Ledger {
             receipts_without_submission: v[6],
             duplicate_acceptances: v[7],
             stray_accruals: v[8],
+            participant_counter_lots: v[9],
+            participant_counter_receipts: v[10],
         })
     }
 }

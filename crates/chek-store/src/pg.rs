@@ -33,19 +33,28 @@ use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k";
 
 /// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 own counted
-/// receipts, 3 claims on this receipt.
+/// receipts (the recent ones, counted at $5 or later, and this receipt), 3 claims on this
+/// receipt, 4 the participant's running totals (c receipts, d lots, f points).
 const LOAD: &str = "\
-SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t
+SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t,
+    NULL::BIGINT AS f
   FROM submissions WHERE campaign = $1 AND idempotency_key = $3
 UNION ALL
-SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL
+SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL, NULL
   FROM campaign_totals WHERE campaign = $1
 UNION ALL
-SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at
-  FROM receipts WHERE campaign = $1 AND participant = $2 AND status = 'accepted'
+SELECT 2, o.receipt_key, NULL, NULL, o.lots, o.points, o.counted_at, NULL FROM (
+  SELECT receipt_key, lots, points, counted_at FROM receipts
+    WHERE campaign = $1 AND participant = $2 AND status = 'accepted' AND counted_at >= $5
+  UNION
+  SELECT receipt_key, lots, points, counted_at FROM receipts
+    WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted') AS o
 UNION ALL
-SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at
-  FROM receipts WHERE campaign = $1 AND receipt_key = $4";
+SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at, NULL
+  FROM receipts WHERE campaign = $1 AND receipt_key = $4
+UNION ALL
+SELECT 4, NULL, NULL, NULL, receipts, lots, NULL, points
+  FROM participant_totals WHERE campaign = $1 AND participant = $2";
 
 /// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
 /// existed, $20 = counted (accrual and counter).
@@ -80,6 +89,11 @@ a AS (
 t AS (
   UPDATE campaign_totals SET lots = lots + $11, points = points + $12
   WHERE $20::BOOLEAN AND campaign = $1 AND shard = $21),
+pt AS (
+  INSERT INTO participant_totals (campaign, participant, receipts, lots, points)
+  SELECT $1, $2, 1, $11, $12 WHERE $20::BOOLEAN
+  ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,
+    lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points),
 d AS (
   DELETE FROM segment_members
   WHERE $16::BOOLEAN AND campaign = $1 AND participant = $2 AND receipt_key = $8
@@ -355,14 +369,17 @@ impl Pg {
         let conn = c.conn();
         let load = conn.st(LOAD)?;
         let key = id.to_string();
-        let rows = conn
-            .client
-            .query(&load, &[&s.campaign, &s.participant, &None::<&str>, &key])?;
+        let since = settle::recent_since(s.received_at);
+        let rows = conn.client.query(
+            &load,
+            &[&s.campaign, &s.participant, &None::<&str>, &key, &since],
+        )?;
         let l = loaded(&rows)?;
         Ok(settle::history_of(
             &s.participant,
             id,
             l.own,
+            l.earlier,
             &l.claims,
             l.totals,
         ))
@@ -726,6 +743,7 @@ impl PgTx<'_> {
 /// What `LOAD` returned.
 fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
     let mut out = Loaded::default();
+    let mut mine = (0u64, 0u64, 0u64);
     for r in rows {
         let k: i32 = r.try_get(0)?;
         match k {
@@ -754,6 +772,13 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
                     points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
                 });
             }
+            4 => {
+                mine = (
+                    settle::to_u64(r.try_get(4)?),
+                    settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                    settle::to_u64(r.try_get::<_, Option<i64>>(7)?.unwrap_or(0)),
+                );
+            }
             _ => out.claims.push(Claim {
                 participant: r.try_get(1)?,
                 status: r.try_get(2)?,
@@ -764,6 +789,7 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
             }),
         }
     }
+    out.earlier = settle::earlier_of(mine, &out.own);
     Ok(out)
 }
 
@@ -846,6 +872,7 @@ fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
 impl SettleTx for PgTx<'_> {
     fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
         let keys = lock_keys(s, receipt_key);
+        let since = settle::recent_since(s.received_at);
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
         let (c, begin) = (self.c, self.begin());
@@ -861,6 +888,7 @@ impl SettleTx for PgTx<'_> {
                     &s.participant,
                     &s.idempotency_key,
                     &receipt_key,
+                    &since,
                 ],
             ),
         )?;
@@ -900,6 +928,7 @@ impl SettleTx for PgTx<'_> {
         let args = WriteArgs::of(w);
         let params = args.params(w);
         let keys = lock_keys(next, next_key);
+        let next_since = settle::recent_since(next.received_at);
         let (c, begin) = (self.c, self.begin());
         // One round trip: the write, then the next settle's locks and read, in that order.
         let (r, locked, rows) = c.after_begin(begin, async {
@@ -913,6 +942,7 @@ impl SettleTx for PgTx<'_> {
                         &next.participant,
                         &next.idempotency_key,
                         &next_key,
+                        &next_since,
                     ],
                 ),
             )
@@ -998,10 +1028,17 @@ impl SettleTx for PgTx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        since: NaiveDateTime,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
-        let st = self.st("SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = $1 AND participant = $2 AND status = 'accepted'")?;
-        let rows = self.query(&st, &[&campaign, &participant])?;
+        let st = self.st(
+            "SELECT receipt_key, counted_at, lots, points FROM receipts
+             WHERE campaign = $1 AND participant = $2 AND status = 'accepted' AND counted_at >= $3
+             UNION
+             SELECT receipt_key, counted_at, lots, points FROM receipts
+             WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted'",
+        )?;
+        let rows = self.query(&st, &[&campaign, &participant, &since, &receipt_key])?;
         rows.iter()
             .map(|r| {
                 let key: String = r.try_get(0)?;
@@ -1017,6 +1054,24 @@ impl SettleTx for PgTx<'_> {
                 })
             })
             .collect()
+    }
+
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError> {
+        let st = self.st(
+            "SELECT receipts, lots, points FROM participant_totals WHERE campaign = $1 AND participant = $2",
+        )?;
+        Ok(match self.query_opt(&st, &[&campaign, &participant])? {
+            Some(r) => (
+                settle::to_u64(r.try_get(0)?),
+                settle::to_u64(r.try_get(1)?),
+                settle::to_u64(r.try_get(2)?),
+            ),
+            None => (0, 0, 0),
+        })
     }
 
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError> {
@@ -1175,6 +1230,12 @@ impl SettleTx for PgTx<'_> {
                 "campaign counter of {campaign:?} is missing"
             )));
         }
+        let st = self.st(
+            "INSERT INTO participant_totals (campaign, participant, receipts, lots, points) VALUES ($1, $2, 1, $3, $4)
+             ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,
+               lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points",
+        )?;
+        self.execute(&st, &[&campaign, &participant, &lots, &points])?;
         Ok(())
     }
 

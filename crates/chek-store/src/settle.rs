@@ -3,7 +3,7 @@
 //! live here.
 
 use chek_core::Lang;
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, Status};
+use chek_core::campaign::{Decision, EarlierReceipts, ParticipantHistory, PastReceipt, Status};
 use chek_core::fiscal::{FiscalQr, ReceiptId};
 use chek_core::verify::VerifySegment;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -15,6 +15,30 @@ use crate::{read, stored};
 pub(crate) const MAX_ID: usize = 256;
 pub(crate) const MAX_QR: usize = 1024;
 pub(crate) const MAX_DETAIL: usize = 1000;
+
+/// How far back a settle lists a participant's counted receipts one by one: past any day or
+/// week window of any time zone. Older ones come summed ([`EarlierReceipts`]).
+pub(crate) const RECENT: chrono::TimeDelta = chrono::TimeDelta::days(9);
+
+/// The start of the listed window for a settle received at `at`.
+pub(crate) fn recent_since(at: NaiveDateTime) -> NaiveDateTime {
+    at.checked_sub_signed(RECENT).unwrap_or(NaiveDateTime::MIN)
+}
+
+/// The counted receipts not listed in `own`: the participant's running totals less the listed.
+pub(crate) fn earlier_of(totals: (u64, u64, u64), own: &[PastReceipt]) -> EarlierReceipts {
+    let (mut count, mut lots, mut points) = totals;
+    for r in own {
+        count = count.saturating_sub(1);
+        lots = lots.saturating_sub(r.lots);
+        points = points.saturating_sub(r.points);
+    }
+    EarlierReceipts {
+        count,
+        lots,
+        points,
+    }
+}
 
 /// A stored submission found by its idempotency key.
 pub(crate) struct Replay {
@@ -77,6 +101,8 @@ pub(crate) struct Loaded {
     pub(crate) replay: Option<Replay>,
     pub(crate) totals: (u64, u64),
     pub(crate) own: Vec<PastReceipt>,
+    /// The participant's counted receipts not in `own`, summed.
+    pub(crate) earlier: EarlierReceipts,
     pub(crate) claims: Vec<Claim>,
 }
 
@@ -114,10 +140,18 @@ pub(crate) trait SettleTx {
             s.received_at,
         )?;
         self.lock_receipt(campaign, receipt_key)?;
+        let own = self.own_receipts(
+            campaign,
+            participant,
+            recent_since(s.received_at),
+            receipt_key,
+        )?;
+        let mine = self.participant_totals(campaign, participant)?;
         Ok(Loaded {
             replay: None,
             totals: self.campaign_totals(campaign, s.serialize_campaign)?,
-            own: self.own_receipts(campaign, participant)?,
+            earlier: earlier_of(mine, &own),
+            own,
             claims: self.claims(campaign, receipt_key)?,
         })
     }
@@ -167,11 +201,21 @@ pub(crate) trait SettleTx {
     fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError>;
     /// Campaign-wide lots and points; with `lock`, serializes with every other locking settle.
     fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError>;
+    /// The participant's counted receipts counted at `since` or later, and `receipt_key` if it
+    /// is one of them.
     fn own_receipts(
         &mut self,
         campaign: &str,
         participant: &str,
+        since: NaiveDateTime,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError>;
+    /// The participant's running totals: counted receipts, lots, points.
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError>;
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError>;
     fn insert_submission(&mut self, s: &SubmissionRow<'_>) -> Result<i64, StoreError>;
     fn supersede(
@@ -251,6 +295,7 @@ pub(crate) fn history_of(
     participant: &str,
     id: ReceiptId,
     own: Vec<PastReceipt>,
+    earlier: EarlierReceipts,
     claims: &[Claim],
     totals: (u64, u64),
 ) -> ParticipantHistory {
@@ -273,6 +318,7 @@ pub(crate) fn history_of(
         claimed_by_others: if blocked { vec![id] } else { Vec::new() },
         campaign_lots: totals.0,
         campaign_points: totals.1,
+        earlier,
     }
 }
 
@@ -285,10 +331,12 @@ pub(crate) fn peek_history(
 ) -> Result<ParticipantHistory, StoreError> {
     let campaign = s.campaign.as_str();
     let participant = s.participant.as_str();
-    let claims = tx.claims(campaign, &id.to_string())?;
-    let own = tx.own_receipts(campaign, participant)?;
+    let key = id.to_string();
+    let claims = tx.claims(campaign, &key)?;
+    let own = tx.own_receipts(campaign, participant, recent_since(s.received_at), &key)?;
+    let earlier = earlier_of(tx.participant_totals(campaign, participant)?, &own);
     let totals = tx.campaign_totals(campaign, false)?;
-    Ok(history_of(participant, id, own, &claims, totals))
+    Ok(history_of(participant, id, own, earlier, &claims, totals))
 }
 
 /// One settle inside the caller's transaction. The caller commits on `Ok`.
@@ -349,7 +397,14 @@ fn decide<'a>(
     let claims = loaded.claims;
     let mine = claims.iter().find(|c| c.participant == participant);
     let already_counted = claims.iter().any(|c| c.status == "accepted");
-    let history = history_of(participant, id, loaded.own, &claims, loaded.totals);
+    let history = history_of(
+        participant,
+        id,
+        loaded.own,
+        loaded.earlier,
+        &claims,
+        loaded.totals,
+    );
     let decision = evaluate(&history);
     if decision.receipt != id {
         return Err(StoreError::Invalid(format!(

@@ -709,19 +709,27 @@ impl SettleTx for Tx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        since: NaiveDateTime,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = ?1 AND participant = ?2 AND status = 'accepted'",
+             WHERE campaign = ?1 AND participant = ?2 AND status = 'accepted' AND counted_at >= ?3
+             UNION
+             SELECT receipt_key, counted_at, lots, points FROM receipts
+             WHERE campaign = ?1 AND receipt_key = ?4 AND participant = ?2 AND status = 'accepted'",
         )?;
-        let rows = st.query_map(params![campaign, participant], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
+        let rows = st.query_map(
+            params![campaign, participant, ts(since), receipt_key],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
         for row in rows {
             let (key, at, lots, points) = row?;
@@ -734,6 +742,24 @@ impl SettleTx for Tx<'_> {
             )?);
         }
         Ok(out)
+    }
+
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError> {
+        let row: Option<(i64, i64, i64)> = self
+            .0
+            .prepare_cached(
+                "SELECT receipts, lots, points FROM participant_totals WHERE campaign = ?1 AND participant = ?2",
+            )?
+            .query_row(params![campaign, participant], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (n, l, p) = row.unwrap_or_default();
+        Ok((settle::to_u64(n), settle::to_u64(l), settle::to_u64(p)))
     }
 
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError> {
@@ -879,7 +905,7 @@ impl SettleTx for Tx<'_> {
     fn add_totals(
         &mut self,
         campaign: &str,
-        _participant: &str,
+        participant: &str,
         lots: i64,
         points: i64,
     ) -> Result<(), StoreError> {
@@ -889,6 +915,13 @@ impl SettleTx for Tx<'_> {
                  ON CONFLICT (campaign, shard) DO UPDATE SET lots = lots + excluded.lots, points = points + excluded.points",
             )?
             .execute(params![campaign, lots, points])?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO participant_totals (campaign, participant, receipts, lots, points) VALUES (?1, ?2, 1, ?3, ?4)
+                 ON CONFLICT (campaign, participant) DO UPDATE SET receipts = receipts + 1,
+                   lots = lots + excluded.lots, points = points + excluded.points",
+            )?
+            .execute(params![campaign, participant, lots, points])?;
         Ok(())
     }
 

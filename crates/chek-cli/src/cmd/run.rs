@@ -43,6 +43,12 @@ pub(crate) struct Args {
     /// Print only the summary, not one line per input.
     #[arg(long)]
     summary_only: bool,
+    /// The host's own id of this message (idempotency key): sending it again returns the
+    /// first outcome and records nothing new. With several inputs each gets `KEY:SOURCE`.
+    /// Without it every input gets a key derived from the participant, the input and where it
+    /// came from (`file:line`), so a rerun of the same files adds nothing to the report.
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
     #[command(flatten)]
     ledger: LedgerArgs,
     #[command(flatten)]
@@ -273,6 +279,31 @@ fn items(src: &Source) -> Vec<Item> {
 
 type Row = (String, Result<Outcome, Value>);
 
+/// The idempotency key of an input when the host gives none: participant, input and source
+/// (`file:line`) hashed, so that running the same files again replays instead of re-recording.
+fn default_key(participant: &str, input: &Input, source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"chek-run-v1\0");
+    h.update(participant.as_bytes());
+    h.update([0]);
+    h.update(input.kind().as_bytes());
+    h.update([0]);
+    match input {
+        Input::Photo(b) => h.update(b),
+        Input::QrText(s) | Input::OcrText(s) | Input::Manual(s) => h.update(s.as_bytes()),
+        _ => h.update(format!("{input:?}").as_bytes()),
+    }
+    h.update([0]);
+    h.update(source.as_bytes());
+    let mut out = String::with_capacity(68);
+    out.push_str("run:");
+    for b in h.finalize() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 /// Runs every source through the engine on `jobs` threads; rows come back in input order.
 fn process(
     engine: &Engine,
@@ -295,11 +326,19 @@ fn process(
                     // A file of QR strings settles in batches: one commit per 256 receipts.
                     let mut names = Vec::new();
                     let mut subs = Vec::new();
-                    for it in items(src) {
-                        names.push((it.source, it.input.as_ref().err().cloned()));
+                    let its = items(src);
+                    let single = sources.len() == 1 && its.len() == 1;
+                    for it in its {
+                        names.push((it.source.clone(), it.input.as_ref().err().cloned()));
                         if let Ok(input) = it.input {
+                            let key = match &args.key {
+                                Some(k) if single => k.clone(),
+                                Some(k) => format!("{k}:{}", it.source),
+                                None => default_key(&args.participant, &input, &it.source),
+                            };
                             let sub = Submission::new(args.participant.clone(), input)
-                                .with_lang(lang);
+                                .with_lang(lang)
+                                .with_idempotency_key(key);
                             subs.push(match now {
                                 Some(t) => sub.received_at(t),
                                 None => sub,

@@ -509,7 +509,7 @@ impl Campaign {
             }
         }
         if let Some(limit) = limits.receipts_per_campaign {
-            let used = hist.receipts.len() as u64;
+            let used = hist.counted_receipts();
             if used >= u64::from(limit) {
                 reasons.push(field(
                     C::ReceiptsPerCampaignReached,
@@ -754,8 +754,8 @@ impl Campaign {
         points: &mut u64,
         reasons: &mut Vec<Reason>,
     ) {
-        let (mut day_l, mut day_p, mut week_l, mut week_p, mut all_l, mut all_p) =
-            (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut day_l, mut day_p, mut week_l, mut week_p) = (0u64, 0u64, 0u64, 0u64);
+        let (mut all_l, mut all_p) = (hist.earlier.lots, hist.earlier.points);
         for r in &hist.receipts {
             all_l = all_l.saturating_add(r.lots);
             all_p = all_p.saturating_add(r.points);

@@ -20,6 +20,34 @@ pub struct PastReceipt {
     pub points: u64,
 }
 
+/// Receipts counted for the participant that [`ParticipantHistory::receipts`] does not list,
+/// summed. A ledger lists only the recent receipts (those the day and week windows can see,
+/// and the candidate itself if it was counted) and sums the rest here, so that evaluating a
+/// receipt costs the same whether the participant has 10 receipts or 20 000.
+///
+/// ```
+/// use chek_core::campaign::{EarlierReceipts, ParticipantHistory};
+/// let mut h = ParticipantHistory::new("tg:42");
+/// h.earlier = EarlierReceipts { count: 19_990, lots: 20_000, points: 0 };
+/// assert_eq!(h.counted_receipts(), 19_990);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierReceipts {
+    /// How many receipts.
+    pub count: u64,
+    /// Their lots.
+    pub lots: u64,
+    /// Their points.
+    pub points: u64,
+}
+
+impl EarlierReceipts {
+    /// Whether nothing is summed here.
+    pub fn is_empty(&self) -> bool {
+        *self == EarlierReceipts::default()
+    }
+}
+
 /// The participant's standing in one campaign, plus the campaign-wide figures evaluation needs
 /// (for the budget and cross-participant duplicates). The ledger fills it; evaluation only reads.
 ///
@@ -46,6 +74,9 @@ pub struct ParticipantHistory {
     /// Points awarded campaign-wide so far.
     #[serde(default)]
     pub campaign_points: u64,
+    /// Counted receipts not listed in `receipts`, summed (outside the day and week windows).
+    #[serde(default, skip_serializing_if = "EarlierReceipts::is_empty")]
+    pub earlier: EarlierReceipts,
 }
 
 impl ParticipantHistory {
@@ -55,5 +86,10 @@ impl ParticipantHistory {
             participant: participant.into(),
             ..Default::default()
         }
+    }
+
+    /// Every counted receipt: the listed ones and the summed earlier ones.
+    pub fn counted_receipts(&self) -> u64 {
+        (self.receipts.len() as u64).saturating_add(self.earlier.count)
     }
 }
