@@ -760,6 +760,28 @@ fn long_history_caps_hold(open: Open) {
         r.decision
     );
     assert_sound(&l, &id2);
+    // Today's receipts come grouped by quarter hour, not listed: the daily limit still binds.
+    let id3 = unique("longhist-day");
+    let c3 = campaign(&id3, "[limits]\nreceipts_per_day = 2\n");
+    for i in 1..=2 {
+        settle(&l, &c3, "tg:1", &qr(i));
+    }
+    let h = l.peek_history(&settlement(&c3, "tg:1", &qr(3))).unwrap();
+    assert!(h.receipts.is_empty(), "{h:?}");
+    assert_eq!(h.buckets.iter().map(|b| b.count).sum::<u64>(), 2, "{h:?}");
+    assert!(h.earlier.is_empty(), "{h:?}");
+    let r = settle(&l, &c3, "tg:1", &qr(3));
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerDayReached),
+        "{:?}",
+        r.decision
+    );
+    // The candidate itself, if counted, is listed (a duplicate) and not in a bucket.
+    let h = l.peek_history(&settlement(&c3, "tg:1", &qr(1))).unwrap();
+    assert_eq!(h.receipts.len(), 1);
+    assert_eq!(h.counted_receipts(), 2);
+    assert_sound(&l, &id3);
 }
 
 /// Several processes, each with several threads, send the same receipt as different
@@ -1312,7 +1334,7 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
     drop(l);
     let conn = rusqlite::Connection::open(&target).unwrap();
     conn.execute_batch(
-        "DROP INDEX receipts_recent; DROP TABLE participant_totals;
+        "DROP TABLE participant_buckets; DROP TABLE participant_totals;
          DELETE FROM schema_version WHERE version > 1;",
     )
     .unwrap();

@@ -163,6 +163,7 @@ impl PyHistory {
                 .collect::<PyResult<_>>()?,
             campaign_lots,
             campaign_points,
+            buckets: Vec::new(),
             earlier: chek::campaign::EarlierReceipts::default(),
         }))
     }

@@ -155,6 +155,8 @@ pub struct Audit {
     pub participant_counter_lots: u64,
     /// Receipts in the per-participant running totals.
     pub participant_counter_receipts: u64,
+    /// Lots in the per-participant quarter-hour buckets.
+    pub bucket_lots: u64,
 }
 
 impl Audit {
@@ -168,10 +170,11 @@ impl Audit {
             && self.stray_accruals == 0
             && self.participant_counter_lots == self.accepted_lots
             && self.participant_counter_receipts == self.accepted
+            && self.bucket_lots == self.accepted_lots
     }
 }
 
-const AUDIT_SQL: [&str; 11] = [
+const AUDIT_SQL: [&str; 12] = [
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM accruals WHERE campaign = $1",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM receipts WHERE campaign = $1 AND status = 'accepted'",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM campaign_totals WHERE campaign = $1",
@@ -186,6 +189,7 @@ const AUDIT_SQL: [&str; 11] = [
        WHERE a.campaign = $1 AND s.status <> 'accepted'",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
     "SELECT CAST(COALESCE(SUM(receipts), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
+    "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM participant_buckets WHERE campaign = $1",
 ];
 
 macro_rules! dispatch {
@@ -430,6 +434,7 @@ impl Ledger {
             stray_accruals: v[8],
             participant_counter_lots: v[9],
             participant_counter_receipts: v[10],
+            bucket_lots: v[11],
         })
     }
 }

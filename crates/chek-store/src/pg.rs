@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, ReceiptBucket};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
 use futures_util::future::join3;
@@ -32,9 +32,10 @@ use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 /// participant, receipt).
 const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k";
 
-/// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 own counted
-/// receipts (the recent ones, counted at $5 or later, and this receipt), 3 claims on this
-/// receipt, 4 the participant's running totals (c receipts, d lots, f points).
+/// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 this
+/// receipt if the participant has it counted, 3 claims on this receipt, 4 the participant's
+/// running totals (c receipts, d lots, f points), 5 their quarter-hour buckets from $5 on
+/// (t start, c receipts, d lots, f points).
 const LOAD: &str = "\
 SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t,
     NULL::BIGINT AS f
@@ -43,18 +44,17 @@ UNION ALL
 SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL, NULL
   FROM campaign_totals WHERE campaign = $1
 UNION ALL
-SELECT 2, o.receipt_key, NULL, NULL, o.lots, o.points, o.counted_at, NULL FROM (
-  SELECT receipt_key, lots, points, counted_at FROM receipts
-    WHERE campaign = $1 AND participant = $2 AND status = 'accepted' AND counted_at >= $5
-  UNION
-  SELECT receipt_key, lots, points, counted_at FROM receipts
-    WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted') AS o
+SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at, NULL
+  FROM receipts WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted'
 UNION ALL
 SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at, NULL
   FROM receipts WHERE campaign = $1 AND receipt_key = $4
 UNION ALL
 SELECT 4, NULL, NULL, NULL, receipts, lots, NULL, points
-  FROM participant_totals WHERE campaign = $1 AND participant = $2";
+  FROM participant_totals WHERE campaign = $1 AND participant = $2
+UNION ALL
+SELECT 5, NULL, NULL, NULL, receipts, lots, start, points
+  FROM participant_buckets WHERE campaign = $1 AND participant = $2 AND start >= $5";
 
 /// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
 /// existed, $20 = counted (accrual and counter).
@@ -94,6 +94,11 @@ pt AS (
   SELECT $1, $2, 1, $11, $12 WHERE $20::BOOLEAN
   ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,
     lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points),
+pb AS (
+  INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+  SELECT $1, $2, $24::TIMESTAMP, 1, $11, $12 WHERE $20::BOOLEAN
+  ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = participant_buckets.receipts + 1,
+    lots = participant_buckets.lots + EXCLUDED.lots, points = participant_buckets.points + EXCLUDED.points),
 d AS (
   DELETE FROM segment_members
   WHERE $16::BOOLEAN AND campaign = $1 AND participant = $2 AND receipt_key = $8
@@ -369,7 +374,7 @@ impl Pg {
         let conn = c.conn();
         let load = conn.st(LOAD)?;
         let key = id.to_string();
-        let since = settle::recent_since(s.received_at);
+        let since = settle::bucket_of(settle::recent_since(s.received_at));
         let rows = conn.client.query(
             &load,
             &[&s.campaign, &s.participant, &None::<&str>, &key, &since],
@@ -379,7 +384,7 @@ impl Pg {
             &s.participant,
             id,
             l.own,
-            l.earlier,
+            (l.buckets, l.earlier),
             &l.claims,
             l.totals,
         ))
@@ -772,6 +777,14 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
                     points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
                 });
             }
+            5 => out.buckets.push(ReceiptBucket {
+                start: r
+                    .try_get::<_, Option<NaiveDateTime>>(6)?
+                    .unwrap_or_default(),
+                count: settle::to_u64(r.try_get(4)?),
+                lots: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                points: settle::to_u64(r.try_get::<_, Option<i64>>(7)?.unwrap_or(0)),
+            }),
             4 => {
                 mine = (
                     settle::to_u64(r.try_get(4)?),
@@ -789,7 +802,8 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
             }),
         }
     }
-    out.earlier = settle::earlier_of(mine, &out.own);
+    let buckets = std::mem::take(&mut out.buckets);
+    (out.buckets, out.earlier) = settle::split_history(mine, &out.own, buckets);
     Ok(out)
 }
 
@@ -816,6 +830,7 @@ struct WriteArgs<'a> {
     receipt: Option<&'a str>,
     attempts: &'a str,
     shard: i16,
+    bucket: NaiveDateTime,
 }
 
 impl<'a> WriteArgs<'a> {
@@ -827,10 +842,11 @@ impl<'a> WriteArgs<'a> {
             receipt: row.and_then(|r| r.receipt.as_deref()),
             attempts: row.map_or("[]", |r| r.attempts.as_str()),
             shard: shard(w.sub.participant),
+            bucket: settle::bucket_of(w.sub.received_at),
         }
     }
 
-    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 23] {
+    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 24] {
         let sub = &w.sub;
         [
             &sub.campaign,
@@ -856,6 +872,7 @@ impl<'a> WriteArgs<'a> {
             &self.shard,
             &w.segments,
             &sub.lang,
+            &self.bucket,
         ]
     }
 }
@@ -872,7 +889,7 @@ fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
 impl SettleTx for PgTx<'_> {
     fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
         let keys = lock_keys(s, receipt_key);
-        let since = settle::recent_since(s.received_at);
+        let since = settle::bucket_of(settle::recent_since(s.received_at));
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
         let (c, begin) = (self.c, self.begin());
@@ -928,7 +945,7 @@ impl SettleTx for PgTx<'_> {
         let args = WriteArgs::of(w);
         let params = args.params(w);
         let keys = lock_keys(next, next_key);
-        let next_since = settle::recent_since(next.received_at);
+        let next_since = settle::bucket_of(settle::recent_since(next.received_at));
         let (c, begin) = (self.c, self.begin());
         // One round trip: the write, then the next settle's locks and read, in that order.
         let (r, locked, rows) = c.after_begin(begin, async {
@@ -1028,17 +1045,13 @@ impl SettleTx for PgTx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
         receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
         let st = self.st(
             "SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = $1 AND participant = $2 AND status = 'accepted' AND counted_at >= $3
-             UNION
-             SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted'",
+             WHERE campaign = $1 AND receipt_key = $3 AND participant = $2 AND status = 'accepted'",
         )?;
-        let rows = self.query(&st, &[&campaign, &participant, &since, &receipt_key])?;
+        let rows = self.query(&st, &[&campaign, &participant, &receipt_key])?;
         rows.iter()
             .map(|r| {
                 let key: String = r.try_get(0)?;
@@ -1049,6 +1062,30 @@ impl SettleTx for PgTx<'_> {
                         .map_err(|_| StoreError::Corrupt(format!("receipt key {key:?}")))?,
                     submitted_at: at
                         .ok_or_else(|| StoreError::Corrupt("accepted without counted_at".into()))?,
+                    lots: settle::to_u64(r.try_get(2)?),
+                    points: settle::to_u64(r.try_get(3)?),
+                })
+            })
+            .collect()
+    }
+
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        since: NaiveDateTime,
+    ) -> Result<Vec<ReceiptBucket>, StoreError> {
+        let st = self.st(
+            "SELECT start, receipts, lots, points FROM participant_buckets
+             WHERE campaign = $1 AND participant = $2 AND start >= $3",
+        )?;
+        let since = settle::bucket_of(since);
+        let rows = self.query(&st, &[&campaign, &participant, &since])?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReceiptBucket {
+                    start: r.try_get(0)?,
+                    count: settle::to_u64(r.try_get(1)?),
                     lots: settle::to_u64(r.try_get(2)?),
                     points: settle::to_u64(r.try_get(3)?),
                 })
@@ -1219,7 +1256,24 @@ impl SettleTx for PgTx<'_> {
         participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError> {
+        let st = self.st(
+            "INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+             VALUES ($1, $2, $3, 1, $4, $5)
+             ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = participant_buckets.receipts + 1,
+               lots = participant_buckets.lots + EXCLUDED.lots, points = participant_buckets.points + EXCLUDED.points",
+        )?;
+        self.execute(
+            &st,
+            &[
+                &campaign,
+                &participant,
+                &settle::bucket_of(at),
+                &lots,
+                &points,
+            ],
+        )?;
         let st = self.st(
             "UPDATE campaign_totals SET lots = lots + $3, points = points + $4
              WHERE campaign = $1 AND shard = $2",

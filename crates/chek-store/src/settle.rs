@@ -3,7 +3,9 @@
 //! live here.
 
 use chek_core::Lang;
-use chek_core::campaign::{Decision, EarlierReceipts, ParticipantHistory, PastReceipt, Status};
+use chek_core::campaign::{
+    Decision, EarlierReceipts, ParticipantHistory, PastReceipt, ReceiptBucket, Status,
+};
 use chek_core::fiscal::{FiscalQr, ReceiptId};
 use chek_core::verify::VerifySegment;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -16,28 +18,57 @@ pub(crate) const MAX_ID: usize = 256;
 pub(crate) const MAX_QR: usize = 1024;
 pub(crate) const MAX_DETAIL: usize = 1000;
 
-/// How far back a settle lists a participant's counted receipts one by one: past any day or
-/// week window of any time zone. Older ones come summed ([`EarlierReceipts`]).
+/// How far back a settle reads a participant's quarter-hour buckets: past any day or week
+/// window of any time zone. Older receipts come summed ([`EarlierReceipts`]).
 pub(crate) const RECENT: chrono::TimeDelta = chrono::TimeDelta::days(9);
 
-/// The start of the listed window for a settle received at `at`.
+/// The start of the bucket window for a settle received at `at`.
 pub(crate) fn recent_since(at: NaiveDateTime) -> NaiveDateTime {
     at.checked_sub_signed(RECENT).unwrap_or(NaiveDateTime::MIN)
 }
 
-/// The counted receipts not listed in `own`: the participant's running totals less the listed.
-pub(crate) fn earlier_of(totals: (u64, u64, u64), own: &[PastReceipt]) -> EarlierReceipts {
-    let (mut count, mut lots, mut points) = totals;
+/// The quarter hour `at` falls in (UTC): its bucket.
+pub(crate) fn bucket_of(at: NaiveDateTime) -> NaiveDateTime {
+    use chrono::Timelike;
+    at.date()
+        .and_hms_opt(at.hour(), at.minute() / 15 * 15, 0)
+        .unwrap_or(at)
+}
+
+/// The history's shape from what a settle read: the candidate's own counted row (0 or 1) in
+/// `own`, the recent buckets less that row, and the running totals less both as `earlier`.
+pub(crate) fn split_history(
+    totals: (u64, u64, u64),
+    own: &[PastReceipt],
+    mut buckets: Vec<ReceiptBucket>,
+) -> (Vec<ReceiptBucket>, EarlierReceipts) {
     for r in own {
-        count = count.saturating_sub(1);
-        lots = lots.saturating_sub(r.lots);
-        points = points.saturating_sub(r.points);
+        let start = bucket_of(r.submitted_at);
+        if let Some(b) = buckets.iter_mut().find(|b| b.start == start) {
+            b.count = b.count.saturating_sub(1);
+            b.lots = b.lots.saturating_sub(r.lots);
+            b.points = b.points.saturating_sub(r.points);
+        }
     }
-    EarlierReceipts {
-        count,
-        lots,
-        points,
+    buckets.retain(|b| b.count > 0);
+    let (mut count, mut lots, mut points) = totals;
+    for (n, l, p) in own
+        .iter()
+        .map(|r| (1, r.lots, r.points))
+        .chain(buckets.iter().map(|b| (b.count, b.lots, b.points)))
+    {
+        count = count.saturating_sub(n);
+        lots = lots.saturating_sub(l);
+        points = points.saturating_sub(p);
     }
+    (
+        buckets,
+        EarlierReceipts {
+            count,
+            lots,
+            points,
+        },
+    )
 }
 
 /// A stored submission found by its idempotency key.
@@ -101,7 +132,9 @@ pub(crate) struct Loaded {
     pub(crate) replay: Option<Replay>,
     pub(crate) totals: (u64, u64),
     pub(crate) own: Vec<PastReceipt>,
-    /// The participant's counted receipts not in `own`, summed.
+    /// The participant's recent counted receipts not in `own`, by quarter hour.
+    pub(crate) buckets: Vec<ReceiptBucket>,
+    /// The participant's counted receipts in neither, summed.
     pub(crate) earlier: EarlierReceipts,
     pub(crate) claims: Vec<Claim>,
 }
@@ -140,17 +173,15 @@ pub(crate) trait SettleTx {
             s.received_at,
         )?;
         self.lock_receipt(campaign, receipt_key)?;
-        let own = self.own_receipts(
-            campaign,
-            participant,
-            recent_since(s.received_at),
-            receipt_key,
-        )?;
+        let own = self.own_receipts(campaign, participant, receipt_key)?;
         let mine = self.participant_totals(campaign, participant)?;
+        let buckets = self.buckets(campaign, participant, recent_since(s.received_at))?;
+        let (buckets, earlier) = split_history(mine, &own, buckets);
         Ok(Loaded {
             replay: None,
             totals: self.campaign_totals(campaign, s.serialize_campaign)?,
-            earlier: earlier_of(mine, &own),
+            buckets,
+            earlier,
             own,
             claims: self.claims(campaign, receipt_key)?,
         })
@@ -168,7 +199,7 @@ pub(crate) trait SettleTx {
             self.upsert_receipt(row, w.existed)?;
             if row.counted {
                 self.insert_accrual(row)?;
-                self.add_totals(campaign, participant, row.lots, row.points)?;
+                self.add_totals(campaign, participant, row.lots, row.points, row.at)?;
             }
             self.replace_segments(campaign, participant, key, &w.segments, row.at)?;
         }
@@ -201,15 +232,20 @@ pub(crate) trait SettleTx {
     fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError>;
     /// Campaign-wide lots and points; with `lock`, serializes with every other locking settle.
     fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError>;
-    /// The participant's counted receipts counted at `since` or later, and `receipt_key` if it
-    /// is one of them.
+    /// The participant's counted row of `receipt_key`, if any.
     fn own_receipts(
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
         receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError>;
+    /// The participant's quarter-hour buckets starting at `since` or later.
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        since: NaiveDateTime,
+    ) -> Result<Vec<ReceiptBucket>, StoreError>;
     /// The participant's running totals: counted receipts, lots, points.
     fn participant_totals(
         &mut self,
@@ -227,12 +263,14 @@ pub(crate) trait SettleTx {
     ) -> Result<(), StoreError>;
     fn upsert_receipt(&mut self, r: &ReceiptRow<'_>, existed: bool) -> Result<(), StoreError>;
     fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError>;
+    /// Adds a counted receipt to the campaign's, the participant's and the bucket's totals.
     fn add_totals(
         &mut self,
         campaign: &str,
         participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError>;
     fn replace_segments(
         &mut self,
@@ -295,7 +333,7 @@ pub(crate) fn history_of(
     participant: &str,
     id: ReceiptId,
     own: Vec<PastReceipt>,
-    earlier: EarlierReceipts,
+    (buckets, earlier): (Vec<ReceiptBucket>, EarlierReceipts),
     claims: &[Claim],
     totals: (u64, u64),
 ) -> ParticipantHistory {
@@ -318,6 +356,7 @@ pub(crate) fn history_of(
         claimed_by_others: if blocked { vec![id] } else { Vec::new() },
         campaign_lots: totals.0,
         campaign_points: totals.1,
+        buckets,
         earlier,
     }
 }
@@ -333,10 +372,11 @@ pub(crate) fn peek_history(
     let participant = s.participant.as_str();
     let key = id.to_string();
     let claims = tx.claims(campaign, &key)?;
-    let own = tx.own_receipts(campaign, participant, recent_since(s.received_at), &key)?;
-    let earlier = earlier_of(tx.participant_totals(campaign, participant)?, &own);
+    let own = tx.own_receipts(campaign, participant, &key)?;
+    let buckets = tx.buckets(campaign, participant, recent_since(s.received_at))?;
+    let split = split_history(tx.participant_totals(campaign, participant)?, &own, buckets);
     let totals = tx.campaign_totals(campaign, false)?;
-    Ok(history_of(participant, id, own, earlier, &claims, totals))
+    Ok(history_of(participant, id, own, split, &claims, totals))
 }
 
 /// One settle inside the caller's transaction. The caller commits on `Ok`.
@@ -401,7 +441,7 @@ fn decide<'a>(
         participant,
         id,
         loaded.own,
-        loaded.earlier,
+        (loaded.buckets, loaded.earlier),
         &claims,
         loaded.totals,
     );

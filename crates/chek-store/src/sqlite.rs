@@ -5,7 +5,7 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, ReceiptBucket};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -709,27 +709,20 @@ impl SettleTx for Tx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
         receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = ?1 AND participant = ?2 AND status = 'accepted' AND counted_at >= ?3
-             UNION
-             SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = ?1 AND receipt_key = ?4 AND participant = ?2 AND status = 'accepted'",
+             WHERE campaign = ?1 AND receipt_key = ?3 AND participant = ?2 AND status = 'accepted'",
         )?;
-        let rows = st.query_map(
-            params![campaign, participant, ts(since), receipt_key],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            },
-        )?;
+        let rows = st.query_map(params![campaign, participant, receipt_key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (key, at, lots, points) = row?;
@@ -740,6 +733,40 @@ impl SettleTx for Tx<'_> {
                 points,
                 parse_ts,
             )?);
+        }
+        Ok(out)
+    }
+
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        since: NaiveDateTime,
+    ) -> Result<Vec<ReceiptBucket>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT start, receipts, lots, points FROM participant_buckets
+             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3",
+        )?;
+        let rows = st.query_map(
+            params![campaign, participant, ts(settle::bucket_of(since))],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (start, n, l, p) = row?;
+            out.push(ReceiptBucket {
+                start: parse_ts(&start)?,
+                count: settle::to_u64(n),
+                lots: settle::to_u64(l),
+                points: settle::to_u64(p),
+            });
         }
         Ok(out)
     }
@@ -908,7 +935,16 @@ impl SettleTx for Tx<'_> {
         participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5)
+                 ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = receipts + 1,
+                   lots = lots + excluded.lots, points = points + excluded.points",
+            )?
+            .execute(params![campaign, participant, ts(settle::bucket_of(at)), lots, points])?;
         self.0
             .prepare_cached(
                 "INSERT INTO campaign_totals (campaign, shard, lots, points) VALUES (?1, 0, ?2, ?3)

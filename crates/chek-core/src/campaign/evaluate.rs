@@ -496,7 +496,13 @@ impl Campaign {
                 .receipts
                 .iter()
                 .filter(|r| windows.in_day(r.submitted_at))
-                .count() as u64;
+                .count() as u64
+                + hist
+                    .buckets
+                    .iter()
+                    .filter(|b| windows.in_day(b.start))
+                    .map(|b| b.count)
+                    .sum::<u64>();
             if used >= u64::from(limit) {
                 reasons.push(field(
                     C::ReceiptsPerDayReached,
@@ -766,6 +772,18 @@ impl Campaign {
             if windows.in_week(r.submitted_at) {
                 week_l = week_l.saturating_add(r.lots);
                 week_p = week_p.saturating_add(r.points);
+            }
+        }
+        for b in &hist.buckets {
+            all_l = all_l.saturating_add(b.lots);
+            all_p = all_p.saturating_add(b.points);
+            if windows.in_day(b.start) {
+                day_l = day_l.saturating_add(b.lots);
+                day_p = day_p.saturating_add(b.points);
+            }
+            if windows.in_week(b.start) {
+                week_l = week_l.saturating_add(b.lots);
+                week_p = week_p.saturating_add(b.points);
             }
         }
         let c = &self.def.caps;
