@@ -32,8 +32,11 @@ fn utc_now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
-/// The ledger of a campaign: `Ledger("chek.sqlite")` (created when missing), `Ledger(":memory:")`,
-/// or `Ledger("postgres://user@host/db")`. Share one between engines and threads.
+/// The ledger of a campaign: `Ledger("chek.sqlite")` (created when missing, unless
+/// `create=False`), `Ledger(":memory:")`, or `Ledger("postgres://user@host/db")` (the password
+/// may come from `PGPASSWORD`). `busy_wait` is how long a busy SQLite ledger is waited for (s);
+/// `connect_timeout` and `statement_timeout` bound PostgreSQL (s; `statement_timeout=0`
+/// keeps the server's). Share one between engines and threads.
 #[pyclass(frozen, module = "chek", name = "Ledger")]
 pub(crate) struct PyLedger {
     ledger: Ledger,
@@ -43,9 +46,31 @@ pub(crate) struct PyLedger {
 #[pymethods]
 impl PyLedger {
     #[new]
-    fn new(py: Python<'_>, target: String) -> PyResult<Self> {
+    #[pyo3(signature = (target, *, create=true, busy_wait=60.0, connect_timeout=10.0, statement_timeout=30.0))]
+    fn new(
+        py: Python<'_>,
+        target: String,
+        create: bool,
+        busy_wait: f64,
+        connect_timeout: f64,
+        statement_timeout: f64,
+    ) -> PyResult<Self> {
+        let secs = |v: f64, what: &str| {
+            std::time::Duration::try_from_secs_f64(v).map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "{what} must be a number of seconds, got {v}"
+                ))
+            })
+        };
+        let opts = chek::store::OpenOptions {
+            create,
+            busy_wait: secs(busy_wait, "busy_wait")?,
+            connect_timeout: secs(connect_timeout, "connect_timeout")?,
+            statement_timeout: Some(secs(statement_timeout, "statement_timeout")?)
+                .filter(|d| !d.is_zero()),
+        };
         let t = target.clone();
-        let ledger = detach_guarded(py, move || Ledger::open(&t))?.or_raise(py)?;
+        let ledger = detach_guarded(py, move || Ledger::open_with(&t, &opts))?.or_raise(py)?;
         Ok(PyLedger {
             ledger,
             target: chek::store::redact(&target),

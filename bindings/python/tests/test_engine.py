@@ -204,3 +204,29 @@ def test_submit_batch_matches_one_by_one(tmp_path: Path) -> None:
         fresh.submit_batch(["not a dict"])  # type: ignore[list-item]
     assert fresh.report()["total"]["accepted"] == 0
     assert fresh.submit_batch([]) == []
+
+
+def test_ledger_open_options(tmp_path: Path) -> None:
+    # A typo does not create an empty ledger when create=False.
+    missing = tmp_path / "typo.sqlit"
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger(str(missing), create=False)
+    assert e.value.code == "store.not_found"
+    assert not missing.exists()
+    # Another program's file is refused and left as it was.
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database " * 20)
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger(str(other))
+    assert e.value.code == "store.foreign"
+    assert other.read_text() == "not a database " * 20
+    made = chek.Ledger(str(tmp_path / "l.sqlite"), busy_wait=5.0, statement_timeout=0.0)
+    assert made.backend == "sqlite"
+    assert chek.Ledger(str(tmp_path / "l.sqlite"), create=False).backend == "sqlite"
+    with pytest.raises(ValueError):
+        chek.Ledger(":memory:", busy_wait=-1.0)
+    # A refused PostgreSQL login names no password.
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger("postgres://u:S3CRET@127.0.0.1:1/db", connect_timeout=2.0)
+    assert e.value.code == "store.open"
+    assert "S3CRET" not in str(e.value)

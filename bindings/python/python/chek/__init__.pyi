@@ -710,10 +710,18 @@ def split_sms(text: str) -> list[str]: ...
 
 @final
 class Ledger:
-    """A campaign ledger: an SQLite file (created when missing), ``":memory:"``, or
-    ``"postgres://…"``."""
+    """A campaign ledger: an SQLite file (created when missing unless ``create=False``),
+    ``":memory:"``, or ``"postgres://…"`` (password from ``PGPASSWORD`` if not in the URL)."""
 
-    def __new__(cls, target: str) -> Ledger: ...
+    def __new__(
+        cls,
+        target: str,
+        *,
+        create: bool = True,
+        busy_wait: float = 60.0,
+        connect_timeout: float = 10.0,
+        statement_timeout: float = 30.0,
+    ) -> Ledger: ...
     @property
     def backend(self) -> str: ...
 
