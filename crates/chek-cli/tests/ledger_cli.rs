@@ -298,3 +298,55 @@ fn reruns_do_not_inflate_the_report() {
     assert_eq!(b["outcomes"][0]["replayed"], true, "{b}");
     assert_eq!(b["outcomes"][0]["status"], a["outcomes"][0]["status"]);
 }
+
+/// A list of QR strings larger than a text file may be (4 MiB) is streamed, not refused: every
+/// line is an input, with its line number.
+#[test]
+fn a_large_qr_list_is_streamed() {
+    let t = Tmp::new("stream");
+    let db = t.file("l.sqlite");
+    let list = t.file("big.txt");
+    let campaign = demo("campaign.toml");
+    let mut text = String::from("# exported QR strings\n");
+    text.push_str("t=20261118T2004&s=2210.00&fn=7380440801185382&i=169402&fp=1183349520&n=1\n");
+    // 5 MiB of comments between the receipts.
+    let filler = format!("# {}\n", "x".repeat(1000));
+    for _ in 0..5 * 1024 {
+        text.push_str(&filler);
+    }
+    text.push_str("t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1\n");
+    text.push_str("not-a-qr-string\n");
+    std::fs::write(&list, &text).unwrap();
+    assert!(text.len() > 4 << 20, "larger than the 4 MiB a text file may be");
+    let (rc, out, err) = chek(&[
+        "run",
+        "--campaign",
+        &campaign,
+        "--db",
+        &db,
+        "--now",
+        NOW,
+        "--json",
+        "--participant",
+        "anna",
+        &list,
+    ]);
+    assert_eq!(rc, 1, "one line is not a QR string: {out} {err}");
+    let v = json(&out);
+    assert_eq!(v["summary"]["inputs"], 3, "{}", v["summary"]);
+    assert_eq!(v["summary"]["accepted"], 2, "{}", v["summary"]);
+    let sources: Vec<&str> = v["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        vec![
+            format!("{list}:2"),
+            format!("{list}:{}", 3 + 5 * 1024),
+            format!("{list}:{}", 4 + 5 * 1024)
+        ]
+    );
+}
