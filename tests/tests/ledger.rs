@@ -399,15 +399,17 @@ fn draws_once_per_period(open: Open) {
     );
     let seed = [7u8; 32];
     let commitment = seed_commitment(&seed);
-    let commit = DrawRecord {
-        campaign: id.clone(),
-        period: "2026-W38".into(),
-        seed_commitment: commitment.clone(),
-        result: None,
-        recorded_at: now(),
-    };
-    l.record_draw(&commit).unwrap();
-    assert_eq!(l.record_draw(&commit).unwrap_err().code(), "store.conflict");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+    let commit = DrawRecord::commitment(
+        id.clone(),
+        "2026-W38",
+        day(14),
+        day(20),
+        commitment.clone(),
+        "drand-quicknet",
+        "14500000",
+        now(),
+    );
     let list: Vec<DrawEntry> = entries
         .iter()
         .map(|(p, n)| DrawEntry {
@@ -416,9 +418,44 @@ fn draws_once_per_period(open: Open) {
         })
         .collect();
     let result = draw(&list, &seed, b"beacon", 1, &[]).unwrap();
+    // No result without a commitment recorded first.
+    let uncommitted = DrawRecord {
+        result: Some(result.clone()),
+        ..commit.clone()
+    };
+    assert_eq!(
+        l.record_draw(&uncommitted).unwrap_err().code(),
+        "store.conflict"
+    );
+    // A commitment names its days and the future beacon round.
+    let vague = DrawRecord {
+        beacon_round: None,
+        ..commit.clone()
+    };
+    assert_eq!(l.record_draw(&vague).unwrap_err().code(), "store.invalid");
+    l.record_draw(&commit).unwrap();
+    assert_eq!(l.record_draw(&commit).unwrap_err().code(), "store.conflict");
+    // The same days under another name: refused for the same prize set, allowed for another.
+    let overlapping = DrawRecord {
+        period: "week-38-again".into(),
+        from: Some(day(20)),
+        to: Some(day(27)),
+        ..commit.clone()
+    };
+    assert_eq!(
+        l.record_draw(&overlapping).unwrap_err().code(),
+        "store.conflict",
+        "overlapping periods of one prize set"
+    );
+    l.record_draw(&DrawRecord {
+        prize_set: "tv".into(),
+        ..overlapping.clone()
+    })
+    .unwrap();
     let revealed = DrawRecord {
         result: Some(result.clone()),
         recorded_at: now() + TimeDelta::hours(2),
+        drawn_at: Some(now() + TimeDelta::hours(2)),
         ..commit.clone()
     };
     l.record_draw(&revealed).unwrap();
@@ -436,8 +473,14 @@ fn draws_once_per_period(open: Open) {
         "store.conflict"
     );
     let all = l.draws(&id).unwrap();
-    assert_eq!(all, vec![revealed]);
-    assert_eq!(all[0].result.as_ref().unwrap().winners.len(), 1);
+    assert_eq!(all.len(), 2);
+    let w38 = all.iter().find(|d| d.period == "2026-W38").unwrap();
+    // The reveal keeps the commitment's time and adds its own.
+    assert_eq!(w38.recorded_at, now(), "{w38:?}");
+    assert_eq!(w38.drawn_at, Some(now() + TimeDelta::hours(2)));
+    assert_eq!(w38.beacon_round.as_deref(), Some("14500000"));
+    assert_eq!(w38.from, Some(day(14)));
+    assert_eq!(w38.result.as_ref().unwrap().winners.len(), 1);
 }
 
 fn language_reason_and_peek(open: Open) {
@@ -1335,6 +1378,10 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
     let conn = rusqlite::Connection::open(&target).unwrap();
     conn.execute_batch(
         "DROP TABLE participant_buckets; DROP TABLE participant_totals;
+         DROP TRIGGER draws_no_delete; DROP TRIGGER draws_reveal_once;
+         ALTER TABLE draws DROP COLUMN prize_set; ALTER TABLE draws DROP COLUMN from_day;
+         ALTER TABLE draws DROP COLUMN to_day; ALTER TABLE draws DROP COLUMN beacon_source;
+         ALTER TABLE draws DROP COLUMN beacon_round; ALTER TABLE draws DROP COLUMN drawn_at;
          DELETE FROM schema_version WHERE version > 1;",
     )
     .unwrap();
@@ -1345,5 +1392,41 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
     assert_eq!(
         (a.participant_counter_receipts, a.participant_counter_lots),
         (5, 5)
+    );
+}
+
+/// The draws table is append-only below the API too: a recorded result cannot be rewritten
+/// nor a draw deleted, even with SQL.
+#[test]
+fn sqlite_draws_cannot_be_rewritten_with_sql() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("tamper");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+    l.record_draw(&DrawRecord::commitment(
+        id.clone(),
+        "w",
+        day(1),
+        day(7),
+        seed_commitment(&[1u8; 16]),
+        "drand-quicknet",
+        "1",
+        now(),
+    ))
+    .unwrap();
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    for sql in [
+        "UPDATE draws SET seed_commitment = 'x'",
+        "UPDATE draws SET recorded_at = '2026-10-01 00:00:00.000000'",
+        "DELETE FROM draws",
+    ] {
+        assert!(conn.execute_batch(sql).is_err(), "{sql} was allowed");
+    }
+    conn.execute_batch("UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'")
+        .unwrap();
+    assert!(
+        conn.execute_batch("UPDATE draws SET result = '[]'")
+            .is_err(),
+        "a result is written once"
     );
 }

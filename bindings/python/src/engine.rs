@@ -386,22 +386,43 @@ impl PyEngine {
         outcomes(py, v)
     }
 
-    /// Records a period's seed commitment (SHA-256 of the secret seed, hex) before it closes.
-    #[pyo3(signature = (period, commitment, *, now=None))]
+    /// Records the commitment of the draw of campaign-local days `start..=end` before the
+    /// period ends: the seed's SHA-256 (hex) and the public beacon source and future round the
+    /// draw will use. One per period and prize set (`main` unless named); no two of a prize set
+    /// share a day.
+    #[pyo3(signature = (period, start, end, *, commitment, beacon_source, beacon_round, prize_set=None, now=None))]
+    #[allow(clippy::too_many_arguments)]
     fn commit_draw(
         &self,
         py: Python<'_>,
         period: String,
+        start: NaiveDate,
+        end: NaiveDate,
         commitment: String,
+        beacon_source: String,
+        beacon_round: String,
+        prize_set: Option<String>,
         now: Option<NaiveDateTime>,
     ) -> PyResult<()> {
         let now = now.unwrap_or_else(utc_now);
+        let mut c = chek::engine::DrawCommitment::new(
+            period,
+            start,
+            end,
+            commitment,
+            beacon_source,
+            beacon_round,
+        );
+        if let Some(p) = prize_set {
+            c.prize_set = p;
+        }
         let engine = &self.0;
-        detach_guarded(py, move || engine.commit_draw(&period, &commitment, now))?.or_raise(py)
+        detach_guarded(py, move || engine.commit_draw(&c, now))?.or_raise(py)
     }
 
     /// Runs the draw of campaign-local days `start..=end` over the ledger's lots and records
-    /// it; the result dict is `chek draw --json`'s.
+    /// it beside its commitment (needed, and the period must have ended); the result dict is
+    /// `chek draw --json`'s.
     #[pyo3(signature = (period, start, end, *, seed, beacon, prizes, exclude=Vec::new(), now=None))]
     #[allow(clippy::too_many_arguments)]
     fn draw<'py>(

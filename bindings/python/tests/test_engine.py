@@ -107,12 +107,31 @@ def test_draw_is_recorded_against_the_commitment() -> None:
         received_at=NOW,
     )
     seed = bytes(range(16))
-    e.commit_draw("nov", hashlib.sha256(seed).hexdigest(), now=NOW)
     start, end = datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+    after = datetime.datetime(2026, 12, 1, 12, 0)
     with pytest.raises(chek.EngineError) as err:
-        e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=NOW)
+        e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=after)
+    assert err.value.code == "draw.not_committed"
+    commit = dict(
+        commitment=hashlib.sha256(seed).hexdigest(),
+        beacon_source="drand-quicknet",
+        beacon_round="14500000",
+    )
+    with pytest.raises(chek.EngineError) as err:
+        e.commit_draw("nov", start, end, **commit, now=after)
+    assert err.value.code == "draw.commit_too_late"
+    e.commit_draw("nov", start, end, **commit, now=NOW)
+    with pytest.raises(chek.EngineError) as err:
+        e.commit_draw("nov-again", start, end, **commit, now=NOW)
+    assert err.value.code == "store.conflict"
+    e.commit_draw("nov-tv", start, end, **commit, prize_set="tv", now=NOW)
+    with pytest.raises(chek.EngineError) as err:
+        e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=NOW)
+    assert err.value.code == "draw.too_early"
+    with pytest.raises(chek.EngineError) as err:
+        e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=after)
     assert err.value.code == "draw.bad_parameters"
-    r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=NOW)
+    r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=after)
     assert r["total_lots"] == 5
     assert sorted(w["participant"] for w in r["winners"]) == ["anna", "vera"]
 

@@ -317,7 +317,10 @@ fn a_large_qr_list_is_streamed() {
     text.push_str("t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1\n");
     text.push_str("not-a-qr-string\n");
     std::fs::write(&list, &text).unwrap();
-    assert!(text.len() > 4 << 20, "larger than the 4 MiB a text file may be");
+    assert!(
+        text.len() > 4 << 20,
+        "larger than the 4 MiB a text file may be"
+    );
     let (rc, out, err) = chek(&[
         "run",
         "--campaign",
@@ -349,4 +352,83 @@ fn a_large_qr_list_is_streamed() {
             format!("{list}:{}", 4 + 5 * 1024)
         ]
     );
+}
+
+/// `chek draw lots` exports the ledger's lots so that `chek draw verify` reproduces the draw,
+/// whatever the participant ids hold (commas, quotes, a leading `#`); the draw needs its
+/// commitment, made before the period's end, and runs after it.
+#[test]
+fn draw_lots_export_verifies_with_any_participant_id() {
+    let t = Tmp::new("drawlots");
+    let db = t.file("l.sqlite");
+    let campaign = demo("campaign.toml");
+    let ids = ["o'neil, \"jr\"", "#hash"];
+    for (p, q) in ids.iter().zip([
+        "t=20261118T2004&s=2210.00&fn=7380440801185382&i=169402&fp=1183349520&n=1",
+        "t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1",
+    ]) {
+        let (rc, out, err) = chek(&[
+            "run",
+            "--campaign",
+            &campaign,
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "--participant",
+            p,
+            q,
+        ]);
+        assert_eq!(rc, 0, "{out} {err}");
+    }
+    let period = ["--period", "2026-11-01..2026-11-30"];
+    let ledger = ["--campaign", campaign.as_str(), "--db", db.as_str()];
+    let seed = "000102030405060708090a0b0c0d0e0f";
+    let mut commit = vec!["draw", "commit"];
+    commit.extend_from_slice(&ledger);
+    commit.extend_from_slice(&period);
+    commit.extend_from_slice(&[
+        "--seed",
+        seed,
+        "--beacon-source",
+        "drand-quicknet",
+        "--beacon-round",
+        "14500000",
+        "--now",
+        NOW,
+    ]);
+    let (rc, out, err) = chek(&commit);
+    assert_eq!(rc, 0, "{out} {err}");
+    let mut drawing = vec!["draw"];
+    drawing.extend_from_slice(&ledger);
+    drawing.extend_from_slice(&period);
+    drawing.extend_from_slice(&[
+        "--seed", seed, "--beacon", "8f3e", "--prizes", "1", "--json",
+    ]);
+    // Before the period's end: refused.
+    let mut early = drawing.clone();
+    early.extend_from_slice(&["--now", NOW]);
+    let (rc, out, _) = chek(&early);
+    assert_eq!(rc, 1);
+    assert_eq!(json(&out)["error"]["code"], "draw.too_early", "{out}");
+    drawing.extend_from_slice(&["--now", "2026-12-01T09:00:00"]);
+    let (rc, out, err) = chek(&drawing);
+    assert_eq!(rc, 0, "{out} {err}");
+    let result = t.file("result.json");
+    std::fs::write(&result, &out).unwrap();
+
+    let mut lots = vec!["draw", "lots"];
+    lots.extend_from_slice(&ledger);
+    lots.extend_from_slice(&period);
+    let (rc, csv, err) = chek(&lots);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(
+        csv,
+        "participant,lots\n\"#hash\",3\n\"o'neil, \"\"jr\"\"\",4\n"
+    );
+    let list = t.file("lots.csv");
+    std::fs::write(&list, &csv).unwrap();
+    let (rc, out, err) = chek(&["draw", "verify", "--lots", &list, "--result", &result]);
+    assert_eq!(rc, 0, "{out} {err}");
+    assert!(out.starts_with("verified"), "{out}");
 }

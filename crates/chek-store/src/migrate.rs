@@ -18,6 +18,10 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 2,
         sql: include_str!("../migrations/sqlite/0002_participant_totals.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/sqlite/0003_draw_commitments.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, oldest first.
@@ -31,10 +35,14 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         sql: include_str!("../migrations/postgres/0002_participant_totals.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/postgres/0003_draw_commitments.sql"),
+    },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Refuses a database written by a newer chek.
 pub(crate) fn check_not_newer(found: u32) -> Result<(), crate::StoreError> {

@@ -469,6 +469,11 @@ impl Pg {
 
     pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
         self.in_tx(false, |t| {
+            // One writer of the campaign's draws at a time: the overlap check holds.
+            t.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[&lock_key("draws", &d.campaign, "")],
+            )?;
             let found = t.query_opt(
                 "SELECT seed_commitment, result FROM draws WHERE campaign = $1 AND period = $2 FOR UPDATE",
                 &[&d.campaign, &d.period],
@@ -477,18 +482,47 @@ impl Pg {
                 Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
                 None => None,
             };
-            match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
+            let overlapping = match (d.from, d.to) {
+                (Some(a), Some(b)) => t
+                    .query_one(
+                        "SELECT EXISTS (SELECT 1 FROM draws WHERE campaign = $1 AND prize_set = $2
+                           AND period <> $3 AND from_day <= $5 AND to_day >= $4)",
+                        &[&d.campaign, &d.prize_set, &d.period, &a, &b],
+                    )?
+                    .try_get(0)?,
+                _ => false,
+            };
+            let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
+            match read::draw_write(found, overlapping, d)? {
                 read::DrawWrite::Insert => {
                     t.execute(
-                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at)
-                         VALUES ($1, $2, $3, $4, $5)",
-                        &[&d.campaign, &d.period, &d.seed_commitment, &d.result, &d.recorded_at],
+                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
+                           from_day, to_day, beacon_source, beacon_round, drawn_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        &[
+                            &d.campaign,
+                            &d.period,
+                            &d.seed_commitment,
+                            &d.result,
+                            &d.recorded_at,
+                            &d.prize_set,
+                            &d.from,
+                            &d.to,
+                            &d.beacon_source,
+                            &d.beacon_round,
+                            &d.drawn_at,
+                        ],
                     )?;
                 }
                 read::DrawWrite::Reveal => {
                     t.execute(
-                        "UPDATE draws SET result = $3, recorded_at = $4 WHERE campaign = $1 AND period = $2",
-                        &[&d.campaign, &d.period, &d.result, &d.recorded_at],
+                        "UPDATE draws SET result = $3, drawn_at = $4 WHERE campaign = $1 AND period = $2",
+                        &[
+                            &d.campaign,
+                            &d.period,
+                            &d.result,
+                            &d.drawn_at.unwrap_or(d.recorded_at),
+                        ],
                     )?;
                 }
             }
@@ -499,8 +533,9 @@ impl Pg {
     pub(crate) fn draws(&self, campaign: &str) -> Result<Vec<DrawRow>, StoreError> {
         let mut c = self.get()?;
         let rows = c.conn().client.query(
-            "SELECT period, seed_commitment, result, recorded_at FROM draws WHERE campaign = $1
-             ORDER BY recorded_at, period",
+            "SELECT period, seed_commitment, result, recorded_at, prize_set, from_day, to_day,
+               beacon_source, beacon_round, drawn_at
+             FROM draws WHERE campaign = $1 ORDER BY recorded_at, period",
             &[&campaign],
         )?;
         rows.iter()
@@ -511,6 +546,12 @@ impl Pg {
                     seed_commitment: r.try_get(1)?,
                     result: r.try_get(2)?,
                     recorded_at: r.try_get(3)?,
+                    prize_set: r.try_get(4)?,
+                    from: r.try_get(5)?,
+                    to: r.try_get(6)?,
+                    beacon_source: r.try_get(7)?,
+                    beacon_round: r.try_get(8)?,
+                    drawn_at: r.try_get(9)?,
                 })
             })
             .collect()

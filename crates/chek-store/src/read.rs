@@ -28,6 +28,12 @@ pub(crate) struct DrawRow {
     pub(crate) seed_commitment: String,
     pub(crate) result: Option<String>,
     pub(crate) recorded_at: NaiveDateTime,
+    pub(crate) prize_set: String,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) beacon_source: Option<String>,
+    pub(crate) beacon_round: Option<String>,
+    pub(crate) drawn_at: Option<NaiveDateTime>,
 }
 
 pub(crate) struct SegmentRow {
@@ -127,9 +133,22 @@ pub(crate) fn member(r: SegmentRow) -> SegmentMember {
 }
 
 pub(crate) fn draw_row(d: &DrawRecord) -> Result<DrawRow, StoreError> {
-    if d.campaign.is_empty() || d.period.is_empty() || d.period.len() > 256 {
+    let short = |v: &str| !v.is_empty() && v.len() <= 256;
+    if d.campaign.is_empty()
+        || !short(&d.period)
+        || !short(&d.prize_set)
+        || d.beacon_source.as_deref().is_some_and(|v| !short(v))
+        || d.beacon_round.as_deref().is_some_and(|v| !short(v))
+    {
         return Err(StoreError::Invalid(
-            "a draw needs a campaign and a period".into(),
+            "a draw needs a campaign, a period and a prize set (names up to 256 bytes)".into(),
+        ));
+    }
+    if let (Some(a), Some(b)) = (d.from, d.to)
+        && b < a
+    {
+        return Err(StoreError::Invalid(
+            "the draw's period ends before it starts".into(),
         ));
     }
     Ok(DrawRow {
@@ -138,6 +157,12 @@ pub(crate) fn draw_row(d: &DrawRecord) -> Result<DrawRow, StoreError> {
         seed_commitment: d.seed_commitment.clone(),
         result: d.result.as_ref().map(serde_json::to_string).transpose()?,
         recorded_at: d.recorded_at,
+        prize_set: d.prize_set.clone(),
+        from: d.from,
+        to: d.to,
+        beacon_source: d.beacon_source.clone(),
+        beacon_round: d.beacon_round.clone(),
+        drawn_at: d.drawn_at,
     })
 }
 
@@ -148,26 +173,59 @@ pub(crate) fn draw_record(r: DrawRow) -> Result<DrawRecord, StoreError> {
         seed_commitment: r.seed_commitment,
         result: r.result.as_deref().map(serde_json::from_str).transpose()?,
         recorded_at: r.recorded_at,
+        prize_set: r.prize_set,
+        from: r.from,
+        to: r.to,
+        beacon_source: r.beacon_source,
+        beacon_round: r.beacon_round,
+        drawn_at: r.drawn_at,
     })
 }
 
 pub(crate) enum DrawWrite {
+    /// A new commitment.
     Insert,
+    /// The result of a recorded commitment.
     Reveal,
 }
 
-/// A period is committed once; the only later write is revealing the result of that same
-/// commitment.
+/// What a draw write does, from what is recorded: a commitment is recorded once, names its days
+/// and beacon round, and overlaps no other commitment of the same prize set; a result needs its
+/// commitment (same seed hash, not yet revealed). `found` is the period's row (commitment,
+/// revealed); `overlapping` whether another period of the prize set shares a day with it.
 pub(crate) fn draw_write(
     found: Option<(&str, bool)>,
+    overlapping: bool,
     d: &DrawRow,
 ) -> Result<DrawWrite, StoreError> {
-    match found {
-        None => Ok(DrawWrite::Insert),
-        Some((commitment, false)) if commitment == d.seed_commitment && d.result.is_some() => {
+    match (found, &d.result) {
+        (None, None) => {
+            if d.from.is_none()
+                || d.to.is_none()
+                || d.beacon_source.is_none()
+                || d.beacon_round.is_none()
+            {
+                return Err(StoreError::Invalid(
+                    "a draw commitment names its days and the future beacon source and round"
+                        .into(),
+                ));
+            }
+            if overlapping {
+                return Err(StoreError::Conflict(format!(
+                    "another draw of prize set {:?} covers days of period {:?}",
+                    d.prize_set, d.period
+                )));
+            }
+            Ok(DrawWrite::Insert)
+        }
+        (None, Some(_)) => Err(StoreError::Conflict(format!(
+            "no commitment is recorded for period {:?}: a draw is committed first",
+            d.period
+        ))),
+        (Some((commitment, false)), Some(_)) if commitment == d.seed_commitment => {
             Ok(DrawWrite::Reveal)
         }
-        Some(_) => Err(StoreError::Conflict(format!(
+        (Some(_), _) => Err(StoreError::Conflict(format!(
             "the draw of period {:?} is already recorded",
             d.period
         ))),

@@ -394,55 +394,111 @@ impl Sqlite {
 
     pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
         self.retry(|conn| {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: Option<(String, Option<String>)> = tx
-            .query_row(
-                "SELECT seed_commitment, result FROM draws WHERE campaign = ?1 AND period = ?2",
-                params![d.campaign, d.period],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
-            read::DrawWrite::Insert => {
-                tx.execute(
-                    "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![d.campaign, d.period, d.seed_commitment, d.result, ts(d.recorded_at)],
-                )?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT seed_commitment, result FROM draws WHERE campaign = ?1 AND period = ?2",
+                    params![d.campaign, d.period],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let overlapping = match (d.from, d.to) {
+                (Some(a), Some(b)) => tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM draws WHERE campaign = ?1 AND prize_set = ?2
+                       AND period <> ?3 AND from_day <= ?5 AND to_day >= ?4)",
+                    params![d.campaign, d.prize_set, d.period, day(a), day(b)],
+                    |r| r.get::<_, bool>(0),
+                )?,
+                _ => false,
+            };
+            let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
+            match read::draw_write(found, overlapping, d)? {
+                read::DrawWrite::Insert => {
+                    tx.execute(
+                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
+                           from_day, to_day, beacon_source, beacon_round, drawn_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        params![
+                            d.campaign,
+                            d.period,
+                            d.seed_commitment,
+                            d.result,
+                            ts(d.recorded_at),
+                            d.prize_set,
+                            d.from.map(day),
+                            d.to.map(day),
+                            d.beacon_source,
+                            d.beacon_round,
+                            d.drawn_at.map(ts),
+                        ],
+                    )?;
+                }
+                read::DrawWrite::Reveal => {
+                    tx.execute(
+                        "UPDATE draws SET result = ?3, drawn_at = ?4 WHERE campaign = ?1 AND period = ?2",
+                        params![
+                            d.campaign,
+                            d.period,
+                            d.result,
+                            ts(d.drawn_at.unwrap_or(d.recorded_at))
+                        ],
+                    )?;
+                }
             }
-            read::DrawWrite::Reveal => {
-                tx.execute(
-                    "UPDATE draws SET result = ?3, recorded_at = ?4 WHERE campaign = ?1 AND period = ?2",
-                    params![d.campaign, d.period, d.result, ts(d.recorded_at)],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
         })
     }
 
     pub(crate) fn draws(&self, campaign: &str) -> Result<Vec<DrawRow>, StoreError> {
         let conn = self.conn();
         let mut st = conn.prepare_cached(
-            "SELECT period, seed_commitment, result, recorded_at FROM draws WHERE campaign = ?1 ORDER BY recorded_at, period",
+            "SELECT period, seed_commitment, result, recorded_at, prize_set, from_day, to_day,
+               beacon_source, beacon_round, drawn_at
+             FROM draws WHERE campaign = ?1 ORDER BY recorded_at, period",
         )?;
+        type Raw = (
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let rows = st.query_map(params![campaign], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
+            Ok::<Raw, rusqlite::Error>((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (period, seed_commitment, result, at) = row?;
+            let (period, seed_commitment, result, at, prize_set, from, to, source, round, drawn) =
+                row?;
             out.push(DrawRow {
                 campaign: campaign.to_owned(),
                 period,
                 seed_commitment,
                 result,
                 recorded_at: parse_ts(&at)?,
+                prize_set,
+                from: from.as_deref().map(parse_day).transpose()?,
+                to: to.as_deref().map(parse_day).transpose()?,
+                beacon_source: source,
+                beacon_round: round,
+                drawn_at: drawn.as_deref().map(parse_ts).transpose()?,
             });
         }
         Ok(out)

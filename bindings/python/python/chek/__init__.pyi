@@ -799,7 +799,16 @@ class Engine:
         self, *, now: Optional[datetime.datetime] = None, limit: int = 1000
     ) -> list[Outcome]: ...
     def commit_draw(
-        self, period: str, commitment: str, *, now: Optional[datetime.datetime] = None
+        self,
+        period: str,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        commitment: str,
+        beacon_source: str,
+        beacon_round: str,
+        prize_set: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
     ) -> None: ...
     def draw(
         self,

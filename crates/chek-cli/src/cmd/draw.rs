@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::Coded;
-use chek::draw::{DrawResult, draw, from_hex, parse_lots, seed_commitment, verify};
-use chek::engine::{DrawRequest, Engine, Verification};
+use chek::draw::{DrawResult, draw, from_hex, lots_csv, parse_lots, seed_commitment, verify};
+use chek::engine::{DrawCommitment, DrawRequest, Engine, Verification};
 use chek::verify::RecheckPolicy;
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -55,6 +55,9 @@ pub(crate) struct Args {
     /// period's name in the ledger.
     #[arg(long, value_name = "FROM..TO", requires = "db", value_parser = parse_period)]
     period: Option<(NaiveDate, NaiveDate)>,
+    /// The prize set of the committed draw (with --db).
+    #[arg(long, value_name = "NAME", default_value = "main")]
+    prize_set: String,
     /// Record the draw at this UTC time instead of the clock.
     #[arg(long, hide = true, value_parser = super::qr::parse_now)]
     now: Option<NaiveDateTime>,
@@ -76,8 +79,13 @@ pub(crate) fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     Ok((a, b))
 }
 
-fn period_name(p: (NaiveDate, NaiveDate)) -> String {
-    format!("{}..{}", p.0, p.1)
+/// The period's name in the ledger: `FROM..TO`, with `/SET` for a prize set other than `main`.
+fn period_name(p: (NaiveDate, NaiveDate), prize_set: &str) -> String {
+    if prize_set == "main" {
+        format!("{}..{}", p.0, p.1)
+    } else {
+        format!("{}..{}/{prize_set}", p.0, p.1)
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -86,6 +94,21 @@ enum Sub {
     Verify(VerifyArgs),
     /// Record a period's seed commitment in the ledger before the period closes.
     Commit(CommitArgs),
+    /// Export a period's lots from the ledger (CSV, or JSON with --json): the list that
+    /// `chek draw verify --lots` checks a published draw against.
+    Lots(LotsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct LotsArgs {
+    /// Campaign-local days, `FROM..TO`.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
+    period: (NaiveDate, NaiveDate),
+    /// Print a JSON array `[{"participant","lots"}]` instead of CSV.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    ledger: LedgerArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,9 +124,19 @@ struct CommitArgs {
     /// The secret seed (hex): its commitment is computed and recorded, the seed is not.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
-    /// Campaign-local days of the draw, `FROM..TO`.
+    /// Campaign-local days of the draw, `FROM..TO`; the commitment must be recorded before
+    /// the last day ends.
     #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
     period: (NaiveDate, NaiveDate),
+    /// The public randomness source the draw will use (e.g. `drand-quicknet`).
+    #[arg(long, value_name = "NAME")]
+    beacon_source: String,
+    /// The source's round whose value will be the beacon (one after the period's end).
+    #[arg(long, value_name = "ROUND")]
+    beacon_round: String,
+    /// The prize set (one draw per period and prize set).
+    #[arg(long, value_name = "NAME", default_value = "main")]
+    prize_set: String,
     #[command(flatten)]
     ledger: LedgerArgs,
 }
@@ -138,6 +171,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     match &args.verify {
         Some(Sub::Verify(v)) => return run_verify(v),
         Some(Sub::Commit(c)) => return run_commit(c),
+        Some(Sub::Lots(l)) => return run_lots(l),
         None => {}
     }
     if args.db.is_some() || args.db_env.is_some() {
@@ -242,7 +276,7 @@ fn run_ledger(args: &Args) -> io::Result<ExitCode> {
         RecheckPolicy::default(),
     );
     let mut req = DrawRequest::new(
-        period_name(period),
+        period_name(period, &args.prize_set),
         period.0,
         period.1,
         seed,
@@ -267,7 +301,7 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
         Verification::Offline,
         RecheckPolicy::default(),
     );
-    let period = period_name(c.period);
+    let period = period_name(c.period, &c.prize_set);
     let commitment = match (&c.commitment, &c.seed) {
         (Some(h), _) => h.trim().to_owned(),
         (None, Some(seed)) => match from_hex(seed) {
@@ -282,9 +316,21 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    match engine.commit_draw(&period, &commitment, c.ledger.now()) {
+    let mut req = DrawCommitment::new(
+        period.clone(),
+        c.period.0,
+        c.period.1,
+        commitment.clone(),
+        c.beacon_source.clone(),
+        c.beacon_round.clone(),
+    );
+    req.prize_set = c.prize_set.clone();
+    match engine.commit_draw(&req, c.ledger.now()) {
         Ok(()) => {
-            println!("seed commitment {commitment} recorded for {period}");
+            println!(
+                "seed commitment {commitment} recorded for {period} (beacon {} round {})",
+                c.beacon_source, c.beacon_round
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -292,6 +338,29 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn run_lots(a: &LotsArgs) -> io::Result<ExitCode> {
+    let engine = Engine::new(
+        a.ledger.load_campaign(chek::Lang::En)?,
+        a.ledger.open_ledger()?,
+        Verification::Offline,
+        RecheckPolicy::default(),
+    );
+    let lots = engine
+        .lots(a.period.0, a.period.1)
+        .map_err(|e| a.ledger.db.engine_failure(e))?;
+    let mut out = io::stdout().lock();
+    if a.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&lots).map_err(io::Error::other)?
+        )?;
+    } else {
+        write!(out, "{}", lots_csv(&lots))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_verify(v: &VerifyArgs) -> io::Result<ExitCode> {
