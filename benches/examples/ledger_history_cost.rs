@@ -58,6 +58,7 @@ fn settle(l: &Ledger, c: &Campaign, participant: &str, i: u64, at: NaiveDateTime
     let q = qr(i);
     let mut s = Settlement::new(c.def().id.clone(), participant, Channel::Qr, at, q.clone());
     s.serialize_campaign = chek_store::needs_campaign_lock(c);
+    s.windows = Some(c.history_windows(at));
     let cand = Candidate::new(q.parse::<FiscalQr>().unwrap(), Channel::Qr);
     l.settle(&s, &mut |h| c.evaluate(&cand, h, at)).unwrap();
 }

@@ -820,6 +820,29 @@ fn long_history_caps_hold(open: Open) {
         "{:?}",
         r.decision
     );
+    // With the evaluation's windows the recent receipts come as sums (day, rest of week).
+    let mut s3 = settlement(&c3, "tg:1", &qr(4));
+    s3.windows = Some(c3.history_windows(now()));
+    let h = l.peek_history(&s3).unwrap();
+    assert_eq!(h.buckets.len(), 1, "{h:?}");
+    assert_eq!(
+        (h.buckets[0].start, h.buckets[0].count),
+        (s3.windows.unwrap().day.0, 2)
+    );
+    let cand = Candidate::new(qr(4).parse::<FiscalQr>().unwrap(), Channel::Qr);
+    let r = l
+        .settle(&s3, &mut |h| c3.evaluate(&cand, h, now()))
+        .unwrap();
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerDayReached),
+        "{:?}",
+        r.decision
+    );
+    let mut s1 = settlement(&c3, "tg:1", &qr(1));
+    s1.windows = s3.windows;
+    let h = l.peek_history(&s1).unwrap();
+    assert_eq!((h.receipts.len(), h.counted_receipts()), (1, 2), "{h:?}");
     // The candidate itself, if counted, is listed (a duplicate) and not in a bucket.
     let h = l.peek_history(&settlement(&c3, "tg:1", &qr(1))).unwrap();
     assert_eq!(h.receipts.len(), 1);

@@ -34,8 +34,8 @@ const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) A
 
 /// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 this
 /// receipt if the participant has it counted, 3 claims on this receipt, 4 the participant's
-/// running totals (c receipts, d lots, f points), 5 their quarter-hour buckets from $5 on
-/// (t start, c receipts, d lots, f points).
+/// running totals (c receipts, d lots, f points), 5 their buckets in [$5, $6): quarter hours,
+/// or with the day [$7, $8) given its sum and the rest's (t start, c receipts, d lots, f points).
 const LOAD: &str = "\
 SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t,
     NULL::BIGINT AS f
@@ -53,8 +53,12 @@ UNION ALL
 SELECT 4, NULL, NULL, NULL, receipts, lots, NULL, points
   FROM participant_totals WHERE campaign = $1 AND participant = $2
 UNION ALL
-SELECT 5, NULL, NULL, NULL, receipts, lots, start, points
-  FROM participant_buckets WHERE campaign = $1 AND participant = $2 AND start >= $5";
+SELECT 5, NULL, NULL, NULL, CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIGINT),
+    CASE WHEN $7::TIMESTAMP IS NULL THEN start WHEN start >= $7 AND start < $8 THEN $7 ELSE $5 END,
+    CAST(SUM(points) AS BIGINT)
+  FROM participant_buckets WHERE campaign = $1 AND participant = $2 AND start >= $5
+    AND ($6::TIMESTAMP IS NULL OR start < $6)
+  GROUP BY 7";
 
 /// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
 /// existed, $20 = counted (accrual and counter).
@@ -374,12 +378,22 @@ impl Pg {
         let conn = c.conn();
         let load = conn.st(LOAD)?;
         let key = id.to_string();
-        let since = settle::bucket_of(settle::recent_since(s.received_at));
+        let q = settle::BucketQuery::of(s);
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
         let rows = conn.client.query(
             &load,
-            &[&s.campaign, &s.participant, &None::<&str>, &key, &since],
+            &[
+                &s.campaign,
+                &s.participant,
+                &None::<&str>,
+                &key,
+                &q.from,
+                &q.to,
+                &d0,
+                &d1,
+            ],
         )?;
-        let l = loaded(&rows)?;
+        let l = loaded(&rows, &q)?;
         Ok(settle::history_of(
             &s.participant,
             id,
@@ -787,7 +801,7 @@ impl PgTx<'_> {
 }
 
 /// What `LOAD` returned.
-fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
+fn loaded(rows: &[Row], q: &settle::BucketQuery) -> Result<Loaded, StoreError> {
     let mut out = Loaded::default();
     let mut mine = (0u64, 0u64, 0u64);
     for r in rows {
@@ -844,7 +858,7 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
         }
     }
     let buckets = std::mem::take(&mut out.buckets);
-    (out.buckets, out.earlier) = settle::split_history(mine, &out.own, buckets);
+    (out.buckets, out.earlier) = settle::split_history(mine, &out.own, buckets, q);
     Ok(out)
 }
 
@@ -930,7 +944,8 @@ fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
 impl SettleTx for PgTx<'_> {
     fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
         let keys = lock_keys(s, receipt_key);
-        let since = settle::bucket_of(settle::recent_since(s.received_at));
+        let q = settle::BucketQuery::of(s);
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
         let (c, begin) = (self.c, self.begin());
@@ -946,11 +961,14 @@ impl SettleTx for PgTx<'_> {
                     &s.participant,
                     &s.idempotency_key,
                     &receipt_key,
-                    &since,
+                    &q.from,
+                    &q.to,
+                    &d0,
+                    &d1,
                 ],
             ),
         )?;
-        loaded(&rows)
+        loaded(&rows, &q)
     }
 
     fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
@@ -986,7 +1004,8 @@ impl SettleTx for PgTx<'_> {
         let args = WriteArgs::of(w);
         let params = args.params(w);
         let keys = lock_keys(next, next_key);
-        let next_since = settle::bucket_of(settle::recent_since(next.received_at));
+        let nq = settle::BucketQuery::of(next);
+        let (nd0, nd1) = (nq.day.map(|d| d.0), nq.day.map(|d| d.1));
         let (c, begin) = (self.c, self.begin());
         // One round trip: the write, then the next settle's locks and read, in that order.
         let (r, locked, rows) = c.after_begin(begin, async {
@@ -1000,7 +1019,10 @@ impl SettleTx for PgTx<'_> {
                         &next.participant,
                         &next.idempotency_key,
                         &next_key,
-                        &next_since,
+                        &nq.from,
+                        &nq.to,
+                        &nd0,
+                        &nd1,
                     ],
                 ),
             )
@@ -1010,7 +1032,7 @@ impl SettleTx for PgTx<'_> {
         let next = locked
             .and(rows)
             .map_err(StoreError::from)
-            .and_then(|rows| loaded(&rows));
+            .and_then(|rows| loaded(&rows, &nq));
         Ok((id, next))
     }
 
@@ -1114,14 +1136,17 @@ impl SettleTx for PgTx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
+        q: &settle::BucketQuery,
     ) -> Result<Vec<ReceiptBucket>, StoreError> {
         let st = self.st(
-            "SELECT start, receipts, lots, points FROM participant_buckets
-             WHERE campaign = $1 AND participant = $2 AND start >= $3",
+            "SELECT CASE WHEN $4::TIMESTAMP IS NULL THEN start WHEN start >= $4 AND start < $5 THEN $4 ELSE $3 END,
+               CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIGINT), CAST(SUM(points) AS BIGINT)
+             FROM participant_buckets
+             WHERE campaign = $1 AND participant = $2 AND start >= $3 AND ($6::TIMESTAMP IS NULL OR start < $6)
+             GROUP BY 1",
         )?;
-        let since = settle::bucket_of(since);
-        let rows = self.query(&st, &[&campaign, &participant, &since])?;
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
+        let rows = self.query(&st, &[&campaign, &participant, &q.from, &d0, &d1, &q.to])?;
         rows.iter()
             .map(|r| {
                 Ok(ReceiptBucket {

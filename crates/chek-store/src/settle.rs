@@ -35,16 +35,50 @@ pub(crate) fn bucket_of(at: NaiveDateTime) -> NaiveDateTime {
         .unwrap_or(at)
 }
 
+/// Which buckets a settle reads: `[from, to)`, and with `day` (the evaluation's windows known)
+/// summed into a day bucket (start `day.0`) and a rest-of-week bucket (start `from`).
+pub(crate) struct BucketQuery {
+    pub(crate) from: NaiveDateTime,
+    pub(crate) to: Option<NaiveDateTime>,
+    pub(crate) day: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl BucketQuery {
+    pub(crate) fn of(s: &Settlement) -> Self {
+        match &s.windows {
+            Some(w) => BucketQuery {
+                from: bucket_of(w.week.0.min(w.day.0)),
+                to: Some(w.week.1.max(w.day.1)),
+                day: Some(w.day),
+            },
+            None => BucketQuery {
+                from: bucket_of(recent_since(s.received_at)),
+                to: None,
+                day: None,
+            },
+        }
+    }
+
+    fn covers(&self, t: NaiveDateTime) -> bool {
+        t >= self.from && self.to.is_none_or(|to| t < to)
+    }
+}
+
 /// The history's shape from what a settle read: the candidate's own counted row (0 or 1) in
 /// `own`, the recent buckets less that row, and the running totals less both as `earlier`.
 pub(crate) fn split_history(
     totals: (u64, u64, u64),
     own: &[PastReceipt],
     mut buckets: Vec<ReceiptBucket>,
+    q: &BucketQuery,
 ) -> (Vec<ReceiptBucket>, EarlierReceipts) {
-    for r in own {
-        let start = bucket_of(r.submitted_at);
-        if let Some(b) = buckets.iter_mut().find(|b| b.start == start) {
+    for r in own.iter().filter(|r| q.covers(r.submitted_at)) {
+        // The bucket holding it: the latest one starting at or before it.
+        if let Some(b) = buckets
+            .iter_mut()
+            .filter(|b| b.start <= r.submitted_at)
+            .max_by_key(|b| b.start)
+        {
             b.count = b.count.saturating_sub(1);
             b.lots = b.lots.saturating_sub(r.lots);
             b.points = b.points.saturating_sub(r.points);
@@ -175,8 +209,9 @@ pub(crate) trait SettleTx {
         self.lock_receipt(campaign, receipt_key)?;
         let own = self.own_receipts(campaign, participant, receipt_key)?;
         let mine = self.participant_totals(campaign, participant)?;
-        let buckets = self.buckets(campaign, participant, recent_since(s.received_at))?;
-        let (buckets, earlier) = split_history(mine, &own, buckets);
+        let q = BucketQuery::of(s);
+        let buckets = self.buckets(campaign, participant, &q)?;
+        let (buckets, earlier) = split_history(mine, &own, buckets, &q);
         Ok(Loaded {
             replay: None,
             totals: self.campaign_totals(campaign, s.serialize_campaign)?,
@@ -239,12 +274,12 @@ pub(crate) trait SettleTx {
         participant: &str,
         receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError>;
-    /// The participant's quarter-hour buckets starting at `since` or later.
+    /// The participant's buckets as `q` asks: quarter hours, or the day and rest-of-week sums.
     fn buckets(
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
+        q: &BucketQuery,
     ) -> Result<Vec<ReceiptBucket>, StoreError>;
     /// The participant's running totals: counted receipts, lots, points.
     fn participant_totals(
@@ -373,8 +408,14 @@ pub(crate) fn peek_history(
     let key = id.to_string();
     let claims = tx.claims(campaign, &key)?;
     let own = tx.own_receipts(campaign, participant, &key)?;
-    let buckets = tx.buckets(campaign, participant, recent_since(s.received_at))?;
-    let split = split_history(tx.participant_totals(campaign, participant)?, &own, buckets);
+    let q = BucketQuery::of(s);
+    let buckets = tx.buckets(campaign, participant, &q)?;
+    let split = split_history(
+        tx.participant_totals(campaign, participant)?,
+        &own,
+        buckets,
+        &q,
+    );
     let totals = tx.campaign_totals(campaign, false)?;
     Ok(history_of(participant, id, own, split, &claims, totals))
 }

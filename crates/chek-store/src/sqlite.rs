@@ -797,14 +797,25 @@ impl SettleTx for Tx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
-        since: NaiveDateTime,
+        q: &settle::BucketQuery,
     ) -> Result<Vec<ReceiptBucket>, StoreError> {
+        // With the day known, two sums (the day, the rest of the week) computed here; without,
+        // the quarter hours since `from`.
         let mut st = self.0.prepare_cached(
-            "SELECT start, receipts, lots, points FROM participant_buckets
-             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3",
+            "SELECT CASE WHEN ?4 IS NULL THEN start WHEN start >= ?4 AND start < ?5 THEN ?4 ELSE ?3 END AS b,
+               SUM(receipts), SUM(lots), SUM(points)
+             FROM participant_buckets
+             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3 AND start < ?6
+             GROUP BY b",
         )?;
+        let to =
+            q.to.map_or_else(|| "9999-12-31 23:59:59.999999".to_owned(), ts);
+        let (d0, d1) = match q.day {
+            Some((a, b)) => (Some(ts(a)), Some(ts(b))),
+            None => (None, None),
+        };
         let rows = st.query_map(
-            params![campaign, participant, ts(settle::bucket_of(since))],
+            params![campaign, participant, ts(q.from), d0, d1, to],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,

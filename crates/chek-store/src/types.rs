@@ -147,6 +147,11 @@ pub struct Settlement {
     /// submission's reasons, so the report counts what ФНС said, not only what the campaign
     /// said.
     pub verification_reason: Option<String>,
+    /// The day and week windows the evaluation counts in (from
+    /// [`Campaign::history_windows`](chek_core::campaign::Campaign::history_windows) at the
+    /// evaluation's time): the settle then reads the participant's recent receipts as two sums,
+    /// whatever their number. `None`: the last nine days by quarter hour.
+    pub windows: Option<chek_core::campaign::HistoryWindows>,
     /// The participant's language, recorded with the participant in the same transaction
     /// (segments list it, so a bot writes to each member in theirs). `None` leaves it as it is
     /// (Russian for a new participant).
@@ -174,6 +179,7 @@ impl Settlement {
             status_hint: RecheckState::None,
             serialize_campaign: true,
             verification_reason: None,
+            windows: None,
             lang: None,
         }
     }

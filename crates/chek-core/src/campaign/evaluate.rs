@@ -290,6 +290,38 @@ fn payment_ok(p: PaymentDef, r: &Receipt) -> bool {
     }
 }
 
+/// The upload day and ISO week (campaign-local) that evaluation at a given time counts caps
+/// and limits in, as UTC ranges `[start, end)`: a ledger uses them to sum the participant's
+/// recent receipts instead of listing them ([`Campaign::history_windows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryWindows {
+    /// The day, UTC `[start, end)`.
+    pub day: (NaiveDateTime, NaiveDateTime),
+    /// The ISO week, UTC `[start, end)`.
+    pub week: (NaiveDateTime, NaiveDateTime),
+}
+
+impl Campaign {
+    /// The day and week windows evaluation at `now` (UTC) counts in.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\nutc_offset = \"+03:00\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let w = c.history_windows(now);
+    /// assert_eq!(w.day.0.to_string(), "2026-09-19 21:00:00");
+    /// assert!(w.week.0 <= w.day.0 && w.day.1 <= w.week.1);
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn history_windows(&self, now: NaiveDateTime) -> HistoryWindows {
+        let w = Windows::new(self.local(now).date(), self.offset);
+        HistoryWindows {
+            day: w.day,
+            week: w.week,
+        }
+    }
+}
+
 /// The participant's current upload day and ISO week, as UTC ranges `[start, end)`, so
 /// history entries (UTC) are placed by comparison alone.
 struct Windows {

@@ -30,6 +30,7 @@ pub use definition::{
     WhenDef, WhereDef,
 };
 pub use error::CampaignError;
+pub use evaluate::HistoryWindows;
 pub use history::{EarlierReceipts, ParticipantHistory, PastReceipt, ReceiptBucket};
 pub use id::Id;
 pub use roubles::Roubles;
