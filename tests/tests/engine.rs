@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use chek::campaign::Campaign;
 use chek::engine::{
-    DrawRequest, Engine, Input, OutcomeStatus, ReasonKind, Submission, Verification,
+    DrawCommitment, DrawRequest, Engine, Input, OutcomeStatus, ReasonKind, Submission, Verification,
 };
 use chek::fiscal::{FiscalQr, Receipt};
 use chek::store::Ledger;
@@ -450,21 +450,57 @@ fn draws_use_the_ledgers_lots_and_the_commitment() {
     }
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default();
     let seed = vec![9u8; 16];
-    e.commit_draw("nov", &chek::draw::seed_commitment(&[1u8; 16]), now())
-        .unwrap_or_else(|e| panic!("{e}"));
-    // A seed that does not match the published commitment is refused.
-    let req = DrawRequest::new("nov", d(1), d(30), seed.clone(), b"beacon".to_vec(), 1);
-    let err = e.draw(&req, now()).err().map(|e| e.code());
-    assert_eq!(err, Some("draw.bad_parameters"));
+    let after = NaiveDate::from_ymd_opt(2026, 12, 1)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .unwrap_or_default();
+    // No draw without a commitment.
     let req = DrawRequest::new("nov", d(1), d(30), vec![1u8; 16], b"beacon".to_vec(), 2);
-    let r = e.draw(&req, now()).unwrap_or_else(|e| panic!("{e}"));
+    let err = e.draw(&req, after).err().map(|e| e.code());
+    assert_eq!(err, Some("draw.not_committed"));
+    let commit = DrawCommitment::new(
+        "nov",
+        d(1),
+        d(30),
+        chek::draw::seed_commitment(&[1u8; 16]),
+        "drand-quicknet",
+        "14500000",
+    );
+    // A commitment after the period's end is refused.
+    let err = e.commit_draw(&commit, after).err().map(|e| e.code());
+    assert_eq!(err, Some("draw.commit_too_late"));
+    e.commit_draw(&commit, now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The same days under another period name: refused.
+    let again = DrawCommitment {
+        period: "nov-again".into(),
+        ..commit.clone()
+    };
+    assert_eq!(
+        e.commit_draw(&again, now()).err().map(|e| e.code()),
+        Some("store.conflict")
+    );
+    // Before the period ends: refused.
+    let err = e.draw(&req, now()).err().map(|e| e.code());
+    assert_eq!(err, Some("draw.too_early"));
+    // A seed that does not match the published commitment is refused.
+    let bad = DrawRequest::new("nov", d(1), d(30), seed.clone(), b"beacon".to_vec(), 1);
+    let err = e.draw(&bad, after).err().map(|e| e.code());
+    assert_eq!(err, Some("draw.bad_parameters"));
+    let r = e.draw(&req, after).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.total_lots, 3 + 5);
     assert_eq!(r.winners.len(), 2);
     let recorded = e.draws().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].result.as_ref(), Some(&r));
+    assert_eq!(
+        recorded[0].recorded_at,
+        now(),
+        "the reveal keeps the commitment's time"
+    );
+    assert_eq!(recorded[0].drawn_at, Some(after));
+    assert_eq!(recorded[0].beacon_round.as_deref(), Some("14500000"));
     // Drawn once.
-    assert!(e.draw(&req, now()).is_err());
+    assert!(e.draw(&req, after).is_err());
 }
 
 #[test]

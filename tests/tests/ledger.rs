@@ -399,15 +399,17 @@ fn draws_once_per_period(open: Open) {
     );
     let seed = [7u8; 32];
     let commitment = seed_commitment(&seed);
-    let commit = DrawRecord {
-        campaign: id.clone(),
-        period: "2026-W38".into(),
-        seed_commitment: commitment.clone(),
-        result: None,
-        recorded_at: now(),
-    };
-    l.record_draw(&commit).unwrap();
-    assert_eq!(l.record_draw(&commit).unwrap_err().code(), "store.conflict");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+    let commit = DrawRecord::commitment(
+        id.clone(),
+        "2026-W38",
+        day(14),
+        day(20),
+        commitment.clone(),
+        "drand-quicknet",
+        "14500000",
+        now(),
+    );
     let list: Vec<DrawEntry> = entries
         .iter()
         .map(|(p, n)| DrawEntry {
@@ -416,9 +418,44 @@ fn draws_once_per_period(open: Open) {
         })
         .collect();
     let result = draw(&list, &seed, b"beacon", 1, &[]).unwrap();
+    // No result without a commitment recorded first.
+    let uncommitted = DrawRecord {
+        result: Some(result.clone()),
+        ..commit.clone()
+    };
+    assert_eq!(
+        l.record_draw(&uncommitted).unwrap_err().code(),
+        "store.conflict"
+    );
+    // A commitment names its days and the future beacon round.
+    let vague = DrawRecord {
+        beacon_round: None,
+        ..commit.clone()
+    };
+    assert_eq!(l.record_draw(&vague).unwrap_err().code(), "store.invalid");
+    l.record_draw(&commit).unwrap();
+    assert_eq!(l.record_draw(&commit).unwrap_err().code(), "store.conflict");
+    // The same days under another name: refused for the same prize set, allowed for another.
+    let overlapping = DrawRecord {
+        period: "week-38-again".into(),
+        from: Some(day(20)),
+        to: Some(day(27)),
+        ..commit.clone()
+    };
+    assert_eq!(
+        l.record_draw(&overlapping).unwrap_err().code(),
+        "store.conflict",
+        "overlapping periods of one prize set"
+    );
+    l.record_draw(&DrawRecord {
+        prize_set: "tv".into(),
+        ..overlapping.clone()
+    })
+    .unwrap();
     let revealed = DrawRecord {
         result: Some(result.clone()),
         recorded_at: now() + TimeDelta::hours(2),
+        drawn_at: Some(now() + TimeDelta::hours(2)),
         ..commit.clone()
     };
     l.record_draw(&revealed).unwrap();
@@ -436,8 +473,14 @@ fn draws_once_per_period(open: Open) {
         "store.conflict"
     );
     let all = l.draws(&id).unwrap();
-    assert_eq!(all, vec![revealed]);
-    assert_eq!(all[0].result.as_ref().unwrap().winners.len(), 1);
+    assert_eq!(all.len(), 2);
+    let w38 = all.iter().find(|d| d.period == "2026-W38").unwrap();
+    // The reveal keeps the commitment's time and adds its own.
+    assert_eq!(w38.recorded_at, now(), "{w38:?}");
+    assert_eq!(w38.drawn_at, Some(now() + TimeDelta::hours(2)));
+    assert_eq!(w38.beacon_round.as_deref(), Some("14500000"));
+    assert_eq!(w38.from, Some(day(14)));
+    assert_eq!(w38.result.as_ref().unwrap().winners.len(), 1);
 }
 
 fn language_reason_and_peek(open: Open) {
@@ -696,6 +739,117 @@ fn panicking_evaluation_leaves_no_locks(open: Open) {
     assert_eq!(a.accepted, 21, "{a:?}");
 }
 
+/// A settle reads the recent receipts one by one and the older ones as running totals: caps
+/// over the whole campaign, the campaign receipt limit and duplicates of old receipts still
+/// hold when the history is summed.
+fn long_history_caps_hold(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("longhist");
+    let c = campaign(
+        &id,
+        "[limits]\nreceipts_per_campaign = 4\n[caps]\nlots_per_campaign = 3\n",
+    );
+    let early = now() - TimeDelta::days(15);
+    let settle_at = |p: &str, q: &str, at: NaiveDateTime| {
+        let mut s = settlement(&c, p, q);
+        s.received_at = at;
+        let cand = Candidate::new(q.parse::<FiscalQr>().unwrap(), Channel::Qr);
+        l.settle(&s, &mut |h| c.evaluate(&cand, h, at)).unwrap()
+    };
+    for i in 1..=3 {
+        let s = settle_at("tg:1", &qr(i), early);
+        assert_eq!((s.status, s.decision.lots), (ReceiptStatus::Accepted, 1));
+    }
+    // Fifteen days later the three are summed, not listed; the campaign cap still binds.
+    let h = l.peek_history(&settlement(&c, "tg:1", &qr(4))).unwrap();
+    assert!(h.receipts.is_empty(), "{h:?}");
+    assert_eq!(h.earlier.count, 3);
+    assert_eq!(h.earlier.lots, 3);
+    let s = settle_at("tg:1", &qr(4), now());
+    assert_eq!(s.decision.lots, 0, "{:?}", s.decision);
+    assert!(
+        s.decision.has(chek::campaign::ReasonCode::CapReached),
+        "{:?}",
+        s.decision
+    );
+    // An old receipt sent again is a duplicate, not a second acceptance.
+    let s = settle_at("tg:1", &qr(1), now());
+    assert!(
+        s.decision.has(chek::campaign::ReasonCode::Duplicate),
+        "{:?}",
+        s.decision
+    );
+    // Another participant starts from zero.
+    let s = settle_at("tg:2", &qr(9), now());
+    assert_eq!((s.status, s.decision.lots), (ReceiptStatus::Accepted, 1));
+    let a = assert_sound(&l, &id);
+    assert_eq!(a.participant_counter_receipts, a.accepted);
+    // The campaign's receipt limit counts the summed receipts too.
+    let id2 = unique("longhist-n");
+    let c2 = campaign(&id2, "[limits]\nreceipts_per_campaign = 3\n");
+    for (i, at) in [(1, early), (2, early), (3, now())] {
+        let mut s = settlement(&c2, "tg:1", &qr(i));
+        s.received_at = at;
+        let cand = Candidate::new(qr(i).parse::<FiscalQr>().unwrap(), Channel::Qr);
+        let r = l.settle(&s, &mut |h| c2.evaluate(&cand, h, at)).unwrap();
+        assert_eq!(r.status, ReceiptStatus::Accepted);
+    }
+    let s = settlement(&c2, "tg:1", &qr(4));
+    let r = l.settle(&s, &mut evaluator(&c2, &qr(4))).unwrap();
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerCampaignReached),
+        "{:?}",
+        r.decision
+    );
+    assert_sound(&l, &id2);
+    // Today's receipts come grouped by quarter hour, not listed: the daily limit still binds.
+    let id3 = unique("longhist-day");
+    let c3 = campaign(&id3, "[limits]\nreceipts_per_day = 2\n");
+    for i in 1..=2 {
+        settle(&l, &c3, "tg:1", &qr(i));
+    }
+    let h = l.peek_history(&settlement(&c3, "tg:1", &qr(3))).unwrap();
+    assert!(h.receipts.is_empty(), "{h:?}");
+    assert_eq!(h.buckets.iter().map(|b| b.count).sum::<u64>(), 2, "{h:?}");
+    assert!(h.earlier.is_empty(), "{h:?}");
+    let r = settle(&l, &c3, "tg:1", &qr(3));
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerDayReached),
+        "{:?}",
+        r.decision
+    );
+    // With the evaluation's windows the recent receipts come as sums (day, rest of week).
+    let mut s3 = settlement(&c3, "tg:1", &qr(4));
+    s3.windows = Some(c3.history_windows(now()));
+    let h = l.peek_history(&s3).unwrap();
+    assert_eq!(h.buckets.len(), 1, "{h:?}");
+    assert_eq!(
+        (h.buckets[0].start, h.buckets[0].count),
+        (s3.windows.unwrap().day.0, 2)
+    );
+    let cand = Candidate::new(qr(4).parse::<FiscalQr>().unwrap(), Channel::Qr);
+    let r = l
+        .settle(&s3, &mut |h| c3.evaluate(&cand, h, now()))
+        .unwrap();
+    assert!(
+        r.decision
+            .has(chek::campaign::ReasonCode::ReceiptsPerDayReached),
+        "{:?}",
+        r.decision
+    );
+    let mut s1 = settlement(&c3, "tg:1", &qr(1));
+    s1.windows = s3.windows;
+    let h = l.peek_history(&s1).unwrap();
+    assert_eq!((h.receipts.len(), h.counted_receipts()), (1, 2), "{h:?}");
+    // The candidate itself, if counted, is listed (a duplicate) and not in a bucket.
+    let h = l.peek_history(&settlement(&c3, "tg:1", &qr(1))).unwrap();
+    assert_eq!(h.receipts.len(), 1);
+    assert_eq!(h.counted_receipts(), 2);
+    assert_sound(&l, &id3);
+}
+
 /// Several processes, each with several threads, send the same receipt as different
 /// participants: accepted exactly once.
 fn exactly_once_across_processes(open: Open) {
@@ -804,6 +958,20 @@ fn child_worker() {
     let id = std::env::var("CHEK_LEDGER_CHILD_CAMPAIGN").unwrap();
     let mode = std::env::var("CHEK_LEDGER_CHILD_MODE").unwrap();
     let prefix = std::env::var("CHEK_LEDGER_CHILD_PREFIX").unwrap();
+    if mode == "open" {
+        // Opened at the same moment as the other children: the file may not exist yet.
+        let r = Ledger::open(&target).and_then(|l| {
+            let c = campaign(&id, "");
+            let n = prefix.bytes().fold(7u64, |h, b| h * 31 + u64::from(b)) % 1_000_000_000;
+            let q = qr(n);
+            l.settle(&settlement(&c, &prefix, &q), &mut evaluator(&c, &q))
+        });
+        match r {
+            Ok(_) => println!("opened=ok"),
+            Err(e) => println!("opened=err {} {e}", e.code()),
+        }
+        return;
+    }
     let l = Ledger::open(&target).unwrap();
     let c = Arc::new(campaign(&id, ""));
     match mode.as_str() {
@@ -903,6 +1071,7 @@ suite!(sqlite:
     crash_mid_batch,
     failed_write_leaves_nothing,
     panicking_evaluation_leaves_no_locks,
+    long_history_caps_hold,
 );
 
 suite!(postgres:
@@ -919,6 +1088,7 @@ suite!(postgres:
     crash_mid_batch,
     failed_write_leaves_nothing,
     panicking_evaluation_leaves_no_locks,
+    long_history_caps_hold,
 );
 
 #[test]
@@ -1004,4 +1174,282 @@ fn postgres_over_tls() {
     Ledger::open(&with("sslmode=require")).unwrap();
     let plain = Ledger::open(&with("sslmode=disable")).unwrap();
     assert_eq!(plain.report(&id).unwrap().total.accepted, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 21: a ledger under load, readers beside a writer, targets that are not ledgers.
+
+/// Holds the SQLite write lock of `target` (an uncommitted write) from another connection, as
+/// another process would, until the returned sender is dropped or sent to.
+fn hold_write_lock(target: &str) -> (std::sync::mpsc::Sender<()>, thread::JoinHandle<()>) {
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let path = target.to_owned();
+    let h = thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO participants (campaign, participant, lang, created_at)
+             VALUES ('lock-holder', 'x', 'ru', '2026-09-20 09:00:00.000000');",
+        )
+        .unwrap();
+        locked_tx.send(()).unwrap();
+        let _ = release_rx.recv();
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    (release_tx, h)
+}
+
+/// A writer that holds the lock longer than one busy timeout (the old 10 s limit) delays a
+/// settle; it does not refuse it.
+#[test]
+fn sqlite_settle_waits_out_a_long_write_lock() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("longlock");
+    let c = campaign(&id, "");
+    let (release, holder) = hold_write_lock(&target);
+    let releaser = thread::spawn(move || {
+        thread::sleep(std::time::Duration::from_secs(12));
+        drop(release);
+    });
+    // A process starting meanwhile opens the ledger and settles too.
+    let (t2, id2) = (target.clone(), id.clone());
+    let opener = thread::spawn(move || {
+        let c2 = campaign(&id2, "");
+        let l2 = Ledger::open(&t2)?;
+        l2.settle(
+            &settlement(&c2, "tg:2", &qr(2)),
+            &mut evaluator(&c2, &qr(2)),
+        )
+    });
+    let s = l.settle(&settlement(&c, "tg:1", &qr(1)), &mut evaluator(&c, &qr(1)));
+    releaser.join().unwrap();
+    holder.join().unwrap();
+    assert_eq!(s.unwrap().status, ReceiptStatus::Accepted);
+    assert_eq!(
+        opener.join().unwrap().unwrap().status,
+        ReceiptStatus::Accepted
+    );
+    assert_eq!(assert_sound(&l, &id).accepted, 2);
+}
+
+/// Many processes starting at once on a ledger that does not exist yet: every one opens it
+/// (one creates and migrates, the others wait for it) and settles.
+#[test]
+fn sqlite_many_openers_of_a_new_ledger() {
+    let dir = chek_tests::repo_dir().join("target").join("ledger-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for round in 0..8 {
+        let path = dir.join(format!("{}.sqlite", unique("openers")));
+        let target = path.to_string_lossy().into_owned();
+        let id = unique("openers");
+        let children: Vec<_> = (0..THREADS)
+            .map(|p| {
+                child(&target, &id, "open", &format!("r{round}p{p}"))
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for ch in children {
+            let out = ch.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && text.contains("opened=ok"),
+                "round {round}: a process could not open the new ledger: {text}"
+            );
+        }
+        let l = Ledger::open(&target).unwrap();
+        assert_eq!(assert_sound(&l, &id).accepted, THREADS as u64);
+    }
+}
+
+/// Opening an up-to-date ledger and reading it (report, segments, lots, draws) needs no write
+/// lock: all of it runs while another process holds one.
+#[test]
+fn sqlite_readers_do_not_wait_for_a_writer() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("readers");
+    let c = campaign(&id, "");
+    settle(&l, &c, "tg:1", &qr(1));
+    drop(l);
+    let (release, holder) = hold_write_lock(&target);
+    let opts = chek_store::OpenOptions::existing().busy_wait(std::time::Duration::from_secs(2));
+    let read = (|| {
+        let r = Ledger::open_with(&target, &opts)?;
+        let report = r.report(&id)?;
+        r.segment(&id, "duplicate")?;
+        r.draws(&id)?;
+        let lots =
+            r.lots_by_participant(&id, now() - TimeDelta::days(1), now() + TimeDelta::days(1))?;
+        Ok::<_, StoreError>((report.total.accepted, lots))
+    })();
+    drop(release);
+    holder.join().unwrap();
+    let (accepted, lots) = read.unwrap();
+    assert_eq!(accepted, 1);
+    assert_eq!(lots, vec![("tg:1".to_owned(), 1)]);
+}
+
+/// A typo in a path does not create an empty ledger, and an SQLite file of another program is
+/// refused and left as it was (no chek tables added).
+#[test]
+fn sqlite_missing_and_foreign_files() {
+    let dir = chek_tests::repo_dir().join("target").join("ledger-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join(format!("{}.sqlit", unique("typo")));
+    let target = missing.to_string_lossy().into_owned();
+    let e = Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap_err();
+    assert_eq!(e.code(), "store.not_found", "{e}");
+    assert!(!missing.exists(), "a missing ledger is not created");
+    assert!(!e.hint(Lang::En).is_empty());
+
+    let foreign = dir.join(format!("{}.sqlite", unique("foreign")));
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let target = foreign.to_string_lossy().into_owned();
+    let e = Ledger::open(&target).unwrap_err();
+    assert_eq!(e.code(), "store.foreign", "{e}");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables, vec!["notes".to_owned()]);
+    // Another program's mark: refused even when empty.
+    conn.execute_batch("DROP TABLE notes; PRAGMA application_id = 1234;")
+        .unwrap();
+    drop(conn);
+    assert_eq!(Ledger::open(&target).unwrap_err().code(), "store.foreign");
+
+    // Not an SQLite file at all.
+    let text = dir.join(format!("{}.sqlite", unique("text")));
+    std::fs::write(&text, "just some text, not a database, long enough to have a header....................................................").unwrap();
+    let e = Ledger::open(&text.to_string_lossy()).unwrap_err();
+    assert_eq!(e.code(), "store.foreign", "{e}");
+
+    // chek's own files are marked, and a ledger from before the mark still opens.
+    let (l, target) = sqlite().unwrap();
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, 0x6368_656b);
+    conn.execute_batch("PRAGMA application_id = 0").unwrap();
+    drop(conn);
+    Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap();
+}
+
+/// A PostgreSQL "server" that accepts the connection and never answers: the open gives up
+/// after the connect timeout instead of hanging.
+#[test]
+fn postgres_silent_server_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let keep = thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().take(4) {
+            held.push(s);
+        }
+        thread::sleep(std::time::Duration::from_secs(30));
+        drop(held);
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = format!("postgres://chek:topsecret@127.0.0.1:{port}/chek");
+    thread::spawn(move || {
+        let opts =
+            chek_store::OpenOptions::default().connect_timeout(std::time::Duration::from_secs(1));
+        let _ = tx.send(Ledger::open_with(&url, &opts).map(|_| ()));
+    });
+    let r = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the open hung on a silent server");
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), "store.open", "{e}");
+    assert!(!e.to_string().contains("topsecret"));
+    drop(keep);
+}
+
+/// Every URL in a message loses its password, wherever it stands.
+#[test]
+fn passwords_are_redacted_everywhere() {
+    let msg = "could not open postgres://app:hunter2@db:5432/chek (also postgresql://x:y2@h?sslmode=require) host=h password=pw3 user=u";
+    let r = chek_store::redact(msg);
+    for secret in ["hunter2", "y2@", "pw3"] {
+        assert!(!r.contains(secret), "{r}");
+    }
+    assert!(r.contains("postgres://app:***@db:5432/chek"), "{r}");
+}
+
+/// A ledger of schema 1 (before the running totals) is brought up to date on open: the totals
+/// are filled from its receipts.
+#[test]
+fn sqlite_schema_1_ledger_gets_running_totals() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("v1");
+    let c = campaign(&id, "");
+    for i in 1..=5 {
+        settle(&l, &c, &format!("tg:{}", i % 2), &qr(i));
+    }
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    conn.execute_batch(
+        "DROP TABLE participant_buckets; DROP TABLE participant_totals;
+         DROP TRIGGER draws_no_delete; DROP TRIGGER draws_reveal_once;
+         ALTER TABLE draws DROP COLUMN prize_set; ALTER TABLE draws DROP COLUMN from_day;
+         ALTER TABLE draws DROP COLUMN to_day; ALTER TABLE draws DROP COLUMN beacon_source;
+         ALTER TABLE draws DROP COLUMN beacon_round; ALTER TABLE draws DROP COLUMN drawn_at;
+         DELETE FROM schema_version WHERE version > 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let l = Ledger::open_with(&target, &chek_store::OpenOptions::existing()).unwrap();
+    assert_eq!(l.schema_version().unwrap(), chek_store::SCHEMA_VERSION);
+    let a = assert_sound(&l, &id);
+    assert_eq!(
+        (a.participant_counter_receipts, a.participant_counter_lots),
+        (5, 5)
+    );
+}
+
+/// The draws table is append-only below the API too: a recorded result cannot be rewritten
+/// nor a draw deleted, even with SQL.
+#[test]
+fn sqlite_draws_cannot_be_rewritten_with_sql() {
+    let (l, target) = sqlite().unwrap();
+    let id = unique("tamper");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+    l.record_draw(&DrawRecord::commitment(
+        id.clone(),
+        "w",
+        day(1),
+        day(7),
+        seed_commitment(&[1u8; 16]),
+        "drand-quicknet",
+        "1",
+        now(),
+    ))
+    .unwrap();
+    drop(l);
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    for sql in [
+        "UPDATE draws SET seed_commitment = 'x'",
+        "UPDATE draws SET recorded_at = '2026-10-01 00:00:00.000000'",
+        "DELETE FROM draws",
+    ] {
+        assert!(conn.execute_batch(sql).is_err(), "{sql} was allowed");
+    }
+    conn.execute_batch("UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'")
+        .unwrap();
+    assert!(
+        conn.execute_batch("UPDATE draws SET result = '[]'")
+            .is_err(),
+        "a result is written once"
+    );
 }

@@ -409,6 +409,44 @@ fn checkapi_codes_map_to_outcomes() {
     }
 }
 
+/// A rate limit that outlasts the waiting budget is a rate-limited outcome (with its
+/// Retry-After), not "provider unavailable", and its waits spend none of the retries.
+#[test]
+fn repeated_429_with_retry_after_stays_rate_limited() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let server = TestServer::start(move |_| {
+        h.fetch_add(1, Ordering::SeqCst);
+        Response::json(429, r#"{"code":3,"data":"too many requests"}"#)
+            .with_header("Retry-After", "1")
+    });
+    let o = checkapi(&server).verify(&qr_of("fns/irkkt-ticket-2023-ozon.json"));
+    assert_eq!(
+        o,
+        VerifyOutcome::RateLimited {
+            retry_after_secs: Some(1)
+        },
+        "{o:?}"
+    );
+    assert_eq!(o.code(), "verify.rate_limited");
+    assert!(!o.counts_as_attempt());
+    // One wait of 1 s fits the 1 s cap; the second 429 is the answer.
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    // A server that is down after a rate limit still gets all its retries.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let server = TestServer::start(move |_| {
+        if h.fetch_add(1, Ordering::SeqCst) == 0 {
+            Response::json(429, "{}").with_header("Retry-After", "1")
+        } else {
+            Response::json(503, "{}")
+        }
+    });
+    let o = checkapi(&server).verify(&qr_of("fns/irkkt-ticket-2023-ozon.json"));
+    assert_eq!(o.code(), "verify.provider_unavailable", "{o:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1 + 3, "the 429 spent no retry");
+}
+
 #[test]
 fn checkapi_statuses_map_to_outcomes() {
     for (status, want) in [

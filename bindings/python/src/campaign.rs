@@ -163,6 +163,8 @@ impl PyHistory {
                 .collect::<PyResult<_>>()?,
             campaign_lots,
             campaign_points,
+            buckets: Vec::new(),
+            earlier: chek::campaign::EarlierReceipts::default(),
         }))
     }
     /// Reads a history from JSON (`str`, `bytes` or a `dict`), the shape `chek campaign

@@ -32,8 +32,11 @@ fn utc_now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
-/// The ledger of a campaign: `Ledger("chek.sqlite")` (created when missing), `Ledger(":memory:")`,
-/// or `Ledger("postgres://user@host/db")`. Share one between engines and threads.
+/// The ledger of a campaign: `Ledger("chek.sqlite")` (created when missing, unless
+/// `create=False`), `Ledger(":memory:")`, or `Ledger("postgres://user@host/db")` (the password
+/// may come from `PGPASSWORD`). `busy_wait` is how long a busy SQLite ledger is waited for (s);
+/// `connect_timeout` and `statement_timeout` bound PostgreSQL (s; `statement_timeout=0`
+/// keeps the server's). Share one between engines and threads.
 #[pyclass(frozen, module = "chek", name = "Ledger")]
 pub(crate) struct PyLedger {
     pub(crate) ledger: Ledger,
@@ -43,9 +46,31 @@ pub(crate) struct PyLedger {
 #[pymethods]
 impl PyLedger {
     #[new]
-    fn new(py: Python<'_>, target: String) -> PyResult<Self> {
+    #[pyo3(signature = (target, *, create=true, busy_wait=60.0, connect_timeout=10.0, statement_timeout=30.0))]
+    fn new(
+        py: Python<'_>,
+        target: String,
+        create: bool,
+        busy_wait: f64,
+        connect_timeout: f64,
+        statement_timeout: f64,
+    ) -> PyResult<Self> {
+        let secs = |v: f64, what: &str| {
+            std::time::Duration::try_from_secs_f64(v).map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "{what} must be a number of seconds, got {v}"
+                ))
+            })
+        };
+        let opts = chek::store::OpenOptions {
+            create,
+            busy_wait: secs(busy_wait, "busy_wait")?,
+            connect_timeout: secs(connect_timeout, "connect_timeout")?,
+            statement_timeout: Some(secs(statement_timeout, "statement_timeout")?)
+                .filter(|d| !d.is_zero()),
+        };
         let t = target.clone();
-        let ledger = detach_guarded(py, move || Ledger::open(&t))?.or_raise(py)?;
+        let ledger = detach_guarded(py, move || Ledger::open_with(&t, &opts))?.or_raise(py)?;
         Ok(PyLedger {
             ledger,
             target: chek::store::redact(&target),
@@ -361,22 +386,43 @@ impl PyEngine {
         outcomes(py, v)
     }
 
-    /// Records a period's seed commitment (SHA-256 of the secret seed, hex) before it closes.
-    #[pyo3(signature = (period, commitment, *, now=None))]
+    /// Records the commitment of the draw of campaign-local days `start..=end` before the
+    /// period ends: the seed's SHA-256 (hex) and the public beacon source and future round the
+    /// draw will use. One per period and prize set (`main` unless named); no two of a prize set
+    /// share a day.
+    #[pyo3(signature = (period, start, end, *, commitment, beacon_source, beacon_round, prize_set=None, now=None))]
+    #[allow(clippy::too_many_arguments)]
     fn commit_draw(
         &self,
         py: Python<'_>,
         period: String,
+        start: NaiveDate,
+        end: NaiveDate,
         commitment: String,
+        beacon_source: String,
+        beacon_round: String,
+        prize_set: Option<String>,
         now: Option<NaiveDateTime>,
     ) -> PyResult<()> {
         let now = now.unwrap_or_else(utc_now);
+        let mut c = chek::engine::DrawCommitment::new(
+            period,
+            start,
+            end,
+            commitment,
+            beacon_source,
+            beacon_round,
+        );
+        if let Some(p) = prize_set {
+            c.prize_set = p;
+        }
         let engine = &self.0;
-        detach_guarded(py, move || engine.commit_draw(&period, &commitment, now))?.or_raise(py)
+        detach_guarded(py, move || engine.commit_draw(&c, now))?.or_raise(py)
     }
 
     /// Runs the draw of campaign-local days `start..=end` over the ledger's lots and records
-    /// it; the result dict is `chek draw --json`'s.
+    /// it beside its commitment (needed, and the period must have ended); the result dict is
+    /// `chek draw --json`'s.
     #[pyo3(signature = (period, start, end, *, seed, beacon, prizes, exclude=Vec::new(), now=None))]
     #[allow(clippy::too_many_arguments)]
     fn draw<'py>(

@@ -107,12 +107,31 @@ def test_draw_is_recorded_against_the_commitment() -> None:
         received_at=NOW,
     )
     seed = bytes(range(16))
-    e.commit_draw("nov", hashlib.sha256(seed).hexdigest(), now=NOW)
     start, end = datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+    after = datetime.datetime(2026, 12, 1, 12, 0)
     with pytest.raises(chek.EngineError) as err:
-        e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=NOW)
+        e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=after)
+    assert err.value.code == "draw.not_committed"
+    commit = dict(
+        commitment=hashlib.sha256(seed).hexdigest(),
+        beacon_source="drand-quicknet",
+        beacon_round="14500000",
+    )
+    with pytest.raises(chek.EngineError) as err:
+        e.commit_draw("nov", start, end, **commit, now=after)
+    assert err.value.code == "draw.commit_too_late"
+    e.commit_draw("nov", start, end, **commit, now=NOW)
+    with pytest.raises(chek.EngineError) as err:
+        e.commit_draw("nov-again", start, end, **commit, now=NOW)
+    assert err.value.code == "store.conflict"
+    e.commit_draw("nov-tv", start, end, **commit, prize_set="tv", now=NOW)
+    with pytest.raises(chek.EngineError) as err:
+        e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=NOW)
+    assert err.value.code == "draw.too_early"
+    with pytest.raises(chek.EngineError) as err:
+        e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=after)
     assert err.value.code == "draw.bad_parameters"
-    r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=NOW)
+    r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=after)
     assert r["total_lots"] == 5
     assert sorted(w["participant"] for w in r["winners"]) == ["anna", "vera"]
 
@@ -204,3 +223,29 @@ def test_submit_batch_matches_one_by_one(tmp_path: Path) -> None:
         fresh.submit_batch(["not a dict"])  # type: ignore[list-item]
     assert fresh.report()["total"]["accepted"] == 0
     assert fresh.submit_batch([]) == []
+
+
+def test_ledger_open_options(tmp_path: Path) -> None:
+    # A typo does not create an empty ledger when create=False.
+    missing = tmp_path / "typo.sqlit"
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger(str(missing), create=False)
+    assert e.value.code == "store.not_found"
+    assert not missing.exists()
+    # Another program's file is refused and left as it was.
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database " * 20)
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger(str(other))
+    assert e.value.code == "store.foreign"
+    assert other.read_text() == "not a database " * 20
+    made = chek.Ledger(str(tmp_path / "l.sqlite"), busy_wait=5.0, statement_timeout=0.0)
+    assert made.backend == "sqlite"
+    assert chek.Ledger(str(tmp_path / "l.sqlite"), create=False).backend == "sqlite"
+    with pytest.raises(ValueError):
+        chek.Ledger(":memory:", busy_wait=-1.0)
+    # A refused PostgreSQL login names no password.
+    with pytest.raises(chek.EngineError) as e:
+        chek.Ledger("postgres://u:S3CRET@127.0.0.1:1/db", connect_timeout=2.0)
+    assert e.value.code == "store.open"
+    assert "S3CRET" not in str(e.value)

@@ -76,6 +76,8 @@ impl TryFrom<&ParticipantHistory> for core::ParticipantHistory {
                 .collect::<Result<_, _>>()?,
             campaign_lots: u64_field("campaign_lots", h.campaign_lots)?,
             campaign_points: u64_field("campaign_points", h.campaign_points)?,
+            buckets: Vec::new(),
+            earlier: core::EarlierReceipts::default(),
         })
     }
 }

@@ -1,10 +1,13 @@
 //! `chek`: receipt promo campaigns from a terminal.
 //!
-//! Exit codes: 0 when every input was fine, 1 when any input had an error, 2 for usage errors.
+//! Exit codes (docs/cli-exit-codes.md): 0 when every input was fine, 1 when any input had an
+//! error, 2 for bad usage or input (fix it, then run again), 3 when the ledger is busy or
+//! unreachable (run again later), 4 when the ledger needs an operator (damaged, newer schema).
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
+mod fail;
 mod ledger_args;
 mod output;
 
@@ -14,7 +17,16 @@ use clap::{Parser, Subcommand};
 
 /// Receipt promo campaigns for Russian fiscal receipts.
 #[derive(Debug, Parser)]
-#[command(name = "chek", version, about, propagate_version = true)]
+#[command(
+    name = "chek",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Exit codes: 0 ok; 1 some input did not go through; 2 bad usage or input (fix it \
+                  first); 3 the ledger is busy or unreachable (try again later); 4 the ledger \
+                  needs an operator (damaged data, newer schema). A failure of the whole command \
+                  prints its code and hint; with --json, as {\"error\": {...}} on stdout."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -79,8 +91,14 @@ fn main() -> ExitCode {
         // The reader went away (`chek … | head`): what it wanted was written, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("chek: {e}");
-            ExitCode::from(2)
+            let f = fail::classify(e);
+            let args: Vec<String> = std::env::args().collect();
+            let (json, lang) = fail::output_prefs(&args);
+            if json {
+                println!("{}", f.to_json(lang));
+            }
+            eprintln!("{}", f.to_text(lang));
+            ExitCode::from(f.exit)
         }
     }
 }

@@ -42,6 +42,29 @@ pub enum StoreError {
     /// The target names a backend this build does not include (feature `sqlite` or `postgres`).
     #[error("this build of chek has no {0} ledger backend")]
     Unsupported(&'static str),
+    /// No ledger at that path, and the caller did not ask to create one (a typo in `--db`).
+    #[error("no ledger at {0}")]
+    NotFound(String),
+    /// The file is an SQLite database, but not a chek ledger: it is left untouched.
+    #[error("not a chek ledger: {0}")]
+    Foreign(String),
+}
+
+impl StoreError {
+    /// Whether the same call may succeed later without anyone changing anything (a busy or
+    /// unreachable database), as opposed to a bad target, a damaged ledger or a rule broken.
+    ///
+    /// ```
+    /// use chek_store::StoreError;
+    /// assert!(StoreError::Busy("locked".into()).is_transient());
+    /// assert!(!StoreError::Corrupt("bad row".into()).is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy(_) | StoreError::Open(_) | StoreError::Backend(_)
+        )
+    }
 }
 
 impl Coded for StoreError {
@@ -55,6 +78,8 @@ impl Coded for StoreError {
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::Invalid(_) => "store.invalid",
             StoreError::Unsupported(_) => "store.unsupported",
+            StoreError::NotFound(_) => "store.not_found",
+            StoreError::Foreign(_) => "store.foreign",
         }
     }
 
@@ -92,6 +117,14 @@ impl Coded for StoreError {
                 "Эта сборка chek не умеет работать с такой базой данных.",
                 "This build of chek cannot use that kind of database.",
             ),
+            StoreError::NotFound(_) => (
+                "Базы данных акции по этому пути нет. Проверьте путь; новую базу создаёт только `chek run` (или `--create`).",
+                "There is no campaign database at that path. Check the path; only `chek run` (or `--create`) creates a new one.",
+            ),
+            StoreError::Foreign(_) => (
+                "Этот файл — не база данных chek; он не изменён. Укажите файл базы акции.",
+                "This file is not a chek database; it was left unchanged. Name the campaign's database file.",
+            ),
         };
         Cow::Borrowed(match lang {
             Lang::Ru => ru,
@@ -127,7 +160,7 @@ impl From<tokio_postgres::Error> for StoreError {
         // `Display` of a postgres error never includes the connection string.
         let text = match e.as_db_error() {
             Some(db) => format!("{}: {}", db.code().code(), db.message()),
-            None => e.to_string(),
+            None => crate::redact(&e.to_string()),
         };
         match e.code() {
             Some(c)

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chek_core::Lang;
 use chek_core::campaign::{Campaign, Decision, ParticipantHistory};
@@ -18,6 +19,79 @@ use crate::{
 
 /// Connections the PostgreSQL backend keeps at most, per [`Ledger`] (clones share them).
 pub const PG_POOL_SIZE: usize = 8;
+
+/// How [`Ledger::open_with`] opens a ledger.
+///
+/// ```
+/// use std::time::Duration;
+/// use chek_store::{Ledger, OpenOptions};
+/// let dir = std::env::temp_dir().join(format!("chek-doc-open-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("typo.sqlit").to_string_lossy().into_owned();
+/// // Without `create`, a missing file is an error, not a new empty ledger.
+/// let err = Ledger::open_with(&path, &OpenOptions::existing()).unwrap_err();
+/// assert_eq!(chek_core::Coded::code(&err), "store.not_found");
+/// let l = Ledger::open_with(&path, &OpenOptions::default().busy_wait(Duration::from_secs(5)))?;
+/// # drop(l); std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Create the ledger when the SQLite file does not exist (default `true`).
+    pub create: bool,
+    /// How long a busy ledger is waited for (another writer's lock, a migration by another
+    /// process) before [`StoreError::Busy`]; a settle retries as a whole within it.
+    /// Default 60 s.
+    pub busy_wait: Duration,
+    /// PostgreSQL: how long connecting (TCP, TLS, login) may take. Default 10 s; a
+    /// `connect_timeout` in the URL wins.
+    pub connect_timeout: Duration,
+    /// PostgreSQL: the server cancels a statement after this long (`statement_timeout`);
+    /// `None` leaves the server's setting. Default 30 s.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            create: true,
+            busy_wait: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            statement_timeout: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+impl OpenOptions {
+    /// The defaults, but an existing ledger only (`create: false`): what read-only tools use.
+    pub fn existing() -> Self {
+        OpenOptions {
+            create: false,
+            ..OpenOptions::default()
+        }
+    }
+
+    /// Sets [`busy_wait`](Self::busy_wait).
+    #[must_use]
+    pub fn busy_wait(mut self, d: Duration) -> Self {
+        self.busy_wait = d;
+        self
+    }
+
+    /// Sets [`connect_timeout`](Self::connect_timeout).
+    #[must_use]
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// Sets [`statement_timeout`](Self::statement_timeout).
+    #[must_use]
+    pub fn statement_timeout(mut self, d: Option<Duration>) -> Self {
+        self.statement_timeout = d;
+        self
+    }
+}
 
 /// Whether settles of this campaign must be serialized campaign-wide: only a budget
 /// (`caps.budget_lots`, `caps.budget_points`) reads figures other participants change.
@@ -77,6 +151,12 @@ pub struct Audit {
     pub duplicate_acceptances: u64,
     /// Accruals whose submission was not an acceptance.
     pub stray_accruals: u64,
+    /// Lots in the per-participant running totals (what a settle reads instead of the history).
+    pub participant_counter_lots: u64,
+    /// Receipts in the per-participant running totals.
+    pub participant_counter_receipts: u64,
+    /// Lots in the per-participant quarter-hour buckets.
+    pub bucket_lots: u64,
 }
 
 impl Audit {
@@ -88,10 +168,13 @@ impl Audit {
             && self.receipts_without_submission == 0
             && self.duplicate_acceptances == 0
             && self.stray_accruals == 0
+            && self.participant_counter_lots == self.accepted_lots
+            && self.participant_counter_receipts == self.accepted
+            && self.bucket_lots == self.accepted_lots
     }
 }
 
-const AUDIT_SQL: [&str; 9] = [
+const AUDIT_SQL: [&str; 12] = [
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM accruals WHERE campaign = $1",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM receipts WHERE campaign = $1 AND status = 'accepted'",
     "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM campaign_totals WHERE campaign = $1",
@@ -104,6 +187,9 @@ const AUDIT_SQL: [&str; 9] = [
        AND status = 'accepted' GROUP BY receipt_key HAVING COUNT(*) > 1) AS d",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM accruals a JOIN submissions s ON s.id = a.submission_id
        WHERE a.campaign = $1 AND s.status <> 'accepted'",
+    "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
+    "SELECT CAST(COALESCE(SUM(receipts), 0) AS BIGINT) FROM participant_totals WHERE campaign = $1",
+    "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT) FROM participant_buckets WHERE campaign = $1",
 ];
 
 macro_rules! dispatch {
@@ -127,16 +213,24 @@ impl Ledger {
     /// # Ok::<(), chek_store::StoreError>(())
     /// ```
     pub fn open(target: &str) -> Result<Ledger, StoreError> {
+        Self::open_with(target, &OpenOptions::default())
+    }
+
+    /// Opens a ledger as `opts` say: only an existing one (`create: false`), how long to wait
+    /// for a busy database, PostgreSQL timeouts. An SQLite file that is not a chek ledger is
+    /// refused ([`StoreError::Foreign`]) and left untouched. Opening an up-to-date ledger takes
+    /// no write lock, so readers open while a writer works.
+    pub fn open_with(target: &str, opts: &OpenOptions) -> Result<Ledger, StoreError> {
         let t = Target::parse(target);
         let label: Arc<str> = Arc::from(redact(target.trim()));
         let inner = match t {
             #[cfg(feature = "sqlite")]
-            Target::SqliteFile(p) => Inner::Sqlite(crate::sqlite::Sqlite::open(Some(&p))?),
+            Target::SqliteFile(p) => Inner::Sqlite(crate::sqlite::Sqlite::open(Some(&p), opts)?),
             #[cfg(feature = "sqlite")]
-            Target::SqliteMemory => Inner::Sqlite(crate::sqlite::Sqlite::open(None)?),
+            Target::SqliteMemory => Inner::Sqlite(crate::sqlite::Sqlite::open(None, opts)?),
             #[cfg(feature = "postgres")]
             Target::Postgres(url) => {
-                Inner::Postgres(Box::new(crate::pg::Pg::open(&url, PG_POOL_SIZE)?))
+                Inner::Postgres(Box::new(crate::pg::Pg::open(&url, PG_POOL_SIZE, opts)?))
             }
             #[cfg(not(feature = "sqlite"))]
             Target::SqliteFile(_) | Target::SqliteMemory => {
@@ -338,6 +432,9 @@ impl Ledger {
             receipts_without_submission: v[6],
             duplicate_acceptances: v[7],
             stray_accruals: v[8],
+            participant_counter_lots: v[9],
+            participant_counter_receipts: v[10],
+            bucket_lots: v[11],
         })
     }
 }

@@ -104,7 +104,7 @@ pub use engage::{
     StoredPlan,
 };
 pub use error::StoreError;
-pub use ledger::{Audit, Ledger, PG_POOL_SIZE, needs_campaign_lock};
+pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;
 pub use target::redact;
 pub use types::{

@@ -16,7 +16,15 @@ pub(crate) const SQLITE: &[Migration] = &[
     },
     Migration {
         version: 2,
-        sql: include_str!("../migrations/sqlite/0002_engage.sql"),
+        sql: include_str!("../migrations/sqlite/0002_participant_totals.sql"),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/sqlite/0003_draw_commitments.sql"),
+    },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/sqlite/0004_engage.sql"),
     },
 ];
 
@@ -29,12 +37,20 @@ pub(crate) const POSTGRES: &[Migration] = &[
     },
     Migration {
         version: 2,
-        sql: include_str!("../migrations/postgres/0002_engage.sql"),
+        sql: include_str!("../migrations/postgres/0002_participant_totals.sql"),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/postgres/0003_draw_commitments.sql"),
+    },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/postgres/0004_engage.sql"),
     },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Refuses a database written by a newer chek.
 pub(crate) fn check_not_newer(found: u32) -> Result<(), crate::StoreError> {

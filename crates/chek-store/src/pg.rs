@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, ReceiptBucket};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
 use futures_util::future::join3;
@@ -28,26 +28,39 @@ use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionSta
 use crate::settle::{
     self, Claim, Loaded, ReceiptRow, Replay, SettleTx, SubmissionRow, Write, run_batch,
 };
-use crate::{FailedSubmission, Settled, Settlement, StoreError};
+use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 
 /// Takes advisory locks in array order (the order every settle uses: idempotency key, campaign,
 /// participant, receipt).
 const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k";
 
-/// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 own counted
-/// receipts, 3 claims on this receipt.
+/// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 this
+/// receipt if the participant has it counted, 3 claims on this receipt, 4 the participant's
+/// running totals (c receipts, d lots, f points), 5 their buckets in [$5, $6): quarter hours,
+/// or with the day [$7, $8) given its sum and the rest's (t start, c receipts, d lots, f points).
 const LOAD: &str = "\
-SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t
+SELECT 0 AS k, participant AS a, status AS b, decision AS e, id AS c, NULL::BIGINT AS d, next_at AS t,
+    NULL::BIGINT AS f
   FROM submissions WHERE campaign = $1 AND idempotency_key = $3
 UNION ALL
-SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL
+SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT), NULL, NULL
   FROM campaign_totals WHERE campaign = $1
 UNION ALL
-SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at
-  FROM receipts WHERE campaign = $1 AND participant = $2 AND status = 'accepted'
+SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at, NULL
+  FROM receipts WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted'
 UNION ALL
-SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at
-  FROM receipts WHERE campaign = $1 AND receipt_key = $4";
+SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at, NULL
+  FROM receipts WHERE campaign = $1 AND receipt_key = $4
+UNION ALL
+SELECT 4, NULL, NULL, NULL, receipts, lots, NULL, points
+  FROM participant_totals WHERE campaign = $1 AND participant = $2
+UNION ALL
+SELECT 5, NULL, NULL, NULL, CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIGINT),
+    CASE WHEN $7::TIMESTAMP IS NULL THEN start WHEN start >= $7 AND start < $8 THEN $7 ELSE $5 END,
+    CAST(SUM(points) AS BIGINT)
+  FROM participant_buckets WHERE campaign = $1 AND participant = $2 AND start >= $5
+    AND ($6::TIMESTAMP IS NULL OR start < $6)
+  GROUP BY 7";
 
 /// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
 /// existed, $20 = counted (accrual and counter).
@@ -82,6 +95,16 @@ a AS (
 t AS (
   UPDATE campaign_totals SET lots = lots + $11, points = points + $12
   WHERE $20::BOOLEAN AND campaign = $1 AND shard = $21),
+pt AS (
+  INSERT INTO participant_totals (campaign, participant, receipts, lots, points)
+  SELECT $1, $2, 1, $11, $12 WHERE $20::BOOLEAN
+  ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,
+    lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points),
+pb AS (
+  INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+  SELECT $1, $2, $24::TIMESTAMP, 1, $11, $12 WHERE $20::BOOLEAN
+  ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = participant_buckets.receipts + 1,
+    lots = participant_buckets.lots + EXCLUDED.lots, points = participant_buckets.points + EXCLUDED.points),
 d AS (
   DELETE FROM segment_members
   WHERE $16::BOOLEAN AND campaign = $1 AND participant = $2 AND receipt_key = $8
@@ -170,7 +193,7 @@ impl Pooled<'_> {
 }
 
 impl Pg {
-    pub(crate) fn open(url: &str, max: usize) -> Result<Self, StoreError> {
+    pub(crate) fn open(url: &str, max: usize, opts: &OpenOptions) -> Result<Self, StoreError> {
         let (url, tls) = crate::pg_tls::split_url(url)?;
         let mut config: tokio_postgres::Config =
             url.parse().map_err(|e: tokio_postgres::Error| {
@@ -185,7 +208,20 @@ impl Pg {
         });
         let tls = crate::pg_tls::connector(&tls)?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+            config.connect_timeout(opts.connect_timeout);
+        }
+        // libpq's PGPASSWORD: the password need not be in the URL (nor in argv).
+        if config.get_password().is_none()
+            && let Ok(pw) = std::env::var("PGPASSWORD")
+            && !pw.is_empty()
+        {
+            config.password(pw);
+        }
+        if let Some(t) = opts.statement_timeout {
+            // Sent at login: every statement of every pooled connection is bounded.
+            let ms = t.as_millis().max(1);
+            let opts_now = config.get_options().unwrap_or_default().to_owned();
+            config.options(format!("{opts_now} -c statement_timeout={ms}").trim());
         }
         config.application_name("chek");
         let pg = Pg {
@@ -344,14 +380,27 @@ impl Pg {
         let conn = c.conn();
         let load = conn.st(LOAD)?;
         let key = id.to_string();
-        let rows = conn
-            .client
-            .query(&load, &[&s.campaign, &s.participant, &None::<&str>, &key])?;
-        let l = loaded(&rows)?;
+        let q = settle::BucketQuery::of(s);
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
+        let rows = conn.client.query(
+            &load,
+            &[
+                &s.campaign,
+                &s.participant,
+                &None::<&str>,
+                &key,
+                &q.from,
+                &q.to,
+                &d0,
+                &d1,
+            ],
+        )?;
+        let l = loaded(&rows, &q)?;
         Ok(settle::history_of(
             &s.participant,
             id,
             l.own,
+            (l.buckets, l.earlier),
             &l.claims,
             l.totals,
         ))
@@ -436,6 +485,11 @@ impl Pg {
 
     pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
         self.in_tx(false, |t| {
+            // One writer of the campaign's draws at a time: the overlap check holds.
+            t.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[&lock_key("draws", &d.campaign, "")],
+            )?;
             let found = t.query_opt(
                 "SELECT seed_commitment, result FROM draws WHERE campaign = $1 AND period = $2 FOR UPDATE",
                 &[&d.campaign, &d.period],
@@ -444,18 +498,47 @@ impl Pg {
                 Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
                 None => None,
             };
-            match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
+            let overlapping = match (d.from, d.to) {
+                (Some(a), Some(b)) => t
+                    .query_one(
+                        "SELECT EXISTS (SELECT 1 FROM draws WHERE campaign = $1 AND prize_set = $2
+                           AND period <> $3 AND from_day <= $5 AND to_day >= $4)",
+                        &[&d.campaign, &d.prize_set, &d.period, &a, &b],
+                    )?
+                    .try_get(0)?,
+                _ => false,
+            };
+            let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
+            match read::draw_write(found, overlapping, d)? {
                 read::DrawWrite::Insert => {
                     t.execute(
-                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at)
-                         VALUES ($1, $2, $3, $4, $5)",
-                        &[&d.campaign, &d.period, &d.seed_commitment, &d.result, &d.recorded_at],
+                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
+                           from_day, to_day, beacon_source, beacon_round, drawn_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        &[
+                            &d.campaign,
+                            &d.period,
+                            &d.seed_commitment,
+                            &d.result,
+                            &d.recorded_at,
+                            &d.prize_set,
+                            &d.from,
+                            &d.to,
+                            &d.beacon_source,
+                            &d.beacon_round,
+                            &d.drawn_at,
+                        ],
                     )?;
                 }
                 read::DrawWrite::Reveal => {
                     t.execute(
-                        "UPDATE draws SET result = $3, recorded_at = $4 WHERE campaign = $1 AND period = $2",
-                        &[&d.campaign, &d.period, &d.result, &d.recorded_at],
+                        "UPDATE draws SET result = $3, drawn_at = $4 WHERE campaign = $1 AND period = $2",
+                        &[
+                            &d.campaign,
+                            &d.period,
+                            &d.result,
+                            &d.drawn_at.unwrap_or(d.recorded_at),
+                        ],
                     )?;
                 }
             }
@@ -466,8 +549,9 @@ impl Pg {
     pub(crate) fn draws(&self, campaign: &str) -> Result<Vec<DrawRow>, StoreError> {
         let mut c = self.get()?;
         let rows = c.conn().client.query(
-            "SELECT period, seed_commitment, result, recorded_at FROM draws WHERE campaign = $1
-             ORDER BY recorded_at, period",
+            "SELECT period, seed_commitment, result, recorded_at, prize_set, from_day, to_day,
+               beacon_source, beacon_round, drawn_at
+             FROM draws WHERE campaign = $1 ORDER BY recorded_at, period",
             &[&campaign],
         )?;
         rows.iter()
@@ -478,6 +562,12 @@ impl Pg {
                     seed_commitment: r.try_get(1)?,
                     result: r.try_get(2)?,
                     recorded_at: r.try_get(3)?,
+                    prize_set: r.try_get(4)?,
+                    from: r.try_get(5)?,
+                    to: r.try_get(6)?,
+                    beacon_source: r.try_get(7)?,
+                    beacon_round: r.try_get(8)?,
+                    drawn_at: r.try_get(9)?,
                 })
             })
             .collect()
@@ -512,45 +602,55 @@ impl Pg {
         &self,
         campaign: &str,
     ) -> Result<(Vec<SubmissionStat>, Vec<FailureRow>, u64), StoreError> {
-        let mut c = self.get()?;
-        let client = &c.conn().client;
-        let subs = client
-            .query(
-                "SELECT day, status, lots, points, reasons FROM submissions
-                 WHERE campaign = $1 AND NOT superseded",
-                &[&campaign],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(SubmissionStat {
-                    day: r.try_get::<_, NaiveDate>(0)?,
-                    status: r.try_get(1)?,
-                    lots: r.try_get(2)?,
-                    points: r.try_get(3)?,
-                    reasons: r.try_get(4)?,
+        // One snapshot for the three reads, summed by the server.
+        self.in_tx(false, |t| {
+            t.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            let subs = t
+                .query(
+                    "SELECT day, status, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(lots), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(points), 0) AS BIGINT), reasons
+                     FROM submissions WHERE campaign = $1 AND NOT superseded
+                     GROUP BY day, status, reasons",
+                    &[&campaign],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(SubmissionStat {
+                        day: r.try_get::<_, NaiveDate>(0)?,
+                        status: r.try_get(1)?,
+                        n: r.try_get(2)?,
+                        lots: r.try_get(3)?,
+                        points: r.try_get(4)?,
+                        reasons: r.try_get(5)?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let fails = client
-            .query(
-                "SELECT day, code FROM failures WHERE campaign = $1",
-                &[&campaign],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(FailureRow {
-                    day: r.try_get(0)?,
-                    code: r.try_get(1)?,
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let fails = t
+                .query(
+                    "SELECT day, code, CAST(COUNT(*) AS BIGINT) FROM failures WHERE campaign = $1
+                     GROUP BY day, code",
+                    &[&campaign],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(FailureRow {
+                        day: r.try_get(0)?,
+                        code: r.try_get(1)?,
+                        n: r.try_get(2)?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let n: i64 = client
-            .query_one(
-                "SELECT COUNT(*) FROM participants WHERE campaign = $1",
-                &[&campaign],
-            )?
-            .try_get(0)?;
-        Ok((subs, fails, settle::to_u64(n)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let n: i64 = t
+                .query_one(
+                    "SELECT COUNT(*) FROM participants WHERE campaign = $1",
+                    &[&campaign],
+                )?
+                .try_get(0)?;
+            Ok((subs, fails, settle::to_u64(n)))
+        })
     }
 
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {
@@ -703,8 +803,9 @@ impl PgTx<'_> {
 }
 
 /// What `LOAD` returned.
-fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
+fn loaded(rows: &[Row], q: &settle::BucketQuery) -> Result<Loaded, StoreError> {
     let mut out = Loaded::default();
+    let mut mine = (0u64, 0u64, 0u64);
     for r in rows {
         let k: i32 = r.try_get(0)?;
         match k {
@@ -733,6 +834,21 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
                     points: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
                 });
             }
+            5 => out.buckets.push(ReceiptBucket {
+                start: r
+                    .try_get::<_, Option<NaiveDateTime>>(6)?
+                    .unwrap_or_default(),
+                count: settle::to_u64(r.try_get(4)?),
+                lots: settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                points: settle::to_u64(r.try_get::<_, Option<i64>>(7)?.unwrap_or(0)),
+            }),
+            4 => {
+                mine = (
+                    settle::to_u64(r.try_get(4)?),
+                    settle::to_u64(r.try_get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                    settle::to_u64(r.try_get::<_, Option<i64>>(7)?.unwrap_or(0)),
+                );
+            }
             _ => out.claims.push(Claim {
                 participant: r.try_get(1)?,
                 status: r.try_get(2)?,
@@ -743,6 +859,8 @@ fn loaded(rows: &[Row]) -> Result<Loaded, StoreError> {
             }),
         }
     }
+    let buckets = std::mem::take(&mut out.buckets);
+    (out.buckets, out.earlier) = settle::split_history(mine, &out.own, buckets, q);
     Ok(out)
 }
 
@@ -769,6 +887,7 @@ struct WriteArgs<'a> {
     receipt: Option<&'a str>,
     attempts: &'a str,
     shard: i16,
+    bucket: NaiveDateTime,
 }
 
 impl<'a> WriteArgs<'a> {
@@ -780,10 +899,11 @@ impl<'a> WriteArgs<'a> {
             receipt: row.and_then(|r| r.receipt.as_deref()),
             attempts: row.map_or("[]", |r| r.attempts.as_str()),
             shard: shard(w.sub.participant),
+            bucket: settle::bucket_of(w.sub.received_at),
         }
     }
 
-    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 23] {
+    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 24] {
         let sub = &w.sub;
         [
             &sub.campaign,
@@ -809,6 +929,7 @@ impl<'a> WriteArgs<'a> {
             &self.shard,
             &w.segments,
             &sub.lang,
+            &self.bucket,
         ]
     }
 }
@@ -825,6 +946,8 @@ fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
 impl SettleTx for PgTx<'_> {
     fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
         let keys = lock_keys(s, receipt_key);
+        let q = settle::BucketQuery::of(s);
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
         let (c, begin) = (self.c, self.begin());
@@ -840,10 +963,14 @@ impl SettleTx for PgTx<'_> {
                     &s.participant,
                     &s.idempotency_key,
                     &receipt_key,
+                    &q.from,
+                    &q.to,
+                    &d0,
+                    &d1,
                 ],
             ),
         )?;
-        loaded(&rows)
+        loaded(&rows, &q)
     }
 
     fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
@@ -879,6 +1006,8 @@ impl SettleTx for PgTx<'_> {
         let args = WriteArgs::of(w);
         let params = args.params(w);
         let keys = lock_keys(next, next_key);
+        let nq = settle::BucketQuery::of(next);
+        let (nd0, nd1) = (nq.day.map(|d| d.0), nq.day.map(|d| d.1));
         let (c, begin) = (self.c, self.begin());
         // One round trip: the write, then the next settle's locks and read, in that order.
         let (r, locked, rows) = c.after_begin(begin, async {
@@ -892,6 +1021,10 @@ impl SettleTx for PgTx<'_> {
                         &next.participant,
                         &next.idempotency_key,
                         &next_key,
+                        &nq.from,
+                        &nq.to,
+                        &nd0,
+                        &nd1,
                     ],
                 ),
             )
@@ -901,7 +1034,7 @@ impl SettleTx for PgTx<'_> {
         let next = locked
             .and(rows)
             .map_err(StoreError::from)
-            .and_then(|rows| loaded(&rows));
+            .and_then(|rows| loaded(&rows, &nq));
         Ok((id, next))
     }
 
@@ -977,10 +1110,13 @@ impl SettleTx for PgTx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
-        let st = self.st("SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = $1 AND participant = $2 AND status = 'accepted'")?;
-        let rows = self.query(&st, &[&campaign, &participant])?;
+        let st = self.st(
+            "SELECT receipt_key, counted_at, lots, points FROM receipts
+             WHERE campaign = $1 AND receipt_key = $3 AND participant = $2 AND status = 'accepted'",
+        )?;
+        let rows = self.query(&st, &[&campaign, &participant, &receipt_key])?;
         rows.iter()
             .map(|r| {
                 let key: String = r.try_get(0)?;
@@ -996,6 +1132,51 @@ impl SettleTx for PgTx<'_> {
                 })
             })
             .collect()
+    }
+
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        q: &settle::BucketQuery,
+    ) -> Result<Vec<ReceiptBucket>, StoreError> {
+        let st = self.st(
+            "SELECT CASE WHEN $4::TIMESTAMP IS NULL THEN start WHEN start >= $4 AND start < $5 THEN $4 ELSE $3 END,
+               CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIGINT), CAST(SUM(points) AS BIGINT)
+             FROM participant_buckets
+             WHERE campaign = $1 AND participant = $2 AND start >= $3 AND ($6::TIMESTAMP IS NULL OR start < $6)
+             GROUP BY 1",
+        )?;
+        let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
+        let rows = self.query(&st, &[&campaign, &participant, &q.from, &d0, &d1, &q.to])?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReceiptBucket {
+                    start: r.try_get(0)?,
+                    count: settle::to_u64(r.try_get(1)?),
+                    lots: settle::to_u64(r.try_get(2)?),
+                    points: settle::to_u64(r.try_get(3)?),
+                })
+            })
+            .collect()
+    }
+
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError> {
+        let st = self.st(
+            "SELECT receipts, lots, points FROM participant_totals WHERE campaign = $1 AND participant = $2",
+        )?;
+        Ok(match self.query_opt(&st, &[&campaign, &participant])? {
+            Some(r) => (
+                settle::to_u64(r.try_get(0)?),
+                settle::to_u64(r.try_get(1)?),
+                settle::to_u64(r.try_get(2)?),
+            ),
+            None => (0, 0, 0),
+        })
     }
 
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError> {
@@ -1143,7 +1324,24 @@ impl SettleTx for PgTx<'_> {
         participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError> {
+        let st = self.st(
+            "INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+             VALUES ($1, $2, $3, 1, $4, $5)
+             ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = participant_buckets.receipts + 1,
+               lots = participant_buckets.lots + EXCLUDED.lots, points = participant_buckets.points + EXCLUDED.points",
+        )?;
+        self.execute(
+            &st,
+            &[
+                &campaign,
+                &participant,
+                &settle::bucket_of(at),
+                &lots,
+                &points,
+            ],
+        )?;
         let st = self.st(
             "UPDATE campaign_totals SET lots = lots + $3, points = points + $4
              WHERE campaign = $1 AND shard = $2",
@@ -1154,6 +1352,12 @@ impl SettleTx for PgTx<'_> {
                 "campaign counter of {campaign:?} is missing"
             )));
         }
+        let st = self.st(
+            "INSERT INTO participant_totals (campaign, participant, receipts, lots, points) VALUES ($1, $2, 1, $3, $4)
+             ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,
+               lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points",
+        )?;
+        self.execute(&st, &[&campaign, &participant, &lots, &points])?;
         Ok(())
     }
 

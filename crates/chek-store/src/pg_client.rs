@@ -55,8 +55,20 @@ impl PgClient {
             .enable_all()
             .build()
             .map_err(|e| StoreError::Open(format!("cannot start the client runtime: {e}")))?;
+        // The whole login (TCP, TLS, startup, authentication) within the connect timeout: a
+        // server that accepts the connection and never answers does not hang the caller.
+        let limit = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(Duration::from_secs(10));
         let (client, connection) = rt
-            .block_on(config.connect(tls))
+            .block_on(async { tokio::time::timeout(limit, config.connect(tls)).await })
+            .map_err(|_| {
+                StoreError::Open(format!(
+                    "the server did not complete the login within {} s",
+                    limit.as_secs_f64()
+                ))
+            })?
             .map_err(|e| connect_err(&e))?;
         // A current-thread runtime runs this task only while the client waits in `block_on`,
         // which is exactly when the connection has work. Its error, if any, reaches the caller
@@ -185,5 +197,5 @@ pub(crate) fn connect_err(e: &Error) -> StoreError {
         msg.push_str(&c.to_string());
         cause = c.source();
     }
-    StoreError::Open(msg)
+    StoreError::Open(crate::redact(&msg))
 }

@@ -28,6 +28,12 @@ pub(crate) struct DrawRow {
     pub(crate) seed_commitment: String,
     pub(crate) result: Option<String>,
     pub(crate) recorded_at: NaiveDateTime,
+    pub(crate) prize_set: String,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) beacon_source: Option<String>,
+    pub(crate) beacon_round: Option<String>,
+    pub(crate) drawn_at: Option<NaiveDateTime>,
 }
 
 pub(crate) struct SegmentRow {
@@ -37,17 +43,21 @@ pub(crate) struct SegmentRow {
     pub(crate) since: NaiveDateTime,
 }
 
+/// Submissions of one day, status and reason list, summed in SQL (`n` rows).
 pub(crate) struct SubmissionStat {
     pub(crate) day: NaiveDate,
     pub(crate) status: String,
+    pub(crate) n: i64,
     pub(crate) lots: i64,
     pub(crate) points: i64,
     pub(crate) reasons: String,
 }
 
+/// Failures of one day and code, counted in SQL (`n` rows).
 pub(crate) struct FailureRow {
     pub(crate) day: NaiveDate,
     pub(crate) code: String,
+    pub(crate) n: i64,
 }
 
 /// At most `max` bytes, cut on a character boundary.
@@ -123,9 +133,22 @@ pub(crate) fn member(r: SegmentRow) -> SegmentMember {
 }
 
 pub(crate) fn draw_row(d: &DrawRecord) -> Result<DrawRow, StoreError> {
-    if d.campaign.is_empty() || d.period.is_empty() || d.period.len() > 256 {
+    let short = |v: &str| !v.is_empty() && v.len() <= 256;
+    if d.campaign.is_empty()
+        || !short(&d.period)
+        || !short(&d.prize_set)
+        || d.beacon_source.as_deref().is_some_and(|v| !short(v))
+        || d.beacon_round.as_deref().is_some_and(|v| !short(v))
+    {
         return Err(StoreError::Invalid(
-            "a draw needs a campaign and a period".into(),
+            "a draw needs a campaign, a period and a prize set (names up to 256 bytes)".into(),
+        ));
+    }
+    if let (Some(a), Some(b)) = (d.from, d.to)
+        && b < a
+    {
+        return Err(StoreError::Invalid(
+            "the draw's period ends before it starts".into(),
         ));
     }
     Ok(DrawRow {
@@ -134,6 +157,12 @@ pub(crate) fn draw_row(d: &DrawRecord) -> Result<DrawRow, StoreError> {
         seed_commitment: d.seed_commitment.clone(),
         result: d.result.as_ref().map(serde_json::to_string).transpose()?,
         recorded_at: d.recorded_at,
+        prize_set: d.prize_set.clone(),
+        from: d.from,
+        to: d.to,
+        beacon_source: d.beacon_source.clone(),
+        beacon_round: d.beacon_round.clone(),
+        drawn_at: d.drawn_at,
     })
 }
 
@@ -144,26 +173,59 @@ pub(crate) fn draw_record(r: DrawRow) -> Result<DrawRecord, StoreError> {
         seed_commitment: r.seed_commitment,
         result: r.result.as_deref().map(serde_json::from_str).transpose()?,
         recorded_at: r.recorded_at,
+        prize_set: r.prize_set,
+        from: r.from,
+        to: r.to,
+        beacon_source: r.beacon_source,
+        beacon_round: r.beacon_round,
+        drawn_at: r.drawn_at,
     })
 }
 
 pub(crate) enum DrawWrite {
+    /// A new commitment.
     Insert,
+    /// The result of a recorded commitment.
     Reveal,
 }
 
-/// A period is committed once; the only later write is revealing the result of that same
-/// commitment.
+/// What a draw write does, from what is recorded: a commitment is recorded once, names its days
+/// and beacon round, and overlaps no other commitment of the same prize set; a result needs its
+/// commitment (same seed hash, not yet revealed). `found` is the period's row (commitment,
+/// revealed); `overlapping` whether another period of the prize set shares a day with it.
 pub(crate) fn draw_write(
     found: Option<(&str, bool)>,
+    overlapping: bool,
     d: &DrawRow,
 ) -> Result<DrawWrite, StoreError> {
-    match found {
-        None => Ok(DrawWrite::Insert),
-        Some((commitment, false)) if commitment == d.seed_commitment && d.result.is_some() => {
+    match (found, &d.result) {
+        (None, None) => {
+            if d.from.is_none()
+                || d.to.is_none()
+                || d.beacon_source.is_none()
+                || d.beacon_round.is_none()
+            {
+                return Err(StoreError::Invalid(
+                    "a draw commitment names its days and the future beacon source and round"
+                        .into(),
+                ));
+            }
+            if overlapping {
+                return Err(StoreError::Conflict(format!(
+                    "another draw of prize set {:?} covers days of period {:?}",
+                    d.prize_set, d.period
+                )));
+            }
+            Ok(DrawWrite::Insert)
+        }
+        (None, Some(_)) => Err(StoreError::Conflict(format!(
+            "no commitment is recorded for period {:?}: a draw is committed first",
+            d.period
+        ))),
+        (Some((commitment, false)), Some(_)) if commitment == d.seed_commitment => {
             Ok(DrawWrite::Reveal)
         }
-        Some(_) => Err(StoreError::Conflict(format!(
+        (Some(_), _) => Err(StoreError::Conflict(format!(
             "the draw of period {:?} is already recorded",
             d.period
         ))),
@@ -183,19 +245,20 @@ pub(crate) fn report(
             day: s.day,
             ..DayCounts::default()
         });
+        let n = to_u64(s.n);
         match s.status.as_str() {
             "accepted" => {
-                d.accepted += 1;
+                d.accepted += n;
                 d.lots += to_u64(s.lots);
                 d.points += to_u64(s.points);
             }
-            "rejected" => d.rejected += 1,
-            "pending_recheck" => d.pending += 1,
-            _ => d.awaiting_operator += 1,
+            "rejected" => d.rejected += n,
+            "pending_recheck" => d.pending += n,
+            _ => d.awaiting_operator += n,
         }
         if s.status != "accepted" {
             for code in s.reasons.split(',').filter(|c| !c.is_empty()) {
-                *reasons.entry(code.to_owned()).or_default() += 1;
+                *reasons.entry(code.to_owned()).or_default() += n;
             }
         }
     }
@@ -204,8 +267,8 @@ pub(crate) fn report(
             day: f.day,
             ..DayCounts::default()
         });
-        d.failed += 1;
-        *reasons.entry(f.code).or_default() += 1;
+        d.failed += to_u64(f.n);
+        *reasons.entry(f.code).or_default() += to_u64(f.n);
     }
     let mut total = DayCounts {
         day: days.keys().next().copied().unwrap_or_default(),

@@ -3,7 +3,9 @@
 //! live here.
 
 use chek_core::Lang;
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, Status};
+use chek_core::campaign::{
+    Decision, EarlierReceipts, ParticipantHistory, PastReceipt, ReceiptBucket, Status,
+};
 use chek_core::fiscal::{FiscalQr, ReceiptId};
 use chek_core::verify::VerifySegment;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -15,6 +17,93 @@ use crate::{read, stored};
 pub(crate) const MAX_ID: usize = 256;
 pub(crate) const MAX_QR: usize = 1024;
 pub(crate) const MAX_DETAIL: usize = 1000;
+
+/// How far back a settle reads a participant's quarter-hour buckets: past any day or week
+/// window of any time zone. Older receipts come summed ([`EarlierReceipts`]).
+pub(crate) const RECENT: chrono::TimeDelta = chrono::TimeDelta::days(9);
+
+/// The start of the bucket window for a settle received at `at`.
+pub(crate) fn recent_since(at: NaiveDateTime) -> NaiveDateTime {
+    at.checked_sub_signed(RECENT).unwrap_or(NaiveDateTime::MIN)
+}
+
+/// The quarter hour `at` falls in (UTC): its bucket.
+pub(crate) fn bucket_of(at: NaiveDateTime) -> NaiveDateTime {
+    use chrono::Timelike;
+    at.date()
+        .and_hms_opt(at.hour(), at.minute() / 15 * 15, 0)
+        .unwrap_or(at)
+}
+
+/// Which buckets a settle reads: `[from, to)`, and with `day` (the evaluation's windows known)
+/// summed into a day bucket (start `day.0`) and a rest-of-week bucket (start `from`).
+pub(crate) struct BucketQuery {
+    pub(crate) from: NaiveDateTime,
+    pub(crate) to: Option<NaiveDateTime>,
+    pub(crate) day: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl BucketQuery {
+    pub(crate) fn of(s: &Settlement) -> Self {
+        match &s.windows {
+            Some(w) => BucketQuery {
+                from: bucket_of(w.week.0.min(w.day.0)),
+                to: Some(w.week.1.max(w.day.1)),
+                day: Some(w.day),
+            },
+            None => BucketQuery {
+                from: bucket_of(recent_since(s.received_at)),
+                to: None,
+                day: None,
+            },
+        }
+    }
+
+    fn covers(&self, t: NaiveDateTime) -> bool {
+        t >= self.from && self.to.is_none_or(|to| t < to)
+    }
+}
+
+/// The history's shape from what a settle read: the candidate's own counted row (0 or 1) in
+/// `own`, the recent buckets less that row, and the running totals less both as `earlier`.
+pub(crate) fn split_history(
+    totals: (u64, u64, u64),
+    own: &[PastReceipt],
+    mut buckets: Vec<ReceiptBucket>,
+    q: &BucketQuery,
+) -> (Vec<ReceiptBucket>, EarlierReceipts) {
+    for r in own.iter().filter(|r| q.covers(r.submitted_at)) {
+        // The bucket holding it: the latest one starting at or before it.
+        if let Some(b) = buckets
+            .iter_mut()
+            .filter(|b| b.start <= r.submitted_at)
+            .max_by_key(|b| b.start)
+        {
+            b.count = b.count.saturating_sub(1);
+            b.lots = b.lots.saturating_sub(r.lots);
+            b.points = b.points.saturating_sub(r.points);
+        }
+    }
+    buckets.retain(|b| b.count > 0);
+    let (mut count, mut lots, mut points) = totals;
+    for (n, l, p) in own
+        .iter()
+        .map(|r| (1, r.lots, r.points))
+        .chain(buckets.iter().map(|b| (b.count, b.lots, b.points)))
+    {
+        count = count.saturating_sub(n);
+        lots = lots.saturating_sub(l);
+        points = points.saturating_sub(p);
+    }
+    (
+        buckets,
+        EarlierReceipts {
+            count,
+            lots,
+            points,
+        },
+    )
+}
 
 /// A stored submission found by its idempotency key.
 pub(crate) struct Replay {
@@ -77,6 +166,10 @@ pub(crate) struct Loaded {
     pub(crate) replay: Option<Replay>,
     pub(crate) totals: (u64, u64),
     pub(crate) own: Vec<PastReceipt>,
+    /// The participant's recent counted receipts not in `own`, by quarter hour.
+    pub(crate) buckets: Vec<ReceiptBucket>,
+    /// The participant's counted receipts in neither, summed.
+    pub(crate) earlier: EarlierReceipts,
     pub(crate) claims: Vec<Claim>,
 }
 
@@ -114,10 +207,17 @@ pub(crate) trait SettleTx {
             s.received_at,
         )?;
         self.lock_receipt(campaign, receipt_key)?;
+        let own = self.own_receipts(campaign, participant, receipt_key)?;
+        let mine = self.participant_totals(campaign, participant)?;
+        let q = BucketQuery::of(s);
+        let buckets = self.buckets(campaign, participant, &q)?;
+        let (buckets, earlier) = split_history(mine, &own, buckets, &q);
         Ok(Loaded {
             replay: None,
             totals: self.campaign_totals(campaign, s.serialize_campaign)?,
-            own: self.own_receipts(campaign, participant)?,
+            buckets,
+            earlier,
+            own,
             claims: self.claims(campaign, receipt_key)?,
         })
     }
@@ -134,7 +234,7 @@ pub(crate) trait SettleTx {
             self.upsert_receipt(row, w.existed)?;
             if row.counted {
                 self.insert_accrual(row)?;
-                self.add_totals(campaign, participant, row.lots, row.points)?;
+                self.add_totals(campaign, participant, row.lots, row.points, row.at)?;
             }
             self.replace_segments(campaign, participant, key, &w.segments, row.at)?;
         }
@@ -167,11 +267,26 @@ pub(crate) trait SettleTx {
     fn lock_receipt(&mut self, campaign: &str, receipt_key: &str) -> Result<(), StoreError>;
     /// Campaign-wide lots and points; with `lock`, serializes with every other locking settle.
     fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError>;
+    /// The participant's counted row of `receipt_key`, if any.
     fn own_receipts(
         &mut self,
         campaign: &str,
         participant: &str,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError>;
+    /// The participant's buckets as `q` asks: quarter hours, or the day and rest-of-week sums.
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        q: &BucketQuery,
+    ) -> Result<Vec<ReceiptBucket>, StoreError>;
+    /// The participant's running totals: counted receipts, lots, points.
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError>;
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError>;
     fn insert_submission(&mut self, s: &SubmissionRow<'_>) -> Result<i64, StoreError>;
     fn supersede(
@@ -183,12 +298,14 @@ pub(crate) trait SettleTx {
     ) -> Result<(), StoreError>;
     fn upsert_receipt(&mut self, r: &ReceiptRow<'_>, existed: bool) -> Result<(), StoreError>;
     fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError>;
+    /// Adds a counted receipt to the campaign's, the participant's and the bucket's totals.
     fn add_totals(
         &mut self,
         campaign: &str,
         participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError>;
     fn replace_segments(
         &mut self,
@@ -251,6 +368,7 @@ pub(crate) fn history_of(
     participant: &str,
     id: ReceiptId,
     own: Vec<PastReceipt>,
+    (buckets, earlier): (Vec<ReceiptBucket>, EarlierReceipts),
     claims: &[Claim],
     totals: (u64, u64),
 ) -> ParticipantHistory {
@@ -273,6 +391,8 @@ pub(crate) fn history_of(
         claimed_by_others: if blocked { vec![id] } else { Vec::new() },
         campaign_lots: totals.0,
         campaign_points: totals.1,
+        buckets,
+        earlier,
     }
 }
 
@@ -285,10 +405,19 @@ pub(crate) fn peek_history(
 ) -> Result<ParticipantHistory, StoreError> {
     let campaign = s.campaign.as_str();
     let participant = s.participant.as_str();
-    let claims = tx.claims(campaign, &id.to_string())?;
-    let own = tx.own_receipts(campaign, participant)?;
+    let key = id.to_string();
+    let claims = tx.claims(campaign, &key)?;
+    let own = tx.own_receipts(campaign, participant, &key)?;
+    let q = BucketQuery::of(s);
+    let buckets = tx.buckets(campaign, participant, &q)?;
+    let split = split_history(
+        tx.participant_totals(campaign, participant)?,
+        &own,
+        buckets,
+        &q,
+    );
     let totals = tx.campaign_totals(campaign, false)?;
-    Ok(history_of(participant, id, own, &claims, totals))
+    Ok(history_of(participant, id, own, split, &claims, totals))
 }
 
 /// One settle inside the caller's transaction. The caller commits on `Ok`.
@@ -349,7 +478,14 @@ fn decide<'a>(
     let claims = loaded.claims;
     let mine = claims.iter().find(|c| c.participant == participant);
     let already_counted = claims.iter().any(|c| c.status == "accepted");
-    let history = history_of(participant, id, loaded.own, &claims, loaded.totals);
+    let history = history_of(
+        participant,
+        id,
+        loaded.own,
+        (loaded.buckets, loaded.earlier),
+        &claims,
+        loaded.totals,
+    );
     let decision = evaluate(&history);
     if decision.receipt != id {
         return Err(StoreError::Invalid(format!(

@@ -5,9 +5,9 @@
 mod docs;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt};
+use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, ReceiptBucket};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -15,13 +15,35 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::migrate::{self, SQLITE};
 use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
 use crate::settle::{self, Claim, ReceiptRow, Replay, SettleTx, SubmissionRow, run_batch};
-use crate::{FailedSubmission, Settled, Settlement, StoreError};
+use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 
-/// How long a settle waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one statement waits for another process's lock before the whole transaction is
+/// retried (within the open's `busy_wait`).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `PRAGMA application_id` of a chek ledger ("chek"): other SQLite files are refused.
+pub(crate) const APPLICATION_ID: i64 = 0x6368_656b;
 
 pub(crate) struct Sqlite {
     conn: Mutex<Connection>,
+    busy_wait: Duration,
+}
+
+/// A short randomised pause before retrying a busy transaction, so that waiting writers do
+/// not retry in lockstep.
+fn backoff(attempt: u32) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let base = u64::from(attempt.min(10)) * 5;
+    std::thread::sleep(Duration::from_millis(base + u64::from(nanos % 20)));
+}
+
+fn open_err_of(e: StoreError) -> StoreError {
+    match e {
+        b @ (StoreError::Busy(_) | StoreError::Corrupt(_)) => b,
+        other => StoreError::Open(other.to_string()),
+    }
 }
 
 // Times are written and read on every settle, several times over; chrono's format strings
@@ -115,23 +137,71 @@ fn parse_day(s: &str) -> Result<NaiveDate, StoreError> {
 }
 
 impl Sqlite {
-    /// Opens (creating if needed) a file, or an in-memory database when `path` is `None`.
-    pub(crate) fn open(path: Option<&str>) -> Result<Self, StoreError> {
+    /// Opens a file (created only with `opts.create`), or an in-memory database when `path` is
+    /// `None`. Many processes may open (and migrate) the same new file at once: a busy database
+    /// is retried within `opts.busy_wait`.
+    pub(crate) fn open(path: Option<&str>, opts: &OpenOptions) -> Result<Self, StoreError> {
+        let deadline = Instant::now() + opts.busy_wait;
+        let mut attempt = 0u32;
+        loop {
+            match Self::try_open(path, opts) {
+                Err(StoreError::Busy(_)) if Instant::now() < deadline => {
+                    attempt += 1;
+                    backoff(attempt);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_open(path: Option<&str>, opts: &OpenOptions) -> Result<Self, StoreError> {
+        use rusqlite::OpenFlags as F;
+        let open_err = |e: rusqlite::Error| match StoreError::from(e) {
+            b @ StoreError::Busy(_) => b,
+            c @ StoreError::Corrupt(_) => c,
+            other => StoreError::Open(other.to_string()),
+        };
         let conn = match path {
-            Some(p) => Connection::open(p),
+            Some(p) => {
+                let mut flags =
+                    F::SQLITE_OPEN_READ_WRITE | F::SQLITE_OPEN_URI | F::SQLITE_OPEN_NO_MUTEX;
+                if opts.create {
+                    flags |= F::SQLITE_OPEN_CREATE;
+                } else if !std::path::Path::new(p).exists() {
+                    return Err(StoreError::NotFound(p.to_owned()));
+                }
+                Connection::open_with_flags(p, flags)
+            }
             None => Connection::open_in_memory(),
         }
         .map_err(|e| StoreError::Open(e.to_string()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| StoreError::Open(e.to_string()))?;
-        if path.is_some() {
-            let mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(|e| StoreError::Open(e.to_string()))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(StoreError::Open(format!(
-                    "WAL journal mode unavailable (got {mode})"
+        conn.busy_timeout(opts.busy_wait.min(BUSY_TIMEOUT))
+            .map_err(open_err)?;
+        if let Some(p) = path {
+            // A file that is not an SQLite database at all fails here, before anything is written.
+            let app: i64 = conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0))
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Corrupt(m) => StoreError::Foreign(format!("{p}: {m}")),
+                    other => open_err_of(other),
+                })?;
+            if app != 0 && app != APPLICATION_ID {
+                return Err(StoreError::Foreign(format!(
+                    "{p}: application_id {app:#x} is not chek's"
                 )));
+            }
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .map_err(open_err)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                let mode: String = conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                    .map_err(open_err)?;
+                if !mode.eq_ignore_ascii_case("wal") {
+                    return Err(StoreError::Open(format!(
+                        "WAL journal mode unavailable (got {mode})"
+                    )));
+                }
             }
         }
         // In WAL mode NORMAL loses at most the last commits on power loss, never consistency;
@@ -143,12 +213,33 @@ impl Sqlite {
              PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;
              PRAGMA cache_size = -65536;",
         )
-        .map_err(|e| StoreError::Open(e.to_string()))?;
+        .map_err(open_err)?;
         conn.set_prepared_statement_cache_capacity(64);
-        migrate_conn(&conn)?;
+        migrate_conn(&conn, path.unwrap_or(":memory:"))?;
         Ok(Sqlite {
             conn: Mutex::new(conn),
+            busy_wait: opts.busy_wait,
         })
+    }
+
+    /// Runs `f` again while the database is busy, within the open's `busy_wait`: a busy ledger
+    /// waits instead of refusing work. `f` is a whole transaction, so a retry starts afresh.
+    fn retry<T>(
+        &self,
+        mut f: impl FnMut(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let deadline = Instant::now() + self.busy_wait;
+        let mut attempt = 0u32;
+        loop {
+            let r = f(&mut self.conn());
+            match r {
+                Err(StoreError::Busy(_)) if Instant::now() < deadline => {
+                    attempt += 1;
+                    backoff(attempt);
+                }
+                other => return other,
+            }
+        }
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -168,13 +259,14 @@ impl Sqlite {
         lang: &str,
         at: NaiveDateTime,
     ) -> Result<(), StoreError> {
-        self.conn()
-            .prepare_cached(
+        self.retry(|conn| {
+            conn.prepare_cached(
                 "INSERT INTO participants (campaign, participant, lang, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (campaign, participant) DO UPDATE SET lang = excluded.lang",
             )?
             .execute(params![campaign, participant, lang, ts(at)])?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub(crate) fn settle(
@@ -183,11 +275,12 @@ impl Sqlite {
         id: ReceiptId,
         evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
     ) -> Result<Settled, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = settle::settle_in(&mut Tx(&tx), s, id, evaluate)?;
-        tx.commit()?;
-        Ok(out)
+        self.retry(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = settle::settle_in(&mut Tx(&tx), s, id, evaluate)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     pub(crate) fn peek_history(
@@ -206,15 +299,20 @@ impl Sqlite {
         batch: &[(Settlement, Result<ReceiptId, StoreError>)],
         evaluate: &mut dyn FnMut(usize, &ParticipantHistory) -> Decision,
     ) -> Result<Vec<Result<Settled, StoreError>>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = run_batch(&mut Tx(&tx), batch, evaluate)?;
-        tx.commit()?;
-        Ok(out)
+        self.retry(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = run_batch(&mut Tx(&tx), batch, evaluate)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     pub(crate) fn record_failure(&self, f: &FailedSubmission) -> Result<(), StoreError> {
-        self.conn()
+        self.retry(|conn| Self::record_failure_in(conn, f))
+    }
+
+    fn record_failure_in(conn: &Connection, f: &FailedSubmission) -> Result<(), StoreError> {
+        conn
             .prepare_cached(
                 "INSERT INTO failures (campaign, participant, idempotency_key, channel, received_at, day, code, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -297,55 +395,112 @@ impl Sqlite {
     }
 
     pub(crate) fn record_draw(&self, d: &DrawRow) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: Option<(String, Option<String>)> = tx
-            .query_row(
-                "SELECT seed_commitment, result FROM draws WHERE campaign = ?1 AND period = ?2",
-                params![d.campaign, d.period],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        match read::draw_write(found.as_ref().map(|(c, r)| (c.as_str(), r.is_some())), d)? {
-            read::DrawWrite::Insert => {
-                tx.execute(
-                    "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![d.campaign, d.period, d.seed_commitment, d.result, ts(d.recorded_at)],
-                )?;
+        self.retry(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT seed_commitment, result FROM draws WHERE campaign = ?1 AND period = ?2",
+                    params![d.campaign, d.period],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let overlapping = match (d.from, d.to) {
+                (Some(a), Some(b)) => tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM draws WHERE campaign = ?1 AND prize_set = ?2
+                       AND period <> ?3 AND from_day <= ?5 AND to_day >= ?4)",
+                    params![d.campaign, d.prize_set, d.period, day(a), day(b)],
+                    |r| r.get::<_, bool>(0),
+                )?,
+                _ => false,
+            };
+            let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
+            match read::draw_write(found, overlapping, d)? {
+                read::DrawWrite::Insert => {
+                    tx.execute(
+                        "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
+                           from_day, to_day, beacon_source, beacon_round, drawn_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        params![
+                            d.campaign,
+                            d.period,
+                            d.seed_commitment,
+                            d.result,
+                            ts(d.recorded_at),
+                            d.prize_set,
+                            d.from.map(day),
+                            d.to.map(day),
+                            d.beacon_source,
+                            d.beacon_round,
+                            d.drawn_at.map(ts),
+                        ],
+                    )?;
+                }
+                read::DrawWrite::Reveal => {
+                    tx.execute(
+                        "UPDATE draws SET result = ?3, drawn_at = ?4 WHERE campaign = ?1 AND period = ?2",
+                        params![
+                            d.campaign,
+                            d.period,
+                            d.result,
+                            ts(d.drawn_at.unwrap_or(d.recorded_at))
+                        ],
+                    )?;
+                }
             }
-            read::DrawWrite::Reveal => {
-                tx.execute(
-                    "UPDATE draws SET result = ?3, recorded_at = ?4 WHERE campaign = ?1 AND period = ?2",
-                    params![d.campaign, d.period, d.result, ts(d.recorded_at)],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     pub(crate) fn draws(&self, campaign: &str) -> Result<Vec<DrawRow>, StoreError> {
         let conn = self.conn();
         let mut st = conn.prepare_cached(
-            "SELECT period, seed_commitment, result, recorded_at FROM draws WHERE campaign = ?1 ORDER BY recorded_at, period",
+            "SELECT period, seed_commitment, result, recorded_at, prize_set, from_day, to_day,
+               beacon_source, beacon_round, drawn_at
+             FROM draws WHERE campaign = ?1 ORDER BY recorded_at, period",
         )?;
+        type Raw = (
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let rows = st.query_map(params![campaign], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
+            Ok::<Raw, rusqlite::Error>((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (period, seed_commitment, result, at) = row?;
+            let (period, seed_commitment, result, at, prize_set, from, to, source, round, drawn) =
+                row?;
             out.push(DrawRow {
                 campaign: campaign.to_owned(),
                 period,
                 seed_commitment,
                 result,
                 recorded_at: parse_ts(&at)?,
+                prize_set,
+                from: from.as_deref().map(parse_day).transpose()?,
+                to: to.as_deref().map(parse_day).transpose()?,
+                beacon_source: source,
+                beacon_round: round,
+                drawn_at: drawn.as_deref().map(parse_ts).transpose()?,
             });
         }
         Ok(out)
@@ -387,49 +542,60 @@ impl Sqlite {
         &self,
         campaign: &str,
     ) -> Result<(Vec<SubmissionStat>, Vec<FailureRow>, u64), StoreError> {
-        let conn = self.conn();
-        let mut st = conn.prepare_cached(
-            "SELECT day, status, lots, points, reasons FROM submissions
-             WHERE campaign = ?1 AND superseded = 0",
-        )?;
-        let rows = st.query_map(params![campaign], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut subs = Vec::new();
-        for row in rows {
-            let (d, status, lots, points, reasons) = row?;
-            subs.push(SubmissionStat {
-                day: parse_day(&d)?,
-                status,
-                lots,
-                points,
-                reasons,
-            });
-        }
-        let mut st = conn.prepare_cached("SELECT day, code FROM failures WHERE campaign = ?1")?;
-        let rows = st.query_map(params![campaign], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut fails = Vec::new();
-        for row in rows {
-            let (d, code) = row?;
-            fails.push(FailureRow {
-                day: parse_day(&d)?,
-                code,
-            });
-        }
-        let participants: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM participants WHERE campaign = ?1",
-            params![campaign],
-            |r| r.get(0),
-        )?;
-        Ok((subs, fails, settle::to_u64(participants)))
+        self.retry(|conn| {
+            // One read transaction: one snapshot, no write lock (WAL readers do not wait).
+            let tx = conn.transaction()?;
+            let mut st = tx.prepare_cached(
+                "SELECT day, status, COUNT(*), COALESCE(SUM(lots), 0), COALESCE(SUM(points), 0), reasons
+                 FROM submissions WHERE campaign = ?1 AND superseded = 0
+                 GROUP BY day, status, reasons",
+            )?;
+            let rows = st.query_map(params![campaign], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            let mut subs = Vec::new();
+            for row in rows {
+                let (d, status, n, lots, points, reasons) = row?;
+                subs.push(SubmissionStat {
+                    day: parse_day(&d)?,
+                    status,
+                    n,
+                    lots,
+                    points,
+                    reasons,
+                });
+            }
+            drop(st);
+            let mut st = tx.prepare_cached(
+                "SELECT day, code, COUNT(*) FROM failures WHERE campaign = ?1 GROUP BY day, code",
+            )?;
+            let rows = st.query_map(params![campaign], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            })?;
+            let mut fails = Vec::new();
+            for row in rows {
+                let (d, code, n) = row?;
+                fails.push(FailureRow {
+                    day: parse_day(&d)?,
+                    code,
+                    n,
+                });
+            }
+            drop(st);
+            let participants: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM participants WHERE campaign = ?1",
+                params![campaign],
+                |r| r.get(0),
+            )?;
+            Ok((subs, fails, settle::to_u64(participants)))
+        })
     }
 
     /// Runs read-only SQL for tests and checks; returns the first column of each row as i64.
@@ -443,37 +609,92 @@ impl Sqlite {
 }
 
 fn version(conn: &Connection) -> Result<u32, StoreError> {
+    if !has_table(conn, "schema_version")? {
+        return Ok(0);
+    }
     let v: Option<i64> =
         conn.query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))?;
     Ok(u32::try_from(v.unwrap_or(0)).unwrap_or(0))
 }
 
-fn migrate_conn(conn: &Connection) -> Result<(), StoreError> {
-    let m = |e: rusqlite::Error| StoreError::Migrate(e.to_string());
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-    )
+fn has_table(conn: &Connection, name: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
+        .exists(params![name])?)
+}
+
+/// Whether this database is chek's (or empty), read inside the caller's transaction: a chek
+/// `application_id`, or (a ledger from before the mark) a `schema_version` table, or nothing.
+fn check_ours(conn: &Connection, what: &str) -> Result<bool, StoreError> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app == APPLICATION_ID {
+        return Ok(true);
+    }
+    if app != 0 {
+        return Err(StoreError::Foreign(format!(
+            "{what}: application_id {app:#x} is not chek's"
+        )));
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        [],
+        |r| r.get(0),
+    )?;
+    if tables > 0 && !has_table(conn, "schema_version")? {
+        return Err(StoreError::Foreign(format!(
+            "{what}: an SQLite database with {tables} tables of its own"
+        )));
+    }
+    Ok(false)
+}
+
+/// Brings the schema up to date. An up-to-date ledger is only read (no write lock, so readers
+/// open while a writer works); otherwise the write lock is taken and everything is read again
+/// under it, so processes starting together migrate once, in turn.
+fn migrate_conn(conn: &Connection, what: &str) -> Result<(), StoreError> {
+    let m = |e: StoreError| match e {
+        e @ (StoreError::Busy(_) | StoreError::Foreign(_) | StoreError::Migrate(_)) => e,
+        other => StoreError::Migrate(other.to_string()),
+    };
+    let current = (|| {
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let r = (|| {
+            let marked = check_ours(conn, what)?;
+            let found = version(conn)?;
+            migrate::check_not_newer(found)?;
+            Ok::<bool, StoreError>(marked && found == migrate::SCHEMA_VERSION)
+        })();
+        let _ = conn.execute_batch("COMMIT");
+        r
+    })()
     .map_err(m)?;
-    // Another process may migrate at the same time: the write lock orders them.
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(m)?;
+    if current {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| m(e.into()))?;
     let res = (|| {
+        check_ours(conn, what)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
         let found = version(conn)?;
         migrate::check_not_newer(found)?;
         for mig in SQLITE.iter().filter(|mig| mig.version > found) {
-            conn.execute_batch(mig.sql).map_err(m)?;
+            conn.execute_batch(mig.sql)?;
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?1, datetime('now'))",
                 params![mig.version],
-            )
-            .map_err(m)?;
+            )?;
         }
+        conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
         Ok::<(), StoreError>(())
     })();
     match res {
-        Ok(()) => conn.execute_batch("COMMIT").map_err(m),
+        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| m(e.into())),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
+            Err(m(e))
         }
     }
 }
@@ -546,12 +767,13 @@ impl SettleTx for Tx<'_> {
         &mut self,
         campaign: &str,
         participant: &str,
+        receipt_key: &str,
     ) -> Result<Vec<PastReceipt>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT receipt_key, counted_at, lots, points FROM receipts
-             WHERE campaign = ?1 AND participant = ?2 AND status = 'accepted'",
+             WHERE campaign = ?1 AND receipt_key = ?3 AND participant = ?2 AND status = 'accepted'",
         )?;
-        let rows = st.query_map(params![campaign, participant], |r| {
+        let rows = st.query_map(params![campaign, participant, receipt_key], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
@@ -571,6 +793,69 @@ impl SettleTx for Tx<'_> {
             )?);
         }
         Ok(out)
+    }
+
+    fn buckets(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+        q: &settle::BucketQuery,
+    ) -> Result<Vec<ReceiptBucket>, StoreError> {
+        // With the day known, two sums (the day, the rest of the week) computed here; without,
+        // the quarter hours since `from`.
+        let mut st = self.0.prepare_cached(
+            "SELECT CASE WHEN ?4 IS NULL THEN start WHEN start >= ?4 AND start < ?5 THEN ?4 ELSE ?3 END AS b,
+               SUM(receipts), SUM(lots), SUM(points)
+             FROM participant_buckets
+             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3 AND start < ?6
+             GROUP BY b",
+        )?;
+        let to =
+            q.to.map_or_else(|| "9999-12-31 23:59:59.999999".to_owned(), ts);
+        let (d0, d1) = match q.day {
+            Some((a, b)) => (Some(ts(a)), Some(ts(b))),
+            None => (None, None),
+        };
+        let rows = st.query_map(
+            params![campaign, participant, ts(q.from), d0, d1, to],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (start, n, l, p) = row?;
+            out.push(ReceiptBucket {
+                start: parse_ts(&start)?,
+                count: settle::to_u64(n),
+                lots: settle::to_u64(l),
+                points: settle::to_u64(p),
+            });
+        }
+        Ok(out)
+    }
+
+    fn participant_totals(
+        &mut self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<(u64, u64, u64), StoreError> {
+        let row: Option<(i64, i64, i64)> = self
+            .0
+            .prepare_cached(
+                "SELECT receipts, lots, points FROM participant_totals WHERE campaign = ?1 AND participant = ?2",
+            )?
+            .query_row(params![campaign, participant], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (n, l, p) = row.unwrap_or_default();
+        Ok((settle::to_u64(n), settle::to_u64(l), settle::to_u64(p)))
     }
 
     fn claims(&mut self, campaign: &str, receipt_key: &str) -> Result<Vec<Claim>, StoreError> {
@@ -716,16 +1001,32 @@ impl SettleTx for Tx<'_> {
     fn add_totals(
         &mut self,
         campaign: &str,
-        _participant: &str,
+        participant: &str,
         lots: i64,
         points: i64,
+        at: NaiveDateTime,
     ) -> Result<(), StoreError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5)
+                 ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = receipts + 1,
+                   lots = lots + excluded.lots, points = points + excluded.points",
+            )?
+            .execute(params![campaign, participant, ts(settle::bucket_of(at)), lots, points])?;
         self.0
             .prepare_cached(
                 "INSERT INTO campaign_totals (campaign, shard, lots, points) VALUES (?1, 0, ?2, ?3)
                  ON CONFLICT (campaign, shard) DO UPDATE SET lots = lots + excluded.lots, points = points + excluded.points",
             )?
             .execute(params![campaign, lots, points])?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO participant_totals (campaign, participant, receipts, lots, points) VALUES (?1, ?2, 1, ?3, ?4)
+                 ON CONFLICT (campaign, participant) DO UPDATE SET receipts = receipts + 1,
+                   lots = lots + excluded.lots, points = points + excluded.points",
+            )?
+            .execute(params![campaign, participant, lots, points])?;
         Ok(())
     }
 

@@ -31,33 +31,53 @@ impl Target {
 }
 
 /// The target with any password replaced by `***` (URL userinfo and `password=` parameters).
+/// Works on any text: every URL in an error message is redacted, wherever it stands.
 ///
 /// ```
 /// assert_eq!(chek_store::redact("postgres://app:s3cret@db:5432/chek"), "postgres://app:***@db:5432/chek");
 /// assert_eq!(chek_store::redact("postgres://db/chek?password=s3cret&x=1"), "postgres://db/chek?password=***&x=1");
 /// assert_eq!(chek_store::redact("chek.sqlite"), "chek.sqlite");
+/// assert_eq!(
+///     chek_store::redact("a: postgres://u:p1@h/x, b: 'postgresql://v:p2@h'"),
+///     "a: postgres://u:***@h/x, b: 'postgresql://v:***@h'"
+/// );
 /// ```
 pub fn redact(target: &str) -> String {
-    let mut out = target.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..]
-            .find(['/', '?'])
-            .map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
-            let userinfo = &out[rest_start..rest_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
+    let mut out = String::with_capacity(target.len());
+    let mut rest = target;
+    // Every `scheme://user:password@host`: the password goes, wherever the URL stands.
+    while let Some(i) = rest.find("://") {
+        let auth_start = i + 3;
+        out.push_str(&rest[..auth_start]);
+        let after = &rest[auth_start..];
+        let auth_end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..auth_end];
+        match (authority.rfind('@'), authority.find(':')) {
+            (Some(at), Some(colon)) if colon < at => {
+                out.push_str(&authority[..=colon]);
+                out.push_str("***");
+                out.push_str(&authority[at..]);
             }
+            _ => out.push_str(authority),
         }
+        rest = &after[auth_end..];
     }
-    let lower = out.to_ascii_lowercase();
-    if let Some(i) = lower.find("password=") {
+    out.push_str(rest);
+    // Every `password=…` (URL parameters and key=value connection strings).
+    let mut from = 0;
+    loop {
+        let lower = out.to_ascii_lowercase();
+        let Some(i) = lower[from..].find("password=").map(|i| from + i) else {
+            break;
+        };
         let start = i + "password=".len();
         let end = out[start..]
-            .find(['&', ' '])
+            .find(|c: char| matches!(c, '&' | '"' | '\'' | ',' | ')') || c.is_whitespace())
             .map_or(out.len(), |j| start + j);
         out.replace_range(start..end, "***");
+        from = start + 3;
     }
     out
 }

@@ -147,6 +147,11 @@ pub struct Settlement {
     /// submission's reasons, so the report counts what ФНС said, not only what the campaign
     /// said.
     pub verification_reason: Option<String>,
+    /// The day and week windows the evaluation counts in (from
+    /// [`Campaign::history_windows`](chek_core::campaign::Campaign::history_windows) at the
+    /// evaluation's time): the settle then reads the participant's recent receipts as two sums,
+    /// whatever their number. `None`: the last nine days by quarter hour.
+    pub windows: Option<chek_core::campaign::HistoryWindows>,
     /// The participant's language, recorded with the participant in the same transaction
     /// (segments list it, so a bot writes to each member in theirs). `None` leaves it as it is
     /// (Russian for a new participant).
@@ -174,6 +179,7 @@ impl Settlement {
             status_hint: RecheckState::None,
             serialize_campaign: true,
             verification_reason: None,
+            windows: None,
             lang: None,
         }
     }
@@ -281,8 +287,68 @@ pub struct DrawRecord {
     pub seed_commitment: String,
     /// The draw (revealed seed, beacon, winners), once run.
     pub result: Option<DrawResult>,
-    /// When the record was written (UTC).
+    /// When the commitment was recorded (UTC); a reveal keeps it.
     pub recorded_at: NaiveDateTime,
+    /// The prize set drawn (`main` unless named): one draw per period and prize set.
+    #[serde(default = "main_prize_set")]
+    pub prize_set: String,
+    /// First day (campaign-local) whose lots count; required for a new commitment.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// Last day (campaign-local, inclusive).
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// The public randomness source the draw will use (`drand-quicknet`…), named in advance.
+    #[serde(default)]
+    pub beacon_source: Option<String>,
+    /// The source's round (a future one when committed) whose value is the beacon.
+    #[serde(default)]
+    pub beacon_round: Option<String>,
+    /// When the result was revealed (UTC).
+    #[serde(default)]
+    pub drawn_at: Option<NaiveDateTime>,
+}
+
+fn main_prize_set() -> String {
+    "main".to_owned()
+}
+
+impl DrawRecord {
+    /// A commitment: campaign-local days `from..=to`, the seed's SHA-256, the future beacon
+    /// round, recorded at `at`. Set `prize_set` for a second draw over the same days.
+    ///
+    /// ```
+    /// let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    /// let c = chek_store::DrawRecord::commitment("demo", "nov", d, d, "ab".repeat(32),
+    ///     "drand-quicknet", "12345", d.and_hms_opt(0, 0, 0).unwrap());
+    /// assert_eq!(c.prize_set, "main");
+    /// assert!(c.result.is_none());
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn commitment(
+        campaign: impl Into<String>,
+        period: impl Into<String>,
+        from: NaiveDate,
+        to: NaiveDate,
+        seed_commitment: impl Into<String>,
+        beacon_source: impl Into<String>,
+        beacon_round: impl Into<String>,
+        at: NaiveDateTime,
+    ) -> Self {
+        DrawRecord {
+            campaign: campaign.into(),
+            period: period.into(),
+            seed_commitment: seed_commitment.into(),
+            result: None,
+            recorded_at: at,
+            prize_set: main_prize_set(),
+            from: Some(from),
+            to: Some(to),
+            beacon_source: Some(beacon_source.into()),
+            beacon_round: Some(beacon_round.into()),
+            drawn_at: None,
+        }
+    }
 }
 
 /// One participant in a problem segment, with the receipt that put them there.

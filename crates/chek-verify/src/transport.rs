@@ -197,6 +197,11 @@ impl Http<'_> {
     {
         let config = self.config();
         let mut attempt = 0u32;
+        // Time spent waiting out `429 Retry-After`, at most `retry_after_cap` in all: a rate
+        // limit spends none of the retries (it is not a failure), and once its waits would
+        // pass the cap the 429 itself is the answer (a rate-limited outcome, never
+        // "provider unavailable").
+        let mut rate_waited = Duration::ZERO;
         loop {
             let result = {
                 // Never closed, so `acquire` cannot fail; without a permit we would still be
@@ -209,9 +214,11 @@ impl Http<'_> {
                     (format!("HTTP {}", reply.status.as_u16()), reply.retry_after)
                 }
                 Ok(reply) if reply.status == StatusCode::TOO_MANY_REQUESTS => {
-                    match reply.retry_after {
-                        Some(s) if Duration::from_secs(s) <= config.retry_after_cap => {
-                            ("HTTP 429".to_owned(), Some(s))
+                    match reply.retry_after.map(Duration::from_secs) {
+                        Some(wait) if rate_waited + wait <= config.retry_after_cap => {
+                            tokio::time::sleep(wait).await;
+                            rate_waited += wait;
+                            continue;
                         }
                         _ => return Ok(reply),
                     }

@@ -683,10 +683,18 @@ class CheckApi:
 
 @final
 class Ledger:
-    """A campaign ledger: an SQLite file (created when missing), ``":memory:"``, or
-    ``"postgres://…"``."""
+    """A campaign ledger: an SQLite file (created when missing unless ``create=False``),
+    ``":memory:"``, or ``"postgres://…"`` (password from ``PGPASSWORD`` if not in the URL)."""
 
-    def __new__(cls, target: str) -> Ledger: ...
+    def __new__(
+        cls,
+        target: str,
+        *,
+        create: bool = True,
+        busy_wait: float = 60.0,
+        connect_timeout: float = 10.0,
+        statement_timeout: float = 30.0,
+    ) -> Ledger: ...
     @property
     def backend(self) -> str: ...
 
@@ -764,7 +772,16 @@ class Engine:
         self, *, now: Optional[datetime.datetime] = None, limit: int = 1000
     ) -> list[Outcome]: ...
     def commit_draw(
-        self, period: str, commitment: str, *, now: Optional[datetime.datetime] = None
+        self,
+        period: str,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        commitment: str,
+        beacon_source: str,
+        beacon_round: str,
+        prize_set: Optional[str] = None,
+        now: Optional[datetime.datetime] = None,
     ) -> None: ...
     def draw(
         self,

@@ -91,15 +91,29 @@ fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
 }
 
 fn read(p: &Path) -> io::Result<String> {
-    let len = std::fs::metadata(p)?.len();
+    let fail = |e: io::Error| io::Error::from(crate::fail::Failure::file(&e, p));
+    let len = std::fs::metadata(p).map_err(fail)?.len();
     if len > MAX_FILE {
-        return Err(io::Error::other(format!(
-            "{}: larger than {MAX_FILE} bytes",
-            p.display()
+        return Err(fail(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("larger than {MAX_FILE} bytes"),
         )));
     }
-    std::fs::read_to_string(p)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+    std::fs::read_to_string(p).map_err(fail)
+}
+
+/// [`load_campaign`] with every failure coded: the campaign's own code (`campaign.*`) for a
+/// file that does not parse, `io.*` for one that cannot be read, both with the path.
+pub(crate) fn load_campaign_coded(p: &Path, _lang: Lang) -> io::Result<Campaign> {
+    let text = read(p)?;
+    let fail = |e: CampaignError, at: &Path| io::Error::from(crate::fail::Failure::coded(&e, at));
+    let mut def = CampaignDef::parse(&text).map_err(|e| fail(e, p))?;
+    if let Some(f) = def.where_.stores_file.clone() {
+        let path = p.parent().unwrap_or(Path::new(".")).join(&f);
+        def.add_store_list(&read(&path)?)
+            .map_err(|e| fail(e, &path))?;
+    }
+    Campaign::from_def(def).map_err(|e| fail(e, p))
 }
 
 /// Reads a campaign file and, if it names one, its store list file (relative to it).

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chek::Coded;
-use chek::draw::{DrawResult, draw, from_hex, parse_lots, seed_commitment, verify};
-use chek::engine::{DrawRequest, Engine, Verification};
+use chek::draw::{DrawResult, draw, from_hex, lots_csv, parse_lots, seed_commitment, verify};
+use chek::engine::{DrawCommitment, DrawRequest, Engine, Verification};
 use chek::verify::RecheckPolicy;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::ledger_args::LedgerArgs;
+use crate::ledger_args::{DbArgs, LedgerArgs};
 use crate::output::{OutputArgs, error_json};
 
 const MAX_FILE: u64 = 1 << 30;
@@ -44,6 +44,10 @@ pub(crate) struct Args {
     /// needs --campaign and --period instead of --lots.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "lots", requires_all = ["campaign", "period"])]
     db: Option<String>,
+    /// Like --db, but the environment variable named here holds the target (keeps a password
+    /// out of the command line).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["lots", "db"], requires_all = ["campaign", "period"])]
+    db_env: Option<String>,
     /// The campaign file (with --db).
     #[arg(long, value_name = "FILE", requires = "db")]
     campaign: Option<PathBuf>,
@@ -51,6 +55,9 @@ pub(crate) struct Args {
     /// period's name in the ledger.
     #[arg(long, value_name = "FROM..TO", requires = "db", value_parser = parse_period)]
     period: Option<(NaiveDate, NaiveDate)>,
+    /// The prize set of the committed draw (with --db).
+    #[arg(long, value_name = "NAME", default_value = "main")]
+    prize_set: String,
     /// Record the draw at this UTC time instead of the clock.
     #[arg(long, hide = true, value_parser = super::qr::parse_now)]
     now: Option<NaiveDateTime>,
@@ -72,8 +79,13 @@ pub(crate) fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     Ok((a, b))
 }
 
-fn period_name(p: (NaiveDate, NaiveDate)) -> String {
-    format!("{}..{}", p.0, p.1)
+/// The period's name in the ledger: `FROM..TO`, with `/SET` for a prize set other than `main`.
+fn period_name(p: (NaiveDate, NaiveDate), prize_set: &str) -> String {
+    if prize_set == "main" {
+        format!("{}..{}", p.0, p.1)
+    } else {
+        format!("{}..{}/{prize_set}", p.0, p.1)
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -82,6 +94,21 @@ enum Sub {
     Verify(VerifyArgs),
     /// Record a period's seed commitment in the ledger before the period closes.
     Commit(CommitArgs),
+    /// Export a period's lots from the ledger (CSV, or JSON with --json): the list that
+    /// `chek draw verify --lots` checks a published draw against.
+    Lots(LotsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct LotsArgs {
+    /// Campaign-local days, `FROM..TO`.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
+    period: (NaiveDate, NaiveDate),
+    /// Print a JSON array `[{"participant","lots"}]` instead of CSV.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    ledger: LedgerArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -97,9 +124,19 @@ struct CommitArgs {
     /// The secret seed (hex): its commitment is computed and recorded, the seed is not.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
-    /// Campaign-local days of the draw, `FROM..TO`.
+    /// Campaign-local days of the draw, `FROM..TO`; the commitment must be recorded before
+    /// the last day ends.
     #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
     period: (NaiveDate, NaiveDate),
+    /// The public randomness source the draw will use (e.g. `drand-quicknet`).
+    #[arg(long, value_name = "NAME")]
+    beacon_source: String,
+    /// The source's round whose value will be the beacon (one after the period's end).
+    #[arg(long, value_name = "ROUND")]
+    beacon_round: String,
+    /// The prize set (one draw per period and prize set).
+    #[arg(long, value_name = "NAME", default_value = "main")]
+    prize_set: String,
     #[command(flatten)]
     ledger: LedgerArgs,
 }
@@ -134,9 +171,10 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     match &args.verify {
         Some(Sub::Verify(v)) => return run_verify(v),
         Some(Sub::Commit(c)) => return run_commit(c),
+        Some(Sub::Lots(l)) => return run_lots(l),
         None => {}
     }
-    if args.db.is_some() {
+    if args.db.is_some() || args.db_env.is_some() {
         return run_ledger(args);
     }
     let (Some(lots), Some(seed), Some(beacon), Some(prizes)) =
@@ -207,8 +245,7 @@ fn print_result(
 
 /// The ledger form: lots from the campaign's ledger, the draw recorded there.
 fn run_ledger(args: &Args) -> io::Result<ExitCode> {
-    let (Some(db), Some(campaign), Some(period), Some(seed), Some(beacon), Some(prizes)) = (
-        &args.db,
+    let (Some(campaign), Some(period), Some(seed), Some(beacon), Some(prizes)) = (
         &args.campaign,
         args.period,
         &args.seed,
@@ -226,7 +263,10 @@ fn run_ledger(args: &Args) -> io::Result<ExitCode> {
     };
     let l = LedgerArgs {
         campaign: campaign.clone(),
-        db: db.clone(),
+        db: DbArgs {
+            db_env: args.db_env.clone(),
+            ..DbArgs::plain(args.db.clone().unwrap_or_default())
+        },
         now: args.now,
     };
     let engine = Engine::new(
@@ -236,7 +276,7 @@ fn run_ledger(args: &Args) -> io::Result<ExitCode> {
         RecheckPolicy::default(),
     );
     let mut req = DrawRequest::new(
-        period_name(period),
+        period_name(period, &args.prize_set),
         period.0,
         period.1,
         seed,
@@ -261,7 +301,7 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
         Verification::Offline,
         RecheckPolicy::default(),
     );
-    let period = period_name(c.period);
+    let period = period_name(c.period, &c.prize_set);
     let commitment = match (&c.commitment, &c.seed) {
         (Some(h), _) => h.trim().to_owned(),
         (None, Some(seed)) => match from_hex(seed) {
@@ -276,9 +316,21 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    match engine.commit_draw(&period, &commitment, c.ledger.now()) {
+    let mut req = DrawCommitment::new(
+        period.clone(),
+        c.period.0,
+        c.period.1,
+        commitment.clone(),
+        c.beacon_source.clone(),
+        c.beacon_round.clone(),
+    );
+    req.prize_set = c.prize_set.clone();
+    match engine.commit_draw(&req, c.ledger.now()) {
         Ok(()) => {
-            println!("seed commitment {commitment} recorded for {period}");
+            println!(
+                "seed commitment {commitment} recorded for {period} (beacon {} round {})",
+                c.beacon_source, c.beacon_round
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -286,6 +338,29 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn run_lots(a: &LotsArgs) -> io::Result<ExitCode> {
+    let engine = Engine::new(
+        a.ledger.load_campaign(chek::Lang::En)?,
+        a.ledger.open_ledger()?,
+        Verification::Offline,
+        RecheckPolicy::default(),
+    );
+    let lots = engine
+        .lots(a.period.0, a.period.1)
+        .map_err(|e| a.ledger.db.engine_failure(e))?;
+    let mut out = io::stdout().lock();
+    if a.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&lots).map_err(io::Error::other)?
+        )?;
+    } else {
+        write!(out, "{}", lots_csv(&lots))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_verify(v: &VerifyArgs) -> io::Result<ExitCode> {

@@ -27,12 +27,14 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let lang = args.out.lang;
-    let engine = engine(&args.ledger, &args.provider, lang)?;
+    let engine = engine(&args.ledger, &args.provider, lang, false)?;
     let now = args.ledger.now();
     let due = engine
         .due_rechecks(now, args.limit)
-        .map_err(io::Error::other)?;
-    let outcomes = engine.recheck(now, args.limit).map_err(io::Error::other)?;
+        .map_err(|e| args.ledger.db.engine_failure(e))?;
+    let outcomes = engine
+        .recheck(now, args.limit)
+        .map_err(|e| args.ledger.db.engine_failure(e))?;
     let offline = engine.verification().is_offline();
     let mut out = io::stdout().lock();
     if args.out.json {

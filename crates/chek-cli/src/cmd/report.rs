@@ -23,7 +23,7 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let ledger = args.ledger.open_ledger()?;
     let r = ledger
         .report(&campaign.def().id)
-        .map_err(io::Error::other)?;
+        .map_err(|e| args.ledger.db.failure(&e))?;
     let mut out = io::stdout().lock();
     if args.out.json {
         writeln!(

@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 use crate::ledger_args::{LedgerArgs, ProviderArgs, engine};
 use crate::output::{OutputArgs, error_json};
 
+/// Text files up to this size are read whole; a larger list of QR strings is streamed.
+const TEXT_LIMIT: u64 = MAX_TEXT_BYTES as u64 * 64;
 /// Photos larger than this are not read (the scanner refuses far smaller ones anyway).
 const MAX_PHOTO: u64 = 64 << 20;
 /// Runs with more inputs than this show a progress bar (when stderr is a terminal).
@@ -43,6 +45,12 @@ pub(crate) struct Args {
     /// Print only the summary, not one line per input.
     #[arg(long)]
     summary_only: bool,
+    /// The host's own id of this message (idempotency key): sending it again returns the
+    /// first outcome and records nothing new. With several inputs each gets `KEY:SOURCE`.
+    /// Without it every input gets a key derived from the participant, the input and where it
+    /// came from (`file:line`), so a rerun of the same files adds nothing to the report.
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
     #[command(flatten)]
     ledger: LedgerArgs,
     #[command(flatten)]
@@ -68,7 +76,7 @@ struct Item {
 
 pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let lang = args.out.lang;
-    let engine = engine(&args.ledger, &args.provider, lang)?;
+    let engine = engine(&args.ledger, &args.provider, lang, true)?;
     let mut sources = Vec::new();
     for a in &args.inputs {
         expand(a, &mut sources)?;
@@ -246,10 +254,7 @@ fn items(src: &Source) -> Vec<Item> {
             source: "manual".into(),
             input: Ok(Input::Manual(s.clone())),
         }],
-        Source::Stdin => text_items(
-            "stdin".into(),
-            read_limited(io::stdin().lock(), MAX_TEXT_BYTES as u64 * 64),
-        ),
+        Source::Stdin => text_items("stdin".into(), read_limited(io::stdin().lock(), TEXT_LIMIT)),
         Source::File(p) => {
             let name = p.display().to_string();
             let open = || std::fs::File::open(p);
@@ -262,16 +267,188 @@ fn items(src: &Source) -> Vec<Item> {
                     source: name,
                 }]
             } else {
-                text_items(
-                    name,
-                    open().and_then(|f| read_limited(f, MAX_TEXT_BYTES as u64 * 64)),
-                )
+                text_items(name, open().and_then(|f| read_limited(f, TEXT_LIMIT)))
             }
         }
     }
 }
 
 type Row = (String, Result<Outcome, Value>);
+
+/// Runs items through the engine (one batch) and pairs each with its result, in order.
+fn settle_items(
+    engine: &Engine,
+    args: &Args,
+    now: Option<chrono::NaiveDateTime>,
+    its: Vec<Item>,
+    single: bool,
+) -> Vec<Row> {
+    let lang = args.out.lang;
+    let mut names = Vec::new();
+    let mut subs = Vec::new();
+    for it in its {
+        names.push((it.source.clone(), it.input.as_ref().err().cloned()));
+        if let Ok(input) = it.input {
+            let key = match &args.key {
+                Some(k) if single => k.clone(),
+                Some(k) => format!("{k}:{}", it.source),
+                None => default_key(&args.participant, &input, &it.source),
+            };
+            let sub = Submission::new(args.participant.clone(), input)
+                .with_lang(lang)
+                .with_idempotency_key(key);
+            subs.push(match now {
+                Some(t) => sub.received_at(t),
+                None => sub,
+            });
+        }
+    }
+    let mut done_subs = engine.process_batch(subs).into_iter();
+    names
+        .into_iter()
+        .map(|(name, failed)| {
+            let r = match failed {
+                Some(e) => Err(json!({"error": {"code": "io.read", "message": e,
+                    "hint": match lang { Lang::Ru => "Файл не читается.", Lang::En => "The file cannot be read." }}})),
+                None => match done_subs.next() {
+                    Some(r) => r.map_err(|e| error_json(&e, lang)),
+                    None => Err(json!({"error": {"code": "engine.internal",
+                        "message": "no result for this input"}})),
+                },
+            };
+            (name, r)
+        })
+        .collect()
+}
+
+/// The longest line of a streamed QR list (a QR string is far shorter).
+const MAX_LINE: u64 = 64 << 10;
+/// Inputs settled per chunk of a streamed list.
+const STREAM_CHUNK: usize = 256;
+
+/// A text file of QR strings too large to read at once, read line by line instead.
+struct QrStream {
+    name: String,
+    reader: io::BufReader<std::fs::File>,
+    /// The first QR line (already read) and its number.
+    first: (usize, String),
+}
+
+impl QrStream {
+    /// A stream when `src` is a text file larger than a text may be whose first line (comments
+    /// and blank lines aside) is one QR string; `None` otherwise (read as before).
+    fn open(src: &Source) -> Option<QrStream> {
+        use std::io::BufRead;
+        let Source::File(p) = src else { return None };
+        if is_photo(p) || std::fs::metadata(p).ok()?.len() <= TEXT_LIMIT {
+            return None;
+        }
+        let mut reader = io::BufReader::new(std::fs::File::open(p).ok()?);
+        let mut n = 0;
+        loop {
+            let mut buf = Vec::new();
+            n += 1;
+            if (&mut reader)
+                .take(MAX_LINE)
+                .read_until(b'\n', &mut buf)
+                .ok()?
+                == 0
+            {
+                return None;
+            }
+            let line = String::from_utf8_lossy(&buf).trim().to_owned();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let lower = line.to_ascii_lowercase();
+            let qr = !line.contains(char::is_whitespace)
+                && (lower.contains("fn=") || lower.contains("fn%3d"));
+            return qr.then(|| QrStream {
+                name: p.display().to_string(),
+                reader,
+                first: (n, line),
+            });
+        }
+    }
+
+    /// Calls `f` with the list's inputs, [`STREAM_CHUNK`] at a time, in order.
+    fn for_each_chunk(mut self, mut f: impl FnMut(Vec<Item>)) {
+        use std::io::BufRead;
+        let item = |name: &str, n: usize, line: String| Item {
+            source: format!("{name}:{n}"),
+            input: Ok(Input::QrText(line)),
+        };
+        let mut chunk = vec![item(
+            &self.name,
+            self.first.0,
+            std::mem::take(&mut self.first.1),
+        )];
+        let mut n = self.first.0;
+        loop {
+            let mut buf = Vec::new();
+            n += 1;
+            let read = (&mut self.reader)
+                .take(MAX_LINE)
+                .read_until(b'\n', &mut buf);
+            match read {
+                Ok(0) => break,
+                Ok(_) => {
+                    if buf.last() != Some(&b'\n') && buf.len() as u64 >= MAX_LINE {
+                        // A line longer than any QR string: an error for it, the rest skipped.
+                        let _ = self.reader.skip_until(b'\n');
+                        chunk.push(Item {
+                            source: format!("{}:{n}", self.name),
+                            input: Err(format!("line longer than {MAX_LINE} bytes")),
+                        });
+                    } else {
+                        let line = String::from_utf8_lossy(&buf).trim().to_owned();
+                        if !line.is_empty() && !line.starts_with('#') {
+                            chunk.push(item(&self.name, n, line));
+                        }
+                    }
+                }
+                Err(e) => {
+                    chunk.push(Item {
+                        source: format!("{}:{n}", self.name),
+                        input: Err(e.to_string()),
+                    });
+                    break;
+                }
+            }
+            if chunk.len() >= STREAM_CHUNK {
+                f(std::mem::take(&mut chunk));
+            }
+        }
+        if !chunk.is_empty() {
+            f(chunk);
+        }
+    }
+}
+
+/// The idempotency key of an input when the host gives none: participant, input and source
+/// (`file:line`) hashed, so that running the same files again replays instead of re-recording.
+fn default_key(participant: &str, input: &Input, source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"chek-run-v1\0");
+    h.update(participant.as_bytes());
+    h.update([0]);
+    h.update(input.kind().as_bytes());
+    h.update([0]);
+    match input {
+        Input::Photo(b) => h.update(b),
+        Input::QrText(s) | Input::OcrText(s) | Input::Manual(s) => h.update(s.as_bytes()),
+        _ => h.update(format!("{input:?}").as_bytes()),
+    }
+    h.update([0]);
+    h.update(source.as_bytes());
+    let mut out = String::with_capacity(68);
+    out.push_str("run:");
+    for b in h.finalize() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
 
 /// Runs every source through the engine on `jobs` threads; rows come back in input order.
 fn process(
@@ -281,7 +458,6 @@ fn process(
     now: Option<chrono::NaiveDateTime>,
     jobs: usize,
 ) -> Vec<Row> {
-    let lang = args.out.lang;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let slots: Vec<Mutex<Vec<Row>>> = sources.iter().map(|_| Mutex::new(Vec::new())).collect();
@@ -293,35 +469,21 @@ fn process(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(src) = sources.get(i) else { break };
                     // A file of QR strings settles in batches: one commit per 256 receipts.
-                    let mut names = Vec::new();
-                    let mut subs = Vec::new();
-                    for it in items(src) {
-                        names.push((it.source, it.input.as_ref().err().cloned()));
-                        if let Ok(input) = it.input {
-                            let sub = Submission::new(args.participant.clone(), input)
-                                .with_lang(lang);
-                            subs.push(match now {
-                                Some(t) => sub.received_at(t),
-                                None => sub,
+                    // A list larger than a text file may be is read and settled in chunks.
+                    let rows = match QrStream::open(src) {
+                        Some(stream) => {
+                            let mut rows = Vec::new();
+                            stream.for_each_chunk(|chunk| {
+                                rows.extend(settle_items(engine, args, now, chunk, false));
                             });
+                            rows
                         }
-                    }
-                    let mut done_subs = engine.process_batch(subs).into_iter();
-                    let rows: Vec<Row> = names
-                        .into_iter()
-                        .map(|(name, failed)| {
-                            let r = match failed {
-                                Some(e) => Err(json!({"error": {"code": "io.read", "message": e,
-                                    "hint": match lang { Lang::Ru => "Файл не читается.", Lang::En => "The file cannot be read." }}})),
-                                None => match done_subs.next() {
-                                    Some(r) => r.map_err(|e| error_json(&e, lang)),
-                                    None => Err(json!({"error": {"code": "engine.internal",
-                                        "message": "no result for this input"}})),
-                                },
-                            };
-                            (name, r)
-                        })
-                        .collect();
+                        None => {
+                            let its = items(src);
+                            let single = sources.len() == 1 && its.len() == 1;
+                            settle_items(engine, args, now, its, single)
+                        }
+                    };
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = rows;
                     }

@@ -57,7 +57,9 @@ pub(crate) fn run(args: &Args) -> io::Result<ExitCode> {
     let mut out = io::stdout().lock();
     let mut json_segments = Vec::new();
     for (sid, ru, en) in wanted {
-        let members = ledger.segment(id, sid).map_err(io::Error::other)?;
+        let members = ledger
+            .segment(id, sid)
+            .map_err(|e| args.ledger.db.failure(&e))?;
         let name = if lang == Lang::Ru { ru } else { en };
         if args.out.json {
             json_segments.push(json!({

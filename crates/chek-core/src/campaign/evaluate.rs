@@ -290,6 +290,38 @@ fn payment_ok(p: PaymentDef, r: &Receipt) -> bool {
     }
 }
 
+/// The upload day and ISO week (campaign-local) that evaluation at a given time counts caps
+/// and limits in, as UTC ranges `[start, end)`: a ledger uses them to sum the participant's
+/// recent receipts instead of listing them ([`Campaign::history_windows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryWindows {
+    /// The day, UTC `[start, end)`.
+    pub day: (NaiveDateTime, NaiveDateTime),
+    /// The ISO week, UTC `[start, end)`.
+    pub week: (NaiveDateTime, NaiveDateTime),
+}
+
+impl Campaign {
+    /// The day and week windows evaluation at `now` (UTC) counts in.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\nutc_offset = \"+03:00\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let w = c.history_windows(now);
+    /// assert_eq!(w.day.0.to_string(), "2026-09-19 21:00:00");
+    /// assert!(w.week.0 <= w.day.0 && w.day.1 <= w.week.1);
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn history_windows(&self, now: NaiveDateTime) -> HistoryWindows {
+        let w = Windows::new(self.local(now).date(), self.offset);
+        HistoryWindows {
+            day: w.day,
+            week: w.week,
+        }
+    }
+}
+
 /// The participant's current upload day and ISO week, as UTC ranges `[start, end)`, so
 /// history entries (UTC) are placed by comparison alone.
 struct Windows {
@@ -496,7 +528,13 @@ impl Campaign {
                 .receipts
                 .iter()
                 .filter(|r| windows.in_day(r.submitted_at))
-                .count() as u64;
+                .count() as u64
+                + hist
+                    .buckets
+                    .iter()
+                    .filter(|b| windows.in_day(b.start))
+                    .map(|b| b.count)
+                    .sum::<u64>();
             if used >= u64::from(limit) {
                 reasons.push(field(
                     C::ReceiptsPerDayReached,
@@ -509,7 +547,7 @@ impl Campaign {
             }
         }
         if let Some(limit) = limits.receipts_per_campaign {
-            let used = hist.receipts.len() as u64;
+            let used = hist.counted_receipts();
             if used >= u64::from(limit) {
                 reasons.push(field(
                     C::ReceiptsPerCampaignReached,
@@ -754,8 +792,8 @@ impl Campaign {
         points: &mut u64,
         reasons: &mut Vec<Reason>,
     ) {
-        let (mut day_l, mut day_p, mut week_l, mut week_p, mut all_l, mut all_p) =
-            (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut day_l, mut day_p, mut week_l, mut week_p) = (0u64, 0u64, 0u64, 0u64);
+        let (mut all_l, mut all_p) = (hist.earlier.lots, hist.earlier.points);
         for r in &hist.receipts {
             all_l = all_l.saturating_add(r.lots);
             all_p = all_p.saturating_add(r.points);
@@ -766,6 +804,18 @@ impl Campaign {
             if windows.in_week(r.submitted_at) {
                 week_l = week_l.saturating_add(r.lots);
                 week_p = week_p.saturating_add(r.points);
+            }
+        }
+        for b in &hist.buckets {
+            all_l = all_l.saturating_add(b.lots);
+            all_p = all_p.saturating_add(b.points);
+            if windows.in_day(b.start) {
+                day_l = day_l.saturating_add(b.lots);
+                day_p = day_p.saturating_add(b.points);
+            }
+            if windows.in_week(b.start) {
+                week_l = week_l.saturating_add(b.lots);
+                week_p = week_p.saturating_add(b.points);
             }
         }
         let c = &self.def.caps;

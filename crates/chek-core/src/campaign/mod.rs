@@ -30,7 +30,8 @@ pub use definition::{
     WhenDef, WhereDef,
 };
 pub use error::CampaignError;
-pub use history::{ParticipantHistory, PastReceipt};
+pub use evaluate::HistoryWindows;
+pub use history::{EarlierReceipts, ParticipantHistory, PastReceipt, ReceiptBucket};
 pub use id::Id;
 pub use roubles::Roubles;
 

@@ -372,12 +372,15 @@ pub fn verify(published: &DrawResult, entries: &[DrawEntry]) -> Result<(), DrawE
 }
 
 /// Reads a lots list: a JSON array of `{"participant","lots"}`, or CSV lines
-/// `participant,lots` (a header line and `#` comments are skipped).
+/// `participant,lots` (a header line and `#` comments are skipped). A participant id may be
+/// quoted the CSV way (`"a, ""b"""`), as [`lots_csv`] writes ids with commas, quotes, spaces or
+/// a leading `#`.
 ///
 /// ```
-/// let v = chek_core::draw::parse_lots("participant,lots\nalice,3\n# note\nbob,1\n")?;
-/// assert_eq!(v.len(), 2);
+/// let v = chek_core::draw::parse_lots("participant,lots\nalice,3\n# note\nbob,1\n\"x, \"\"y\"\"\",2\n")?;
+/// assert_eq!(v.len(), 3);
 /// assert_eq!(v[0].lots, 3);
+/// assert_eq!(v[2].participant, "x, \"y\"");
 /// # Ok::<(), chek_core::draw::DrawError>(())
 /// ```
 pub fn parse_lots(text: &str) -> Result<Vec<DrawEntry>, DrawError> {
@@ -385,26 +388,51 @@ pub fn parse_lots(text: &str) -> Result<Vec<DrawEntry>, DrawError> {
         return serde_json::from_str(text).map_err(|e| DrawError::BadList(e.to_string()));
     }
     let mut v = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((p, l)) = line.rsplit_once(',') else {
-            return Err(DrawError::BadList(format!(
-                "line {}: expected participant,lots",
-                n + 1
-            )));
+        let bad = |what: &str| DrawError::BadList(format!("line {}: {what}", n + 1));
+        let (p, l) = if let Some(rest) = line.strip_prefix('"') {
+            // A quoted id: `""` is a quote, the closing quote is followed by `,lots`.
+            let mut id = String::new();
+            let mut chars = rest.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == '"' {
+                    if rest[i + 1..].starts_with('"') {
+                        id.push('"');
+                        chars.next();
+                    } else {
+                        end = Some(i + 1);
+                        break;
+                    }
+                } else {
+                    id.push(c);
+                }
+            }
+            let after = end
+                .map(|e| rest[e..].trim_start())
+                .ok_or_else(|| bad("unclosed quote"))?;
+            let l = after
+                .strip_prefix(',')
+                .ok_or_else(|| bad("expected participant,lots"))?;
+            (id, l.trim())
+        } else {
+            let Some((p, l)) = line.rsplit_once(',') else {
+                return Err(bad("expected participant,lots"));
+            };
+            (p.trim().to_owned(), l.trim())
         };
-        let (p, l) = (p.trim(), l.trim());
         if n == 0 && l.parse::<u64>().is_err() {
             continue; // header
         }
-        let lots = l.parse().map_err(|_| {
-            DrawError::BadList(format!("line {}: {l:?} is not a number of lots", n + 1))
-        })?;
+        let lots = l
+            .parse()
+            .map_err(|_| bad(&format!("{l:?} is not a number of lots")))?;
         v.push(DrawEntry {
-            participant: p.to_owned(),
+            participant: p,
             lots,
         });
         if v.len() > MAX_ENTRIES {
@@ -414,6 +442,44 @@ pub fn parse_lots(text: &str) -> Result<Vec<DrawEntry>, DrawError> {
         }
     }
     Ok(v)
+}
+
+/// A lots list as CSV (`participant,lots` header, one line per entry) that [`parse_lots`] reads
+/// back to the same entries for any id without line breaks (the engine refuses control
+/// characters in ids): an id with a comma, a quote, surrounding spaces or a leading `#` is quoted.
+///
+/// ```
+/// use chek_core::draw::{DrawEntry, lots_csv, parse_lots};
+/// let e = vec![
+///     DrawEntry { participant: "tg:1".into(), lots: 3 },
+///     DrawEntry { participant: "#odd, \"id\" ".into(), lots: 1 },
+/// ];
+/// let csv = lots_csv(&e);
+/// assert_eq!(csv, "participant,lots\ntg:1,3\n\"#odd, \"\"id\"\" \",1\n");
+/// assert_eq!(parse_lots(&csv)?, e);
+/// # Ok::<(), chek_core::draw::DrawError>(())
+/// ```
+pub fn lots_csv(entries: &[DrawEntry]) -> String {
+    let mut out = String::from("participant,lots\n");
+    for e in entries {
+        let p = &e.participant;
+        let plain = !p.is_empty()
+            && !p.starts_with('#')
+            && !p.starts_with('"')
+            && p.trim() == p
+            && !p.contains([',', '"', '\n', '\r']);
+        if plain {
+            out.push_str(p);
+        } else {
+            out.push('"');
+            out.push_str(&p.replace('"', "\"\""));
+            out.push('"');
+        }
+        out.push(',');
+        out.push_str(&e.lots.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -23,6 +23,15 @@ pub enum DrawError {
     /// Seed shorter than 16 bytes, empty beacon, or zero prizes.
     #[error("bad draw parameters: {0}")]
     BadParameters(String),
+    /// A draw of a period without a commitment recorded before the period ended.
+    #[error("no seed commitment is recorded for {0}: commit before the period ends, draw after")]
+    NotCommitted(String),
+    /// A commitment recorded when its period has already ended (the lots are known by then).
+    #[error("the period {0} has ended: a commitment must be recorded before its end")]
+    CommitTooLate(String),
+    /// A draw run before its period ended (lots could still be added).
+    #[error("the period {0} has not ended yet: draw after its end")]
+    TooEarly(String),
     /// A published value does not match what the inputs give.
     #[error("verification failed: {what} is {found}, the inputs give {expected}")]
     Mismatch {
@@ -44,6 +53,9 @@ impl Coded for DrawError {
             DrawError::ZeroLots(_) => "draw.zero_lots",
             DrawError::BadParameters(_) => "draw.bad_parameters",
             DrawError::Mismatch { .. } => "draw.mismatch",
+            DrawError::NotCommitted(_) => "draw.not_committed",
+            DrawError::CommitTooLate(_) => "draw.commit_too_late",
+            DrawError::TooEarly(_) => "draw.too_early",
         }
     }
 

@@ -24,7 +24,8 @@ mod error;
 mod hex;
 
 pub use algorithm::{
-    ALGORITHM, DrawEntry, DrawResult, Winner, draw, lots_hash, parse_lots, seed_commitment, verify,
+    ALGORITHM, DrawEntry, DrawResult, Winner, draw, lots_csv, lots_hash, parse_lots,
+    seed_commitment, verify,
 };
 pub use error::DrawError;
 pub use hex::{from_hex, to_hex};

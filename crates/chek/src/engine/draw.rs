@@ -54,6 +54,58 @@ impl DrawRequest {
     }
 }
 
+/// A period's draw announced before the period ends: its days, the SHA-256 of the secret seed,
+/// and the public randomness it will use (a beacon source and a round that lies in the future
+/// at commit time, e.g. a drand round after the period's end). One draw per period and prize
+/// set; no two commitments of a prize set share a day.
+///
+/// ```
+/// use chek::engine::DrawCommitment;
+/// let d = |n| chrono::NaiveDate::from_ymd_opt(2026, 11, n).unwrap();
+/// let c = DrawCommitment::new("november", d(1), d(30),
+///     chek::draw::seed_commitment(&[7; 16]), "drand-quicknet", "14500000");
+/// assert_eq!(c.prize_set, "main");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawCommitment {
+    /// The period's name, unique per campaign.
+    pub period: String,
+    /// First day (campaign-local) whose lots count.
+    pub from: NaiveDate,
+    /// Last day (campaign-local, inclusive); the commitment must be recorded before it ends.
+    pub to: NaiveDate,
+    /// SHA-256 of the secret seed, hex.
+    pub seed_commitment: String,
+    /// The named public randomness source (`drand-quicknet`, `nist-beacon`…).
+    pub beacon_source: String,
+    /// The source's round whose value will be the beacon.
+    pub beacon_round: String,
+    /// The prize set (`main` unless named).
+    pub prize_set: String,
+}
+
+impl DrawCommitment {
+    /// A commitment of the `main` prize set.
+    pub fn new(
+        period: impl Into<String>,
+        from: NaiveDate,
+        to: NaiveDate,
+        seed_commitment: impl Into<String>,
+        beacon_source: impl Into<String>,
+        beacon_round: impl Into<String>,
+    ) -> Self {
+        DrawCommitment {
+            period: period.into(),
+            from,
+            to,
+            seed_commitment: seed_commitment.into(),
+            beacon_source: beacon_source.into(),
+            beacon_round: beacon_round.into(),
+            prize_set: "main".into(),
+        }
+    }
+}
+
 impl Engine {
     /// The UTC range `[from 00:00, to+1 00:00)` of campaign-local days.
     fn utc_range(&self, from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
@@ -78,65 +130,92 @@ impl Engine {
             .collect())
     }
 
-    /// Publishes the seed commitment of a period's draw before it closes (step 1 of the
-    /// procedure in [`crate::draw`]); [`Engine::draw`] later checks the revealed seed against it.
-    pub fn commit_draw(
-        &self,
-        period: &str,
-        commitment: &str,
-        now: NaiveDateTime,
-    ) -> Result<(), EngineError> {
-        let c = commitment.trim().to_ascii_lowercase();
-        if c.len() != 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+    /// Records the commitment of a period's draw before the period ends (step 1 of the
+    /// procedure in [`crate::draw`]): a commitment at or after the end of its last day
+    /// (campaign-local) is refused, as is a second one for the period or one sharing a day
+    /// with another of the same prize set. [`Engine::draw`] later needs it.
+    pub fn commit_draw(&self, c: &DrawCommitment, now: NaiveDateTime) -> Result<(), EngineError> {
+        let hash = c.seed_commitment.trim().to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(DrawError::BadParameters(
                 "a seed commitment is 64 hex digits (SHA-256)".into(),
             )
             .into());
         }
-        self.ledger.record_draw(&DrawRecord {
-            campaign: self.campaign_id().to_owned(),
-            period: period.to_owned(),
-            seed_commitment: c,
-            result: None,
-            recorded_at: now,
-        })?;
+        if c.beacon_source.trim().is_empty() || c.beacon_round.trim().is_empty() {
+            return Err(DrawError::BadParameters(
+                "a commitment names the beacon source and the future round it will use".into(),
+            )
+            .into());
+        }
+        if c.to < c.from {
+            return Err(DrawError::BadParameters("the period ends before it starts".into()).into());
+        }
+        let (_, end) = self.utc_range(c.from, c.to);
+        if now >= end {
+            return Err(DrawError::CommitTooLate(c.period.clone()).into());
+        }
+        let mut rec = DrawRecord::commitment(
+            self.campaign_id(),
+            c.period.clone(),
+            c.from,
+            c.to,
+            hash,
+            c.beacon_source.trim(),
+            c.beacon_round.trim(),
+            now,
+        );
+        rec.prize_set = c.prize_set.clone();
+        self.ledger.record_draw(&rec)?;
         Ok(())
     }
 
-    /// Runs the period's draw on the ledger's lots and records it (commitment, revealed seed,
-    /// beacon, winners). If a commitment was published with [`Engine::commit_draw`], the seed
-    /// must match it; a period is drawn once.
+    /// Runs the period's draw on the ledger's lots and records its result beside the
+    /// commitment (which keeps its time). The draw needs a commitment recorded before the
+    /// period ended, for the same days, whose seed hash the revealed seed matches; it runs
+    /// only after the period's end, and once. The beacon is the value of the committed round.
     pub fn draw(&self, req: &DrawRequest, now: NaiveDateTime) -> Result<DrawResult, EngineError> {
         let commitment = seed_commitment(&req.seed);
-        if let Some(d) = self
+        let Some(d) = self
             .ledger
             .draws(self.campaign_id())?
             .into_iter()
             .find(|d| d.period == req.period)
-        {
-            if d.result.is_some() {
-                return Err(DrawError::BadParameters(format!(
-                    "the draw of period {:?} has already been run",
-                    req.period
-                ))
-                .into());
-            }
-            if !d.seed_commitment.eq_ignore_ascii_case(&commitment) {
-                return Err(DrawError::BadParameters(format!(
-                    "the seed does not match the commitment {} published for {:?}",
-                    d.seed_commitment, req.period
-                ))
-                .into());
-            }
+        else {
+            return Err(DrawError::NotCommitted(req.period.clone()).into());
+        };
+        if d.result.is_some() {
+            return Err(DrawError::BadParameters(format!(
+                "the draw of period {:?} has already been run",
+                req.period
+            ))
+            .into());
+        }
+        if !d.seed_commitment.eq_ignore_ascii_case(&commitment) {
+            return Err(DrawError::BadParameters(format!(
+                "the seed does not match the commitment {} published for {:?}",
+                d.seed_commitment, req.period
+            ))
+            .into());
+        }
+        if d.from.is_some_and(|f| f != req.from) || d.to.is_some_and(|t| t != req.to) {
+            return Err(DrawError::BadParameters(format!(
+                "the days {}..{} differ from the commitment of {:?}",
+                req.from, req.to, req.period
+            ))
+            .into());
+        }
+        let (_, end) = self.utc_range(req.from, req.to);
+        if now < end {
+            return Err(DrawError::TooEarly(req.period.clone()).into());
         }
         let entries = self.lots(req.from, req.to)?;
         let result = draw(&entries, &req.seed, &req.beacon, req.prizes, &req.exclude)?;
         self.ledger.record_draw(&DrawRecord {
-            campaign: self.campaign_id().to_owned(),
-            period: req.period.clone(),
             seed_commitment: commitment,
             result: Some(result.clone()),
-            recorded_at: now,
+            drawn_at: Some(now),
+            ..d
         })?;
         Ok(result)
     }

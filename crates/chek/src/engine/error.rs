@@ -17,6 +17,11 @@ pub const MAX_PARTICIPANT_BYTES: usize = 256;
 /// let e = EngineError::BadParticipant;
 /// assert_eq!(e.code(), "engine.bad_participant");
 /// assert!(!e.hint(Lang::Ru).is_empty());
+/// // A busy ledger is "try again later"; a damaged one is not.
+/// let busy = EngineError::Ledger(chek::store::StoreError::Busy("locked".into()));
+/// assert!(busy.hint(Lang::En).contains("again a little later"));
+/// let corrupt = EngineError::Ledger(chek::store::StoreError::Corrupt("bad row".into()));
+/// assert!(!corrupt.hint(Lang::En).contains("later"));
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,12 +55,17 @@ impl Coded for EngineError {
                 Lang::Ru => "Не удалось определить участника; напишите в поддержку.".into(),
                 Lang::En => "We could not tell who you are; please contact support.".into(),
             },
-            EngineError::Ledger(_) => match lang {
+            EngineError::Ledger(e) if e.is_transient() => match lang {
                 Lang::Ru => "Сервис временно недоступен; пришлите чек ещё раз чуть позже.".into(),
                 Lang::En => {
                     "The service is temporarily unavailable; send the receipt again a little later."
                         .into()
                 }
+            },
+            // A damaged ledger, a foreign file, a broken rule: sending again does not help.
+            EngineError::Ledger(_) => match lang {
+                Lang::Ru => "Чек не удалось принять из-за сбоя на нашей стороне; мы уже разбираемся. Присылать его ещё раз не нужно.".into(),
+                Lang::En => "The receipt could not be taken because of a fault on our side; we are on it. There is no need to send it again.".into(),
             },
             EngineError::Draw(e) => e.hint(lang),
         }

@@ -23,5 +23,5 @@ mod pipeline;
 mod recheck;
 
 pub use chek_store::{DrawRecord, PendingRecheck, Report, SegmentMember};
-pub use draw::DrawRequest;
+pub use draw::{DrawCommitment, DrawRequest};
 pub use pipeline::Engine;

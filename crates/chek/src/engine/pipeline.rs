@@ -413,6 +413,8 @@ impl Engine {
             status_hint: RecheckState::None,
             serialize_campaign: self.lock_campaign,
             verification_reason: None,
+            // The settle then reads the participant's recent receipts as sums.
+            windows: Some(self.campaign.history_windows(now)),
             // Recorded in the settle's own transaction (segments list each member's language).
             lang: Some(lang),
         };

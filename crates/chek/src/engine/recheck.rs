@@ -69,6 +69,8 @@ impl Engine {
             status_hint: checked.hint.clone(),
             serialize_campaign: self.lock_campaign,
             verification_reason: checked.verification_reason(),
+            // Evaluated as of the first receipt: its day and week.
+            windows: Some(campaign.history_windows(judged_at)),
             lang: None,
         };
         let settled = self.ledger.settle(&s, &mut |h: &ParticipantHistory| {
