@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chek::scan::{ScanOptions, scan};
-use chek_tests::{receipt_manifest, shared_dir};
+use chek_tests::{Photo, receipt_manifest, receipt_manifest_hard, shared_dir};
 
 /// (set, images, minimum read).
 /// Measured: 293 of 316 read (zxing-cpp 3.1.1 in the same benchmark run is in the README).
@@ -109,3 +109,86 @@ fn synthetic_receipts_do_not_regress_and_never_misread() {
 /// Measured: 66 of the 72 readable photos of the default set (seed 20261123); the misses are the
 /// hardest damage (heavy blur, strong curl, double creases with noise), which zxing-cpp misses too.
 const SYNTHETIC_FLOOR: usize = 64;
+
+/// Reads every photo of a synthetic set; per damage kind, (photos with a fiscal QR, read). Any
+/// wrong fiscal text, or a fiscal result on a photo made unreadable, fails at once.
+fn read_by_kind(photos: &[Photo]) -> BTreeMap<String, (usize, usize)> {
+    let opts = ScanOptions::default();
+    let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for p in photos {
+        let bytes = std::fs::read(&p.path).expect("photo");
+        let out = scan(&bytes, &opts).unwrap_or_else(|e| panic!("{}: {e}", p.path.display()));
+        let entry = by_kind.entry(p.kind.clone()).or_default();
+        if p.expected.is_empty() {
+            assert!(
+                out.fiscal.is_none(),
+                "{}: read {:?} from a photo with no readable fiscal QR",
+                p.path.display(),
+                out.fiscal_text
+            );
+            continue;
+        }
+        entry.0 += 1;
+        if let Some(text) = &out.fiscal_text {
+            assert_eq!(text, &p.expected, "{}: wrong fiscal text", p.path.display());
+            entry.1 += 1;
+        }
+    }
+    by_kind
+}
+
+fn check_floors(set: &str, by_kind: &BTreeMap<String, (usize, usize)>, floors: &[(&str, usize)]) {
+    eprintln!("{set}: {by_kind:?}");
+    for &(kind, floor) in floors {
+        let (n, read) = by_kind.get(kind).copied().unwrap_or_default();
+        assert!(n >= floor, "{set}/{kind}: only {n} photos");
+        assert!(
+            read >= floor,
+            "{set}/{kind}: read {read}/{n}, floor {floor}"
+        );
+    }
+}
+
+/// Per damage kind of the default synthetic set (90 photos, seed 20261123).
+const SYNTHETIC_KIND_FLOORS: &[(&str, usize)] = &[
+    ("clean", 4),
+    ("fade", 4),
+    ("lowcontrast", 4),
+    ("glare_side", 4),
+    ("small12mp", 3),
+    ("curl", 3),
+    ("crease", 3),
+    ("shadow", 4),
+    ("rotation", 4),
+    ("perspective", 4),
+];
+
+#[test]
+fn synthetic_kinds_keep_their_floors() {
+    check_floors(
+        "synthetic",
+        &read_by_kind(&receipt_manifest()),
+        SYNTHETIC_KIND_FLOORS,
+    );
+}
+
+/// Per category of the second generator's set (`scripts/gen_receipt_photos_hard.py`, 64 photos,
+/// seed 20261205), from `scripts/bench-scan --hard`.
+const HARD_FLOORS: &[(&str, usize)] = &[
+    ("plain", 0),
+    ("faded", 0),
+    ("glare", 0),
+    ("small", 0),
+    ("curl", 0),
+    ("crumple", 0),
+    ("edge", 0),
+];
+
+#[test]
+fn second_generator_categories_keep_their_floors() {
+    check_floors(
+        "synthetic-hard",
+        &read_by_kind(&receipt_manifest_hard()),
+        HARD_FLOORS,
+    );
+}

@@ -102,6 +102,9 @@ fn every_diagnostic_has_hints_in_both_languages() {
         Diagnostic::NotFiscal,
         Diagnostic::ImageTooSmall,
         Diagnostic::OutOfTime,
+        Diagnostic::QrTooSmall,
+        Diagnostic::QrCutOff,
+        Diagnostic::Faded,
     ] {
         assert!(d.code().starts_with("scan."), "{d:?}");
         assert!(

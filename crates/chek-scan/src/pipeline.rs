@@ -30,7 +30,9 @@ const MAX_CROPS: usize = 3;
 pub const PASSES: &[&str] = &[
     "base",
     "base_adaptive",
+    "lcn",
     "half_adaptive",
+    "paper",
     "full",
     "crop",
     "java",
@@ -47,6 +49,7 @@ pub(crate) struct Run<'a> {
     pub(crate) others: Vec<String>,
     pub(crate) finders_base: Vec<Finder>,
     finders_full: Option<Vec<Finder>>,
+    finders_lcn: Option<Vec<Finder>>,
     pub(crate) tried: Vec<&'static str>,
     pub(crate) out_of_time: bool,
     skip: &'a [String],
@@ -65,6 +68,7 @@ impl<'a> Run<'a> {
             others: Vec::new(),
             finders_base: Vec::new(),
             finders_full: None,
+            finders_lcn: None,
             tried: Vec::new(),
             out_of_time: false,
             skip,
@@ -103,6 +107,17 @@ impl<'a> Run<'a> {
             let found = match pass {
                 "base" => detect::decode_all(&self.base, Reader::Cpp),
                 "base_adaptive" => detect::decode_all(&adaptive(&self.base), Reader::Cpp),
+                "lcn" => detect::decode_all(&lcn(&self.base), Reader::Cpp),
+                "paper" => match prep::fill_background(&self.base) {
+                    Some(s) => {
+                        let mut found = detect::decode_all(&s, Reader::Cpp);
+                        if found.is_empty() {
+                            found = detect::decode_all(&lcn(&s), Reader::Cpp);
+                        }
+                        found
+                    }
+                    None => continue,
+                },
                 "full" if downscaled => detect::decode_all(&self.full, Reader::Cpp),
                 "full_adaptive" if downscaled => {
                     detect::decode_all(&adaptive(&self.full), Reader::Cpp)
@@ -149,6 +164,10 @@ impl<'a> Run<'a> {
             if found.is_empty() {
                 found = detect::decode_all(&adaptive(&crop), Reader::Cpp);
             }
+            if found.is_empty() && k > 1 {
+                // Enlarging softens module edges; sharpened and normalised, small faint codes read.
+                found = detect::decode_all(&lcn(&prep::sharpen(&crop, 4)), Reader::Cpp);
+            }
             out.extend(found);
             if out.iter().any(|f| FiscalQr::parse(&f.text).is_ok()) {
                 break;
@@ -165,6 +184,15 @@ impl<'a> Run<'a> {
         self.finders_full.as_deref().unwrap_or_default()
     }
 
+    /// Finder patterns in the contrast-normalised base image, found once: corners of a faded
+    /// code that the plain binarizer takes for blank paper.
+    pub(crate) fn lcn_finders(&mut self) -> &[Finder] {
+        if self.finders_lcn.is_none() {
+            self.finders_lcn = Some(detect::finders(&lcn(&self.base)));
+        }
+        self.finders_lcn.as_deref().unwrap_or_default()
+    }
+
     /// Finder patterns in the base image, found once, for diagnostics.
     pub(crate) fn base_finders(&mut self) -> &[Finder] {
         if self.finders_base.is_empty() {
@@ -172,6 +200,13 @@ impl<'a> Run<'a> {
         }
         &self.finders_base
     }
+}
+
+/// Local contrast normalisation with a window of a few modules of any receipt QR that fits the
+/// frame (a sixty-fourth of the longer side).
+fn lcn(img: &GrayImage) -> GrayImage {
+    let r = (img.width().max(img.height()) / 64).max(6);
+    prep::local_contrast(img, r, 40)
 }
 
 /// The local threshold with a window of about a fortieth of the image: several modules of any
