@@ -275,7 +275,10 @@ def make(i, cat, rng, strings):
     img = blur(img, sig)
     g = np.random.default_rng(rng.randint(0, 2**31))
     img = img + g.normal(0, noise, img.shape).astype(np.float32)
-    rgb = np.stack([img * 1.0, img * 0.97, img * 0.86], axis=-1)  # cream paper under warm light
+    # Cream paper under warm light; where the light is more than the sensor takes (glare) every
+    # channel clips to white, as a phone's does.
+    over = np.maximum(img - 1.0, 0)[..., None]
+    rgb = np.stack([img * 1.0, img * 0.97, img * 0.86], axis=-1) + over * 4
     out = Image.fromarray((rgb.clip(0, 1) * 255).astype(np.uint8), "RGB")
     return out, expected
 

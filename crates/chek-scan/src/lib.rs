@@ -176,7 +176,8 @@ fn diagnose(run: &mut pipeline::Run<'_>, out: &mut ScanOutcome, measure: bool) {
         if seen.is_none() {
             let faint = run.lcn_finders().to_vec();
             let faint_groups = measure::group_finders(&faint);
-            if faint_groups.first().is_some_and(|g| g.len() >= 2) {
+            // Three corners: text lines, contrast-stretched, make the odd pair of fake ones.
+            if faint_groups.first().is_some_and(|g| g.len() >= 3) {
                 seen = faint_groups.first().map(|g| (g.clone(), 1.0));
                 groups = faint_groups;
             }

@@ -40,6 +40,13 @@ pub const PASSES: &[&str] = &[
     "stretch",
 ];
 
+/// Passes that run only when the corner squares of a code were seen somewhere (in the reduced
+/// picture, its contrast-normalised copy or, for a reduced photo, at full size). On photos with
+/// no code at all (a pre-bill, a receipt photographed without its foot) they cost most of the
+/// time and read nothing; the passes that find codes no finder search sees (`lcn` for faded
+/// print, `full` for small codes, `invert`) always run.
+const GATED: &[&str] = &["half_adaptive", "paper", "crop", "java", "stretch"];
+
 pub(crate) struct Run<'a> {
     pub(crate) full: GrayImage,
     pub(crate) base: GrayImage,
@@ -47,9 +54,10 @@ pub(crate) struct Run<'a> {
     pub(crate) base_scale: f32,
     pub(crate) fiscal: Option<(FiscalQr, String, &'static str)>,
     pub(crate) others: Vec<String>,
-    pub(crate) finders_base: Vec<Finder>,
+    finders_base: Option<Vec<Finder>>,
     finders_full: Option<Vec<Finder>>,
     finders_lcn: Option<Vec<Finder>>,
+    seen: Option<bool>,
     pub(crate) tried: Vec<&'static str>,
     pub(crate) out_of_time: bool,
     skip: &'a [String],
@@ -66,9 +74,10 @@ impl<'a> Run<'a> {
             base_scale,
             fiscal: None,
             others: Vec::new(),
-            finders_base: Vec::new(),
+            finders_base: None,
             finders_full: None,
             finders_lcn: None,
+            seen: None,
             tried: Vec::new(),
             out_of_time: false,
             skip,
@@ -103,6 +112,9 @@ impl<'a> Run<'a> {
             if Instant::now() >= deadline {
                 self.out_of_time = true;
                 return;
+            }
+            if GATED.contains(&pass) && !self.qr_seen() {
+                continue;
             }
             let found = match pass {
                 "base" => detect::decode_all(&self.base, Reader::Cpp),
@@ -184,6 +196,27 @@ impl<'a> Run<'a> {
         self.finders_full.as_deref().unwrap_or_default()
     }
 
+    /// Whether the three corner squares of one code show in the reduced picture or its
+    /// contrast-normalised copy, or two of them at full size (text lines make the odd pair).
+    pub(crate) fn qr_seen(&mut self) -> bool {
+        if let Some(seen) = self.seen {
+            return seen;
+        }
+        let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
+        let three = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 3);
+        let mut seen = three(&self.base_finders().to_vec());
+        if !seen {
+            seen = group_finders(self.lcn_finders())
+                .first()
+                .is_some_and(|g| g.len() >= 3);
+        }
+        if !seen && self.full.dimensions() != self.base.dimensions() {
+            seen = two(&self.full_finders().to_vec());
+        }
+        self.seen = Some(seen);
+        seen
+    }
+
     /// Finder patterns in the contrast-normalised base image, found once: corners of a faded
     /// code that the plain binarizer takes for blank paper.
     pub(crate) fn lcn_finders(&mut self) -> &[Finder] {
@@ -195,10 +228,10 @@ impl<'a> Run<'a> {
 
     /// Finder patterns in the base image, found once, for diagnostics.
     pub(crate) fn base_finders(&mut self) -> &[Finder] {
-        if self.finders_base.is_empty() {
-            self.finders_base = detect::finders(&self.base);
+        if self.finders_base.is_none() {
+            self.finders_base = Some(detect::finders(&self.base));
         }
-        &self.finders_base
+        self.finders_base.as_deref().unwrap_or_default()
     }
 }
 

@@ -121,9 +121,9 @@ pub(crate) fn local_contrast(img: &GrayImage, radius: u32, target: u32) -> GrayI
             };
             let mean = at(&sum) / n;
             let var = (at(&sq) / n - mean * mean).max(0.0);
-            // Below 2 levels of deviation the window is blank paper or sensor noise: the gain
+            // Below 4 levels of deviation the window is blank paper or sensor noise: the gain
             // stays bounded so noise does not turn into fake modules.
-            let gain = (target / var.sqrt().max(2.0)).clamp(1.0, 8.0);
+            let gain = (target / var.sqrt().max(4.0)).clamp(1.0, 8.0);
             // The pixel itself as the mean of its 3×3 neighbourhood: the gain would otherwise
             // turn sensor noise and JPEG ringing into speckle that the QR detector trips on.
             let (sy0, sy1) = (y.saturating_sub(1), (y + 2).min(hu));

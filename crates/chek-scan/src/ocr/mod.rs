@@ -87,15 +87,28 @@ fn read_receipt(luma: &GrayImage, opts: &OcrOptions) -> Result<(TextReading, Str
         return Ok((reading, text));
     }
     let mut page = luma.clone();
-    if second::fiscal_block(&words, 1).is_none()
-        && let Some(deg) = second::orientation(&prep::prepare(luma), opts)
-    {
-        page = second::rotate(luma, deg);
-        (words, scale) = first(&page)?;
-        text = second::words_to_text(&words);
-        reading = parse_receipt_text(&text);
-        if !fiscal_missing(&reading) {
-            return Ok((reading, text));
+    if second::fiscal_block(&words, 1).is_none() {
+        // Tesseract's orientation detection needs a page of text; on a few faded lines it gives
+        // up, and then the two sideways turns are tried and the one with fiscal labels kept.
+        let turns: Vec<u32> = match second::orientation(&prep::prepare(luma), opts) {
+            Some(deg) => vec![deg],
+            None if words.len() < 40 => vec![90, 270],
+            None => Vec::new(),
+        };
+        for deg in turns {
+            let turned = second::rotate(luma, deg);
+            let (w, k) = first(&turned)?;
+            if second::fiscal_block(&w, 1).is_some() || w.len() > words.len() * 2 {
+                (page, words, scale) = (turned, w, k);
+                text = second::words_to_text(&words);
+                reading = parse_receipt_text(&text);
+                if !fiscal_missing(&reading) {
+                    return Ok((reading, text));
+                }
+                if second::fiscal_block(&words, 1).is_some() {
+                    break;
+                }
+            }
         }
     }
     let Some(((_, y, _, h), line_h)) = second::fiscal_block(&words, 1) else {
