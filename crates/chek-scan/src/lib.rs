@@ -176,8 +176,11 @@ fn diagnose(run: &mut pipeline::Run<'_>, out: &mut ScanOutcome, measure: bool) {
         if seen.is_none() {
             let faint = run.lcn_finders().to_vec();
             let faint_groups = measure::group_finders(&faint);
-            // Three corners: text lines, contrast-stretched, make the odd pair of fake ones.
-            if faint_groups.first().is_some_and(|g| g.len() >= 3) {
+            // Three corners in a QR's triangle: text lines, contrast-stretched, make fake ones.
+            if faint_groups
+                .first()
+                .is_some_and(|g| measure::is_qr_triple(g))
+            {
                 seen = faint_groups.first().map(|g| (g.clone(), 1.0));
                 groups = faint_groups;
             }

@@ -80,6 +80,36 @@ pub(crate) fn cut_off(group: &[Finder], w: u32, h: u32) -> bool {
     }
 }
 
+/// Whether three of the finder patterns in `group` sit like a QR's corner squares: two sides of
+/// equal length at a right angle, each at least two squares long. Contrast-stretched text makes
+/// square-ish blobs in rows; they rarely stand in that triangle.
+pub(crate) fn is_qr_triple(group: &[Finder]) -> bool {
+    let n = group.len().min(6);
+    for i in 0..n {
+        for j in 0..n {
+            for k in j + 1..n {
+                if i == j || i == k {
+                    continue;
+                }
+                let (c, a, b) = (&group[i], &group[j], &group[k]);
+                let (ax, ay) = (a.x - c.x, a.y - c.y);
+                let (bx, by) = (b.x - c.x, b.y - c.y);
+                let (la, lb) = ((ax * ax + ay * ay).sqrt(), (bx * bx + by * by).sqrt());
+                let size = c.size.max(a.size).max(b.size);
+                if la < size * 2.0 || lb < size * 2.0 {
+                    continue;
+                }
+                let ratio = la / lb;
+                let cos = (ax * bx + ay * by) / (la * lb);
+                if (0.8..1.25).contains(&ratio) && cos.abs() < 0.2 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Measures `img` inside `rect` (x, y, w, h), or the whole image when `None`.
 pub(crate) fn stats(img: &GrayImage, rect: Option<(u32, u32, u32, u32)>) -> PhotoStats {
     let (iw, ih) = img.dimensions();
@@ -218,6 +248,22 @@ mod tests {
         let s = stats(&white, None);
         assert!(s.p5 > BRIGHT_P5_ABOVE);
         assert!((s.clipped - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn qr_triples() {
+        let f = |x, y| Finder { x, y, size: 14.0 };
+        assert!(is_qr_triple(&[
+            f(10.0, 10.0),
+            f(110.0, 10.0),
+            f(10.0, 110.0)
+        ]));
+        // Three blobs on one text line.
+        assert!(!is_qr_triple(&[
+            f(10.0, 10.0),
+            f(60.0, 10.0),
+            f(110.0, 10.0)
+        ]));
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub const PASSES: &[&str] = &[
 /// no code at all (a pre-bill, a receipt photographed without its foot) they cost most of the
 /// time and read nothing; the passes that find codes no finder search sees (`lcn` for faded
 /// print, `full` for small codes, `invert`) always run.
-const GATED: &[&str] = &["half_adaptive", "paper", "crop", "java", "stretch"];
+const GATED: &[&str] = &["half_adaptive", "crop", "java", "stretch"];
 
 pub(crate) struct Run<'a> {
     pub(crate) full: GrayImage,
@@ -114,6 +114,11 @@ impl<'a> Run<'a> {
                 return;
             }
             if GATED.contains(&pass) && !self.qr_seen() {
+                continue;
+            }
+            // A code against the paper's edge shows two corners at best until the background is
+            // painted over.
+            if pass == "paper" && !self.qr_seen() && !self.corner_pair_seen() {
                 continue;
             }
             let found = match pass {
@@ -208,13 +213,19 @@ impl<'a> Run<'a> {
         if !seen {
             seen = group_finders(self.lcn_finders())
                 .first()
-                .is_some_and(|g| g.len() >= 3);
+                .is_some_and(|g| crate::measure::is_qr_triple(g));
         }
         if !seen && self.full.dimensions() != self.base.dimensions() {
             seen = two(&self.full_finders().to_vec());
         }
         self.seen = Some(seen);
         seen
+    }
+
+    /// Whether two corner squares of one code show in the reduced picture or its normalised copy.
+    fn corner_pair_seen(&mut self) -> bool {
+        let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
+        two(&self.base_finders().to_vec()) || two(&self.lcn_finders().to_vec())
     }
 
     /// Finder patterns in the contrast-normalised base image, found once: corners of a faded
