@@ -26,14 +26,18 @@ const MAX_CROPS: usize = 3;
 /// `half_adaptive` reads noisy and creased faded photos (2 photos) and, placed early, halves the
 /// p90; `full` reads small codes in 12 MP frames (1); `crop` (1 real, 2 synthetic); `java` (2
 /// real); `invert` (3 real); `stretch` (1 real). Rotation needs no pass: the detector reads
-/// codes at any angle (all rotated photos read in `base`).
+/// codes at any angle (all rotated photos read in `base`). `lcn` reads faded print with 15–30
+/// grey levels of contrast (15 of 18 such photos of the second generator, 0 without it) and
+/// `paper` codes against the paper's edge (2 of 6); `full` runs before them so small codes in
+/// 12 MP frames are not made to wait (12 MP median 502 -> 221 ms, same reads). See
+/// `docs/scan.md`.
 pub const PASSES: &[&str] = &[
     "base",
     "base_adaptive",
+    "full",
     "lcn",
     "half_adaptive",
     "paper",
-    "full",
     "crop",
     "java",
     "invert",
