@@ -155,7 +155,7 @@ fn read_by_kind(photos: &[Photo]) -> BTreeMap<String, (usize, usize)> {
     let opts = ScanOptions::default();
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for p in photos {
-        let bytes = std::fs::read(&p.path).expect("photo");
+        let bytes = std::fs::read(&p.path).unwrap_or_else(|e| panic!("{}: {e}", p.path.display()));
         let out = scan(&bytes, &opts).unwrap_or_else(|e| panic!("{}: {e}", p.path.display()));
         let entry = by_kind.entry(p.kind.clone()).or_default();
         if p.expected.is_empty() {
@@ -171,6 +171,7 @@ fn read_by_kind(photos: &[Photo]) -> BTreeMap<String, (usize, usize)> {
     by_kind
 }
 
+#[allow(clippy::print_stderr)] // the measured counts, for setting floors
 fn check_floors(set: &str, by_kind: &BTreeMap<String, (usize, usize)>, floors: &[(&str, usize)]) {
     eprintln!("{set}: {by_kind:?}");
     for &(kind, floor) in floors {

@@ -213,14 +213,14 @@ impl<'a> Run<'a> {
         }
         let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
         let three = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 3);
-        let mut seen = three(&self.base_finders().to_vec());
+        let mut seen = three(self.base_finders());
         if !seen {
             seen = group_finders(self.lcn_finders())
                 .first()
                 .is_some_and(|g| crate::measure::is_qr_triple(g));
         }
         if !seen && self.full.dimensions() != self.base.dimensions() {
-            seen = two(&self.full_finders().to_vec());
+            seen = two(self.full_finders());
         }
         self.seen = Some(seen);
         seen
@@ -229,7 +229,7 @@ impl<'a> Run<'a> {
     /// Whether two corner squares of one code show in the reduced picture or its normalised copy.
     fn corner_pair_seen(&mut self) -> bool {
         let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
-        two(&self.base_finders().to_vec()) || two(&self.lcn_finders().to_vec())
+        two(self.base_finders()) || two(self.lcn_finders())
     }
 
     /// Finder patterns in the contrast-normalised base image, found once: corners of a faded
