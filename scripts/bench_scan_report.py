@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the image list for the scan benchmark and prints the side-by-side table.
 
-    bench_scan_report.py list QR_REAL_DIR SYNTH_DIR > LIST.jsonl
+    bench_scan_report.py list QR_REAL_DIR SYNTH_DIR [HARD_DIR] > LIST.jsonl
     bench_scan_report.py table OURS.jsonl ZXING.jsonl
 """
 import json
@@ -12,7 +12,7 @@ import sys
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".webp")
 
 
-def build_list(qr_real, synth):
+def build_list(qr_real, synth, hard=None):
     for root, _, files in sorted(os.walk(qr_real)):
         for f in sorted(files):
             stem, ext = os.path.splitext(f)
@@ -21,12 +21,15 @@ def build_list(qr_real, synth):
                 with open(txt, encoding="utf-8", newline="") as t:
                     expected = t.read()
                 print(json.dumps({"corpus": "qr-real", "path": os.path.join(root, f), "expected": expected}))
-    with open(os.path.join(synth, "manifest.tsv"), encoding="utf-8") as m:
-        next(m)
-        for line in m:
-            name, expected, kind, diag = line.rstrip("\n").split("\t")
-            print(json.dumps({"corpus": "synthetic", "path": os.path.join(synth, name), "expected": expected,
-                              "kind": kind, "diagnostic": diag}))
+    for corpus, d in (("synthetic", synth), ("synthetic-hard", hard)):
+        if d is None:
+            continue
+        with open(os.path.join(d, "manifest.tsv"), encoding="utf-8") as m:
+            next(m)
+            for line in m:
+                name, expected, kind, diag = line.rstrip("\n").split("\t")
+                print(json.dumps({"corpus": corpus, "path": os.path.join(d, name), "expected": expected,
+                                  "kind": kind, "diagnostic": diag}))
 
 
 def pct(xs, p):
@@ -46,7 +49,7 @@ def table(ours_path, zx_path):
         zx[r["path"]] = r
     rows = [json.loads(l) for l in open(ours_path, encoding="utf-8")]
     rows = [r for r in rows if "error" not in r and r["path"] in zx and "error" not in zx[r["path"]]]
-    for corpus in ("qr-real", "synthetic"):
+    for corpus in ("qr-real", "synthetic", "synthetic-hard"):
         rs = [r for r in rows if r["corpus"] == corpus]
         if not rs:
             continue
@@ -96,7 +99,7 @@ def table(ours_path, zx_path):
                 passes[r["pass"]] = passes.get(r["pass"], 0) + 1
         if passes:
             print("fiscal QR read by pass: " + ", ".join(f"{k} {v}" for k, v in passes.items()))
-        if corpus == "synthetic":
+        if corpus.startswith("synthetic"):
             by_kind = {}
             for r in rs:
                 z = zx[r["path"]]["zx_ok"]
@@ -120,6 +123,6 @@ def table(ours_path, zx_path):
 
 if __name__ == "__main__":
     if sys.argv[1] == "list":
-        build_list(sys.argv[2], sys.argv[3])
+        build_list(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     else:
         table(sys.argv[2], sys.argv[3])

@@ -34,7 +34,8 @@ def main():
         texts = [r.text for r in res]
         exp = item["expected"]
         ok = (not any(is_fiscal(x) for x in texts)) if exp == "" else exp in texts
-        print(json.dumps({"path": item["path"], "zx_ok": ok, "zx_ms": ms, "pil_load_ms": load_ms}))
+        print(json.dumps({"path": item["path"], "zx_ok": ok, "zx_ms": ms, "pil_load_ms": load_ms,
+                          "zx_texts": texts}))
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let stats = ours.as_ref().ok().and_then(|o| o.stats).map(
             |s| json!({"sharpness": s.sharpness, "p5": s.p5, "p95": s.p95, "clipped": s.clipped}),
         );
+        let fiscal_text = ours.as_ref().ok().and_then(|o| o.fiscal_text.clone());
         let (ours_ok, pass, diags) = match &ours {
             Ok(o) => {
                 let texts: HashSet<&str> = o
@@ -141,7 +142,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "expected_diag": item["diagnostic"],
                 "load_ms": load_ms, "ours_load_ms": ours_load_ms,
                 "ours_ok": ours_ok, "ours_ms": ours_ms, "ours_detect_ok": ours_px_ok, "ours_detect_ms": ours_detect_ms,
-                "pass": pass, "diagnostics": diags, "stats": stats,
+                "pass": pass, "diagnostics": diags, "stats": stats, "fiscal_text": fiscal_text,
                 "plain_ok": plain_ok, "plain_ms": plain_ms,
             })
         );

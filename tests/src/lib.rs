@@ -33,6 +33,13 @@ pub fn receipt_photos() -> PathBuf {
     generated("receipt-photos", "gen_receipt_photos.py")
 }
 
+/// The photos of the second, independent generator `scripts/gen_receipt_photos_hard.py`
+/// (faded, glare, small, curl, crumple, edge and negatives), generated into
+/// `target/receipt-photos-hard` like [`receipt_photos`].
+pub fn receipt_photos_hard() -> PathBuf {
+    generated("receipt-photos-hard", "gen_receipt_photos_hard.py")
+}
+
 /// The receipt text renders of `scripts/gen_receipt_texts.py` (OCR tests), generated into
 /// `target/receipt-texts` like [`receipt_photos`].
 pub fn receipt_texts() -> PathBuf {
@@ -75,9 +82,17 @@ pub struct Photo {
     pub diagnostic: String,
 }
 
+/// The rows of the second generator's manifest (same columns).
+pub fn receipt_manifest_hard() -> Vec<Photo> {
+    manifest_of(&receipt_photos_hard())
+}
+
 /// The rows of the synthetic set's manifest.
 pub fn receipt_manifest() -> Vec<Photo> {
-    let dir = receipt_photos();
+    manifest_of(&receipt_photos())
+}
+
+fn manifest_of(dir: &std::path::Path) -> Vec<Photo> {
     let text = std::fs::read_to_string(dir.join("manifest.tsv"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     text.lines()

@@ -142,6 +142,46 @@ fn reads_fiscal_fields_from_rendered_receipts() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A receipt photographed sideways (the issue's `text.empty` case): the page is turned upright
+/// before reading, and what is read is right.
+#[test]
+fn sideways_receipt_is_turned_upright() {
+    let r = manifest()
+        .into_iter()
+        .find(|r| r.kind.starts_with("clean"))
+        .expect("a clean render");
+    let img = image::open(&r.file).unwrap().into_luma8();
+    for turned in [
+        image::imageops::rotate90(&img),
+        image::imageops::rotate270(&img),
+    ] {
+        let mut png = Vec::new();
+        turned
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let o = ocr_receipt(&png, &OcrOptions::default()).unwrap();
+        let got = read(&o);
+        let right = got
+            .iter()
+            .zip(&r.expected)
+            .filter(|(g, e)| g.as_deref() == Some(e.as_str()))
+            .count();
+        for (g, e) in got.iter().zip(&r.expected) {
+            assert!(
+                g.as_ref().is_none_or(|g| g == e),
+                "{}: read {g:?}, want {e}",
+                r.file
+            );
+        }
+        assert!(
+            right >= 4,
+            "{}: sideways read {got:?}, want {:?}",
+            r.file,
+            r.expected
+        );
+    }
+}
+
 #[test]
 fn missing_tesseract_is_a_typed_error() {
     let dir = chek_tests::receipt_texts();

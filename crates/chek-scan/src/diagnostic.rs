@@ -37,6 +37,14 @@ pub enum Diagnostic {
     ImageTooSmall,
     /// The time budget ran out before every preprocessing step was tried.
     OutOfTime,
+    /// The QR's corner squares were seen, but its modules are too small to read: the photo was
+    /// taken from too far away.
+    QrTooSmall,
+    /// The QR is cut off by the edge of the picture.
+    QrCutOff,
+    /// The print is faded: the code is too pale against the paper to read. The printed fiscal
+    /// lines (ФН, ФД, ФП) can still be typed in.
+    Faded,
 }
 
 impl Coded for Diagnostic {
@@ -52,6 +60,9 @@ impl Coded for Diagnostic {
             Diagnostic::FiscalInvalid(e) => e.code(),
             Diagnostic::ImageTooSmall => "scan.image_too_small",
             Diagnostic::OutOfTime => "scan.out_of_time",
+            Diagnostic::QrTooSmall => "scan.qr_too_small",
+            Diagnostic::QrCutOff => "scan.qr_cut_off",
+            Diagnostic::Faded => "scan.faded",
         }
     }
 
@@ -77,6 +88,12 @@ impl Coded for Diagnostic {
             (D::ImageTooSmall, Lang::En) => "The picture is too small. Send the original photo, not a thumbnail.".into(),
             (D::OutOfTime, Lang::Ru) => "Не удалось прочитать QR-код за отведённое время. Переснимите код крупнее и чётче.".into(),
             (D::OutOfTime, Lang::En) => "The QR code could not be read in the time allowed. Retake the code larger and sharper.".into(),
+            (D::QrTooSmall, Lang::Ru) => "QR-код на фото слишком мелкий. Поднесите телефон ближе, чтобы код занимал не меньше трети кадра.".into(),
+            (D::QrTooSmall, Lang::En) => "The QR code is too small in the photo. Move the phone closer so the code fills at least a third of the frame.".into(),
+            (D::QrCutOff, Lang::Ru) => "QR-код обрезан краем кадра. Сфотографируйте так, чтобы весь код с белыми полями вокруг был в кадре.".into(),
+            (D::QrCutOff, Lang::En) => "The QR code is cut off by the edge of the photo. Retake it with the whole code and a white margin around it in the frame.".into(),
+            (D::Faded, Lang::Ru) => "Печать чека выцвела, QR-код слишком бледный. Введите ФН, ФД и ФП с чека вручную или сфотографируйте строки с ними.".into(),
+            (D::Faded, Lang::En) => "The receipt's print has faded and the QR code is too pale to read. Type in the ФН, ФД and ФП from the receipt, or photograph those lines.".into(),
         }
     }
 }

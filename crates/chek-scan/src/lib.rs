@@ -155,23 +155,70 @@ fn diagnose(run: &mut pipeline::Run<'_>, out: &mut ScanOutcome, measure: bool) {
         return;
     }
     let scale = run.base_scale;
+    let (bw, bh) = run.base.dimensions();
     let finders = run.base_finders().to_vec();
-    let groups = measure::group_finders(&finders);
-    let region = groups.first().and_then(|g| measure::qr_region(g));
+    let mut groups = measure::group_finders(&finders);
+    // Where the code's corner squares were seen: in the reduced picture, at full size (a small
+    // code), or after contrast normalisation (faded print); the group and its scale over `base`.
+    let mut seen: Option<(Vec<detect::Finder>, f32)> = groups
+        .first()
+        .filter(|g| g.len() >= 2)
+        .map(|g| (g.clone(), 1.0));
+    if seen.is_none() && out.others.is_empty() {
+        if scale > 1.0 {
+            let full = run.full_finders().to_vec();
+            seen = measure::group_finders(&full)
+                .into_iter()
+                .next()
+                .filter(|g| g.len() >= 2)
+                .map(|g| (g, scale));
+        }
+        if seen.is_none() {
+            let faint = run.lcn_finders().to_vec();
+            let faint_groups = measure::group_finders(&faint);
+            // Three corners in a QR's triangle: text lines, contrast-stretched, make fake ones.
+            if faint_groups
+                .first()
+                .is_some_and(|g| measure::is_qr_triple(g))
+            {
+                seen = faint_groups.first().map(|g| (g.clone(), 1.0));
+                groups = faint_groups;
+            }
+        }
+    }
+    let region = match &seen {
+        Some((g, k)) if *k == 1.0 => measure::qr_region(g),
+        _ => groups.first().and_then(|g| measure::qr_region(g)),
+    };
     let stats = measure::stats(&run.base, region);
     let whole = measure::stats(&run.base, None);
     if out.others.is_empty() {
-        let mut seen = groups.first().is_some_and(|g| g.len() >= 2);
-        if !seen && scale > 1.0 {
-            // A code too small to show in the reduced image may still show its corners at full size.
-            let full = run.full_finders().to_vec();
-            let full_groups = measure::group_finders(&full);
-            seen = full_groups.first().is_some_and(|g| g.len() >= 2);
-        }
-        if seen {
-            d.push(Diagnostic::QrUnreadable);
-        } else if d.is_empty() {
-            d.push(Diagnostic::NoQr);
+        match &seen {
+            Some((g, k)) => {
+                // In `base` pixels whatever picture the corners were found in.
+                let base_group: Vec<detect::Finder> = g
+                    .iter()
+                    .map(|f| detect::Finder {
+                        x: f.x / k,
+                        y: f.y / k,
+                        size: f.size / k,
+                    })
+                    .collect();
+                let module_full =
+                    base_group.iter().map(|f| f.size).fold(0.0f32, f32::max) / 7.0 * scale;
+                if measure::cut_off(&base_group, bw, bh) {
+                    d.push(Diagnostic::QrCutOff);
+                } else if module_full < measure::SMALL_MODULE_BELOW {
+                    d.push(Diagnostic::QrTooSmall);
+                } else if stats.p95.saturating_sub(stats.p5) < measure::FADED_RANGE_BELOW
+                    && whole.p95 >= DARK_P95_BELOW
+                {
+                    d.push(Diagnostic::Faded);
+                }
+                d.push(Diagnostic::QrUnreadable);
+            }
+            None if d.is_empty() => d.push(Diagnostic::NoQr),
+            None => {}
         }
     }
     if whole.p95 < DARK_P95_BELOW {

@@ -33,6 +33,83 @@ pub(crate) const BRIGHT_P5_ABOVE: u8 = 225;
 /// Glare: more than this share of the QR region is clipped white.
 pub(crate) const GLARE_ABOVE: f32 = 0.02;
 
+/// A code whose modules are below this many pixels in the full-size photo is too small to read
+/// (the decoders' limit is about 1.5–2 px; below 2.5 px reads become luck).
+pub(crate) const SMALL_MODULE_BELOW: f32 = 2.2;
+/// A QR region whose 5–95 % grey range is below this is faded print (ink 15–30 levels below
+/// the paper); sharp, well-printed codes span 100+ levels even when blurred.
+pub(crate) const FADED_RANGE_BELOW: u8 = 48;
+
+/// Whether the code whose corner squares are `group` (2 or 3 of them) runs past the edge of a
+/// `w`×`h` picture: with three corners, its fourth corner or any corner square's outer edge
+/// lies outside; with two (the third one not found), a place where it would be lies outside.
+pub(crate) fn cut_off(group: &[Finder], w: u32, h: u32) -> bool {
+    let size = group.iter().map(|f| f.size).fold(0.0f32, f32::max);
+    let margin = size / 7.0; // one module
+    let out = |x: f32, y: f32, r: f32| {
+        x - r < -margin || y - r < -margin || x + r > w as f32 + margin || y + r > h as f32 + margin
+    };
+    match group {
+        [a, b, c, ..] => {
+            // The corner square is the one opposite the longest side; the fourth corner of the
+            // code is the other two's sum minus it.
+            let d = |p: &Finder, q: &Finder| (p.x - q.x).powi(2) + (p.y - q.y).powi(2);
+            let (corner, p, q) = if d(b, c) >= d(a, b) && d(b, c) >= d(a, c) {
+                (a, b, c)
+            } else if d(a, c) >= d(a, b) {
+                (b, a, c)
+            } else {
+                (c, a, b)
+            };
+            let (fx, fy) = (p.x + q.x - corner.x, p.y + q.y - corner.y);
+            [a, b, c].iter().any(|f| out(f.x, f.y, size / 2.0)) || out(fx, fy, size / 2.0)
+        }
+        [a, b] => {
+            let (vx, vy) = (b.x - a.x, b.y - a.y);
+            // Side neighbours: the third corner is off either end, to either side.
+            [
+                (a.x - vy, a.y + vx),
+                (a.x + vy, a.y - vx),
+                (b.x - vy, b.y + vx),
+                (b.x + vy, b.y - vx),
+            ]
+            .iter()
+            .any(|&(x, y)| out(x, y, size / 2.0))
+        }
+        _ => false,
+    }
+}
+
+/// Whether three of the finder patterns in `group` sit like a QR's corner squares: two sides of
+/// equal length at a right angle, each at least two squares long. Contrast-stretched text makes
+/// square-ish blobs in rows; they rarely stand in that triangle.
+pub(crate) fn is_qr_triple(group: &[Finder]) -> bool {
+    let n = group.len().min(6);
+    for i in 0..n {
+        for j in 0..n {
+            for k in j + 1..n {
+                if i == j || i == k {
+                    continue;
+                }
+                let (c, a, b) = (&group[i], &group[j], &group[k]);
+                let (ax, ay) = (a.x - c.x, a.y - c.y);
+                let (bx, by) = (b.x - c.x, b.y - c.y);
+                let (la, lb) = ((ax * ax + ay * ay).sqrt(), (bx * bx + by * by).sqrt());
+                let size = c.size.max(a.size).max(b.size);
+                if la < size * 2.0 || lb < size * 2.0 {
+                    continue;
+                }
+                let ratio = la / lb;
+                let cos = (ax * bx + ay * by) / (la * lb);
+                if (0.8..1.25).contains(&ratio) && cos.abs() < 0.2 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Measures `img` inside `rect` (x, y, w, h), or the whole image when `None`.
 pub(crate) fn stats(img: &GrayImage, rect: Option<(u32, u32, u32, u32)>) -> PhotoStats {
     let (iw, ih) = img.dimensions();
@@ -171,6 +248,42 @@ mod tests {
         let s = stats(&white, None);
         assert!(s.p5 > BRIGHT_P5_ABOVE);
         assert!((s.clipped - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn qr_triples() {
+        let f = |x, y| Finder { x, y, size: 14.0 };
+        assert!(is_qr_triple(&[
+            f(10.0, 10.0),
+            f(110.0, 10.0),
+            f(10.0, 110.0)
+        ]));
+        // Three blobs on one text line.
+        assert!(!is_qr_triple(&[
+            f(10.0, 10.0),
+            f(60.0, 10.0),
+            f(110.0, 10.0)
+        ]));
+    }
+
+    #[test]
+    fn cut_off_codes() {
+        let f = |x, y| Finder { x, y, size: 21.0 };
+        // A whole code well inside a 400×400 picture.
+        assert!(!cut_off(
+            &[f(50.0, 50.0), f(150.0, 50.0), f(50.0, 150.0)],
+            400,
+            400
+        ));
+        // Its fourth corner falls off the right edge.
+        assert!(cut_off(
+            &[f(300.0, 50.0), f(396.0, 50.0), f(300.0, 146.0)],
+            400,
+            400
+        ));
+        // Two corners at the right edge: the third one would be past it.
+        assert!(cut_off(&[f(380.0, 100.0), f(380.0, 200.0)], 400, 400));
+        assert!(!cut_off(&[f(150.0, 150.0), f(250.0, 150.0)], 400, 400));
     }
 
     #[test]

@@ -26,17 +26,30 @@ const MAX_CROPS: usize = 3;
 /// `half_adaptive` reads noisy and creased faded photos (2 photos) and, placed early, halves the
 /// p90; `full` reads small codes in 12 MP frames (1); `crop` (1 real, 2 synthetic); `java` (2
 /// real); `invert` (3 real); `stretch` (1 real). Rotation needs no pass: the detector reads
-/// codes at any angle (all rotated photos read in `base`).
+/// codes at any angle (all rotated photos read in `base`). `lcn` reads faded print with 15–30
+/// grey levels of contrast (15 of 18 such photos of the second generator, 0 without it) and
+/// `paper` codes against the paper's edge (2 of 6); `full` runs before them so small codes in
+/// 12 MP frames are not made to wait (12 MP median 502 -> 221 ms, same reads). See
+/// `docs/scan.md`.
 pub const PASSES: &[&str] = &[
     "base",
     "base_adaptive",
-    "half_adaptive",
     "full",
+    "lcn",
+    "half_adaptive",
+    "paper",
     "crop",
     "java",
     "invert",
     "stretch",
 ];
+
+/// Passes that run only when the corner squares of a code were seen somewhere (in the reduced
+/// picture, its contrast-normalised copy or, for a reduced photo, at full size). On photos with
+/// no code at all (a pre-bill, a receipt photographed without its foot) they cost most of the
+/// time and read nothing; the passes that find codes no finder search sees (`lcn` for faded
+/// print, `full` for small codes, `invert`) always run.
+const GATED: &[&str] = &["half_adaptive", "crop", "java", "stretch"];
 
 pub(crate) struct Run<'a> {
     pub(crate) full: GrayImage,
@@ -45,8 +58,10 @@ pub(crate) struct Run<'a> {
     pub(crate) base_scale: f32,
     pub(crate) fiscal: Option<(FiscalQr, String, &'static str)>,
     pub(crate) others: Vec<String>,
-    pub(crate) finders_base: Vec<Finder>,
+    finders_base: Option<Vec<Finder>>,
     finders_full: Option<Vec<Finder>>,
+    finders_lcn: Option<Vec<Finder>>,
+    seen: Option<bool>,
     pub(crate) tried: Vec<&'static str>,
     pub(crate) out_of_time: bool,
     skip: &'a [String],
@@ -63,8 +78,10 @@ impl<'a> Run<'a> {
             base_scale,
             fiscal: None,
             others: Vec::new(),
-            finders_base: Vec::new(),
+            finders_base: None,
             finders_full: None,
+            finders_lcn: None,
+            seen: None,
             tried: Vec::new(),
             out_of_time: false,
             skip,
@@ -100,9 +117,28 @@ impl<'a> Run<'a> {
                 self.out_of_time = true;
                 return;
             }
+            if GATED.contains(&pass) && !self.qr_seen() {
+                continue;
+            }
+            // A code against the paper's edge shows two corners at best until the background is
+            // painted over.
+            if pass == "paper" && !self.qr_seen() && !self.corner_pair_seen() {
+                continue;
+            }
             let found = match pass {
                 "base" => detect::decode_all(&self.base, Reader::Cpp),
                 "base_adaptive" => detect::decode_all(&adaptive(&self.base), Reader::Cpp),
+                "lcn" => detect::decode_all(&lcn(&self.base), Reader::Cpp),
+                "paper" => match prep::fill_background(&self.base) {
+                    Some(s) => {
+                        let mut found = detect::decode_all(&s, Reader::Cpp);
+                        if found.is_empty() {
+                            found = detect::decode_all(&lcn(&s), Reader::Cpp);
+                        }
+                        found
+                    }
+                    None => continue,
+                },
                 "full" if downscaled => detect::decode_all(&self.full, Reader::Cpp),
                 "full_adaptive" if downscaled => {
                     detect::decode_all(&adaptive(&self.full), Reader::Cpp)
@@ -149,6 +185,10 @@ impl<'a> Run<'a> {
             if found.is_empty() {
                 found = detect::decode_all(&adaptive(&crop), Reader::Cpp);
             }
+            if found.is_empty() && k > 1 {
+                // Enlarging softens module edges; sharpened and normalised, small faint codes read.
+                found = detect::decode_all(&lcn(&prep::sharpen(&crop, 4)), Reader::Cpp);
+            }
             out.extend(found);
             if out.iter().any(|f| FiscalQr::parse(&f.text).is_ok()) {
                 break;
@@ -165,13 +205,56 @@ impl<'a> Run<'a> {
         self.finders_full.as_deref().unwrap_or_default()
     }
 
+    /// Whether the three corner squares of one code show in the reduced picture or its
+    /// contrast-normalised copy, or two of them at full size (text lines make the odd pair).
+    pub(crate) fn qr_seen(&mut self) -> bool {
+        if let Some(seen) = self.seen {
+            return seen;
+        }
+        let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
+        let three = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 3);
+        let mut seen = three(self.base_finders());
+        if !seen {
+            seen = group_finders(self.lcn_finders())
+                .first()
+                .is_some_and(|g| crate::measure::is_qr_triple(g));
+        }
+        if !seen && self.full.dimensions() != self.base.dimensions() {
+            seen = two(self.full_finders());
+        }
+        self.seen = Some(seen);
+        seen
+    }
+
+    /// Whether two corner squares of one code show in the reduced picture or its normalised copy.
+    fn corner_pair_seen(&mut self) -> bool {
+        let two = |f: &[Finder]| group_finders(f).first().is_some_and(|g| g.len() >= 2);
+        two(self.base_finders()) || two(self.lcn_finders())
+    }
+
+    /// Finder patterns in the contrast-normalised base image, found once: corners of a faded
+    /// code that the plain binarizer takes for blank paper.
+    pub(crate) fn lcn_finders(&mut self) -> &[Finder] {
+        if self.finders_lcn.is_none() {
+            self.finders_lcn = Some(detect::finders(&lcn(&self.base)));
+        }
+        self.finders_lcn.as_deref().unwrap_or_default()
+    }
+
     /// Finder patterns in the base image, found once, for diagnostics.
     pub(crate) fn base_finders(&mut self) -> &[Finder] {
-        if self.finders_base.is_empty() {
-            self.finders_base = detect::finders(&self.base);
+        if self.finders_base.is_none() {
+            self.finders_base = Some(detect::finders(&self.base));
         }
-        &self.finders_base
+        self.finders_base.as_deref().unwrap_or_default()
     }
+}
+
+/// Local contrast normalisation with a window of a few modules of any receipt QR that fits the
+/// frame (a sixty-fourth of the longer side).
+fn lcn(img: &GrayImage) -> GrayImage {
+    let r = (img.width().max(img.height()) / 64).max(6);
+    prep::local_contrast(img, r, 40)
 }
 
 /// The local threshold with a window of about a fortieth of the image: several modules of any

@@ -19,12 +19,25 @@ const POLL: Duration = Duration::from_millis(5);
 /// Feeds `pgm` to Tesseract and returns what it printed (lossy UTF-8, at most
 /// `opts.max_output_bytes`).
 pub(crate) fn run(pgm: Vec<u8>, opts: &OcrOptions) -> Result<String, OcrError> {
+    run_with(pgm, opts, &opts.languages, opts.psm, &[])
+}
+
+/// [`run`] with another language, page segmentation mode and trailing arguments (a config such
+/// as `tsv`, or `-c name=value`).
+pub(crate) fn run_with(
+    pgm: Vec<u8>,
+    opts: &OcrOptions,
+    languages: &str,
+    psm: u8,
+    extra: &[&str],
+) -> Result<String, OcrError> {
     let program = opts.tesseract.display().to_string();
     let mut child = Command::new(&opts.tesseract)
-        .args(["stdin", "stdout", "-l", &opts.languages, "--psm"])
-        .arg(opts.psm.to_string())
+        .args(["stdin", "stdout", "-l", languages, "--psm"])
+        .arg(psm.to_string())
         // The image is pre-scaled; a fixed resolution also silences "Estimating resolution".
         .args(["--dpi", "300"])
+        .args(extra)
         // Tesseract's OpenMP threads fight each other on small servers; one is faster.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
