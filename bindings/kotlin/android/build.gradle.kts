@@ -25,6 +25,9 @@ android {
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
+        // The API speaks java.time (LocalDateTime, LocalDate, Instant), native from API 26; on
+        // API 24-25 it comes from core library desugaring, which the app must enable as well.
+        isCoreLibraryDesugaringEnabled = true
     }
     kotlinOptions { jvmTarget = "17" }
     publishing { singleVariant("release") { withSourcesJar() } }
@@ -33,6 +36,9 @@ android {
 dependencies {
     // JNA as an AAR: it carries libjnidispatch.so for every Android ABI.
     implementation("net.java.dev.jna:jna:5.18.1@aar")
+    // The suspend functions (scanAsync, verifyDrawAsync...) of the generated code.
+    api("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.11.0")
+    coreLibraryDesugaring("com.android.tools:desugar_jdk_libs:2.0.4")
 }
 
 publishing {

@@ -263,6 +263,11 @@ uint64_t uniffi_chek_ffi_fn_constructor_campaign_from_json(RustBuffer json, Rust
 uint64_t uniffi_chek_ffi_fn_constructor_campaign_from_toml(RustBuffer toml, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_DEFINITION_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_DEFINITION_JSON
+RustBuffer uniffi_chek_ffi_fn_method_campaign_definition_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_EVALUATE
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_EVALUATE
 RustBuffer uniffi_chek_ffi_fn_method_campaign_evaluate(uint64_t ptr, RustBuffer candidate, RustBuffer history, RustBuffer now, RustBuffer lang, RustCallStatus *_Nonnull out_status
@@ -286,6 +291,21 @@ RustBuffer uniffi_chek_ffi_fn_method_campaign_id(uint64_t ptr, RustCallStatus *_
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_NAME
 RustBuffer uniffi_chek_ffi_fn_method_campaign_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_PERIOD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_PERIOD
+RustBuffer uniffi_chek_ffi_fn_method_campaign_period(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_PRODUCTS
+RustBuffer uniffi_chek_ffi_fn_method_campaign_products(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CAMPAIGN_VERSION
+int64_t uniffi_chek_ffi_fn_method_campaign_version(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_CLONE_SURVEY
@@ -404,10 +424,66 @@ RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_form(uint64_t ptr
 RustBuffer uniffi_chek_ffi_fn_method_loyaltyprogramme_validate_sms(uint64_t ptr, RustBuffer from, RustBuffer text, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_CODE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_CODE
+RustBuffer uniffi_chek_ffi_fn_method_chekerror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_DETAIL
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_DETAIL
+RustBuffer uniffi_chek_ffi_fn_method_chekerror_detail(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_HINT
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_METHOD_CHEKERROR_HINT
+RustBuffer uniffi_chek_ffi_fn_method_chekerror_hint(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERSION
 RustBuffer uniffi_chek_ffi_fn_func_version(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CAMPAIGN_JSON_SCHEMA
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_CAMPAIGN_JSON_SCHEMA
+RustBuffer uniffi_chek_ffi_fn_func_campaign_json_schema(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_LOTS_HASH
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_LOTS_HASH
+RustBuffer uniffi_chek_ffi_fn_func_lots_hash(RustBuffer lots, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_DRAW_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_DRAW_RESULT
+RustBuffer uniffi_chek_ffi_fn_func_parse_draw_result(RustBuffer json, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_LOTS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_LOTS
+RustBuffer uniffi_chek_ffi_fn_func_parse_lots(RustBuffer text, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_DRAW
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_DRAW
+void uniffi_chek_ffi_fn_func_verify_draw(RustBuffer result, RustBuffer lots, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_DRAW_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_DRAW_ASYNC
+uint64_t uniffi_chek_ffi_fn_func_verify_draw_async(RustBuffer result, RustBuffer lots, RustBuffer lang
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_PUBLISHED_DRAW
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_PUBLISHED_DRAW
+void uniffi_chek_ffi_fn_func_verify_published_draw(RustBuffer result_json, RustBuffer lots, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_PUBLISHED_DRAW_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VERIFY_PUBLISHED_DRAW_ASYNC
+uint64_t uniffi_chek_ffi_fn_func_verify_published_draw_async(RustBuffer result_json, RustBuffer lots, RustBuffer lang
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_AB_BUCKET
@@ -470,6 +546,31 @@ RustBuffer uniffi_chek_ffi_fn_func_qr_to_string(RustBuffer qr, RustBuffer lang, 
 RustBuffer uniffi_chek_ffi_fn_func_validate(RustBuffer qr, RustBuffer now, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_RECEIPT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_PARSE_RECEIPT_JSON
+RustBuffer uniffi_chek_ffi_fn_func_parse_receipt_json(RustBuffer json, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_MATCHES_QR
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_MATCHES_QR
+RustBuffer uniffi_chek_ffi_fn_func_receipt_matches_qr(RustBuffer receipt, RustBuffer qr, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_TO_CANDIDATE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_TO_CANDIDATE
+RustBuffer uniffi_chek_ffi_fn_func_receipt_to_candidate(RustBuffer receipt, RustBuffer channel, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_TO_QR
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_RECEIPT_TO_QR
+RustBuffer uniffi_chek_ffi_fn_func_receipt_to_qr(RustBuffer receipt, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VALIDATE_RECEIPT
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_VALIDATE_RECEIPT
+RustBuffer uniffi_chek_ffi_fn_func_validate_receipt(RustBuffer receipt, RustBuffer now, RustBuffer lang, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_DEFAULT_SCAN_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_DEFAULT_SCAN_OPTIONS
 RustBuffer uniffi_chek_ffi_fn_func_default_scan_options(RustCallStatus *_Nonnull out_status
@@ -481,14 +582,29 @@ RustBuffer uniffi_chek_ffi_fn_func_default_scan_options(RustCallStatus *_Nonnull
 RustBuffer uniffi_chek_ffi_fn_func_scan(RustBuffer image, RustBuffer options, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_ASYNC
+uint64_t uniffi_chek_ffi_fn_func_scan_async(RustBuffer image, RustBuffer options, RustBuffer lang
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA
 RustBuffer uniffi_chek_ffi_fn_func_scan_luma(RustBuffer pixels, int32_t width, int32_t height, RustBuffer options, RustBuffer lang, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SCAN_LUMA_ASYNC
+uint64_t uniffi_chek_ffi_fn_func_scan_luma_async(RustBuffer pixels, int32_t width, int32_t height, RustBuffer options, RustBuffer lang
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_MEASURE_SMS
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_MEASURE_SMS
 RustBuffer uniffi_chek_ffi_fn_func_measure_sms(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SMS_COST_KOPECKS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SMS_COST_KOPECKS
+int64_t uniffi_chek_ffi_fn_func_sms_cost_kopecks(RustBuffer text, int64_t price_per_segment_kopecks, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_FN_FUNC_SPLIT_SMS
@@ -782,6 +898,54 @@ uint16_t uniffi_chek_ffi_checksum_func_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CAMPAIGN_JSON_SCHEMA
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_CAMPAIGN_JSON_SCHEMA
+uint16_t uniffi_chek_ffi_checksum_func_campaign_json_schema(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_LOTS_HASH
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_LOTS_HASH
+uint16_t uniffi_chek_ffi_checksum_func_lots_hash(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_DRAW_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_DRAW_RESULT
+uint16_t uniffi_chek_ffi_checksum_func_parse_draw_result(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_LOTS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_LOTS
+uint16_t uniffi_chek_ffi_checksum_func_parse_lots(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_DRAW
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_DRAW
+uint16_t uniffi_chek_ffi_checksum_func_verify_draw(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_DRAW_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_DRAW_ASYNC
+uint16_t uniffi_chek_ffi_checksum_func_verify_draw_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_PUBLISHED_DRAW
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_PUBLISHED_DRAW
+uint16_t uniffi_chek_ffi_checksum_func_verify_published_draw(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_PUBLISHED_DRAW_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VERIFY_PUBLISHED_DRAW_ASYNC
+uint16_t uniffi_chek_ffi_checksum_func_verify_published_draw_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_AB_BUCKET
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_AB_BUCKET
 uint16_t uniffi_chek_ffi_checksum_func_ab_bucket(void
@@ -854,6 +1018,36 @@ uint16_t uniffi_chek_ffi_checksum_func_validate(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_RECEIPT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_PARSE_RECEIPT_JSON
+uint16_t uniffi_chek_ffi_checksum_func_parse_receipt_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_MATCHES_QR
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_MATCHES_QR
+uint16_t uniffi_chek_ffi_checksum_func_receipt_matches_qr(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_TO_CANDIDATE
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_TO_CANDIDATE
+uint16_t uniffi_chek_ffi_checksum_func_receipt_to_candidate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_TO_QR
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_RECEIPT_TO_QR
+uint16_t uniffi_chek_ffi_checksum_func_receipt_to_qr(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VALIDATE_RECEIPT
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_VALIDATE_RECEIPT
+uint16_t uniffi_chek_ffi_checksum_func_validate_receipt(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_DEFAULT_SCAN_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_DEFAULT_SCAN_OPTIONS
 uint16_t uniffi_chek_ffi_checksum_func_default_scan_options(void
@@ -866,15 +1060,33 @@ uint16_t uniffi_chek_ffi_checksum_func_scan(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_ASYNC
+uint16_t uniffi_chek_ffi_checksum_func_scan_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA
 uint16_t uniffi_chek_ffi_checksum_func_scan_luma(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SCAN_LUMA_ASYNC
+uint16_t uniffi_chek_ffi_checksum_func_scan_luma_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_MEASURE_SMS
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_MEASURE_SMS
 uint16_t uniffi_chek_ffi_checksum_func_measure_sms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SMS_COST_KOPECKS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_FUNC_SMS_COST_KOPECKS
+uint16_t uniffi_chek_ffi_checksum_func_sms_cost_kopecks(void
     
 );
 #endif
@@ -908,6 +1120,12 @@ uint16_t uniffi_chek_ffi_checksum_func_read_text(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_DEFINITION_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_DEFINITION_JSON
+uint16_t uniffi_chek_ffi_checksum_method_campaign_definition_json(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_EVALUATE
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_EVALUATE
 uint16_t uniffi_chek_ffi_checksum_method_campaign_evaluate(void
@@ -935,6 +1153,24 @@ uint16_t uniffi_chek_ffi_checksum_method_campaign_id(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_NAME
 uint16_t uniffi_chek_ffi_checksum_method_campaign_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_PERIOD
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_PERIOD
+uint16_t uniffi_chek_ffi_checksum_method_campaign_period(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_PRODUCTS
+uint16_t uniffi_chek_ffi_checksum_method_campaign_products(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_CHEK_FFI_CHECKSUM_METHOD_CAMPAIGN_VERSION
+uint16_t uniffi_chek_ffi_checksum_method_campaign_version(void
     
 );
 #endif

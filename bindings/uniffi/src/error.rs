@@ -14,6 +14,12 @@ use chek::{Coded, Lang};
 /// text is not called `message`: in Kotlin that would clash with `Throwable.message`, which
 /// uniffi fills with all three fields.)
 ///
+/// The base class carries them too: [`code`](Self::code), [`hint`](Self::hint) and
+/// [`detail`](Self::detail) are exported methods, so Kotlin reads `e.code()` / `e.hint()` on
+/// any `ChekException` (and Swift `error.code()`) without matching the variant. (uniffi 0.32
+/// generates an enum error's exported methods on the sealed base class; it cannot declare
+/// properties there, and each variant's `code`/`hint` properties stay as before.)
+///
 /// ```
 /// use chek_ffi::{parse_text, ChekError, Lang};
 /// let err = parse_text("".into(), Some(Lang::En)).unwrap_err();
@@ -85,6 +91,27 @@ pub enum ChekError {
         /// What to tell the client or operator, in the requested language.
         hint: String,
     },
+    /// A full receipt (ФНС JSON) that cannot be read (`receipt.*`).
+    #[error("{code}: {detail}")]
+    Receipt {
+        /// Stable code.
+        code: String,
+        /// English developer text.
+        detail: String,
+        /// Shopper-facing hint in the requested language.
+        hint: String,
+    },
+    /// A published draw that cannot be read or does not reproduce (`draw.*`; `draw.mismatch`
+    /// names what differs).
+    #[error("{code}: {detail}")]
+    Draw {
+        /// Stable code.
+        code: String,
+        /// English developer text.
+        detail: String,
+        /// Hint in the requested language.
+        hint: String,
+    },
     /// An argument the app passed is malformed (`input.*`): a date, a receipt id, a history.
     #[error("{code}: {detail}")]
     Input {
@@ -106,6 +133,8 @@ pub(crate) enum Area {
     Campaign,
     Loyalty,
     Feedback,
+    Receipt,
+    Draw,
     Input,
 }
 
@@ -124,30 +153,42 @@ impl ChekError {
             Area::Campaign => ChekError::Campaign { code, detail, hint },
             Area::Loyalty => ChekError::Loyalty { code, detail, hint },
             Area::Feedback => ChekError::Feedback { code, detail, hint },
+            Area::Receipt => ChekError::Receipt { code, detail, hint },
+            Area::Draw => ChekError::Draw { code, detail, hint },
             Area::Input => ChekError::Input { code, detail, hint },
         }
     }
 
-    /// The stable code, whatever the variant.
-    pub fn code(&self) -> &str {
-        self.parts().0
-    }
-
-    /// The hint, whatever the variant.
-    pub fn hint(&self) -> &str {
-        self.parts().1
-    }
-
-    fn parts(&self) -> (&str, &str) {
+    fn parts(&self) -> (&str, &str, &str) {
         match self {
-            ChekError::Qr { code, hint, .. }
-            | ChekError::Scan { code, hint, .. }
-            | ChekError::Text { code, hint, .. }
-            | ChekError::Campaign { code, hint, .. }
-            | ChekError::Loyalty { code, hint, .. }
-            | ChekError::Feedback { code, hint, .. }
-            | ChekError::Input { code, hint, .. } => (code, hint),
+            ChekError::Qr { code, detail, hint }
+            | ChekError::Scan { code, detail, hint }
+            | ChekError::Text { code, detail, hint }
+            | ChekError::Campaign { code, detail, hint }
+            | ChekError::Loyalty { code, detail, hint }
+            | ChekError::Feedback { code, detail, hint }
+            | ChekError::Receipt { code, detail, hint }
+            | ChekError::Draw { code, detail, hint }
+            | ChekError::Input { code, detail, hint } => (code, detail, hint),
         }
+    }
+}
+
+#[uniffi::export]
+impl ChekError {
+    /// The stable code (`qr.missing_field`), whatever the variant.
+    pub fn code(&self) -> String {
+        self.parts().0.to_owned()
+    }
+
+    /// What to tell the user, in the language of the call, whatever the variant.
+    pub fn hint(&self) -> String {
+        self.parts().2.to_owned()
+    }
+
+    /// The English developer text, whatever the variant.
+    pub fn detail(&self) -> String {
+        self.parts().1.to_owned()
     }
 }
 
@@ -183,6 +224,9 @@ pub enum InputError {
     /// A participant history JSON that does not parse.
     #[error("the participant history JSON cannot be read: {0}")]
     BadHistory(String),
+    /// A published draw result JSON that does not parse.
+    #[error("not a draw result: {0}")]
+    BadDrawResult(String),
     /// Pixels that do not fill `width × height`.
     #[error("{len} bytes of pixels do not make a {width}×{height} grayscale frame")]
     BadFrame {
@@ -203,6 +247,7 @@ impl Coded for InputError {
             InputError::BadReceiptId(_) => "input.bad_receipt_id",
             InputError::OutOfRange { .. } => "input.out_of_range",
             InputError::BadHistory(_) => "input.bad_history",
+            InputError::BadDrawResult(_) => "input.bad_draw_result",
             InputError::BadFrame { .. } => "input.bad_frame",
         }
     }
@@ -220,6 +265,8 @@ impl Coded for InputError {
             (E::OutOfRange { field, .. }, Lang::En) => format!("{field} cannot be negative or that large.").into(),
             (E::BadHistory(_), Lang::Ru) => "История участника не читается: ожидается JSON вида {\"participant\":\"tg:1\",\"receipts\":[...]}.".into(),
             (E::BadHistory(_), Lang::En) => "The participant history cannot be read: expected JSON like {\"participant\":\"tg:1\",\"receipts\":[...]}.".into(),
+            (E::BadDrawResult(_), Lang::Ru) => "Результат розыгрыша не читается: ожидается JSON, который публикует chek draw --json.".into(),
+            (E::BadDrawResult(_), Lang::En) => "The draw result cannot be read: expected the JSON that chek draw --json publishes.".into(),
             (E::BadFrame { .. }, Lang::Ru) => "Размер кадра не совпадает с числом пикселей: передайте по одному байту яркости на пиксель.".into(),
             (E::BadFrame { .. }, Lang::En) => "The frame size does not match the pixels: pass one luma byte per pixel.".into(),
         }

@@ -1,5 +1,7 @@
 //! What the app knows about the shopper's earlier receipts in a campaign, for the pre-check.
 
+use std::time::SystemTime;
+
 use chek::campaign as core;
 use chek::fiscal::ReceiptId;
 
@@ -16,8 +18,8 @@ const MAX_HISTORY_BYTES: usize = 4 << 20;
 pub struct PastReceipt {
     /// `fn:fd:fp`.
     pub receipt_id: String,
-    /// Upload time, UTC, ISO-8601.
-    pub submitted_at: String,
+    /// When it was uploaded (a moment: Kotlin `java.time.Instant`, Swift `Date`).
+    pub submitted_at: SystemTime,
     /// Lots it earned.
     #[uniffi(default = 0)]
     pub lots: i64,
@@ -63,7 +65,7 @@ impl TryFrom<&ParticipantHistory> for core::ParticipantHistory {
                 .map(|r| {
                     Ok(core::PastReceipt {
                         id: receipt_id(&r.receipt_id)?,
-                        submitted_at: time::parse(&r.submitted_at)?,
+                        submitted_at: time::utc_of(r.submitted_at, "submitted_at")?,
                         lots: u64_field("lots", r.lots)?,
                         points: u64_field("points", r.points)?,
                     })
@@ -91,7 +93,7 @@ impl From<&core::ParticipantHistory> for ParticipantHistory {
                 .iter()
                 .map(|r| PastReceipt {
                     receipt_id: r.id.to_string(),
-                    submitted_at: time::format(r.submitted_at),
+                    submitted_at: time::moment_of(r.submitted_at),
                     lots: i64_of(r.lots),
                     points: i64_of(r.points),
                 })

@@ -7,24 +7,37 @@
 //! the fields offline ([`validate`]) and pre-check a receipt against a campaign's rules
 //! ([`Campaign::evaluate`]). Every hint comes in the [`Lang`] the caller asks for.
 //!
+//! A full receipt with its items, as a verification service returns it, is read from its JSON
+//! ([`parse_receipt_json`]), checked ([`validate_receipt`]), compared with its QR
+//! ([`receipt_matches_qr`]) and handed to the campaign ([`receipt_to_candidate`]) so that
+//! product rules are decided on the phone; the campaign's dates, version and products are
+//! there to show ([`Campaign::period`], [`Campaign::products`]). A published prize draw is
+//! re-run and checked ([`verify_draw`], [`verify_published_draw`]).
+//!
 //! Engagement on the phone or at the till: card numbers and phones read and checked
 //! ([`LoyaltyProgramme::parse_card`], [`normalize_phone`]), an activation form validated into the
 //! request the server applies ([`LoyaltyProgramme::validate_form`]), a survey answer rated
 //! ([`Survey::rate`]), the token of a review link read ([`parse_review_link`]) or verified with
-//! the host's key ([`Survey::open_review_link`]), and SMS texts measured ([`measure_sms`]).
+//! the host's key ([`Survey::open_review_link`]), and SMS texts measured and priced
+//! ([`measure_sms`], [`sms_cost_kopecks`]).
 //!
-//! The types here are FFI mirrors of the core types (plain records, `i64` numbers, ISO-8601
-//! strings for times), converted at the boundary; the core stays free of uniffi. Errors are one
+//! The types here are FFI mirrors of the core types (plain records, `i64` numbers), converted
+//! at the boundary; the core stays free of uniffi. Times are each language's own types (see
+//! the `time` module): receipt times are [`LocalDateTime`] (Kotlin `java.time.LocalDateTime`),
+//! moments `SystemTime` (Kotlin `java.time.Instant`, Swift `Date`). What may take long has an
+//! `async` twin run off the caller's thread (Kotlin `suspend`, Swift `async`): [`scan_async`],
+//! [`scan_luma_async`], [`verify_draw_async`], [`verify_published_draw_async`]. Errors are one
 //! sealed hierarchy, [`ChekError`] (`ChekException` in Kotlin, `ChekError` in Swift), whose
-//! variants all carry `code`, `message` and `hint`. HTTP verification is deliberately absent:
-//! the mobile library is built with the facade's `scan` feature only.
+//! variants all carry `code`, `detail` and `hint`, and whose base has the methods `code()`,
+//! `hint()` and `detail()`. HTTP verification is deliberately absent: the mobile library is
+//! built with the facade's `scan` and `engage` features only.
 //!
 //! ```
 //! use chek_ffi::{parse_qr, Lang, ChekError};
 //!
 //! let qr = parse_qr("t=20240917T1801&s=1285.21&fn=7281440500751551&i=30526&fp=1168453787&n=1".into(), Some(Lang::En))?;
 //! assert_eq!(qr.total_kopecks, 128_521);
-//! assert_eq!(qr.datetime, "2024-09-17T18:01:00");
+//! assert_eq!(qr.datetime.to_string(), "2024-09-17 18:01:00");
 //!
 //! match parse_qr("hello".into(), Some(Lang::En)) {
 //!     Err(ChekError::Qr { code, hint, .. }) => {
@@ -36,19 +49,29 @@
 //! # Ok::<(), ChekError>(())
 //! ```
 
+mod blocking;
 mod campaign;
+mod draw;
 mod error;
 mod feedback;
 mod history;
 mod loyalty;
 mod qr;
+mod receipt;
 mod scan;
 mod sms;
 mod text;
 mod time;
 mod types;
 
-pub use campaign::{Campaign, Decision, Effect, Reason, Status};
+pub use campaign::{
+    Campaign, CampaignPeriod, Decision, Effect, HourWindow, Product, Reason, Status, Weekday,
+    campaign_json_schema,
+};
+pub use draw::{
+    DrawEntry, DrawResult, Winner, lots_hash, parse_draw_result, parse_lots, verify_draw,
+    verify_draw_async, verify_published_draw, verify_published_draw_async,
+};
 pub use error::{ChekError, InputError};
 pub use feedback::{
     PolicyWarning, ReviewToken, Survey, SurveyMode, SurveyRating, ab_bucket, check_review_url,
@@ -60,12 +83,20 @@ pub use loyalty::{
     LoyaltyProgramme, card_last4, check_digit_valid, normalize_phone,
 };
 pub use qr::{Finding, Severity, parse_qr, qr_receipt_id, qr_to_string, validate};
-pub use scan::{Diagnostic, ScanOptions, ScanResult, default_scan_options, scan, scan_luma};
-pub use sms::{SmsEncoding, SmsMeasure, measure_sms, split_sms};
+pub use receipt::{
+    Payments, Receipt, ReceiptItem, parse_receipt_json, receipt_matches_qr, receipt_to_candidate,
+    receipt_to_qr, validate_receipt,
+};
+pub use scan::{
+    Diagnostic, ScanOptions, ScanResult, default_scan_options, scan, scan_async, scan_luma,
+    scan_luma_async,
+};
+pub use sms::{SmsEncoding, SmsMeasure, measure_sms, sms_cost_kopecks, split_sms};
 pub use text::{
     FieldProblem, FoundField, TextItem, TextReading, parse_manual, parse_text, read_manual,
     read_text,
 };
+pub use time::{LocalDate, LocalDateTime};
 pub use types::{Candidate, Channel, FiscalQr, Lang, Operation};
 
 uniffi::setup_scaffolding!();

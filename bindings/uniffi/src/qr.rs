@@ -3,8 +3,9 @@
 use chek::fiscal::{self, ValidationOptions};
 
 use crate::error::Area;
+use crate::time::LocalDateTime;
 use crate::types::lang_of;
-use crate::{ChekError, FiscalQr, Lang, time};
+use crate::{ChekError, FiscalQr, Lang};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -85,25 +86,29 @@ pub fn qr_receipt_id(qr: FiscalQr, lang: Option<Lang>) -> Result<String, ChekErr
     Ok(q.identity().to_string())
 }
 
-/// Checks the fields offline against `now` (the phone's local time, ISO-8601): impossible
-/// dates, zero numbers, dummy fiscal drives, implausible totals. An empty list means plausible;
-/// only ФНС can say a receipt is genuine.
+/// Checks the fields offline against `now`, the phone's local time (Kotlin
+/// `LocalDateTime.now()`): impossible dates, zero numbers, dummy fiscal drives, implausible
+/// totals. An empty list means plausible; only ФНС can say a receipt is genuine.
 ///
 /// ```
 /// use chek_ffi::{parse_qr, validate, Lang};
+/// let at = |d, h| chrono::NaiveDate::from_ymd_opt(2024, 9, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
 /// let qr = parse_qr("t=20240917T1801&s=1285.21&fn=7281440500751551&i=30526&fp=1168453787&n=1".into(), Some(Lang::En))?;
-/// assert!(validate(qr.clone(), "2024-09-18T09:00:00".into(), Some(Lang::En))?.is_empty());
-/// let early = validate(qr, "2024-09-01T09:00:00".into(), Some(Lang::En))?;
+/// assert!(validate(qr.clone(), at(18, 9), Some(Lang::En))?.is_empty());
+/// let early = validate(qr, at(1, 9), Some(Lang::En))?;
 /// assert_eq!(early[0].code, "fiscal.date_in_future");
 /// # Ok::<(), chek_ffi::ChekError>(())
 /// ```
 #[uniffi::export(default(lang))]
-pub fn validate(qr: FiscalQr, now: String, lang: Option<Lang>) -> Result<Vec<Finding>, ChekError> {
+pub fn validate(
+    qr: FiscalQr,
+    now: LocalDateTime,
+    lang: Option<Lang>,
+) -> Result<Vec<Finding>, ChekError> {
     let l: chek::Lang = lang_of(lang);
     let q: fiscal::FiscalQr = (&qr)
         .try_into()
         .map_err(|e: crate::InputError| e.into_ffi(l))?;
-    let now = time::parse(&now).map_err(|e| e.into_ffi(l))?;
     Ok(fiscal::validate_qr(&q, now, &ValidationOptions::default())
         .iter()
         .map(|f| finding(f, l))

@@ -73,3 +73,16 @@ pub fn measure_sms(text: String) -> SmsMeasure {
 pub fn split_sms(text: String) -> Vec<String> {
     core::split(&text).into_iter().map(str::to_owned).collect()
 }
+
+/// What sending the text costs at a price per segment (kopecks): segments × price, 0 for an
+/// empty text.
+///
+/// ```
+/// // 71 Cyrillic letters do not fit one UCS-2 SMS (70): two segments.
+/// assert_eq!(chek_ffi::sms_cost_kopecks("ж".repeat(71), 250), 500);
+/// assert_eq!(chek_ffi::sms_cost_kopecks(String::new(), 250), 0);
+/// ```
+#[uniffi::export]
+pub fn sms_cost_kopecks(text: String, price_per_segment_kopecks: i64) -> i64 {
+    core::measure(&text).cost_kopecks(price_per_segment_kopecks)
+}

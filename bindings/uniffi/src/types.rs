@@ -2,7 +2,8 @@
 
 use chek::fiscal;
 
-use crate::{InputError, time};
+use crate::time::LocalDateTime;
+use crate::{InputError, Receipt};
 
 /// The language of hints. Russian is the default: shoppers are in Russia.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
@@ -105,8 +106,8 @@ impl From<Channel> for fiscal::Channel {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FiscalQr {
-    /// Purchase time, the register's local time, ISO-8601 (`2024-09-17T18:01:00`).
-    pub datetime: String,
+    /// Purchase time, the register's local time (Kotlin `LocalDateTime`).
+    pub datetime: LocalDateTime,
     /// Total in kopecks.
     pub total_kopecks: i64,
     /// ФН, 16 digits.
@@ -122,7 +123,7 @@ pub struct FiscalQr {
 impl From<&fiscal::FiscalQr> for FiscalQr {
     fn from(q: &fiscal::FiscalQr) -> Self {
         FiscalQr {
-            datetime: time::format(q.datetime),
+            datetime: q.datetime,
             total_kopecks: q.total_kopecks,
             fn_number: q.fn_number.to_string(),
             fd: i64::from(q.fd),
@@ -150,7 +151,7 @@ impl TryFrom<&FiscalQr> for fiscal::FiscalQr {
 
     fn try_from(q: &FiscalQr) -> Result<Self, InputError> {
         Ok(fiscal::FiscalQr {
-            datetime: time::parse(&q.datetime)?,
+            datetime: q.datetime,
             total_kopecks: q.total_kopecks,
             fn_number: q
                 .fn_number
@@ -164,13 +165,29 @@ impl TryFrom<&FiscalQr> for fiscal::FiscalQr {
     }
 }
 
-/// A receipt as any input channel produces it: the QR fields and where they came from.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A receipt as any input channel produces it: the QR fields, where they came from, and the
+/// full receipt with its items once a service returned it (product rules need the items).
+///
+/// ```
+/// use chek_ffi::{parse_receipt_json, receipt_to_candidate, Channel, Lang};
+/// let r = parse_receipt_json(r#"{"fiscalDriveNumber":"9960440302169202","fiscalDocumentNumber":6887,
+///   "fiscalSign":339460828,"totalSum":21760,"operationType":1,"dateTime":"2023-03-17T18:30:00",
+///   "items":[{"name":"Хлеб","price":21760,"quantity":1,"sum":21760}]}"#.into(), Some(Lang::En))?;
+/// let c = receipt_to_candidate(r, Channel::Qr, None)?;
+/// assert_eq!(c.qr.total_kopecks, 21760);
+/// assert_eq!(c.receipt.map(|r| r.items.len()), Some(1));
+/// # Ok::<(), chek_ffi::ChekError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Candidate {
     /// The fiscal fields.
     pub qr: FiscalQr,
     /// QR, OCR or manual entry.
     pub channel: Channel,
+    /// The full receipt (items, seller), when a verification service returned it; `null`
+    /// before. A campaign's product rules can only be decided with it.
+    #[uniffi(default)]
+    pub receipt: Option<Receipt>,
 }
 
 impl From<&fiscal::Candidate> for Candidate {
@@ -178,6 +195,7 @@ impl From<&fiscal::Candidate> for Candidate {
         Candidate {
             qr: (&c.qr).into(),
             channel: c.channel.into(),
+            receipt: c.receipt.as_ref().map(Into::into),
         }
     }
 }
@@ -186,9 +204,8 @@ impl TryFrom<&Candidate> for fiscal::Candidate {
     type Error = InputError;
 
     fn try_from(c: &Candidate) -> Result<Self, InputError> {
-        Ok(fiscal::Candidate::new(
-            (&c.qr).try_into()?,
-            c.channel.into(),
-        ))
+        let mut out = fiscal::Candidate::new((&c.qr).try_into()?, c.channel.into());
+        out.receipt = c.receipt.as_ref().map(TryInto::try_into).transpose()?;
+        Ok(out)
     }
 }

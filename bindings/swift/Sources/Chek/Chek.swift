@@ -614,6 +614,49 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -639,28 +682,39 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
  * "#.into(), Some(Lang::En))?;
  * let qr = parse_qr("t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1".into(), Some(Lang::En))?;
  * let h = ParticipantHistory { participant: "tg:1".into(), ..Default::default() };
- * let d = c.evaluate(Candidate { qr, channel: Channel::Qr }, h, "2026-09-20T09:00:00".into(), Some(Lang::En))?;
+ * // 2026-09-20 09:00 UTC (Kotlin: Instant.parse("2026-09-20T09:00:00Z")).
+ * let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_789_894_800);
+ * let d = c.evaluate(Candidate { qr, channel: Channel::Qr, receipt: None }, h, now, Some(Lang::En))?;
  * assert_eq!((d.status, d.lots), (Status::Accepted, 3));
+ * assert_eq!(c.period().end, chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
  * # Ok::<(), chek_ffi::ChekError>(())
  * ```
  */
 public protocol CampaignProtocol: AnyObject, Sendable {
     
     /**
-     * Pre-checks a candidate for a participant. `now` is the moment of evaluation in UTC
-     * (ISO-8601); receipt times are campaign-local. Pure: same inputs, same decision.
+     * The whole definition as JSON (the JSON form of the campaign file, every default filled
+     * in), for what the typed accessors do not cover.
      */
-    func evaluate(candidate: Candidate, history: ParticipantHistory, now: String, lang: Lang?) throws  -> Decision
+    func definitionJson()  -> String
+    
+    /**
+     * Pre-checks a candidate for a participant at the moment `now` (Kotlin `Instant`, Swift
+     * `Date`); receipt times are campaign-local. With the candidate's `receipt` (its items),
+     * product rules are decided too; without it a campaign with products answers `Pending`.
+     * Pure: same inputs, same decision.
+     */
+    func evaluate(candidate: Candidate, history: ParticipantHistory, now: Date, lang: Lang?) throws  -> Decision
     
     /**
      * [`evaluate`](Self::evaluate) with the history in the ledger's JSON shape.
      */
-    func evaluateJson(candidate: Candidate, historyJson: String, now: String, lang: Lang?) throws  -> Decision
+    func evaluateJson(candidate: Candidate, historyJson: String, now: Date, lang: Lang?) throws  -> Decision
     
     /**
      * Pre-checks a QR string straight from the camera (channel QR).
      */
-    func evaluateQr(qrText: String, history: ParticipantHistory, now: String, lang: Lang?) throws  -> Decision
+    func evaluateQr(qrText: String, history: ParticipantHistory, now: Date, lang: Lang?) throws  -> Decision
     
     /**
      * The campaign id.
@@ -671,6 +725,21 @@ public protocol CampaignProtocol: AnyObject, Sendable {
      * The campaign's display name.
      */
     func name()  -> String
+    
+    /**
+     * When receipts count: first and last day, upload deadline, time zone, days and hours.
+     */
+    func period()  -> CampaignPeriod
+    
+    /**
+     * The promo products the rules refer to (empty when any receipt counts).
+     */
+    func products()  -> [Product]
+    
+    /**
+     * The definition's version (back-tests compare versions); 0 when the file has none.
+     */
+    func version()  -> Int64
     
 }
 /**
@@ -695,8 +764,11 @@ public protocol CampaignProtocol: AnyObject, Sendable {
  * "#.into(), Some(Lang::En))?;
  * let qr = parse_qr("t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1".into(), Some(Lang::En))?;
  * let h = ParticipantHistory { participant: "tg:1".into(), ..Default::default() };
- * let d = c.evaluate(Candidate { qr, channel: Channel::Qr }, h, "2026-09-20T09:00:00".into(), Some(Lang::En))?;
+ * // 2026-09-20 09:00 UTC (Kotlin: Instant.parse("2026-09-20T09:00:00Z")).
+ * let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_789_894_800);
+ * let d = c.evaluate(Candidate { qr, channel: Channel::Qr, receipt: None }, h, now, Some(Lang::En))?;
  * assert_eq!((d.status, d.lots), (Status::Accepted, 3));
+ * assert_eq!(c.period().end, chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
  * # Ok::<(), chek_ffi::ChekError>(())
  * ```
  */
@@ -781,17 +853,32 @@ public static func fromToml(toml: String, lang: Lang? = nil)throws  -> Campaign 
 
     
     /**
-     * Pre-checks a candidate for a participant. `now` is the moment of evaluation in UTC
-     * (ISO-8601); receipt times are campaign-local. Pure: same inputs, same decision.
+     * The whole definition as JSON (the JSON form of the campaign file, every default filled
+     * in), for what the typed accessors do not cover.
      */
-open func evaluate(candidate: Candidate, history: ParticipantHistory, now: String, lang: Lang? = nil)throws  -> Decision  {
+open func definitionJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_campaign_definition_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Pre-checks a candidate for a participant at the moment `now` (Kotlin `Instant`, Swift
+     * `Date`); receipt times are campaign-local. With the candidate's `receipt` (its items),
+     * product rules are decided too; without it a campaign with products answers `Pending`.
+     * Pure: same inputs, same decision.
+     */
+open func evaluate(candidate: Candidate, history: ParticipantHistory, now: Date, lang: Lang? = nil)throws  -> Decision  {
     return try  FfiConverterTypeDecision_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_method_campaign_evaluate(
             self.uniffiCloneHandle(),
         FfiConverterTypeCandidate_lower(candidate),
         FfiConverterTypeParticipantHistory_lower(history),
-        FfiConverterString.lower(now),
+        FfiConverterTimestamp.lower(now),
         FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
@@ -800,14 +887,14 @@ open func evaluate(candidate: Candidate, history: ParticipantHistory, now: Strin
     /**
      * [`evaluate`](Self::evaluate) with the history in the ledger's JSON shape.
      */
-open func evaluateJson(candidate: Candidate, historyJson: String, now: String, lang: Lang? = nil)throws  -> Decision  {
+open func evaluateJson(candidate: Candidate, historyJson: String, now: Date, lang: Lang? = nil)throws  -> Decision  {
     return try  FfiConverterTypeDecision_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_method_campaign_evaluate_json(
             self.uniffiCloneHandle(),
         FfiConverterTypeCandidate_lower(candidate),
         FfiConverterString.lower(historyJson),
-        FfiConverterString.lower(now),
+        FfiConverterTimestamp.lower(now),
         FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
@@ -816,14 +903,14 @@ open func evaluateJson(candidate: Candidate, historyJson: String, now: String, l
     /**
      * Pre-checks a QR string straight from the camera (channel QR).
      */
-open func evaluateQr(qrText: String, history: ParticipantHistory, now: String, lang: Lang? = nil)throws  -> Decision  {
+open func evaluateQr(qrText: String, history: ParticipantHistory, now: Date, lang: Lang? = nil)throws  -> Decision  {
     return try  FfiConverterTypeDecision_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_method_campaign_evaluate_qr(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(qrText),
         FfiConverterTypeParticipantHistory_lower(history),
-        FfiConverterString.lower(now),
+        FfiConverterTimestamp.lower(now),
         FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
@@ -848,6 +935,42 @@ open func name() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_method_campaign_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When receipts count: first and last day, upload deadline, time zone, days and hours.
+     */
+open func period() -> CampaignPeriod  {
+    return try!  FfiConverterTypeCampaignPeriod_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_campaign_period(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The promo products the rules refer to (empty when any receipt counts).
+     */
+open func products() -> [Product]  {
+    return try!  FfiConverterSequenceTypeProduct.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_campaign_products(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The definition's version (back-tests compare versions); 0 when the file has none.
+     */
+open func version() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_campaign_version(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1677,7 +1800,129 @@ public func FfiConverterTypeActivationRequestInfo_lower(_ value: ActivationReque
 
 
 /**
- * A receipt as any input channel produces it: the QR fields and where they came from.
+ * When receipts count: the campaign's `when`, for showing the dates and for the app's own
+ * reminders. Dates and times are campaign-local; receipts' times are taken to be too.
+ */
+public struct CampaignPeriod: Equatable, Hashable {
+    /**
+     * First day of purchases, inclusive (Kotlin `LocalDate`).
+     */
+    public let start: LocalDate
+    /**
+     * Last day of purchases, inclusive.
+     */
+    public let end: LocalDate
+    /**
+     * Last moment receipts can be uploaded, campaign-local; `null`: the end of `end`.
+     */
+    public let uploadDeadline: LocalDateTime?
+    /**
+     * The campaign's UTC offset, e.g. `+03:00`.
+     */
+    public let utcOffset: String
+    /**
+     * Only purchases on these days count; empty: every day.
+     */
+    public let weekdays: [Weekday]
+    /**
+     * Only purchases in this hour window count; `null`: any hour.
+     */
+    public let hours: HourWindow?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day of purchases, inclusive (Kotlin `LocalDate`).
+         */start: LocalDate, 
+        /**
+         * Last day of purchases, inclusive.
+         */end: LocalDate, 
+        /**
+         * Last moment receipts can be uploaded, campaign-local; `null`: the end of `end`.
+         */uploadDeadline: LocalDateTime?, 
+        /**
+         * The campaign's UTC offset, e.g. `+03:00`.
+         */utcOffset: String, 
+        /**
+         * Only purchases on these days count; empty: every day.
+         */weekdays: [Weekday], 
+        /**
+         * Only purchases in this hour window count; `null`: any hour.
+         */hours: HourWindow?) {
+        self.start = start
+        self.end = end
+        self.uploadDeadline = uploadDeadline
+        self.utcOffset = utcOffset
+        self.weekdays = weekdays
+        self.hours = hours
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CampaignPeriod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCampaignPeriod: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignPeriod {
+        return
+            try CampaignPeriod(
+                start: FfiConverterTypeLocalDate.read(from: &buf), 
+                end: FfiConverterTypeLocalDate.read(from: &buf), 
+                uploadDeadline: FfiConverterOptionTypeLocalDateTime.read(from: &buf), 
+                utcOffset: FfiConverterString.read(from: &buf), 
+                weekdays: FfiConverterSequenceTypeWeekday.read(from: &buf), 
+                hours: FfiConverterOptionTypeHourWindow.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CampaignPeriod, into buf: inout [UInt8]) {
+        FfiConverterTypeLocalDate.write(value.start, into: &buf)
+        FfiConverterTypeLocalDate.write(value.end, into: &buf)
+        FfiConverterOptionTypeLocalDateTime.write(value.uploadDeadline, into: &buf)
+        FfiConverterString.write(value.utcOffset, into: &buf)
+        FfiConverterSequenceTypeWeekday.write(value.weekdays, into: &buf)
+        FfiConverterOptionTypeHourWindow.write(value.hours, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignPeriod_lift(_ buf: RustBuffer) throws -> CampaignPeriod {
+    return try FfiConverterTypeCampaignPeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignPeriod_lower(_ value: CampaignPeriod) -> RustBuffer {
+    return FfiConverterTypeCampaignPeriod.lower(value)
+}
+
+
+/**
+ * A receipt as any input channel produces it: the QR fields, where they came from, and the
+ * full receipt with its items once a service returned it (product rules need the items).
+ *
+ * ```
+ * use chek_ffi::{parse_receipt_json, receipt_to_candidate, Channel, Lang};
+ * let r = parse_receipt_json(r#"{"fiscalDriveNumber":"9960440302169202","fiscalDocumentNumber":6887,
+ * "fiscalSign":339460828,"totalSum":21760,"operationType":1,"dateTime":"2023-03-17T18:30:00",
+ * "items":[{"name":"Хлеб","price":21760,"quantity":1,"sum":21760}]}"#.into(), Some(Lang::En))?;
+ * let c = receipt_to_candidate(r, Channel::Qr, None)?;
+ * assert_eq!(c.qr.total_kopecks, 21760);
+ * assert_eq!(c.receipt.map(|r| r.items.len()), Some(1));
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
  */
 public struct Candidate: Equatable, Hashable {
     /**
@@ -1688,6 +1933,11 @@ public struct Candidate: Equatable, Hashable {
      * QR, OCR or manual entry.
      */
     public let channel: Channel
+    /**
+     * The full receipt (items, seller), when a verification service returned it; `null`
+     * before. A campaign's product rules can only be decided with it.
+     */
+    public let receipt: Receipt?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1697,9 +1947,14 @@ public struct Candidate: Equatable, Hashable {
          */qr: FiscalQr, 
         /**
          * QR, OCR or manual entry.
-         */channel: Channel) {
+         */channel: Channel, 
+        /**
+         * The full receipt (items, seller), when a verification service returned it; `null`
+         * before. A campaign's product rules can only be decided with it.
+         */receipt: Receipt? = nil) {
         self.qr = qr
         self.channel = channel
+        self.receipt = receipt
     }
 
     
@@ -1719,13 +1974,15 @@ public struct FfiConverterTypeCandidate: FfiConverterRustBuffer {
         return
             try Candidate(
                 qr: FfiConverterTypeFiscalQr.read(from: &buf), 
-                channel: FfiConverterTypeChannel.read(from: &buf)
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                receipt: FfiConverterOptionTypeReceipt.read(from: &buf)
         )
     }
 
     public static func write(_ value: Candidate, into buf: inout [UInt8]) {
         FfiConverterTypeFiscalQr.write(value.qr, into: &buf)
         FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterOptionTypeReceipt.write(value.receipt, into: &buf)
     }
 }
 
@@ -2043,6 +2300,236 @@ public func FfiConverterTypeDiagnostic_lower(_ value: Diagnostic) -> RustBuffer 
 
 
 /**
+ * One participant of a draw and their lots.
+ */
+public struct DrawEntry: Equatable, Hashable {
+    /**
+     * Participant id.
+     */
+    public let participant: String
+    /**
+     * Lots (tickets), the weight.
+     */
+    public let lots: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Participant id.
+         */participant: String, 
+        /**
+         * Lots (tickets), the weight.
+         */lots: Int64) {
+        self.participant = participant
+        self.lots = lots
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DrawEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDrawEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DrawEntry {
+        return
+            try DrawEntry(
+                participant: FfiConverterString.read(from: &buf), 
+                lots: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DrawEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.participant, into: &buf)
+        FfiConverterInt64.write(value.lots, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDrawEntry_lift(_ buf: RustBuffer) throws -> DrawEntry {
+    return try FfiConverterTypeDrawEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDrawEntry_lower(_ value: DrawEntry) -> RustBuffer {
+    return FfiConverterTypeDrawEntry.lower(value)
+}
+
+
+/**
+ * Everything published after a draw (the JSON `chek draw --json` writes).
+ */
+public struct DrawResult: Equatable, Hashable {
+    /**
+     * `chek-draw-v1`.
+     */
+    public let algorithm: String
+    /**
+     * SHA-256 of the seed, hex: compare it with the commitment published before the period
+     * closed.
+     */
+    public let seedCommitment: String
+    /**
+     * SHA-256 of the canonical lots list, hex: compare it with the hash published at close.
+     */
+    public let lotsHash: String
+    /**
+     * SHA-256 of the sorted excluded ids, hex.
+     */
+    public let exclusionsHash: String
+    /**
+     * The revealed seed, hex.
+     */
+    public let seed: String
+    /**
+     * The public beacon value, hex.
+     */
+    public let beacon: String
+    /**
+     * Prizes asked for.
+     */
+    public let prizes: Int64
+    /**
+     * Excluded participants (earlier winners), sorted.
+     */
+    public let excluded: [String]
+    /**
+     * Entries in the list.
+     */
+    public let entries: Int64
+    /**
+     * Lots in the draw after exclusions.
+     */
+    public let totalLots: Int64
+    /**
+     * Winners in prize order.
+     */
+    public let winners: [Winner]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `chek-draw-v1`.
+         */algorithm: String, 
+        /**
+         * SHA-256 of the seed, hex: compare it with the commitment published before the period
+         * closed.
+         */seedCommitment: String, 
+        /**
+         * SHA-256 of the canonical lots list, hex: compare it with the hash published at close.
+         */lotsHash: String, 
+        /**
+         * SHA-256 of the sorted excluded ids, hex.
+         */exclusionsHash: String, 
+        /**
+         * The revealed seed, hex.
+         */seed: String, 
+        /**
+         * The public beacon value, hex.
+         */beacon: String, 
+        /**
+         * Prizes asked for.
+         */prizes: Int64, 
+        /**
+         * Excluded participants (earlier winners), sorted.
+         */excluded: [String] = [], 
+        /**
+         * Entries in the list.
+         */entries: Int64, 
+        /**
+         * Lots in the draw after exclusions.
+         */totalLots: Int64, 
+        /**
+         * Winners in prize order.
+         */winners: [Winner]) {
+        self.algorithm = algorithm
+        self.seedCommitment = seedCommitment
+        self.lotsHash = lotsHash
+        self.exclusionsHash = exclusionsHash
+        self.seed = seed
+        self.beacon = beacon
+        self.prizes = prizes
+        self.excluded = excluded
+        self.entries = entries
+        self.totalLots = totalLots
+        self.winners = winners
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DrawResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDrawResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DrawResult {
+        return
+            try DrawResult(
+                algorithm: FfiConverterString.read(from: &buf), 
+                seedCommitment: FfiConverterString.read(from: &buf), 
+                lotsHash: FfiConverterString.read(from: &buf), 
+                exclusionsHash: FfiConverterString.read(from: &buf), 
+                seed: FfiConverterString.read(from: &buf), 
+                beacon: FfiConverterString.read(from: &buf), 
+                prizes: FfiConverterInt64.read(from: &buf), 
+                excluded: FfiConverterSequenceString.read(from: &buf), 
+                entries: FfiConverterInt64.read(from: &buf), 
+                totalLots: FfiConverterInt64.read(from: &buf), 
+                winners: FfiConverterSequenceTypeWinner.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DrawResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.algorithm, into: &buf)
+        FfiConverterString.write(value.seedCommitment, into: &buf)
+        FfiConverterString.write(value.lotsHash, into: &buf)
+        FfiConverterString.write(value.exclusionsHash, into: &buf)
+        FfiConverterString.write(value.seed, into: &buf)
+        FfiConverterString.write(value.beacon, into: &buf)
+        FfiConverterInt64.write(value.prizes, into: &buf)
+        FfiConverterSequenceString.write(value.excluded, into: &buf)
+        FfiConverterInt64.write(value.entries, into: &buf)
+        FfiConverterInt64.write(value.totalLots, into: &buf)
+        FfiConverterSequenceTypeWinner.write(value.winners, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDrawResult_lift(_ buf: RustBuffer) throws -> DrawResult {
+    return try FfiConverterTypeDrawResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDrawResult_lower(_ value: DrawResult) -> RustBuffer {
+    return FfiConverterTypeDrawResult.lower(value)
+}
+
+
+/**
  * A field the shopper should look at: missing, unreadable or doubtful.
  */
 public struct FieldProblem: Equatable, Hashable {
@@ -2212,9 +2699,9 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
  */
 public struct FiscalQr: Equatable, Hashable {
     /**
-     * Purchase time, the register's local time, ISO-8601 (`2024-09-17T18:01:00`).
+     * Purchase time, the register's local time (Kotlin `LocalDateTime`).
      */
-    public let datetime: String
+    public let datetime: LocalDateTime
     /**
      * Total in kopecks.
      */
@@ -2240,8 +2727,8 @@ public struct FiscalQr: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Purchase time, the register's local time, ISO-8601 (`2024-09-17T18:01:00`).
-         */datetime: String, 
+         * Purchase time, the register's local time (Kotlin `LocalDateTime`).
+         */datetime: LocalDateTime, 
         /**
          * Total in kopecks.
          */totalKopecks: Int64, 
@@ -2281,7 +2768,7 @@ public struct FfiConverterTypeFiscalQr: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FiscalQr {
         return
             try FiscalQr(
-                datetime: FfiConverterString.read(from: &buf), 
+                datetime: FfiConverterTypeLocalDateTime.read(from: &buf), 
                 totalKopecks: FfiConverterInt64.read(from: &buf), 
                 fnNumber: FfiConverterString.read(from: &buf), 
                 fd: FfiConverterInt64.read(from: &buf), 
@@ -2291,7 +2778,7 @@ public struct FfiConverterTypeFiscalQr: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: FiscalQr, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.datetime, into: &buf)
+        FfiConverterTypeLocalDateTime.write(value.datetime, into: &buf)
         FfiConverterInt64.write(value.totalKopecks, into: &buf)
         FfiConverterString.write(value.fnNumber, into: &buf)
         FfiConverterInt64.write(value.fd, into: &buf)
@@ -2410,6 +2897,75 @@ public func FfiConverterTypeFoundField_lower(_ value: FoundField) -> RustBuffer 
 
 
 /**
+ * An hour window `[from, to)` of the day, campaign-local.
+ */
+public struct HourWindow: Equatable, Hashable {
+    /**
+     * First hour (0–23).
+     */
+    public let from: Int32
+    /**
+     * Hour the window closes (1–24), exclusive.
+     */
+    public let to: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First hour (0–23).
+         */from: Int32, 
+        /**
+         * Hour the window closes (1–24), exclusive.
+         */to: Int32) {
+        self.from = from
+        self.to = to
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HourWindow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHourWindow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HourWindow {
+        return
+            try HourWindow(
+                from: FfiConverterInt32.read(from: &buf), 
+                to: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HourWindow, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.from, into: &buf)
+        FfiConverterInt32.write(value.to, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHourWindow_lift(_ buf: RustBuffer) throws -> HourWindow {
+    return try FfiConverterTypeHourWindow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHourWindow_lower(_ value: HourWindow) -> RustBuffer {
+    return FfiConverterTypeHourWindow.lower(value)
+}
+
+
+/**
  * The participant's standing in one campaign, plus the campaign-wide totals the budget caps
  * need. An empty history (only `participant`) is fine for a first receipt.
  */
@@ -2518,9 +3074,9 @@ public struct PastReceipt: Equatable, Hashable {
      */
     public let receiptId: String
     /**
-     * Upload time, UTC, ISO-8601.
+     * When it was uploaded (a moment: Kotlin `java.time.Instant`, Swift `Date`).
      */
-    public let submittedAt: String
+    public let submittedAt: Date
     /**
      * Lots it earned.
      */
@@ -2537,8 +3093,8 @@ public struct PastReceipt: Equatable, Hashable {
          * `fn:fd:fp`.
          */receiptId: String, 
         /**
-         * Upload time, UTC, ISO-8601.
-         */submittedAt: String, 
+         * When it was uploaded (a moment: Kotlin `java.time.Instant`, Swift `Date`).
+         */submittedAt: Date, 
         /**
          * Lots it earned.
          */lots: Int64 = Int64(0), 
@@ -2568,7 +3124,7 @@ public struct FfiConverterTypePastReceipt: FfiConverterRustBuffer {
         return
             try PastReceipt(
                 receiptId: FfiConverterString.read(from: &buf), 
-                submittedAt: FfiConverterString.read(from: &buf), 
+                submittedAt: FfiConverterTimestamp.read(from: &buf), 
                 lots: FfiConverterInt64.read(from: &buf), 
                 points: FfiConverterInt64.read(from: &buf)
         )
@@ -2576,7 +3132,7 @@ public struct FfiConverterTypePastReceipt: FfiConverterRustBuffer {
 
     public static func write(_ value: PastReceipt, into buf: inout [UInt8]) {
         FfiConverterString.write(value.receiptId, into: &buf)
-        FfiConverterString.write(value.submittedAt, into: &buf)
+        FfiConverterTimestamp.write(value.submittedAt, into: &buf)
         FfiConverterInt64.write(value.lots, into: &buf)
         FfiConverterInt64.write(value.points, into: &buf)
     }
@@ -2595,6 +3151,105 @@ public func FfiConverterTypePastReceipt_lift(_ buf: RustBuffer) throws -> PastRe
 #endif
 public func FfiConverterTypePastReceipt_lower(_ value: PastReceipt) -> RustBuffer {
     return FfiConverterTypePastReceipt.lower(value)
+}
+
+
+/**
+ * How the total was paid, in kopecks.
+ */
+public struct Payments: Equatable, Hashable {
+    /**
+     * Cash.
+     */
+    public let cash: Int64
+    /**
+     * Card and other electronic means.
+     */
+    public let ecash: Int64
+    /**
+     * Offset of an earlier prepayment.
+     */
+    public let prepaid: Int64
+    /**
+     * Credit.
+     */
+    public let credit: Int64
+    /**
+     * Other consideration.
+     */
+    public let provision: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Cash.
+         */cash: Int64 = Int64(0), 
+        /**
+         * Card and other electronic means.
+         */ecash: Int64 = Int64(0), 
+        /**
+         * Offset of an earlier prepayment.
+         */prepaid: Int64 = Int64(0), 
+        /**
+         * Credit.
+         */credit: Int64 = Int64(0), 
+        /**
+         * Other consideration.
+         */provision: Int64 = Int64(0)) {
+        self.cash = cash
+        self.ecash = ecash
+        self.prepaid = prepaid
+        self.credit = credit
+        self.provision = provision
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Payments: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePayments: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Payments {
+        return
+            try Payments(
+                cash: FfiConverterInt64.read(from: &buf), 
+                ecash: FfiConverterInt64.read(from: &buf), 
+                prepaid: FfiConverterInt64.read(from: &buf), 
+                credit: FfiConverterInt64.read(from: &buf), 
+                provision: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Payments, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.cash, into: &buf)
+        FfiConverterInt64.write(value.ecash, into: &buf)
+        FfiConverterInt64.write(value.prepaid, into: &buf)
+        FfiConverterInt64.write(value.credit, into: &buf)
+        FfiConverterInt64.write(value.provision, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayments_lift(_ buf: RustBuffer) throws -> Payments {
+    return try FfiConverterTypePayments.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayments_lower(_ value: Payments) -> RustBuffer {
+    return FfiConverterTypePayments.lower(value)
 }
 
 
@@ -2664,6 +3319,109 @@ public func FfiConverterTypePolicyWarning_lift(_ buf: RustBuffer) throws -> Poli
 #endif
 public func FfiConverterTypePolicyWarning_lower(_ value: PolicyWarning) -> RustBuffer {
     return FfiConverterTypePolicyWarning.lower(value)
+}
+
+
+/**
+ * A promo product of the campaign: an item matches when its name contains a keyword or
+ * matches a pattern (case and look-alike letters folded), or its GTIN is listed, and no
+ * `exclude` keyword occurs. For display; the matching itself is [`Campaign::evaluate`]'s,
+ * given a candidate with its [`Receipt`](crate::Receipt)
+ * ([`receipt_to_candidate`](crate::receipt_to_candidate)).
+ */
+public struct Product: Equatable, Hashable {
+    /**
+     * Id the rules refer to.
+     */
+    public let id: String
+    /**
+     * Substrings of the item name.
+     */
+    public let keywords: [String]
+    /**
+     * Patterns with `*` for any text.
+     */
+    public let patterns: [String]
+    /**
+     * GTINs from marking codes.
+     */
+    public let gtins: [String]
+    /**
+     * Keywords that disqualify an item.
+     */
+    public let exclude: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id the rules refer to.
+         */id: String, 
+        /**
+         * Substrings of the item name.
+         */keywords: [String], 
+        /**
+         * Patterns with `*` for any text.
+         */patterns: [String], 
+        /**
+         * GTINs from marking codes.
+         */gtins: [String], 
+        /**
+         * Keywords that disqualify an item.
+         */exclude: [String]) {
+        self.id = id
+        self.keywords = keywords
+        self.patterns = patterns
+        self.gtins = gtins
+        self.exclude = exclude
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Product: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Product {
+        return
+            try Product(
+                id: FfiConverterString.read(from: &buf), 
+                keywords: FfiConverterSequenceString.read(from: &buf), 
+                patterns: FfiConverterSequenceString.read(from: &buf), 
+                gtins: FfiConverterSequenceString.read(from: &buf), 
+                exclude: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Product, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterSequenceString.write(value.keywords, into: &buf)
+        FfiConverterSequenceString.write(value.patterns, into: &buf)
+        FfiConverterSequenceString.write(value.gtins, into: &buf)
+        FfiConverterSequenceString.write(value.exclude, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProduct_lift(_ buf: RustBuffer) throws -> Product {
+    return try FfiConverterTypeProduct.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProduct_lower(_ value: Product) -> RustBuffer {
+    return FfiConverterTypeProduct.lower(value)
 }
 
 
@@ -2763,6 +3521,368 @@ public func FfiConverterTypeReason_lift(_ buf: RustBuffer) throws -> Reason {
 #endif
 public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
     return FfiConverterTypeReason.lower(value)
+}
+
+
+/**
+ * A full fiscal receipt: the QR fields plus seller, register, payments and items. Read it with
+ * [`parse_receipt_json`]; [`validate_receipt`] checks it, [`receipt_matches_qr`] compares it
+ * with a QR and [`receipt_to_candidate`] makes the candidate a campaign evaluates. (Functions,
+ * not methods of the record: uniffi gives record methods no default arguments, and `lang` is
+ * optional everywhere.)
+ */
+public struct Receipt: Equatable, Hashable {
+    /**
+     * Local date and time of the sale (the register's clock; Kotlin `LocalDateTime`).
+     */
+    public let datetime: LocalDateTime
+    /**
+     * Total in kopecks.
+     */
+    public let totalKopecks: Int64
+    /**
+     * ФН, 16 digits.
+     */
+    public let fnNumber: String
+    /**
+     * ФД.
+     */
+    public let fd: Int64
+    /**
+     * ФП.
+     */
+    public let fp: Int64
+    /**
+     * Sale, refund...
+     */
+    public let operation: Operation
+    /**
+     * Document type code (3 receipt, 31 correction receipt, 4 БСО …), when present.
+     */
+    public let documentCode: Int32?
+    /**
+     * Seller name (tag 1048).
+     */
+    public let seller: String?
+    /**
+     * Seller ИНН, trimmed.
+     */
+    public let sellerInn: String?
+    /**
+     * РН ККТ, trimmed.
+     */
+    public let kktRegId: String?
+    /**
+     * ЗН ККТ (factory number), when the source carries it.
+     */
+    public let kktNumber: String?
+    /**
+     * Place of settlement (shop name or site).
+     */
+    public let retailPlace: String?
+    /**
+     * Address of settlement.
+     */
+    public let retailPlaceAddress: String?
+    /**
+     * Shift number.
+     */
+    public let shiftNumber: Int64?
+    /**
+     * Receipt number within the shift.
+     */
+    public let requestNumber: Int64?
+    /**
+     * FFD version code (1 = 1.0, 2 = 1.05, 3 = 1.1, 4 = 1.2).
+     */
+    public let ffdVersion: Int32?
+    /**
+     * How it was paid.
+     */
+    public let payments: Payments
+    /**
+     * The lines.
+     */
+    public let items: [ReceiptItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Local date and time of the sale (the register's clock; Kotlin `LocalDateTime`).
+         */datetime: LocalDateTime, 
+        /**
+         * Total in kopecks.
+         */totalKopecks: Int64, 
+        /**
+         * ФН, 16 digits.
+         */fnNumber: String, 
+        /**
+         * ФД.
+         */fd: Int64, 
+        /**
+         * ФП.
+         */fp: Int64, 
+        /**
+         * Sale, refund...
+         */operation: Operation, 
+        /**
+         * Document type code (3 receipt, 31 correction receipt, 4 БСО …), when present.
+         */documentCode: Int32? = nil, 
+        /**
+         * Seller name (tag 1048).
+         */seller: String? = nil, 
+        /**
+         * Seller ИНН, trimmed.
+         */sellerInn: String? = nil, 
+        /**
+         * РН ККТ, trimmed.
+         */kktRegId: String? = nil, 
+        /**
+         * ЗН ККТ (factory number), when the source carries it.
+         */kktNumber: String? = nil, 
+        /**
+         * Place of settlement (shop name or site).
+         */retailPlace: String? = nil, 
+        /**
+         * Address of settlement.
+         */retailPlaceAddress: String? = nil, 
+        /**
+         * Shift number.
+         */shiftNumber: Int64? = nil, 
+        /**
+         * Receipt number within the shift.
+         */requestNumber: Int64? = nil, 
+        /**
+         * FFD version code (1 = 1.0, 2 = 1.05, 3 = 1.1, 4 = 1.2).
+         */ffdVersion: Int32? = nil, 
+        /**
+         * How it was paid.
+         */payments: Payments = Payments(), 
+        /**
+         * The lines.
+         */items: [ReceiptItem] = []) {
+        self.datetime = datetime
+        self.totalKopecks = totalKopecks
+        self.fnNumber = fnNumber
+        self.fd = fd
+        self.fp = fp
+        self.operation = operation
+        self.documentCode = documentCode
+        self.seller = seller
+        self.sellerInn = sellerInn
+        self.kktRegId = kktRegId
+        self.kktNumber = kktNumber
+        self.retailPlace = retailPlace
+        self.retailPlaceAddress = retailPlaceAddress
+        self.shiftNumber = shiftNumber
+        self.requestNumber = requestNumber
+        self.ffdVersion = ffdVersion
+        self.payments = payments
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Receipt: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceipt: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Receipt {
+        return
+            try Receipt(
+                datetime: FfiConverterTypeLocalDateTime.read(from: &buf), 
+                totalKopecks: FfiConverterInt64.read(from: &buf), 
+                fnNumber: FfiConverterString.read(from: &buf), 
+                fd: FfiConverterInt64.read(from: &buf), 
+                fp: FfiConverterInt64.read(from: &buf), 
+                operation: FfiConverterTypeOperation.read(from: &buf), 
+                documentCode: FfiConverterOptionInt32.read(from: &buf), 
+                seller: FfiConverterOptionString.read(from: &buf), 
+                sellerInn: FfiConverterOptionString.read(from: &buf), 
+                kktRegId: FfiConverterOptionString.read(from: &buf), 
+                kktNumber: FfiConverterOptionString.read(from: &buf), 
+                retailPlace: FfiConverterOptionString.read(from: &buf), 
+                retailPlaceAddress: FfiConverterOptionString.read(from: &buf), 
+                shiftNumber: FfiConverterOptionInt64.read(from: &buf), 
+                requestNumber: FfiConverterOptionInt64.read(from: &buf), 
+                ffdVersion: FfiConverterOptionInt32.read(from: &buf), 
+                payments: FfiConverterTypePayments.read(from: &buf), 
+                items: FfiConverterSequenceTypeReceiptItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Receipt, into buf: inout [UInt8]) {
+        FfiConverterTypeLocalDateTime.write(value.datetime, into: &buf)
+        FfiConverterInt64.write(value.totalKopecks, into: &buf)
+        FfiConverterString.write(value.fnNumber, into: &buf)
+        FfiConverterInt64.write(value.fd, into: &buf)
+        FfiConverterInt64.write(value.fp, into: &buf)
+        FfiConverterTypeOperation.write(value.operation, into: &buf)
+        FfiConverterOptionInt32.write(value.documentCode, into: &buf)
+        FfiConverterOptionString.write(value.seller, into: &buf)
+        FfiConverterOptionString.write(value.sellerInn, into: &buf)
+        FfiConverterOptionString.write(value.kktRegId, into: &buf)
+        FfiConverterOptionString.write(value.kktNumber, into: &buf)
+        FfiConverterOptionString.write(value.retailPlace, into: &buf)
+        FfiConverterOptionString.write(value.retailPlaceAddress, into: &buf)
+        FfiConverterOptionInt64.write(value.shiftNumber, into: &buf)
+        FfiConverterOptionInt64.write(value.requestNumber, into: &buf)
+        FfiConverterOptionInt32.write(value.ffdVersion, into: &buf)
+        FfiConverterTypePayments.write(value.payments, into: &buf)
+        FfiConverterSequenceTypeReceiptItem.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceipt_lift(_ buf: RustBuffer) throws -> Receipt {
+    return try FfiConverterTypeReceipt.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceipt_lower(_ value: Receipt) -> RustBuffer {
+    return FfiConverterTypeReceipt.lower(value)
+}
+
+
+/**
+ * One line of a receipt (tag 1059).
+ */
+public struct ReceiptItem: Equatable, Hashable {
+    /**
+     * Name as printed, retailer padding included.
+     */
+    public let name: String
+    /**
+     * Unit price in kopecks.
+     */
+    public let priceKopecks: Int64
+    /**
+     * Quantity; fractional for weighed goods.
+     */
+    public let quantity: Double
+    /**
+     * Line total in kopecks, discounts applied.
+     */
+    public let sumKopecks: Int64
+    /**
+     * VAT rate code (tag 1199), when present.
+     */
+    public let vatRate: Int32?
+    /**
+     * Payment method code (tag 1214), when present.
+     */
+    public let paymentType: Int32?
+    /**
+     * Subject code (tag 1212: 1 goods, 2 excise goods, 3 work, 4 service …), when present.
+     */
+    public let productType: Int32?
+    /**
+     * GTIN from the item's marking code (FFD 1.2), when present.
+     */
+    public let gtin: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name as printed, retailer padding included.
+         */name: String, 
+        /**
+         * Unit price in kopecks.
+         */priceKopecks: Int64, 
+        /**
+         * Quantity; fractional for weighed goods.
+         */quantity: Double, 
+        /**
+         * Line total in kopecks, discounts applied.
+         */sumKopecks: Int64, 
+        /**
+         * VAT rate code (tag 1199), when present.
+         */vatRate: Int32? = nil, 
+        /**
+         * Payment method code (tag 1214), when present.
+         */paymentType: Int32? = nil, 
+        /**
+         * Subject code (tag 1212: 1 goods, 2 excise goods, 3 work, 4 service …), when present.
+         */productType: Int32? = nil, 
+        /**
+         * GTIN from the item's marking code (FFD 1.2), when present.
+         */gtin: String? = nil) {
+        self.name = name
+        self.priceKopecks = priceKopecks
+        self.quantity = quantity
+        self.sumKopecks = sumKopecks
+        self.vatRate = vatRate
+        self.paymentType = paymentType
+        self.productType = productType
+        self.gtin = gtin
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceiptItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiptItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptItem {
+        return
+            try ReceiptItem(
+                name: FfiConverterString.read(from: &buf), 
+                priceKopecks: FfiConverterInt64.read(from: &buf), 
+                quantity: FfiConverterDouble.read(from: &buf), 
+                sumKopecks: FfiConverterInt64.read(from: &buf), 
+                vatRate: FfiConverterOptionInt32.read(from: &buf), 
+                paymentType: FfiConverterOptionInt32.read(from: &buf), 
+                productType: FfiConverterOptionInt32.read(from: &buf), 
+                gtin: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceiptItem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterInt64.write(value.priceKopecks, into: &buf)
+        FfiConverterDouble.write(value.quantity, into: &buf)
+        FfiConverterInt64.write(value.sumKopecks, into: &buf)
+        FfiConverterOptionInt32.write(value.vatRate, into: &buf)
+        FfiConverterOptionInt32.write(value.paymentType, into: &buf)
+        FfiConverterOptionInt32.write(value.productType, into: &buf)
+        FfiConverterOptionString.write(value.gtin, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptItem_lift(_ buf: RustBuffer) throws -> ReceiptItem {
+    return try FfiConverterTypeReceiptItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptItem_lower(_ value: ReceiptItem) -> RustBuffer {
+    return FfiConverterTypeReceiptItem.lower(value)
 }
 
 
@@ -3482,6 +4602,95 @@ public func FfiConverterTypeTextReading_lower(_ value: TextReading) -> RustBuffe
 
 
 /**
+ * One prize and who won it.
+ */
+public struct Winner: Equatable, Hashable {
+    /**
+     * Prize number, from 1.
+     */
+    public let prize: Int64
+    /**
+     * The winner.
+     */
+    public let participant: String
+    /**
+     * Their lots.
+     */
+    public let lots: Int64
+    /**
+     * The ticket drawn, in `[0, lots still in the draw)`.
+     */
+    public let ticket: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Prize number, from 1.
+         */prize: Int64, 
+        /**
+         * The winner.
+         */participant: String, 
+        /**
+         * Their lots.
+         */lots: Int64, 
+        /**
+         * The ticket drawn, in `[0, lots still in the draw)`.
+         */ticket: Int64) {
+        self.prize = prize
+        self.participant = participant
+        self.lots = lots
+        self.ticket = ticket
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Winner: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWinner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Winner {
+        return
+            try Winner(
+                prize: FfiConverterInt64.read(from: &buf), 
+                participant: FfiConverterString.read(from: &buf), 
+                lots: FfiConverterInt64.read(from: &buf), 
+                ticket: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Winner, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.prize, into: &buf)
+        FfiConverterString.write(value.participant, into: &buf)
+        FfiConverterInt64.write(value.lots, into: &buf)
+        FfiConverterInt64.write(value.ticket, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinner_lift(_ buf: RustBuffer) throws -> Winner {
+    return try FfiConverterTypeWinner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinner_lower(_ value: Winner) -> RustBuffer {
+    return FfiConverterTypeWinner.lower(value)
+}
+
+
+/**
  * The channel of a validated activation.
  */
 
@@ -3776,6 +4985,12 @@ public func FfiConverterTypeCheckDigit_lower(_ value: CheckDigit) -> RustBuffer 
  * text is not called `message`: in Kotlin that would clash with `Throwable.message`, which
  * uniffi fills with all three fields.)
  *
+ * The base class carries them too: [`code`](Self::code), [`hint`](Self::hint) and
+ * [`detail`](Self::detail) are exported methods, so Kotlin reads `e.code()` / `e.hint()` on
+ * any `ChekException` (and Swift `error.code()`) without matching the variant. (uniffi 0.32
+ * generates an enum error's exported methods on the sealed base class; it cannot declare
+ * properties there, and each variant's `code`/`hint` properties stay as before.)
+ *
  * ```
  * use chek_ffi::{parse_text, ChekError, Lang};
  * let err = parse_text("".into(), Some(Lang::En)).unwrap_err();
@@ -3875,6 +5090,35 @@ enum ChekError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */hint: String
     )
     /**
+     * A full receipt (ФНС JSON) that cannot be read (`receipt.*`).
+     */
+    case Receipt(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * English developer text.
+         */detail: String, 
+        /**
+         * Shopper-facing hint in the requested language.
+         */hint: String
+    )
+    /**
+     * A published draw that cannot be read or does not reproduce (`draw.*`; `draw.mismatch`
+     * names what differs).
+     */
+    case Draw(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * English developer text.
+         */detail: String, 
+        /**
+         * Hint in the requested language.
+         */hint: String
+    )
+    /**
      * An argument the app passed is malformed (`input.*`): a date, a receipt id, a history.
      */
     case Input(
@@ -3889,6 +5133,42 @@ enum ChekError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */hint: String
     )
 
+    
+    /**
+     * The stable code (`qr.missing_field`), whatever the variant.
+     */
+public func code() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_chekerror_code(
+            FfiConverterTypeChekError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The English developer text, whatever the variant.
+     */
+public func detail() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_chekerror_detail(
+            FfiConverterTypeChekError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What to tell the user, in the language of the call, whatever the variant.
+     */
+public func hint() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_method_chekerror_hint(
+            FfiConverterTypeChekError_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -3947,7 +5227,17 @@ public struct FfiConverterTypeChekError: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf), 
             hint: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Input(
+        case 7: return .Receipt(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            hint: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Draw(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            hint: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .Input(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
             hint: try FfiConverterString.read(from: &buf)
@@ -4006,8 +5296,22 @@ public struct FfiConverterTypeChekError: FfiConverterRustBuffer {
             FfiConverterString.write(hint, into: &buf)
             
         
-        case let .Input(code,detail,hint):
+        case let .Receipt(code,detail,hint):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(hint, into: &buf)
+            
+        
+        case let .Draw(code,detail,hint):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(hint, into: &buf)
+            
+        
+        case let .Input(code,detail,hint):
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             FfiConverterString.write(hint, into: &buf)
@@ -4719,6 +6023,134 @@ public func FfiConverterTypeSurveyMode_lower(_ value: SurveyMode) -> RustBuffer 
 }
 
 
+
+/**
+ * Day of the week.
+ */
+
+public enum Weekday: Equatable, Hashable {
+    
+    case mon
+    case tue
+    case wed
+    case thu
+    case fri
+    case sat
+    case sun
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Weekday: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = Weekday
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Weekday {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .mon
+        
+        case 2: return .tue
+        
+        case 3: return .wed
+        
+        case 4: return .thu
+        
+        case 5: return .fri
+        
+        case 6: return .sat
+        
+        case 7: return .sun
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Weekday, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .mon:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tue:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .wed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .thu:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .fri:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .sat:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .sun:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lift(_ buf: RustBuffer) throws -> Weekday {
+    return try FfiConverterTypeWeekday.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lower(_ value: Weekday) -> RustBuffer {
+    return FfiConverterTypeWeekday.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4794,6 +6226,54 @@ fileprivate struct FfiConverterOptionTypeFiscalQr: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHourWindow: FfiConverterRustBuffer {
+    typealias SwiftType = HourWindow?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHourWindow.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHourWindow.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReceipt: FfiConverterRustBuffer {
+    typealias SwiftType = Receipt?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReceipt.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReceipt.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLang: FfiConverterRustBuffer {
     typealias SwiftType = Lang?
 
@@ -4810,6 +6290,30 @@ fileprivate struct FfiConverterOptionTypeLang: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLang.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLocalDateTime: FfiConverterRustBuffer {
+    typealias SwiftType = LocalDateTime?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLocalDateTime.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLocalDateTime.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4910,6 +6414,31 @@ fileprivate struct FfiConverterSequenceTypeDiagnostic: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDiagnostic.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDrawEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [DrawEntry]
+
+    public static func write(_ value: [DrawEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDrawEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DrawEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DrawEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDrawEntry.read(from: &buf))
         }
         return seq
     }
@@ -5043,6 +6572,31 @@ fileprivate struct FfiConverterSequenceTypePolicyWarning: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeProduct: FfiConverterRustBuffer {
+    typealias SwiftType = [Product]
+
+    public static func write(_ value: [Product], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProduct.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Product] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Product]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProduct.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
     typealias SwiftType = [Reason]
 
@@ -5060,6 +6614,31 @@ fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReceiptItem: FfiConverterRustBuffer {
+    typealias SwiftType = [ReceiptItem]
+
+    public static func write(_ value: [ReceiptItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReceiptItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReceiptItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReceiptItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReceiptItem.read(from: &buf))
         }
         return seq
     }
@@ -5093,6 +6672,56 @@ fileprivate struct FfiConverterSequenceTypeTextItem: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeWinner: FfiConverterRustBuffer {
+    typealias SwiftType = [Winner]
+
+    public static func write(_ value: [Winner], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWinner.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Winner] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Winner]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWinner.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = [Weekday]
+
+    public static func write(_ value: [Weekday], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWeekday.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Weekday] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Weekday]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWeekday.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -5115,6 +6744,134 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+
+public typealias LocalDate = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalDate {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: LocalDate, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> LocalDate {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: LocalDate) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalDate_lift(_ value: RustBuffer) throws -> LocalDate {
+    return try FfiConverterTypeLocalDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalDate_lower(_ value: LocalDate) -> RustBuffer {
+    return FfiConverterTypeLocalDate.lower(value)
+}
+
+
+
+public typealias LocalDateTime = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalDateTime: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalDateTime {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: LocalDateTime, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> LocalDateTime {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: LocalDateTime) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalDateTime_lift(_ value: RustBuffer) throws -> LocalDateTime {
+    return try FfiConverterTypeLocalDateTime.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalDateTime_lower(_ value: LocalDateTime) -> RustBuffer {
+    return FfiConverterTypeLocalDateTime.lower(value)
+}
+
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureChekFfiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 /**
  * The version of the library, e.g. `0.1.0`: lets an app log which native build it loaded.
  *
@@ -5128,6 +6885,172 @@ public func version() -> String  {
     uniffi_chek_ffi_fn_func_version(uniffiCallStatus
     )
 })
+}
+/**
+ * The JSON Schema of campaign files (TOML or JSON), as JSON: for an editor that checks a
+ * campaign before it is loaded.
+ *
+ * ```
+ * let s: serde_json::Value = serde_json::from_str(&chek_ffi::campaign_json_schema()).unwrap();
+ * assert!(s["properties"]["when"].is_object());
+ * ```
+ */
+public func campaignJsonSchema() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_campaign_json_schema(uniffiCallStatus
+    )
+})
+}
+/**
+ * SHA-256 of the canonical lots list, hex: what the operator publishes at close. Errors:
+ * `draw.bad_list`, `draw.bad_participant`, `draw.duplicate_participant`, `draw.zero_lots`.
+ *
+ * ```
+ * use chek_ffi::{lots_hash, DrawEntry};
+ * let e = |p: &str, l| DrawEntry { participant: p.into(), lots: l };
+ * // Order does not matter: the list is sorted first.
+ * assert_eq!(lots_hash(vec![e("b", 1), e("a", 2)], None)?, lots_hash(vec![e("a", 2), e("b", 1)], None)?);
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func lotsHash(lots: [DrawEntry], lang: Lang? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_lots_hash(
+        FfiConverterSequenceTypeDrawEntry.lower(lots),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a published draw result (the JSON `chek draw --json` writes). Errors:
+ * [`ChekError::Input`] `input.bad_draw_result`.
+ *
+ * ```
+ * let e = chek_ffi::parse_draw_result("{}".into(), None).unwrap_err();
+ * assert_eq!(e.code(), "input.bad_draw_result");
+ * ```
+ */
+public func parseDrawResult(json: String, lang: Lang? = nil)throws  -> DrawResult  {
+    return try  FfiConverterTypeDrawResult_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_parse_draw_result(
+        FfiConverterString.lower(json),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a lots file: a JSON array of `{"participant","lots"}`, or CSV `participant,lots`
+ * (header and `#` comments skipped). Errors: `draw.bad_list`.
+ *
+ * ```
+ * let v = chek_ffi::parse_lots("participant,lots\nalice,3\nbob,1\n".into(), None)?;
+ * assert_eq!((v[0].participant.as_str(), v[0].lots), ("alice", 3));
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func parseLots(text: String, lang: Lang? = nil)throws  -> [DrawEntry]  {
+    return try  FfiConverterSequenceTypeDrawEntry.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_parse_lots(
+        FfiConverterString.lower(text),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Re-runs a published draw from its lots list and checks every published value: the seed
+ * against its commitment, the list against its hash, the exclusions, and each winner and
+ * ticket. Returns normally when the draw reproduces; otherwise [`ChekError::Draw`]
+ * `draw.mismatch` (the detail names what differs: `seed_commitment`, `lots_hash`, `winners`…)
+ * or another `draw.*` code for an unusable list. The app still compares the result's
+ * `seed_commitment` and `lots_hash` with the values published before the draw.
+ *
+ * ```
+ * use chek_ffi::{verify_draw, DrawEntry, DrawResult, Winner};
+ * // docs/draw-v1-vectors.json, "three entries, one prize".
+ * let e = |p: &str, l| DrawEntry { participant: p.into(), lots: l };
+ * let lots = vec![e("alice", 5), e("bob", 1), e("carol", 3)];
+ * let mut r = DrawResult {
+ * algorithm: "chek-draw-v1".into(),
+ * seed_commitment: "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd".into(),
+ * lots_hash: "7835b418d44635044e9fbd61e021f0ba93423b7090421be3392792ad208e3882".into(),
+ * exclusions_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
+ * seed: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f".into(),
+ * beacon: "6472616e6420717569636b6e657420726f756e642031303030".into(),
+ * prizes: 1, excluded: vec![], entries: 3, total_lots: 9,
+ * winners: vec![Winner { prize: 1, participant: "carol".into(), lots: 3, ticket: 6 }],
+ * };
+ * verify_draw(r.clone(), lots.clone(), None)?;
+ * r.winners[0].participant = "alice".into();
+ * assert_eq!(verify_draw(r, lots, None).unwrap_err().code(), "draw.mismatch");
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func verifyDraw(result: DrawResult, lots: [DrawEntry], lang: Lang? = nil)throws   {try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_verify_draw(
+        FfiConverterTypeDrawResult_lower(result),
+        FfiConverterSequenceTypeDrawEntry.lower(lots),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+}
+}
+/**
+ * [`verify_draw`] off the caller's thread (Kotlin `suspend`, Swift `async`): a list of
+ * millions of entries takes seconds.
+ */
+public func verifyDrawAsync(result: DrawResult, lots: [DrawEntry], lang: Lang? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chek_ffi_fn_func_verify_draw_async(FfiConverterTypeDrawResult_lower(result),FfiConverterSequenceTypeDrawEntry.lower(lots),FfiConverterOptionTypeLang.lower(lang)
+                )
+            },
+            pollFunc: ffi_chek_ffi_rust_future_poll_void,
+            completeFunc: ffi_chek_ffi_rust_future_complete_void,
+            freeFunc: ffi_chek_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChekError_lift
+        )
+}
+/**
+ * [`verify_draw`] from the published texts as downloaded: the result JSON and the lots file
+ * (JSON array or CSV), without copying the list across the FFI twice. Errors as
+ * [`verify_draw`], plus `input.bad_draw_result` and `draw.bad_list` for unreadable texts.
+ *
+ * ```
+ * let e = chek_ffi::verify_published_draw("{}".into(), "a,1".into(), None).unwrap_err();
+ * assert_eq!(e.code(), "input.bad_draw_result");
+ * ```
+ */
+public func verifyPublishedDraw(resultJson: String, lots: String, lang: Lang? = nil)throws   {try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_verify_published_draw(
+        FfiConverterString.lower(resultJson),
+        FfiConverterString.lower(lots),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+}
+}
+/**
+ * [`verify_published_draw`] off the caller's thread (Kotlin `suspend`, Swift `async`).
+ */
+public func verifyPublishedDrawAsync(resultJson: String, lots: String, lang: Lang? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chek_ffi_fn_func_verify_published_draw_async(FfiConverterString.lower(resultJson),FfiConverterString.lower(lots),FfiConverterOptionTypeLang.lower(lang)
+                )
+            },
+            pollFunc: ffi_chek_ffi_rust_future_poll_void,
+            completeFunc: ffi_chek_ffi_rust_future_complete_void,
+            freeFunc: ffi_chek_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChekError_lift
+        )
 }
 /**
  * The `chek-ab-v1` bucket of a client in an experiment, in `[0, 10000)` (docs/ab-v1.md): the
@@ -5334,25 +7257,133 @@ public func qrToString(qr: FiscalQr, lang: Lang? = nil)throws  -> String  {
 })
 }
 /**
- * Checks the fields offline against `now` (the phone's local time, ISO-8601): impossible
- * dates, zero numbers, dummy fiscal drives, implausible totals. An empty list means plausible;
- * only ФНС can say a receipt is genuine.
+ * Checks the fields offline against `now`, the phone's local time (Kotlin
+ * `LocalDateTime.now()`): impossible dates, zero numbers, dummy fiscal drives, implausible
+ * totals. An empty list means plausible; only ФНС can say a receipt is genuine.
  *
  * ```
  * use chek_ffi::{parse_qr, validate, Lang};
+ * let at = |d, h| chrono::NaiveDate::from_ymd_opt(2024, 9, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
  * let qr = parse_qr("t=20240917T1801&s=1285.21&fn=7281440500751551&i=30526&fp=1168453787&n=1".into(), Some(Lang::En))?;
- * assert!(validate(qr.clone(), "2024-09-18T09:00:00".into(), Some(Lang::En))?.is_empty());
- * let early = validate(qr, "2024-09-01T09:00:00".into(), Some(Lang::En))?;
+ * assert!(validate(qr.clone(), at(18, 9), Some(Lang::En))?.is_empty());
+ * let early = validate(qr, at(1, 9), Some(Lang::En))?;
  * assert_eq!(early[0].code, "fiscal.date_in_future");
  * # Ok::<(), chek_ffi::ChekError>(())
  * ```
  */
-public func validate(qr: FiscalQr, now: String, lang: Lang? = nil)throws  -> [Finding]  {
+public func validate(qr: FiscalQr, now: LocalDateTime, lang: Lang? = nil)throws  -> [Finding]  {
     return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_func_validate(
         FfiConverterTypeFiscalQr_lower(qr),
-        FfiConverterString.lower(now),
+        FfiConverterTypeLocalDateTime_lower(now),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a receipt from ФНС-style JSON: the ФНС app's ticket (`GET /v2/tickets/{id}`), a
+ * proverkacheka-style response (`{"code":1,"data":{"json":…}}`), or a bare receipt object.
+ *
+ * Errors are [`ChekError::Receipt`]: `receipt.too_large`, `receipt.malformed_json`,
+ * `receipt.no_receipt` (a service's error message instead of a receipt),
+ * `receipt.missing_field`, `receipt.bad_field`.
+ *
+ * ```
+ * use chek_ffi::{parse_receipt_json, Lang};
+ * let r = parse_receipt_json(r#"{"fiscalDriveNumber":"9960440302169202","fiscalDocumentNumber":6887,
+ * "fiscalSign":339460828,"totalSum":21760,"operationType":1,"dateTime":"2023-03-17T18:30:00",
+ * "userInn":"7814148471  ","items":[{"name":"Хлеб","price":21760,"quantity":1,"sum":21760}]}"#.into(), Some(Lang::En))?;
+ * assert_eq!(r.seller_inn.as_deref(), Some("7814148471"));
+ * assert_eq!(r.items[0].name, "Хлеб");
+ * let e = parse_receipt_json(r#"{"code":3,"data":"limit"}"#.into(), Some(Lang::En)).unwrap_err();
+ * assert_eq!(e.code(), "receipt.no_receipt");
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func parseReceiptJson(json: String, lang: Lang? = nil)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_parse_receipt_json(
+        FfiConverterString.lower(json),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Compares a receipt with the QR it was asked about: one `receipt.qr_mismatch` finding per
+ * field that differs (the time to the minute); empty when they agree.
+ *
+ * ```
+ * use chek_ffi::{parse_qr, parse_receipt_json, receipt_matches_qr, receipt_to_qr, Lang};
+ * let r = parse_receipt_json(r#"{"fiscalDriveNumber":"9960440302169202","fiscalDocumentNumber":6887,
+ * "fiscalSign":339460828,"totalSum":21760,"operationType":1,"dateTime":"2023-03-17T18:30:00"}"#.into(), None)?;
+ * let qr = parse_qr("t=20230317T1830&s=217.60&fn=9960440302169202&i=6887&fp=339460828&n=1".into(), None)?;
+ * assert!(receipt_matches_qr(r.clone(), qr.clone(), None)?.is_empty());
+ * assert_eq!(receipt_to_qr(r.clone(), None)?, qr);
+ * let other = receipt_matches_qr(r, chek_ffi::FiscalQr { total_kopecks: 1, ..qr }, Some(Lang::En))?;
+ * assert_eq!(other[0].code, "receipt.qr_mismatch");
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func receiptMatchesQr(receipt: Receipt, qr: FiscalQr, lang: Lang? = nil)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_receipt_matches_qr(
+        FfiConverterTypeReceipt_lower(receipt),
+        FfiConverterTypeFiscalQr_lower(qr),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * The candidate a campaign evaluates: the QR fields taken from the receipt, the receipt itself
+ * (its items decide the product rules), and the channel it was submitted through.
+ */
+public func receiptToCandidate(receipt: Receipt, channel: Channel, lang: Lang? = nil)throws  -> Candidate  {
+    return try  FfiConverterTypeCandidate_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_receipt_to_candidate(
+        FfiConverterTypeReceipt_lower(receipt),
+        FfiConverterTypeChannel_lower(channel),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * The six QR fields of a receipt (identity: [`qr_receipt_id`](crate::qr_receipt_id) of them).
+ */
+public func receiptToQr(receipt: Receipt, lang: Lang? = nil)throws  -> FiscalQr  {
+    return try  FfiConverterTypeFiscalQr_lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_receipt_to_qr(
+        FfiConverterTypeReceipt_lower(receipt),
+        FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks a receipt offline against `now` (local time): everything [`validate`](crate::validate)
+ * checks of the QR fields, plus the document type, the seller's ИНН, the register number, the
+ * items against the total and the payments. An empty list means plausible; only ФНС can say a
+ * receipt is genuine.
+ *
+ * ```
+ * use chek_ffi::{parse_receipt_json, validate_receipt, Lang};
+ * let r = parse_receipt_json(r#"{"fiscalDriveNumber":"9960440302169202","fiscalDocumentNumber":6887,
+ * "fiscalSign":339460828,"totalSum":21760,"operationType":1,"dateTime":"2023-03-17T18:30:00",
+ * "items":[{"name":"Хлеб","price":10000,"quantity":2,"sum":21760}]}"#.into(), Some(Lang::En))?;
+ * let codes: Vec<_> = validate_receipt(r.clone(), r.datetime, None)?.into_iter().map(|f| f.code).collect();
+ * assert_eq!(codes, ["receipt.item_price_mismatch"]);
+ * # Ok::<(), chek_ffi::ChekError>(())
+ * ```
+ */
+public func validateReceipt(receipt: Receipt, now: LocalDateTime, lang: Lang? = nil)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeChekError_lift) {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_validate_receipt(
+        FfiConverterTypeReceipt_lower(receipt),
+        FfiConverterTypeLocalDateTime_lower(now),
         FfiConverterOptionTypeLang.lower(lang),uniffiCallStatus
     )
 })
@@ -5394,6 +7425,25 @@ public func scan(image: Data, options: ScanOptions, lang: Lang? = nil)throws  ->
 })
 }
 /**
+ * [`scan`] off the caller's thread: Kotlin `suspend fun scanAsync`, Swift `async`. Decoding
+ * a 12 MP photo takes a few hundred milliseconds; call this from the UI's coroutine scope and
+ * it suspends instead of blocking. Same results and errors as [`scan`].
+ */
+public func scanAsync(image: Data, options: ScanOptions, lang: Lang? = nil)async throws  -> ScanResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chek_ffi_fn_func_scan_async(FfiConverterData.lower(image),FfiConverterTypeScanOptions_lower(options),FfiConverterOptionTypeLang.lower(lang)
+                )
+            },
+            pollFunc: ffi_chek_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chek_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chek_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeScanResult_lift,
+            errorHandler: FfiConverterTypeChekError_lift
+        )
+}
+/**
  * Scans a grayscale camera frame: `pixels` holds one luma byte per pixel, row by row (the Y
  * plane of a YUV frame, with the row stride removed).
  *
@@ -5418,6 +7468,23 @@ public func scanLuma(pixels: Data, width: Int32, height: Int32, options: ScanOpt
 })
 }
 /**
+ * [`scan_luma`] off the caller's thread: Kotlin `suspend fun scanLumaAsync`, Swift `async`.
+ */
+public func scanLumaAsync(pixels: Data, width: Int32, height: Int32, options: ScanOptions, lang: Lang? = nil)async throws  -> ScanResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chek_ffi_fn_func_scan_luma_async(FfiConverterData.lower(pixels),FfiConverterInt32.lower(width),FfiConverterInt32.lower(height),FfiConverterTypeScanOptions_lower(options),FfiConverterOptionTypeLang.lower(lang)
+                )
+            },
+            pollFunc: ffi_chek_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chek_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chek_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeScanResult_lift,
+            errorHandler: FfiConverterTypeChekError_lift
+        )
+}
+/**
  * Measures an SMS text: encoding, units, segments, and what to cut to save one.
  *
  * ```
@@ -5433,6 +7500,25 @@ public func measureSms(text: String) -> SmsMeasure  {
         uniffiCallStatus in
     uniffi_chek_ffi_fn_func_measure_sms(
         FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * What sending the text costs at a price per segment (kopecks): segments × price, 0 for an
+ * empty text.
+ *
+ * ```
+ * // 71 Cyrillic letters do not fit one UCS-2 SMS (70): two segments.
+ * assert_eq!(chek_ffi::sms_cost_kopecks("ж".repeat(71), 250), 500);
+ * assert_eq!(chek_ffi::sms_cost_kopecks(String::new(), 250), 0);
+ * ```
+ */
+public func smsCostKopecks(text: String, pricePerSegmentKopecks: Int64) -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chek_ffi_fn_func_sms_cost_kopecks(
+        FfiConverterString.lower(text),
+        FfiConverterInt64.lower(pricePerSegmentKopecks),uniffiCallStatus
     )
 })
 }
@@ -5549,6 +7635,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_version() != 8106) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chek_ffi_checksum_func_campaign_json_schema() != 23057) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_lots_hash() != 11100) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_parse_draw_result() != 32924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_parse_lots() != 10528) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_verify_draw() != 32904) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_verify_draw_async() != 2567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_verify_published_draw() != 7773) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_verify_published_draw_async() != 20987) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chek_ffi_checksum_func_ab_bucket() != 23217) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5582,7 +7692,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_qr_to_string() != 4104) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chek_ffi_checksum_func_validate() != 40542) {
+    if (uniffi_chek_ffi_checksum_func_validate() != 48360) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_parse_receipt_json() != 40437) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_receipt_matches_qr() != 2953) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_receipt_to_candidate() != 23476) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_receipt_to_qr() != 1383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_validate_receipt() != 56482) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_default_scan_options() != 26140) {
@@ -5591,10 +7716,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_scan() != 8046) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chek_ffi_checksum_func_scan_async() != 3251) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chek_ffi_checksum_func_scan_luma() != 59797) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chek_ffi_checksum_func_scan_luma_async() != 31031) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chek_ffi_checksum_func_measure_sms() != 2673) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_func_sms_cost_kopecks() != 38574) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_func_split_sms() != 53984) {
@@ -5612,19 +7746,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chek_ffi_checksum_func_read_text() != 56826) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chek_ffi_checksum_method_campaign_evaluate() != 10342) {
+    if (uniffi_chek_ffi_checksum_method_campaign_definition_json() != 27691) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chek_ffi_checksum_method_campaign_evaluate_json() != 29708) {
+    if (uniffi_chek_ffi_checksum_method_campaign_evaluate() != 46144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chek_ffi_checksum_method_campaign_evaluate_qr() != 62823) {
+    if (uniffi_chek_ffi_checksum_method_campaign_evaluate_json() != 46338) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_campaign_evaluate_qr() != 37406) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_method_campaign_id() != 50221) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_method_campaign_name() != 25000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_campaign_period() != 20391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_campaign_products() != 27610) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chek_ffi_checksum_method_campaign_version() != 59053) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chek_ffi_checksum_method_survey_criteria() != 52584) {

@@ -1,8 +1,11 @@
 package consumer
 
 import dev.chek.ChekException
+import dev.chek.ScanOptions
 import dev.chek.parseQr
 import dev.chek.qrReceiptId
+import dev.chek.scanLumaAsync
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -23,6 +26,17 @@ class ConsumerTest {
 
     @Test
     fun `errors cross the boundary as typed exceptions`() {
-        assertThrows<ChekException.Qr> { parseQr("not a receipt") }
+        val e = assertThrows<ChekException.Qr> { parseQr("not a receipt") }
+        // The base class carries the code, whatever the area.
+        assertEquals("qr.not_fiscal", (e as ChekException).code())
+    }
+
+    @Test
+    fun `suspend calls and java-time values work with only the artifact's own dependencies`() {
+        // kotlinx-coroutines comes with dev.chek:chek-kotlin: this project does not declare it.
+        val out = runBlocking { scanLumaAsync(ByteArray(50 * 50), 50, 50, ScanOptions()) }
+        assertEquals("scan.image_too_small", out.diagnostics.single().code)
+        val qr = parseQr("t=20171219T155200&s=1286.00&fn=8710000100022003&i=54813&fp=3906717812&n=1")
+        assertEquals(java.time.LocalDateTime.of(2017, 12, 19, 15, 52), qr.datetime)
     }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.io.File
+import java.time.Instant
+import java.time.LocalDate
 
 class CampaignTest {
     companion object {
@@ -16,7 +18,8 @@ class CampaignTest {
             "earn": [{"id": "per-500", "kind": "per_amount", "every": "500", "lots": 1}],
             "limits": {"receipts_per_day": 2}
         }"""
-        const val NOW = "2026-09-20T09:00:00"
+        /** The moment of evaluation: campaign-local 12:00 on 20 September (UTC+3). */
+        val NOW: Instant = Instant.parse("2026-09-20T09:00:00Z")
         const val FN = "7281440500751551"
         fun qr(t: String, s: String, i: Int) = "t=$t&s=$s&fn=$FN&i=$i&fp=1&n=1"
     }
@@ -63,7 +66,7 @@ class CampaignTest {
             val cand = Candidate(parseQr(qr("20260915T1200", "1530.00", 1)), Channel.QR)
             val seen = ParticipantHistory(
                 participant = "tg:1",
-                receipts = listOf(PastReceipt(receiptId = "$FN:1:1", submittedAt = "2026-09-15T10:00:00", lots = 3)),
+                receipts = listOf(PastReceipt(receiptId = "$FN:1:1", submittedAt = Instant.parse("2026-09-15T10:00:00Z"), lots = 3)),
             )
             val dup = c.evaluate(cand, seen, NOW)
             assertEquals(Status.REJECTED, dup.status)
@@ -80,8 +83,8 @@ class CampaignTest {
             val today = ParticipantHistory(
                 participant = "tg:1",
                 receipts = listOf(
-                    PastReceipt("$FN:7:1", "2026-09-20T06:00:00", 1, 0),
-                    PastReceipt("$FN:8:1", "2026-09-20T07:00:00", 1, 0),
+                    PastReceipt("$FN:7:1", Instant.parse("2026-09-20T06:00:00Z"), 1, 0),
+                    PastReceipt("$FN:8:1", Instant.parse("2026-09-20T07:00:00Z"), 1, 0),
                 ),
             )
             val limited = c.evaluate(cand, today, NOW, Lang.EN)
@@ -97,7 +100,7 @@ class CampaignTest {
             assertEquals("milk-plus-weekly-2026", c.id())
             val d = c.evaluateQr(
                 "t=20261110T1200&s=500.00&fn=$FN&i=3&fp=3&n=1",
-                ParticipantHistory("tg:5"), "2026-11-10T10:00:00", Lang.EN,
+                ParticipantHistory("tg:5"), Instant.parse("2026-11-10T10:00:00Z"), Lang.EN,
             )
             assertEquals(Status.PENDING, d.status, d.reasons.toString())
             assertTrue(d.reasons.any { it.effect == Effect.PENDING })
@@ -105,13 +108,49 @@ class CampaignTest {
     }
 
     @Test
+    fun `the campaign's period, version and products are there to show`() {
+        val toml = File(TestData.repo, "examples/campaigns/grocery-weekly.toml").readText()
+        Campaign.fromToml(toml).use { c ->
+            assertEquals(3L, c.version())
+            val p = c.period()
+            assertEquals(LocalDate.of(2026, 11, 2), p.start)
+            assertEquals(LocalDate.of(2026, 12, 27), p.end)
+            assertEquals("+03:00", p.utcOffset)
+            assertEquals(HourWindow(8, 23), p.hours)
+            assertEquals(emptyList<Weekday>(), p.weekdays)
+            assertEquals(null, p.uploadDeadline)
+            assertEquals(listOf("milk", "kefir", "yogurt"), c.products().map { it.id })
+            assertEquals(listOf("4607001234562"), c.products().first().gtins)
+            assertEquals(listOf("ложка"), c.products().last().exclude)
+            // The whole definition, defaults filled in, for what the accessors do not cover.
+            val def = c.definitionJson()
+            assertTrue(def.contains("\"id\":\"milk-plus-weekly-2026\""), def)
+            assertTrue(def.contains("\"min_matching_quantity\":2"), def)
+        }
+        Campaign.fromJson(JSON).use { c ->
+            assertEquals(0L, c.version(), "no version in the file")
+            assertEquals(LocalDate.of(2026, 9, 30), c.period().end)
+            assertEquals(null, c.period().hours)
+            assertTrue(c.products().isEmpty())
+        }
+        val deadline = JSON.replace(
+            "\"end\": \"2026-09-30\"}",
+            "\"end\": \"2026-09-30\", \"upload_deadline\": \"2026-10-05T18:00:00\", \"weekdays\": [\"sat\", \"sun\"]}",
+        )
+        Campaign.fromJson(deadline).use { c ->
+            assertEquals(java.time.LocalDateTime.of(2026, 10, 5, 18, 0), c.period().uploadDeadline)
+            assertEquals(listOf(Weekday.SAT, Weekday.SUN), c.period().weekdays)
+        }
+        val schema = campaignJsonSchema()
+        assertTrue(schema.contains("\"upload_deadline\"") && schema.contains("\"products\""), schema.take(200))
+    }
+
+    @Test
     fun `every campaign and history error has its code`() {
+        // Only these two areas are expected here; the code is read from the base class.
         fun code(f: () -> Unit) = assertThrows<ChekException> { f() }.let {
-            when (it) {
-                is ChekException.Campaign -> it.code
-                is ChekException.Input -> it.code
-                else -> "unexpected ${it.message}"
-            }
+            assertTrue(it is ChekException.Campaign || it is ChekException.Input, it.toString())
+            it.code()
         }
         assertEquals("campaign.malformed", code { Campaign.fromJson("{") })
         assertEquals("campaign.malformed", code { Campaign.fromToml("id = ") })
@@ -126,7 +165,8 @@ class CampaignTest {
             assertEquals("input.bad_history", code { c.evaluateJson(cand, "[1,2]", NOW) })
             assertEquals("input.bad_history", code { parseHistoryJson("{\"receipts\":[{\"id\":\"x\"}]}") })
             assertEquals("input.bad_receipt_id", code { c.evaluate(cand, ParticipantHistory("p", claimedByOthers = listOf("1:2")), NOW) })
-            assertEquals("input.bad_datetime", code { c.evaluate(cand, none, "now") })
+            // A moment chrono cannot hold (Instant.MAX is a billion years ahead).
+            assertEquals("input.out_of_range", code { c.evaluate(cand, none, Instant.MAX) })
             assertEquals("input.out_of_range", code { c.evaluate(cand, ParticipantHistory("p", campaignLots = -5), NOW) })
             assertEquals("qr.not_fiscal", assertThrows<ChekException.Qr> { c.evaluateQr("hello", none, NOW) }.code)
         }

@@ -205,4 +205,28 @@ class EngageTest {
         val parts = splitSms("я".repeat(100))
         assertEquals(listOf(67, 33), parts.map { it.length })
     }
+
+    @Test
+    fun `a Cyrillic SMS is measured in UCS-2 and priced per segment`() {
+        // Any Cyrillic letter makes the whole text UCS-2: 70 units fit one SMS (this text is
+        // exactly 70), the 71st splits it into parts of at most 67.
+        val text = "Ваш чек принят: 3 лота в розыгрыше «Осень». Спасибо, что вы с нами!!!!"
+        val m = measureSms(text)
+        assertEquals(SmsEncoding.UCS2, m.encoding)
+        assertEquals(text.length.toLong(), m.units)
+        assertEquals(1L, m.segments)
+        assertTrue(m.fitsOne)
+        assertEquals(250L, smsCostKopecks(text, 250))
+
+        val longer = text + "!"
+        val two = measureSms(longer)
+        assertEquals(2L, two.segments)
+        assertEquals(67L, two.perSegment)
+        assertEquals(1L, two.toSaveSegment)
+        assertEquals(500L, smsCostKopecks(longer, 250))
+        // The same length in Latin letters stays one GSM-7 SMS.
+        assertEquals(SmsEncoding.GSM7, measureSms("x".repeat(longer.length)).encoding)
+        assertEquals(250L, smsCostKopecks("x".repeat(longer.length), 250))
+        assertEquals(0L, smsCostKopecks("", 250))
+    }
 }

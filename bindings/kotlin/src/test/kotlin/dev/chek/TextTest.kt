@@ -20,7 +20,7 @@ class TextTest {
         assertEquals(Channel.OCR, a.channel)
         assertEquals(Channel.MANUAL, b.channel)
         assertEquals(a.qr, b.qr)
-        assertEquals("2021-03-15T12:34:00", a.qr.datetime)
+        assertEquals(java.time.LocalDateTime.of(2021, 3, 15, 12, 34), a.qr.datetime)
         assertEquals(150_000L, a.qr.totalKopecks)
         assertEquals("9289000100123456:12345:1234567890", qrReceiptId(a.qr))
     }
