@@ -98,6 +98,10 @@ fn settle(l: &Ledger, c: &Campaign, participant: &str, qr: &str) -> chek_store::
 fn assert_sound(l: &Ledger, id: &str) -> chek_store::Audit {
     let a = l.audit(id).unwrap();
     assert!(a.is_sound(), "ledger invariants broken: {a:?}");
+    // One link per accrual (no draws in these campaigns), the chain intact.
+    let chain = l.verify_chain(Some(id)).unwrap();
+    assert!(chain.is_intact(), "chain broken: {chain:?}");
+    assert_eq!(chain.rows, a.accruals, "{chain:?}");
     a
 }
 
@@ -481,6 +485,10 @@ fn draws_once_per_period(open: Open) {
     assert_eq!(w38.beacon_round.as_deref(), Some("14500000"));
     assert_eq!(w38.from, Some(day(14)));
     assert_eq!(w38.result.as_ref().unwrap().winners.len(), 1);
+    // Six accruals, two commitments and one reveal: nine links, none of the refused writes.
+    let chain = l.verify_chain(Some(&id)).unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    assert_eq!(chain.chains[0].links, 9);
 }
 
 fn language_reason_and_peek(open: Open) {
@@ -1400,8 +1408,15 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
     drop(l);
     let conn = rusqlite::Connection::open(&target).unwrap();
     conn.execute_batch(
-        "DROP TABLE participant_buckets; DROP TABLE participant_totals;
-         DROP TRIGGER draws_no_delete; DROP TRIGGER draws_reveal_once;
+        "DROP TRIGGER accruals_chained; DROP INDEX accruals_chain; DROP TABLE chain_heads;
+         DROP TRIGGER draws_reveal_once;
+         ALTER TABLE accruals DROP COLUMN seq; ALTER TABLE accruals DROP COLUMN prev_hash;
+         ALTER TABLE accruals DROP COLUMN hash; ALTER TABLE draws DROP COLUMN seq;
+         ALTER TABLE draws DROP COLUMN prev_hash; ALTER TABLE draws DROP COLUMN hash;
+         ALTER TABLE draws DROP COLUMN reveal_seq; ALTER TABLE draws DROP COLUMN reveal_prev_hash;
+         ALTER TABLE draws DROP COLUMN reveal_hash;
+         DROP TABLE participant_buckets; DROP TABLE participant_totals;
+         DROP TRIGGER draws_no_delete;
          ALTER TABLE draws DROP COLUMN prize_set; ALTER TABLE draws DROP COLUMN from_day;
          ALTER TABLE draws DROP COLUMN to_day; ALTER TABLE draws DROP COLUMN beacon_source;
          ALTER TABLE draws DROP COLUMN beacon_round; ALTER TABLE draws DROP COLUMN drawn_at;
@@ -1417,6 +1432,10 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
         (a.participant_counter_receipts, a.participant_counter_lots),
         (5, 5)
     );
+    // ...and its accruals are chained (schema step 5), in row order.
+    let chain = l.verify_chain(Some(&id)).unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    assert_eq!(chain.chains[0].links, 5);
 }
 
 /// The draws table is append-only below the API too: a recorded result cannot be rewritten
@@ -1446,8 +1465,19 @@ fn sqlite_draws_cannot_be_rewritten_with_sql() {
     ] {
         assert!(conn.execute_batch(sql).is_err(), "{sql} was allowed");
     }
-    conn.execute_batch("UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'")
-        .unwrap();
+    // A reveal without its chain link is refused too (schema step 5).
+    assert!(
+        conn.execute_batch(
+            "UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'"
+        )
+        .is_err(),
+        "a reveal brings its chain link"
+    );
+    conn.execute_batch(
+        "UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000',
+           reveal_seq = 2, reveal_prev_hash = hash, reveal_hash = 'x'",
+    )
+    .unwrap();
     assert!(
         conn.execute_batch("UPDATE draws SET result = '[]'")
             .is_err(),

@@ -64,6 +64,9 @@
 //!   [`Ledger::record_failure`], [`Ledger::due_rechecks`], [`Ledger::lots_by_participant`],
 //!   [`Ledger::record_draw`], [`Ledger::draws`], [`Ledger::segment`], [`Ledger::report`],
 //!   [`Ledger::ensure_participant`], [`Ledger::schema_version`], [`Ledger::backend`].
+//! - [`Ledger::verify_chain`], [`Ledger::chain_head`]: every accrual and draw record is a link
+//!   of its campaign's hash chain, appended in the transaction that writes it; the walk finds
+//!   the first row edited, deleted, reordered or inserted outside chek (docs/ledger-chain.md).
 //! - [`Settlement`] has one field beyond the first sketch: `serialize_campaign` (default `true`;
 //!   set it with [`needs_campaign_lock`] so PostgreSQL settles of a campaign without a budget run
 //!   in parallel).
@@ -80,6 +83,7 @@
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("chek-store needs a backend: enable the `sqlite` or `postgres` feature");
 
+mod chain;
 mod engage;
 mod error;
 mod ledger;
@@ -98,6 +102,7 @@ mod stored;
 mod target;
 mod types;
 
+pub use chain::{ChainBreak, ChainHead, ChainProblem, ChainReport};
 pub use chek_core::campaign::ParticipantHistory;
 pub use engage::{
     CardRow, CareCaseHistory, CareCaseRow, CareMerge, CareRecorded, FeedbackResult, Replayed,

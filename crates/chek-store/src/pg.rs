@@ -7,6 +7,7 @@
 //! the write and COMMIT pipelined (a lone settle; a batch commits once at its end). Deadlocks
 //! and serialization failures are retried a bounded number of times.
 
+mod chain;
 mod docs;
 
 use std::collections::HashMap;
@@ -62,8 +63,9 @@ SELECT 5, NULL, NULL, NULL, CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIG
     AND ($6::TIMESTAMP IS NULL OR start < $6)
   GROUP BY 7";
 
-/// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
-/// existed, $20 = counted (accrual and counter).
+/// Everything a settle writes but its accrual, in one round trip. $16 = write the receipt row,
+/// $17 = the row existed, $20 = counted (counters; the accrual is appended to the campaign's
+/// chain just before COMMIT, see `chain`).
 const WRITE: &str = "\
 WITH p AS (
   INSERT INTO participants (campaign, participant, lang, created_at)
@@ -89,9 +91,6 @@ r AS (
     next_at = EXCLUDED.next_at, attempts = EXCLUDED.attempts, lots = EXCLUDED.lots,
     points = EXCLUDED.points, last_submission_id = EXCLUDED.last_submission_id,
     counted_at = EXCLUDED.counted_at, updated_at = EXCLUDED.updated_at),
-a AS (
-  INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
-  SELECT $1, $2, $8, s.id, $11, $12, $5 FROM s WHERE $20::BOOLEAN),
 t AS (
   UPDATE campaign_totals SET lots = lots + $11, points = points + $12
   WHERE $20::BOOLEAN AND campaign = $1 AND shard = $21),
@@ -303,6 +302,7 @@ impl Pg {
                 begun: false,
                 ended: false,
                 commit_with_write,
+                pending: Vec::new(),
             };
             let res = f(&mut t).and_then(|v| t.commit().map(|()| v));
             // Rolls back what is still open (also when `f` panics).
@@ -509,12 +509,21 @@ impl Pg {
                 _ => false,
             };
             let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
-            match read::draw_write(found, overlapping, d)? {
+            let write = read::draw_write(found, overlapping, d)?;
+            // The head stays locked to the commit, a few statements from here: draws are rare.
+            let head = chain::lock_head(t, &d.campaign)?;
+            let (seq, _, hash) = match write {
                 read::DrawWrite::Insert => {
+                    let link = crate::chain::append(
+                        crate::chain::DRAW,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::draw_fields(d),
+                    );
                     t.execute(
                         "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
-                           from_day, to_day, beacon_source, beacon_round, drawn_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                           from_day, to_day, beacon_source, beacon_round, drawn_at, seq, prev_hash, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                         &[
                             &d.campaign,
                             &d.period,
@@ -527,21 +536,42 @@ impl Pg {
                             &d.beacon_source,
                             &d.beacon_round,
                             &d.drawn_at,
+                            &link.0,
+                            &link.1,
+                            &link.2,
                         ],
                     )?;
+                    link
                 }
                 read::DrawWrite::Reveal => {
+                    let drawn_at = d.drawn_at.unwrap_or(d.recorded_at);
+                    let link = crate::chain::append(
+                        crate::chain::REVEAL,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::reveal_fields(&d.period, d.result.as_deref(), Some(drawn_at)),
+                    );
                     t.execute(
-                        "UPDATE draws SET result = $3, drawn_at = $4 WHERE campaign = $1 AND period = $2",
+                        "UPDATE draws SET result = $3, drawn_at = $4, reveal_seq = $5, reveal_prev_hash = $6,
+                           reveal_hash = $7
+                         WHERE campaign = $1 AND period = $2",
                         &[
                             &d.campaign,
                             &d.period,
                             &d.result,
-                            &d.drawn_at.unwrap_or(d.recorded_at),
+                            &drawn_at,
+                            &link.0,
+                            &link.1,
+                            &link.2,
                         ],
                     )?;
+                    link
                 }
-            }
+            };
+            t.execute(
+                "UPDATE chain_heads SET seq = $2, hash = $3 WHERE campaign = $1",
+                &[&d.campaign, &seq, &hash],
+            )?;
             Ok(())
         })
     }
@@ -653,6 +683,29 @@ impl Pg {
         })
     }
 
+    /// Walks the chains in one REPEATABLE READ snapshot (writers go on meanwhile).
+    pub(crate) fn verify_chain(
+        &self,
+        campaign: Option<&str>,
+    ) -> Result<crate::ChainReport, StoreError> {
+        self.in_tx(false, |t| {
+            t.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            crate::chain::verify(&mut chain::PgChain(t), campaign)
+        })
+    }
+
+    /// The recorded head of a campaign's chain.
+    pub(crate) fn chain_head(&self, campaign: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let mut c = self.get()?;
+        crate::chain::ChainRead::head(
+            &mut chain::PgChain(&mut chain::Raw(&c.conn().client)),
+            campaign,
+        )
+    }
+
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {
         let mut c = self.get()?;
         let rows = c.conn().client.query(sql, &[&campaign])?;
@@ -685,17 +738,30 @@ fn migrate_client(client: &PgClient) -> Result<(), StoreError> {
         migrate::check_not_newer(found)?;
         for mig in POSTGRES.iter().filter(|mig| mig.version > found) {
             client.batch_execute("BEGIN").map_err(m)?;
-            let applied = client.batch_execute(mig.sql).and_then(|()| {
-                client.execute(
-                    "INSERT INTO schema_version (version) VALUES ($1)",
-                    &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
-                )
-            });
+            let applied = client
+                .batch_execute(mig.sql)
+                .map_err(m)
+                .and_then(|()| match mig.then_chain {
+                    Some(guards) => {
+                        crate::chain::backfill(&mut chain::PgChain(&mut chain::Raw(client)))
+                            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+                        client.batch_execute(guards).map_err(m)
+                    }
+                    None => Ok(()),
+                })
+                .and_then(|()| {
+                    client
+                        .execute(
+                            "INSERT INTO schema_version (version) VALUES ($1)",
+                            &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
+                        )
+                        .map_err(m)
+                });
             match applied {
                 Ok(_) => client.batch_execute("COMMIT").map_err(m)?,
                 Err(e) => {
                     let _ = client.batch_execute("ROLLBACK");
-                    return Err(m(e));
+                    return Err(e);
                 }
             }
         }
@@ -737,6 +803,8 @@ pub(crate) struct PgTx<'c> {
     ended: bool,
     /// The write goes out with COMMIT (a lone settle, whose write is its last statement).
     commit_with_write: bool,
+    /// Accruals written, to be chained by the statement sent with COMMIT.
+    pending: Vec<chain::Pending>,
 }
 
 impl Drop for PgTx<'_> {
@@ -795,10 +863,39 @@ impl PgTx<'_> {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
-        if self.begun && !std::mem::replace(&mut self.ended, true) {
-            self.c.batch_execute("COMMIT")?;
+        if !self.begun || std::mem::replace(&mut self.ended, true) {
+            return Ok(());
         }
+        if self.pending.is_empty() {
+            self.c.batch_execute("COMMIT")?;
+            return Ok(());
+        }
+        // The chain heads are locked from here to the COMMIT that travels with it.
+        let st = self.st(chain::CHAIN_MANY)?;
+        let cols = chain::Columns::of(std::mem::take(&mut self.pending));
+        let params = cols.params();
+        let c = self.c;
+        c.pipelined(
+            false,
+            c.inner().query_one(&st, &params),
+            c.inner().batch_execute("COMMIT"),
+        )?;
         Ok(())
+    }
+
+    /// Keeps a counted settle's accrual for the chain append at commit.
+    fn defer_accrual(&mut self, w: &Write<'_>, submission_id: i64) {
+        if let Some(r) = w.row.as_ref().filter(|r| r.counted) {
+            self.pending.push(chain::Pending {
+                campaign: r.campaign.to_owned(),
+                participant: r.participant.to_owned(),
+                receipt_key: r.receipt_key.to_owned(),
+                submission_id,
+                lots: r.lots,
+                points: r.points,
+                at: r.at,
+            });
+        }
     }
 }
 
@@ -977,21 +1074,58 @@ impl SettleTx for PgTx<'_> {
         let st = self.st(WRITE)?;
         let args = WriteArgs::of(w);
         let params = args.params(w);
+        let counted = args.counted;
+        let chain_one = if self.commit_with_write && counted {
+            Some(self.st(chain::CHAIN_ONE)?)
+        } else {
+            None
+        };
         let (c, begin) = (self.c, self.begin());
         let r = if self.commit_with_write {
             // Whatever the answer, the transaction is over: COMMIT of a failed transaction
             // rolls it back.
             self.ended = true;
-            c.pipelined(
-                begin,
-                c.inner().query_one(&st, &params),
-                c.inner().batch_execute("COMMIT"),
-            )?
-            .0
+            match &chain_one {
+                // The write, the accrual's chain append (the head is locked from here), COMMIT.
+                Some(one) => {
+                    let r = w.row.as_ref();
+                    let (campaign, participant, key) =
+                        (w.sub.campaign, w.sub.participant, w.sub.receipt_key);
+                    let (lots, points) = r.map_or((0, 0), |r| (r.lots, r.points));
+                    let at = w.sub.received_at;
+                    c.after_begin(begin, async {
+                        let (r, chained, commit) = join3(
+                            c.inner().query_one(&st, &params),
+                            c.inner().query_one(
+                                one,
+                                &[&campaign, &participant, &key, &lots, &points, &at],
+                            ),
+                            c.inner().batch_execute("COMMIT"),
+                        )
+                        .await;
+                        let r = r?;
+                        chained?;
+                        commit?;
+                        Ok(r)
+                    })?
+                }
+                None => {
+                    c.pipelined(
+                        begin,
+                        c.inner().query_one(&st, &params),
+                        c.inner().batch_execute("COMMIT"),
+                    )?
+                    .0
+                }
+            }
         } else {
             c.after_begin(begin, c.inner().query_one(&st, &params))?
         };
-        written(w, &r)
+        let id = written(w, &r)?;
+        if !self.commit_with_write {
+            self.defer_accrual(w, id);
+        }
+        Ok(id)
     }
 
     fn write_then_load(
@@ -1031,6 +1165,7 @@ impl SettleTx for PgTx<'_> {
             .await)
         })?;
         let id = written(w, &r?)?;
+        self.defer_accrual(w, id);
         let next = locked
             .and(rows)
             .map_err(StoreError::from)
@@ -1299,22 +1434,16 @@ impl SettleTx for PgTx<'_> {
     }
 
     fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError> {
-        let st = self.st(
-            "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )?;
-        self.execute(
-            &st,
-            &[
-                &r.campaign,
-                &r.participant,
-                &r.receipt_key,
-                &r.submission_id,
-                &r.lots,
-                &r.points,
-                &r.at,
-            ],
-        )?;
+        // Chained with the transaction's other accruals just before COMMIT.
+        self.pending.push(chain::Pending {
+            campaign: r.campaign.to_owned(),
+            participant: r.participant.to_owned(),
+            receipt_key: r.receipt_key.to_owned(),
+            submission_id: r.submission_id,
+            lots: r.lots,
+            points: r.points,
+            at: r.at,
+        });
         Ok(())
     }
 
