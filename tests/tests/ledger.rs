@@ -24,7 +24,7 @@ use chek::verify::{Attempt, VerifyOutcome};
 use chek::{Coded, Lang};
 use chek_store::{
     DrawRecord, FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settlement, StoreError,
-    needs_campaign_lock,
+    budget_of, needs_campaign_lock,
 };
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
@@ -82,6 +82,7 @@ fn settlement(c: &Campaign, participant: &str, qr: &str) -> Settlement {
         qr.to_owned(),
     );
     s.serialize_campaign = needs_campaign_lock(c);
+    s.budget = budget_of(c);
     s
 }
 
@@ -212,6 +213,18 @@ fn idempotent_retry(open: Open) {
 
 /// 16 threads race to spend a cap; `per_thread` receipts each. Returns the lots credited.
 fn race(l: &Ledger, c: &Arc<Campaign>, same_participant: bool, per_thread: u64) -> u64 {
+    race_as(l, c, same_participant, per_thread, true)
+}
+
+/// [`race`], the settlements declaring the campaign's budget (checked at commit on PostgreSQL)
+/// or not (serialized).
+fn race_as(
+    l: &Ledger,
+    c: &Arc<Campaign>,
+    same_participant: bool,
+    per_thread: u64,
+    declare_budget: bool,
+) -> u64 {
     let barrier = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = (0..THREADS as u64)
         .map(|t| {
@@ -226,7 +239,11 @@ fn race(l: &Ledger, c: &Arc<Campaign>, same_participant: bool, per_thread: u64) 
                 let mut lots = 0;
                 for k in 0..per_thread {
                     let q = qr(1000 + t * 100 + k);
-                    let s = settle(&l, &c, &who, &q);
+                    let mut st = settlement(&c, &who, &q);
+                    if !declare_budget {
+                        st.budget = None;
+                    }
+                    let s = l.settle(&st, &mut evaluator(&c, &q)).unwrap();
                     if s.status == ReceiptStatus::Accepted {
                         lots += s.decision.lots;
                     }
@@ -257,21 +274,74 @@ fn participant_cap_under_concurrency(open: Open) {
     assert_eq!(l.segment(&id, "limit").unwrap().len(), 3 * THREADS - 5);
 }
 
+/// A budget spent by 16 racing threads: exactly, never more, whether the settlements declare
+/// it (PostgreSQL checks it at commit and settles again on a failed check) or not (each settle
+/// serialized on the campaign's head).
 fn budget_under_concurrency(open: Open) {
     let Some((l, _)) = open() else { return };
-    let id = unique("budget");
-    let c = Arc::new(campaign(&id, "[caps]\nbudget_lots = 20\n"));
-    assert!(needs_campaign_lock(&c));
-    let lots = race(&l, &c, false, 3);
-    assert_eq!(
-        lots, 20,
-        "the campaign budget is spent exactly, never exceeded"
-    );
-    let a = assert_sound(&l, &id);
-    assert_eq!((a.accepted, a.counter_lots), (20, 20));
-    let rep = l.report(&id).unwrap();
-    assert_eq!(rep.top_reasons[0].code, "campaign.budget_exhausted");
-    assert_eq!(rep.participants, THREADS as u64);
+    for declare in [true, false] {
+        let id = unique("budget");
+        let c = Arc::new(campaign(&id, "[caps]\nbudget_lots = 20\n"));
+        assert!(needs_campaign_lock(&c));
+        let lots = race_as(&l, &c, false, 3, declare);
+        assert_eq!(
+            lots, 20,
+            "the campaign budget is spent exactly, never exceeded (declared: {declare})"
+        );
+        let a = assert_sound(&l, &id);
+        assert_eq!((a.accepted, a.counter_lots), (20, 20));
+        let rep = l.report(&id).unwrap();
+        assert_eq!(rep.top_reasons[0].code, "campaign.budget_exhausted");
+        assert_eq!(rep.participants, THREADS as u64);
+    }
+}
+
+/// 8 threads settle batches of 20 receipts from 10 participants each (each thread its own
+/// participants, whose counter shards differ): with a campaign budget of 150 lots among 800
+/// receipts, exactly 150 are counted; without one, all are. Batches add to the campaign counter
+/// at their append, under the campaign's head, so they never lock its shards in different
+/// orders (added in the write, as before, they deadlocked).
+fn batches_of_many_participants(open: Open) {
+    let Some((l, _)) = open() else { return };
+    for budget in [Some(150u64), None] {
+        let id = unique("batches");
+        let extra = budget.map_or(String::new(), |b| format!("[caps]\nbudget_lots = {b}\n"));
+        let c = Arc::new(campaign(&id, &extra));
+        let barrier = Arc::new(Barrier::new(8));
+        let handles: Vec<_> = (0..8u64)
+            .map(|t| {
+                let (l, c, b) = (l.clone(), c.clone(), barrier.clone());
+                thread::spawn(move || {
+                    b.wait();
+                    let mut lots = 0;
+                    for batch in 0..5u64 {
+                        let qrs: Vec<String> = (0..20u64)
+                            .map(|k| qr(50_000 + t * 1_000 + batch * 20 + k))
+                            .collect();
+                        let items: Vec<Settlement> = qrs
+                            .iter()
+                            .enumerate()
+                            .map(|(k, q)| settlement(&c, &format!("tg:{t}-{}", k % 10), q))
+                            .collect();
+                        let out = l
+                            .settle_batch(&items, &mut |i, h| evaluator(&c, &qrs[i])(h))
+                            .unwrap();
+                        for o in out {
+                            let o = o.unwrap();
+                            if o.status == ReceiptStatus::Accepted {
+                                lots += o.decision.lots;
+                            }
+                        }
+                    }
+                    lots
+                })
+            })
+            .collect();
+        let lots: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(lots, budget.unwrap_or(800), "budget {budget:?}");
+        let a = assert_sound(&l, &id);
+        assert_eq!(a.counter_lots, lots);
+    }
 }
 
 fn fixture_receipt() -> Receipt {
@@ -1066,6 +1136,7 @@ macro_rules! suite {
 }
 
 suite!(sqlite:
+    batches_of_many_participants,
     exactly_once_across_participants,
     idempotent_retry,
     participant_cap_under_concurrency,
@@ -1083,6 +1154,7 @@ suite!(sqlite:
 );
 
 suite!(postgres:
+    batches_of_many_participants,
     exactly_once_across_participants,
     idempotent_retry,
     participant_cap_under_concurrency,

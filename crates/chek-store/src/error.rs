@@ -162,6 +162,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// How a failed budget check at a PostgreSQL chain append (SQLSTATE `CK001`) starts its
+/// `StoreError::Busy`: the settle is run again on fresh figures.
+#[cfg(feature = "postgres")]
+pub(crate) const BUDGET_RACE: &str = "budget check at commit:";
+
 #[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
@@ -172,6 +177,7 @@ impl From<tokio_postgres::Error> for StoreError {
             None => crate::redact(&e.to_string()),
         };
         match e.code() {
+            Some(c) if c.code() == "CK001" => StoreError::Busy(format!("{BUDGET_RACE} {text}")),
             Some(c)
                 if *c == SqlState::T_R_SERIALIZATION_FAILURE
                     || *c == SqlState::T_R_DEADLOCK_DETECTED =>

@@ -94,7 +94,9 @@ impl OpenOptions {
 }
 
 /// Whether settles of this campaign must be serialized campaign-wide: only a budget
-/// (`caps.budget_lots`, `caps.budget_points`) reads figures other participants change.
+/// (`caps.budget_lots`, `caps.budget_points`) reads figures other participants change. With
+/// the budget declared too ([`budget_of`]), PostgreSQL serializes only a settle whose check at
+/// commit keeps failing.
 ///
 /// ```
 /// use chek_core::campaign::Campaign;
@@ -105,6 +107,23 @@ impl OpenOptions {
 pub fn needs_campaign_lock(c: &Campaign) -> bool {
     let caps = &c.def().caps;
     caps.budget_lots.is_some() || caps.budget_points.is_some()
+}
+
+/// The campaign's budget (`caps.budget_lots`, `caps.budget_points`), if it has one: what
+/// [`Settlement::budget`](crate::Settlement::budget) takes.
+///
+/// ```
+/// use chek_core::campaign::Campaign;
+/// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n[caps]\nbudget_lots = 500\n")?;
+/// assert_eq!(chek_store::budget_of(&c), Some(chek_store::Budget { lots: Some(500), points: None }));
+/// # Ok::<(), chek_core::campaign::CampaignError>(())
+/// ```
+pub fn budget_of(c: &Campaign) -> Option<crate::Budget> {
+    let caps = &c.def().caps;
+    needs_campaign_lock(c).then_some(crate::Budget {
+        lots: caps.budget_lots,
+        points: caps.budget_points,
+    })
 }
 
 enum Inner {

@@ -67,9 +67,11 @@
 //! - [`Ledger::verify_chain`], [`Ledger::chain_head`]: every accrual and draw record is a link
 //!   of its campaign's hash chain, appended in the transaction that writes it; the walk finds
 //!   the first row edited, deleted, reordered or inserted outside chek (docs/ledger-chain.md).
-//! - [`Settlement`] has one field beyond the first sketch: `serialize_campaign` (default `true`;
+//! - [`Settlement`] has two fields beyond the first sketch: `serialize_campaign` (default `true`;
 //!   set it with [`needs_campaign_lock`] so PostgreSQL settles of a campaign without a budget run
-//!   in parallel).
+//!   in parallel) and `budget` (set it with [`budget_of`]: PostgreSQL then checks a campaign
+//!   budget when the settle commits instead of serializing the campaign's settles; the outcome
+//!   is the serialized one).
 //! - A pending decision with [`RecheckState::None`] is stored as awaiting an operator.
 //! - A settle whose `evaluate` accepts a receipt that is already accepted (by anyone) fails with
 //!   [`StoreError::Conflict`] and writes nothing: the ledger never counts a receipt twice, even for
@@ -109,10 +111,10 @@ pub use engage::{
     StoredPlan,
 };
 pub use error::StoreError;
-pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, needs_campaign_lock};
+pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, budget_of, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;
 pub use target::redact;
 pub use types::{
-    Backend, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount, ReceiptStatus,
-    RecheckState, Report, SegmentMember, Settled, Settlement,
+    Backend, Budget, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount,
+    ReceiptStatus, RecheckState, Report, SegmentMember, Settled, Settlement,
 };

@@ -28,25 +28,46 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
      FROM unnest(f) WITH ORDINALITY AS t(x, i)), ''), 'UTF8')), 'hex')
 $$;
 
--- Appends accruals to their campaigns' chains: the arrays hold one accrual per index, sorted
--- by campaign (so every caller locks heads in the same order). Each head is locked (FOR
--- UPDATE) only from here to the caller's COMMIT, which chek sends right after this call.
+-- Appends accruals to their campaigns' chains and adds them to the campaign counters: the
+-- arrays hold one accrual per index, sorted by campaign (so every caller locks heads in one
+-- order). Each head is locked (FOR UPDATE) only from here to the caller's COMMIT, which chek
+-- sends right after this call. Every counted receipt of a campaign passes here, under its head:
+-- the counter read at the end of a campaign's accruals is exact, and a campaign budget
+-- (bl, bp: the row's campaign's budget of lots and points, NULL for none) that it would exceed
+-- aborts the transaction with SQLSTATE CK001, for chek to settle again with fresh figures.
 CREATE FUNCTION chek_chain_accruals(cs TEXT[], ps TEXT[], ks TEXT[], subs BIGINT[],
-    ls BIGINT[], pts BIGINT[], ats TIMESTAMP[]) RETURNS BIGINT
+    ls BIGINT[], pts BIGINT[], ats TIMESTAMP[], shards SMALLINT[], bl BIGINT[], bp BIGINT[])
+RETURNS BIGINT
 LANGUAGE plpgsql AS $$
 DECLARE
   n INT := COALESCE(array_length(cs, 1), 0);
   cur TEXT := NULL;
+  cur_bl BIGINT;
+  cur_bp BIGINT;
   h_seq BIGINT;
   h_hash TEXT;
   nh TEXT;
+  spent_l BIGINT;
+  spent_p BIGINT;
 BEGIN
-  FOR i IN 1 .. n LOOP
-    IF cur IS DISTINCT FROM cs[i] THEN
+  FOR i IN 1 .. n + 1 LOOP
+    IF i > n OR cur IS DISTINCT FROM cs[i] THEN
       IF cur IS NOT NULL THEN
         UPDATE chain_heads SET seq = h_seq, hash = h_hash WHERE campaign = cur;
+        IF cur_bl IS NOT NULL OR cur_bp IS NOT NULL THEN
+          SELECT COALESCE(SUM(lots), 0), COALESCE(SUM(points), 0) INTO spent_l, spent_p
+            FROM campaign_totals WHERE campaign = cur;
+          IF spent_l > COALESCE(cur_bl, spent_l) OR spent_p > COALESCE(cur_bp, spent_p) THEN
+            RAISE EXCEPTION USING ERRCODE = 'CK001',
+              MESSAGE = format('the budget of campaign %s would be exceeded (%s lots, %s points)',
+                               cur, spent_l, spent_p);
+          END IF;
+        END IF;
       END IF;
+      EXIT WHEN i > n;
       cur := cs[i];
+      cur_bl := bl[i];
+      cur_bp := bp[i];
       SELECT seq, hash INTO h_seq, h_hash FROM chain_heads WHERE campaign = cur FOR UPDATE;
       IF NOT FOUND THEN
         -- The campaign's first link: the head starts at position 0, the genesis hash.
@@ -62,9 +83,11 @@ BEGIN
       seq, prev_hash, hash)
     VALUES (cur, ps[i], ks[i], subs[i], ls[i], pts[i], ats[i], h_seq, h_hash, nh);
     h_hash := nh;
+    UPDATE campaign_totals SET lots = lots + ls[i], points = points + pts[i]
+      WHERE campaign = cur AND shard = shards[i];
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'the campaign counter of % is missing', cur;
+    END IF;
   END LOOP;
-  IF cur IS NOT NULL THEN
-    UPDATE chain_heads SET seq = h_seq, hash = h_hash WHERE campaign = cur;
-  END IF;
   RETURN n;
 END $$;

@@ -17,11 +17,22 @@ use crate::read::DrawRow;
 /// the same pipeline, inserted (the session's last `submissions` id).
 pub(super) const CHAIN_ONE: &str = "SELECT chek_chain_accruals(ARRAY[$1::TEXT], ARRAY[$2::TEXT],
   ARRAY[$3::TEXT], ARRAY[currval(pg_get_serial_sequence('submissions', 'id'))],
-  ARRAY[$4::BIGINT], ARRAY[$5::BIGINT], ARRAY[$6::TIMESTAMP])";
+  ARRAY[$4::BIGINT], ARRAY[$5::BIGINT], ARRAY[$6::TIMESTAMP], ARRAY[$7::SMALLINT],
+  ARRAY[$8::BIGINT], ARRAY[$9::BIGINT])";
 
 /// Appends a batch's accruals, sorted by campaign.
 pub(super) const CHAIN_MANY: &str = "SELECT chek_chain_accruals($1::TEXT[], $2::TEXT[],
-  $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::TIMESTAMP[])";
+  $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::TIMESTAMP[], $8::SMALLINT[],
+  $9::BIGINT[], $10::BIGINT[])";
+
+/// A budget as `chek_chain_accruals` takes it: lots and points, NULL for no limit.
+pub(super) fn budget_params(b: Option<crate::Budget>) -> (Option<i64>, Option<i64>) {
+    let b = b.unwrap_or_default();
+    (
+        b.lots.map(crate::settle::to_i64),
+        b.points.map(crate::settle::to_i64),
+    )
+}
 
 /// An accrual written by a settle, chained at commit.
 pub(super) struct Pending {
@@ -32,6 +43,10 @@ pub(super) struct Pending {
     pub(super) lots: i64,
     pub(super) points: i64,
     pub(super) at: NaiveDateTime,
+    /// The campaign counter's shard it is added to.
+    pub(super) shard: i16,
+    /// Its campaign's budget, checked at the append.
+    pub(super) budget: Option<crate::Budget>,
 }
 
 /// The arrays `CHAIN_MANY` takes, sorted by campaign (a stable sort: each campaign's accruals
@@ -44,6 +59,9 @@ pub(super) struct Columns {
     ls: Vec<i64>,
     pts: Vec<i64>,
     ats: Vec<NaiveDateTime>,
+    shards: Vec<i16>,
+    bl: Vec<Option<i64>>,
+    bp: Vec<Option<i64>>,
 }
 
 impl Columns {
@@ -58,6 +76,9 @@ impl Columns {
             ls: Vec::with_capacity(n),
             pts: Vec::with_capacity(n),
             ats: Vec::with_capacity(n),
+            shards: Vec::with_capacity(n),
+            bl: Vec::with_capacity(n),
+            bp: Vec::with_capacity(n),
         };
         for p in pending {
             c.cs.push(p.campaign);
@@ -67,13 +88,26 @@ impl Columns {
             c.ls.push(p.lots);
             c.pts.push(p.points);
             c.ats.push(p.at);
+            c.shards.push(p.shard);
+            let (bl, bp) = budget_params(p.budget);
+            c.bl.push(bl);
+            c.bp.push(bp);
         }
         c
     }
 
-    pub(super) fn params(&self) -> [&(dyn ToSql + Sync); 7] {
+    pub(super) fn params(&self) -> [&(dyn ToSql + Sync); 10] {
         [
-            &self.cs, &self.ps, &self.ks, &self.subs, &self.ls, &self.pts, &self.ats,
+            &self.cs,
+            &self.ps,
+            &self.ks,
+            &self.subs,
+            &self.ls,
+            &self.pts,
+            &self.ats,
+            &self.shards,
+            &self.bl,
+            &self.bp,
         ]
     }
 }
