@@ -24,7 +24,7 @@ use chek::verify::{Attempt, VerifyOutcome};
 use chek::{Coded, Lang};
 use chek_store::{
     DrawRecord, FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settlement, StoreError,
-    needs_campaign_lock,
+    budget_of, needs_campaign_lock,
 };
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
@@ -82,6 +82,7 @@ fn settlement(c: &Campaign, participant: &str, qr: &str) -> Settlement {
         qr.to_owned(),
     );
     s.serialize_campaign = needs_campaign_lock(c);
+    s.budget = budget_of(c);
     s
 }
 
@@ -98,6 +99,10 @@ fn settle(l: &Ledger, c: &Campaign, participant: &str, qr: &str) -> chek_store::
 fn assert_sound(l: &Ledger, id: &str) -> chek_store::Audit {
     let a = l.audit(id).unwrap();
     assert!(a.is_sound(), "ledger invariants broken: {a:?}");
+    // One link per accrual (no draws in these campaigns), the chain intact.
+    let chain = l.verify_chain(Some(id)).unwrap();
+    assert!(chain.is_intact(), "chain broken: {chain:?}");
+    assert_eq!(chain.rows, a.accruals, "{chain:?}");
     a
 }
 
@@ -208,6 +213,18 @@ fn idempotent_retry(open: Open) {
 
 /// 16 threads race to spend a cap; `per_thread` receipts each. Returns the lots credited.
 fn race(l: &Ledger, c: &Arc<Campaign>, same_participant: bool, per_thread: u64) -> u64 {
+    race_as(l, c, same_participant, per_thread, true)
+}
+
+/// [`race`], the settlements declaring the campaign's budget (checked at commit on PostgreSQL)
+/// or not (serialized).
+fn race_as(
+    l: &Ledger,
+    c: &Arc<Campaign>,
+    same_participant: bool,
+    per_thread: u64,
+    declare_budget: bool,
+) -> u64 {
     let barrier = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = (0..THREADS as u64)
         .map(|t| {
@@ -222,7 +239,11 @@ fn race(l: &Ledger, c: &Arc<Campaign>, same_participant: bool, per_thread: u64) 
                 let mut lots = 0;
                 for k in 0..per_thread {
                     let q = qr(1000 + t * 100 + k);
-                    let s = settle(&l, &c, &who, &q);
+                    let mut st = settlement(&c, &who, &q);
+                    if !declare_budget {
+                        st.budget = None;
+                    }
+                    let s = l.settle(&st, &mut evaluator(&c, &q)).unwrap();
                     if s.status == ReceiptStatus::Accepted {
                         lots += s.decision.lots;
                     }
@@ -253,21 +274,74 @@ fn participant_cap_under_concurrency(open: Open) {
     assert_eq!(l.segment(&id, "limit").unwrap().len(), 3 * THREADS - 5);
 }
 
+/// A budget spent by 16 racing threads: exactly, never more, whether the settlements declare
+/// it (PostgreSQL checks it at commit and settles again on a failed check) or not (each settle
+/// serialized on the campaign's head).
 fn budget_under_concurrency(open: Open) {
     let Some((l, _)) = open() else { return };
-    let id = unique("budget");
-    let c = Arc::new(campaign(&id, "[caps]\nbudget_lots = 20\n"));
-    assert!(needs_campaign_lock(&c));
-    let lots = race(&l, &c, false, 3);
-    assert_eq!(
-        lots, 20,
-        "the campaign budget is spent exactly, never exceeded"
-    );
-    let a = assert_sound(&l, &id);
-    assert_eq!((a.accepted, a.counter_lots), (20, 20));
-    let rep = l.report(&id).unwrap();
-    assert_eq!(rep.top_reasons[0].code, "campaign.budget_exhausted");
-    assert_eq!(rep.participants, THREADS as u64);
+    for declare in [true, false] {
+        let id = unique("budget");
+        let c = Arc::new(campaign(&id, "[caps]\nbudget_lots = 20\n"));
+        assert!(needs_campaign_lock(&c));
+        let lots = race_as(&l, &c, false, 3, declare);
+        assert_eq!(
+            lots, 20,
+            "the campaign budget is spent exactly, never exceeded (declared: {declare})"
+        );
+        let a = assert_sound(&l, &id);
+        assert_eq!((a.accepted, a.counter_lots), (20, 20));
+        let rep = l.report(&id).unwrap();
+        assert_eq!(rep.top_reasons[0].code, "campaign.budget_exhausted");
+        assert_eq!(rep.participants, THREADS as u64);
+    }
+}
+
+/// 8 threads settle batches of 20 receipts from 10 participants each (each thread its own
+/// participants, whose counter shards differ): with a campaign budget of 150 lots among 800
+/// receipts, exactly 150 are counted; without one, all are. Batches add to the campaign counter
+/// at their append, under the campaign's head, so they never lock its shards in different
+/// orders (added in the write, as before, they deadlocked).
+fn batches_of_many_participants(open: Open) {
+    let Some((l, _)) = open() else { return };
+    for budget in [Some(150u64), None] {
+        let id = unique("batches");
+        let extra = budget.map_or(String::new(), |b| format!("[caps]\nbudget_lots = {b}\n"));
+        let c = Arc::new(campaign(&id, &extra));
+        let barrier = Arc::new(Barrier::new(8));
+        let handles: Vec<_> = (0..8u64)
+            .map(|t| {
+                let (l, c, b) = (l.clone(), c.clone(), barrier.clone());
+                thread::spawn(move || {
+                    b.wait();
+                    let mut lots = 0;
+                    for batch in 0..5u64 {
+                        let qrs: Vec<String> = (0..20u64)
+                            .map(|k| qr(50_000 + t * 1_000 + batch * 20 + k))
+                            .collect();
+                        let items: Vec<Settlement> = qrs
+                            .iter()
+                            .enumerate()
+                            .map(|(k, q)| settlement(&c, &format!("tg:{t}-{}", k % 10), q))
+                            .collect();
+                        let out = l
+                            .settle_batch(&items, &mut |i, h| evaluator(&c, &qrs[i])(h))
+                            .unwrap();
+                        for o in out {
+                            let o = o.unwrap();
+                            if o.status == ReceiptStatus::Accepted {
+                                lots += o.decision.lots;
+                            }
+                        }
+                    }
+                    lots
+                })
+            })
+            .collect();
+        let lots: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(lots, budget.unwrap_or(800), "budget {budget:?}");
+        let a = assert_sound(&l, &id);
+        assert_eq!(a.counter_lots, lots);
+    }
 }
 
 fn fixture_receipt() -> Receipt {
@@ -481,6 +555,10 @@ fn draws_once_per_period(open: Open) {
     assert_eq!(w38.beacon_round.as_deref(), Some("14500000"));
     assert_eq!(w38.from, Some(day(14)));
     assert_eq!(w38.result.as_ref().unwrap().winners.len(), 1);
+    // Six accruals, two commitments and one reveal: nine links, none of the refused writes.
+    let chain = l.verify_chain(Some(&id)).unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    assert_eq!(chain.chains[0].links, 9);
 }
 
 fn language_reason_and_peek(open: Open) {
@@ -1058,6 +1136,7 @@ macro_rules! suite {
 }
 
 suite!(sqlite:
+    batches_of_many_participants,
     exactly_once_across_participants,
     idempotent_retry,
     participant_cap_under_concurrency,
@@ -1075,6 +1154,7 @@ suite!(sqlite:
 );
 
 suite!(postgres:
+    batches_of_many_participants,
     exactly_once_across_participants,
     idempotent_retry,
     participant_cap_under_concurrency,
@@ -1400,8 +1480,15 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
     drop(l);
     let conn = rusqlite::Connection::open(&target).unwrap();
     conn.execute_batch(
-        "DROP TABLE participant_buckets; DROP TABLE participant_totals;
-         DROP TRIGGER draws_no_delete; DROP TRIGGER draws_reveal_once;
+        "DROP TRIGGER accruals_chained; DROP INDEX accruals_chain; DROP TABLE chain_heads;
+         DROP TRIGGER draws_reveal_once;
+         ALTER TABLE accruals DROP COLUMN seq; ALTER TABLE accruals DROP COLUMN prev_hash;
+         ALTER TABLE accruals DROP COLUMN hash; ALTER TABLE draws DROP COLUMN seq;
+         ALTER TABLE draws DROP COLUMN prev_hash; ALTER TABLE draws DROP COLUMN hash;
+         ALTER TABLE draws DROP COLUMN reveal_seq; ALTER TABLE draws DROP COLUMN reveal_prev_hash;
+         ALTER TABLE draws DROP COLUMN reveal_hash;
+         DROP TABLE participant_buckets; DROP TABLE participant_totals;
+         DROP TRIGGER draws_no_delete;
          ALTER TABLE draws DROP COLUMN prize_set; ALTER TABLE draws DROP COLUMN from_day;
          ALTER TABLE draws DROP COLUMN to_day; ALTER TABLE draws DROP COLUMN beacon_source;
          ALTER TABLE draws DROP COLUMN beacon_round; ALTER TABLE draws DROP COLUMN drawn_at;
@@ -1417,6 +1504,10 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
         (a.participant_counter_receipts, a.participant_counter_lots),
         (5, 5)
     );
+    // ...and its accruals are chained (schema step 5), in row order.
+    let chain = l.verify_chain(Some(&id)).unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    assert_eq!(chain.chains[0].links, 5);
 }
 
 /// The draws table is append-only below the API too: a recorded result cannot be rewritten
@@ -1446,8 +1537,19 @@ fn sqlite_draws_cannot_be_rewritten_with_sql() {
     ] {
         assert!(conn.execute_batch(sql).is_err(), "{sql} was allowed");
     }
-    conn.execute_batch("UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'")
-        .unwrap();
+    // A reveal without its chain link is refused too (schema step 5).
+    assert!(
+        conn.execute_batch(
+            "UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000'"
+        )
+        .is_err(),
+        "a reveal brings its chain link"
+    );
+    conn.execute_batch(
+        "UPDATE draws SET result = '{}', drawn_at = '2026-10-01 00:00:00.000000',
+           reveal_seq = 2, reveal_prev_hash = hash, reveal_hash = 'x'",
+    )
+    .unwrap();
     assert!(
         conn.execute_batch("UPDATE draws SET result = '[]'")
             .is_err(),

@@ -16,6 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::chain::{PyChainHead, PyChainReport};
 use crate::convert::serde_dict;
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 use crate::scan::Photo;
@@ -81,6 +82,26 @@ impl PyLedger {
     #[getter]
     fn backend(&self) -> &'static str {
         self.ledger.backend().as_str()
+    }
+
+    /// Walks the hash chain of every campaign (or of `campaign`) in one snapshot and returns a
+    /// `chek.ChainReport`: `.intact`, `.rows`, `.chains` (heads to publish), and `.broken`, the
+    /// first row edited, deleted, reordered or inserted outside chek (a break is data, not an
+    /// exception; `.raise_if_broken()` raises `store.chain_broken`).
+    #[pyo3(signature = (*, campaign = None))]
+    fn verify_chain(&self, py: Python<'_>, campaign: Option<String>) -> PyResult<PyChainReport> {
+        let l = self.ledger.clone();
+        let r = detach_guarded(py, move || l.verify_chain(campaign.as_deref()))?.or_raise(py)?;
+        Ok(PyChainReport(r))
+    }
+
+    /// The recorded head of a campaign's chain (`chek.ChainHead`: position and hash of its last
+    /// link, read without walking), or `None` before its first link: publish it with a draw
+    /// commitment.
+    fn chain_head(&self, py: Python<'_>, campaign: String) -> PyResult<Option<PyChainHead>> {
+        let l = self.ledger.clone();
+        let h = detach_guarded(py, move || l.chain_head(&campaign))?.or_raise(py)?;
+        Ok(h.as_ref().map(PyChainHead::from))
     }
 
     fn __repr__(&self) -> String {

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 
 mod campaign;
 mod care;
+mod chain;
 mod convert;
 mod draw;
 mod engage_ledger;
@@ -44,6 +45,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;
+    chain::register(m)?;
     engage_ledger::register(m)?;
     ru::register(m)?;
     Ok(())

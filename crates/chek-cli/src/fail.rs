@@ -18,7 +18,8 @@ pub(crate) const EXIT_INPUT: u8 = 1;
 pub(crate) const EXIT_USAGE: u8 = 2;
 /// Try again later: the ledger is busy or the database server cannot be reached.
 pub(crate) const EXIT_RETRY: u8 = 3;
-/// The ledger needs an operator: damaged data, a schema from a newer chek, a failed migration.
+/// The ledger needs an operator: damaged data, a schema from a newer chek, a failed migration,
+/// a broken hash chain (`store.chain_broken`: records changed outside chek).
 pub(crate) const EXIT_OPERATOR: u8 = 4;
 
 /// A failure of the whole command, carried as an `io::Error` up to `main`.
@@ -210,6 +211,9 @@ mod tests {
         assert_eq!((f.code, f.exit), ("store.busy", EXIT_RETRY));
         let f = Failure::store(&StoreError::Corrupt("x".into()), "a.sqlite");
         assert_eq!(f.exit, EXIT_OPERATOR);
+        // A tampered ledger is not "try again later": running again finds the same break.
+        let f = Failure::store(&StoreError::ChainBroken("x".into()), "a.sqlite");
+        assert_eq!((f.code, f.exit), ("store.chain_broken", EXIT_OPERATOR));
         let f = Failure::store(&StoreError::NotFound("a".into()), "postgres://u:pw@h/db");
         assert_eq!(f.exit, EXIT_USAGE);
         assert!(!f.to_text(Lang::En).contains("pw"));

@@ -24,8 +24,9 @@ use clap::{Parser, Subcommand};
     propagate_version = true,
     after_help = "Exit codes: 0 ok; 1 some input did not go through; 2 bad usage or input (fix it \
                   first); 3 the ledger is busy or unreachable (try again later); 4 the ledger \
-                  needs an operator (damaged data, newer schema). A failure of the whole command \
-                  prints its code and hint; with --json, as {\"error\": {...}} on stdout."
+                  needs an operator (damaged data, newer schema, a broken hash chain). A failure \
+                  of the whole command prints its code and hint; with --json, as \
+                  {\"error\": {...}} on stdout."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -65,6 +66,8 @@ enum Command {
     Segments(cmd::segments::Args),
     /// Per-day counts, lots and the top rejection reasons from the ledger.
     Report(cmd::report::Args),
+    /// The ledger itself: `chek ledger verify` walks its hash chains (tamper evidence).
+    Ledger(cmd::ledger::Args),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Recheck(args) => cmd::recheck::run(&args),
         Command::Segments(args) => cmd::segments::run(&args),
         Command::Report(args) => cmd::report::run(&args),
+        Command::Ledger(args) => cmd::ledger::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -432,3 +432,115 @@ fn draw_lots_export_verifies_with_any_participant_id() {
     assert_eq!(rc, 0, "{out} {err}");
     assert!(out.starts_with("verified"), "{out}");
 }
+
+/// `chek ledger verify`: intact after runs and a committed and revealed draw (exit 0, the head
+/// `draw commit` printed); after an accrual is edited with SQL, the row, what was expected and
+/// `store.chain_broken` with exit 4, in text and JSON.
+#[test]
+fn ledger_verify_finds_an_edited_row() {
+    let t = Tmp::new("chain");
+    let db = t.file("l.sqlite");
+    let campaign = demo("campaign.toml");
+    let (rc, out, err) = chek(&[
+        "run",
+        "--campaign",
+        &campaign,
+        "--db",
+        &db,
+        "--now",
+        NOW,
+        "--participant",
+        "anna",
+        &demo("qr.txt"),
+    ]);
+    assert!(rc == 0 || rc == 1, "{out} {err}");
+    let ledger = ["--campaign", campaign.as_str(), "--db", db.as_str()];
+    let mut commit = vec!["draw", "commit"];
+    commit.extend_from_slice(&ledger);
+    commit.extend_from_slice(&[
+        "--period",
+        "2026-11-01..2026-11-30",
+        "--seed",
+        "000102030405060708090a0b0c0d0e0f",
+        "--beacon-source",
+        "drand-quicknet",
+        "--beacon-round",
+        "14500000",
+        "--now",
+        NOW,
+    ]);
+    let (rc, committed, err) = chek(&commit);
+    assert_eq!(rc, 0, "{committed} {err}");
+
+    let (rc, out, err) = chek(&["ledger", "verify", "--db", &db, "--json"]);
+    assert_eq!(rc, 0, "{out} {err}");
+    let v = json(&out);
+    assert_eq!(v["intact"], true, "{v}");
+    let chain = &v["chains"][0];
+    assert_eq!(chain["campaign"], "demo-november-2026");
+    let links = chain["links"].as_u64().unwrap();
+    let head = chain["head"].as_str().unwrap().to_owned();
+    assert_eq!(v["rows"].as_u64(), Some(links));
+    assert!(links >= 2, "accruals and the commitment: {v}");
+    assert_eq!(head.len(), 64);
+    // The head `draw commit` printed is this one (nothing was written since).
+    assert!(
+        committed.contains(&format!("ledger chain head {head} (position {links})")),
+        "{committed}"
+    );
+    // One campaign by its file; text names the head too.
+    let (rc, text, _) = chek(&[
+        "ledger",
+        "verify",
+        "--db",
+        &db,
+        "--campaign",
+        &campaign,
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(rc, 0);
+    assert!(
+        text.contains("Hash chains intact") && text.contains(&head),
+        "{text}"
+    );
+
+    // An accrual's lots changed behind chek's back.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER accruals_no_update; UPDATE accruals SET lots = lots + 10 WHERE seq = 2",
+    )
+    .unwrap();
+    let id: i64 = conn
+        .query_row("SELECT id FROM accruals WHERE seq = 2", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let (rc, out, err) = chek(&["ledger", "verify", "--db", &db, "--json", "--lang", "en"]);
+    assert_eq!(rc, 4, "a tampered ledger needs an operator: {out} {err}");
+    let v = json(&out);
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["rows"], 2, "{v}");
+    let b = &v["break"];
+    assert_eq!(b["table"], "accruals");
+    assert_eq!(b["key"], format!("id {id}"));
+    assert_eq!(b["seq"], 2);
+    assert_eq!(b["problem"], "hash_mismatch");
+    assert!(b["expected"].as_str().unwrap().starts_with("hash "), "{b}");
+    let e = &v["error"];
+    assert_eq!(
+        (e["code"].as_str(), e["exit"].as_u64()),
+        (Some("store.chain_broken"), Some(4))
+    );
+    assert!(err.contains("[store.chain_broken]"), "{err}");
+    let (rc, text, _) = chek(&["ledger", "verify", "--db", &db, "--lang", "en"]);
+    assert_eq!(rc, 4);
+    assert!(
+        text.contains("CHAIN BROKEN") && text.contains(&format!("accruals id {id} (position 2)")),
+        "{text}"
+    );
+
+    // A ledger that is not there: bad input, not a broken chain.
+    let (rc, out, _) = chek(&["ledger", "verify", "--db", &t.file("nope.sqlite"), "--json"]);
+    assert_eq!(rc, 2);
+    assert_eq!(error_of(&out)["code"], "store.not_found");
+}

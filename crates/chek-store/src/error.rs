@@ -48,6 +48,10 @@ pub enum StoreError {
     /// The file is an SQLite database, but not a chek ledger: it is left untouched.
     #[error("not a chek ledger: {0}")]
     Foreign(String),
+    /// The hash chain over the append-only records is broken: rows were edited, deleted,
+    /// reordered or inserted outside chek ([`Ledger::verify_chain`](crate::Ledger::verify_chain)).
+    #[error("the ledger's hash chain is broken: {0}")]
+    ChainBroken(String),
 }
 
 impl StoreError {
@@ -80,6 +84,7 @@ impl Coded for StoreError {
             StoreError::Unsupported(_) => "store.unsupported",
             StoreError::NotFound(_) => "store.not_found",
             StoreError::Foreign(_) => "store.foreign",
+            StoreError::ChainBroken(_) => "store.chain_broken",
         }
     }
 
@@ -125,6 +130,10 @@ impl Coded for StoreError {
                 "Этот файл — не база данных chek; он не изменён. Укажите файл базы акции.",
                 "This file is not a chek database; it was left unchanged. Name the campaign's database file.",
             ),
+            StoreError::ChainBroken(_) => (
+                "Цепочка хешей базы акции нарушена: записи изменены, удалены или добавлены в обход chek. Не продолжайте розыгрыш; нужна проверка оператором.",
+                "The campaign database's hash chain is broken: records were changed, deleted or added outside chek. Do not go on with a draw; an operator needs to investigate.",
+            ),
         };
         Cow::Borrowed(match lang {
             Lang::Ru => ru,
@@ -153,6 +162,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// How a failed budget check at a PostgreSQL chain append (SQLSTATE `CK001`) starts its
+/// `StoreError::Busy`: the settle is run again on fresh figures.
+#[cfg(feature = "postgres")]
+pub(crate) const BUDGET_RACE: &str = "budget check at commit:";
+
 #[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
@@ -163,6 +177,7 @@ impl From<tokio_postgres::Error> for StoreError {
             None => crate::redact(&e.to_string()),
         };
         match e.code() {
+            Some(c) if c.code() == "CK001" => StoreError::Busy(format!("{BUDGET_RACE} {text}")),
             Some(c)
                 if *c == SqlState::T_R_SERIALIZATION_FAILURE
                     || *c == SqlState::T_R_DEADLOCK_DETECTED =>

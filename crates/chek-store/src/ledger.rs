@@ -13,8 +13,8 @@ use crate::read;
 use crate::settle::{self, to_u64};
 use crate::target::{Target, redact};
 use crate::{
-    Backend, DrawRecord, FailedSubmission, PendingRecheck, Report, SegmentMember, Settled,
-    Settlement, StoreError,
+    Backend, ChainHead, ChainReport, DrawRecord, FailedSubmission, PendingRecheck, Report,
+    SegmentMember, Settled, Settlement, StoreError,
 };
 
 /// Connections the PostgreSQL backend keeps at most, per [`Ledger`] (clones share them).
@@ -94,7 +94,9 @@ impl OpenOptions {
 }
 
 /// Whether settles of this campaign must be serialized campaign-wide: only a budget
-/// (`caps.budget_lots`, `caps.budget_points`) reads figures other participants change.
+/// (`caps.budget_lots`, `caps.budget_points`) reads figures other participants change. With
+/// the budget declared too ([`budget_of`]), PostgreSQL serializes only a settle whose check at
+/// commit keeps failing.
 ///
 /// ```
 /// use chek_core::campaign::Campaign;
@@ -105,6 +107,23 @@ impl OpenOptions {
 pub fn needs_campaign_lock(c: &Campaign) -> bool {
     let caps = &c.def().caps;
     caps.budget_lots.is_some() || caps.budget_points.is_some()
+}
+
+/// The campaign's budget (`caps.budget_lots`, `caps.budget_points`), if it has one: what
+/// [`Settlement::budget`](crate::Settlement::budget) takes.
+///
+/// ```
+/// use chek_core::campaign::Campaign;
+/// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n[caps]\nbudget_lots = 500\n")?;
+/// assert_eq!(chek_store::budget_of(&c), Some(chek_store::Budget { lots: Some(500), points: None }));
+/// # Ok::<(), chek_core::campaign::CampaignError>(())
+/// ```
+pub fn budget_of(c: &Campaign) -> Option<crate::Budget> {
+    let caps = &c.def().caps;
+    needs_campaign_lock(c).then_some(crate::Budget {
+        lots: caps.budget_lots,
+        points: caps.budget_points,
+    })
 }
 
 enum Inner {
@@ -413,6 +432,48 @@ impl Ledger {
     pub fn report(&self, campaign: &str) -> Result<Report, StoreError> {
         let (subs, fails, participants) = dispatch!(self, b => b.report_rows(campaign))?;
         Ok(read::report(campaign, subs, fails, participants))
+    }
+
+    /// Walks the hash chain of `campaign` (or of every campaign in the ledger) from its first
+    /// link to its recorded head, in one snapshot, and stops at the first break: a row whose
+    /// fields no longer give its hash, a missing, duplicated or unchained link, a head that is
+    /// not the last link (docs/ledger-chain.md). A break is data in the report
+    /// ([`ChainReport::broken`], [`ChainBreak::to_error`] for `store.chain_broken`); an `Err`
+    /// means the walk itself could not run.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// # use chek_core::fiscal::{Candidate, Channel, FiscalQr};
+    /// # use chek_store::{Ledger, Settlement};
+    /// # let c = Campaign::from_toml("id = \"d\"\nname = \"d\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[what]\nrequire_verification = false\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let l = Ledger::open(":memory:")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// for i in 1..=3 {
+    ///     let qr = format!("t=20260915T1200&s=10.00&fn=7281440500751551&i={i}&fp={i}&n=1");
+    ///     let cand = Candidate::new(qr.parse::<FiscalQr>()?, Channel::Qr);
+    ///     l.settle(&Settlement::new("d", "tg:1", Channel::Qr, now, qr), &mut |h| c.evaluate(&cand, h, now))?;
+    /// }
+    /// let report = l.verify_chain(Some("d"))?;
+    /// assert!(report.is_intact());
+    /// assert_eq!((report.rows, report.chains[0].links), (3, 3));
+    /// // The head hash to publish: anything it covers rewritten later shows.
+    /// assert_eq!(report.chains[0].head, l.chain_head("d")?.unwrap().head);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_chain(&self, campaign: Option<&str>) -> Result<ChainReport, StoreError> {
+        dispatch!(self, b => b.verify_chain(campaign))
+    }
+
+    /// The recorded head of a campaign's chain (its last link's position and hash), read
+    /// without walking the chain: what to publish after a draw commitment. `None` before the
+    /// campaign's first link.
+    pub fn chain_head(&self, campaign: &str) -> Result<Option<ChainHead>, StoreError> {
+        let head = dispatch!(self, b => b.chain_head(campaign))?;
+        Ok(head.map(|(seq, hash)| ChainHead {
+            campaign: campaign.to_owned(),
+            links: to_u64(seq),
+            head: hash,
+        }))
     }
 
     /// Reads the ledger's invariants for one campaign (for tests, monitoring and after a crash).

@@ -64,9 +64,14 @@
 //!   [`Ledger::record_failure`], [`Ledger::due_rechecks`], [`Ledger::lots_by_participant`],
 //!   [`Ledger::record_draw`], [`Ledger::draws`], [`Ledger::segment`], [`Ledger::report`],
 //!   [`Ledger::ensure_participant`], [`Ledger::schema_version`], [`Ledger::backend`].
-//! - [`Settlement`] has one field beyond the first sketch: `serialize_campaign` (default `true`;
+//! - [`Ledger::verify_chain`], [`Ledger::chain_head`]: every accrual and draw record is a link
+//!   of its campaign's hash chain, appended in the transaction that writes it; the walk finds
+//!   the first row edited, deleted, reordered or inserted outside chek (docs/ledger-chain.md).
+//! - [`Settlement`] has two fields beyond the first sketch: `serialize_campaign` (default `true`;
 //!   set it with [`needs_campaign_lock`] so PostgreSQL settles of a campaign without a budget run
-//!   in parallel).
+//!   in parallel) and `budget` (set it with [`budget_of`]: PostgreSQL then checks a campaign
+//!   budget when the settle commits instead of serializing the campaign's settles; the outcome
+//!   is the serialized one).
 //! - A pending decision with [`RecheckState::None`] is stored as awaiting an operator.
 //! - A settle whose `evaluate` accepts a receipt that is already accepted (by anyone) fails with
 //!   [`StoreError::Conflict`] and writes nothing: the ledger never counts a receipt twice, even for
@@ -80,6 +85,7 @@
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("chek-store needs a backend: enable the `sqlite` or `postgres` feature");
 
+mod chain;
 mod engage;
 mod error;
 mod ledger;
@@ -98,16 +104,17 @@ mod stored;
 mod target;
 mod types;
 
+pub use chain::{ChainBreak, ChainHead, ChainProblem, ChainReport};
 pub use chek_core::campaign::ParticipantHistory;
 pub use engage::{
     CardRow, CareCaseHistory, CareCaseRow, CareMerge, CareRecorded, FeedbackResult, Replayed,
     StoredPlan,
 };
 pub use error::StoreError;
-pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, needs_campaign_lock};
+pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, budget_of, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;
 pub use target::redact;
 pub use types::{
-    Backend, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount, ReceiptStatus,
-    RecheckState, Report, SegmentMember, Settled, Settlement,
+    Backend, Budget, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount,
+    ReceiptStatus, RecheckState, Report, SegmentMember, Settled, Settlement,
 };

@@ -1,12 +1,22 @@
 //! The PostgreSQL backend: a small bounded pool of blocking clients (see `pg_client`), each with
-//! its prepared statements. A settle is three statements inside one READ COMMITTED transaction:
-//! transaction advisory locks taken in one fixed order (idempotency key, campaign when it has a
-//! budget, participant, receipt), one read of everything the history needs (it runs after the
-//! locks, so it sees every settle that held them before), and one statement of data-modifying
-//! CTEs for every write. They travel in two round trips: BEGIN, locks and read pipelined, then
-//! the write and COMMIT pipelined (a lone settle; a batch commits once at its end). Deadlocks
-//! and serialization failures are retried a bounded number of times.
+//! its prepared statements. A settle is a few statements inside one READ COMMITTED transaction:
+//! transaction advisory locks taken in one fixed order (idempotency key, participant, receipt),
+//! one read of everything the history needs (it runs after the locks, so it sees every settle
+//! that held them before), one statement of data-modifying CTEs for every write, and, for a
+//! counted receipt, the append to the campaign's hash chain, which also adds it to the campaign
+//! counter and checks a budget (`chain`). They travel in two round trips: BEGIN, locks and read
+//! pipelined, then the write, the append and COMMIT pipelined (a lone settle; a batch appends
+//! and commits once at its end). Deadlocks and serialization failures are retried a bounded
+//! number of times.
+//!
+//! A campaign budget is checked at the append, under the campaign's chain head: every counted
+//! receipt passes there, so the counter read there is exact. A settle decides on the counter as
+//! committed; if its append would exceed the budget, it runs again on fresh figures, and after
+//! [`RETRIES`] tries serialized: its transaction then locks the head before reading, so nothing
+//! is counted between its read and its commit. Settles without a budget but with
+//! `serialize_campaign` run serialized that way from the start.
 
+mod chain;
 mod docs;
 
 use std::collections::HashMap;
@@ -16,7 +26,7 @@ use std::time::Duration;
 use chek_core::campaign::{Decision, ParticipantHistory, PastReceipt, ReceiptBucket};
 use chek_core::fiscal::ReceiptId;
 use chrono::{NaiveDate, NaiveDateTime};
-use futures_util::future::join3;
+use futures_util::future::{join3, join4};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement, ToStatement};
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -62,14 +72,16 @@ SELECT 5, NULL, NULL, NULL, CAST(SUM(receipts) AS BIGINT), CAST(SUM(lots) AS BIG
     AND ($6::TIMESTAMP IS NULL OR start < $6)
   GROUP BY 7";
 
-/// Everything a settle writes, in one round trip. $16 = write the receipt row, $17 = the row
-/// existed, $20 = counted (accrual and counter).
+/// Everything a settle writes but its accrual and the campaign counter, in one round trip.
+/// $16 = write the receipt row, $17 = the row existed, $20 = counted (the participant's
+/// counters; the accrual is appended to the campaign's chain, and counted, just before COMMIT:
+/// see `chain`).
 const WRITE: &str = "\
 WITH p AS (
   INSERT INTO participants (campaign, participant, lang, created_at)
-  VALUES ($1, $2, COALESCE($23::TEXT, 'ru'), $5)
+  VALUES ($1, $2, COALESCE($22::TEXT, 'ru'), $5)
   ON CONFLICT (campaign, participant) DO UPDATE SET lang = EXCLUDED.lang
-  WHERE $23::TEXT IS NOT NULL AND participants.lang <> EXCLUDED.lang),
+  WHERE $22::TEXT IS NOT NULL AND participants.lang <> EXCLUDED.lang),
 s AS (
   INSERT INTO submissions (campaign, participant, idempotency_key, channel, received_at, day, qr,
     receipt_key, status, next_at, lots, points, reasons, decision, recheck)
@@ -89,12 +101,6 @@ r AS (
     next_at = EXCLUDED.next_at, attempts = EXCLUDED.attempts, lots = EXCLUDED.lots,
     points = EXCLUDED.points, last_submission_id = EXCLUDED.last_submission_id,
     counted_at = EXCLUDED.counted_at, updated_at = EXCLUDED.updated_at),
-a AS (
-  INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
-  SELECT $1, $2, $8, s.id, $11, $12, $5 FROM s WHERE $20::BOOLEAN),
-t AS (
-  UPDATE campaign_totals SET lots = lots + $11, points = points + $12
-  WHERE $20::BOOLEAN AND campaign = $1 AND shard = $21),
 pt AS (
   INSERT INTO participant_totals (campaign, participant, receipts, lots, points)
   SELECT $1, $2, 1, $11, $12 WHERE $20::BOOLEAN
@@ -102,16 +108,16 @@ pt AS (
     lots = participant_totals.lots + EXCLUDED.lots, points = participant_totals.points + EXCLUDED.points),
 pb AS (
   INSERT INTO participant_buckets (campaign, participant, start, receipts, lots, points)
-  SELECT $1, $2, $24::TIMESTAMP, 1, $11, $12 WHERE $20::BOOLEAN
+  SELECT $1, $2, $23::TIMESTAMP, 1, $11, $12 WHERE $20::BOOLEAN
   ON CONFLICT (campaign, participant, start) DO UPDATE SET receipts = participant_buckets.receipts + 1,
     lots = participant_buckets.lots + EXCLUDED.lots, points = participant_buckets.points + EXCLUDED.points),
 d AS (
   DELETE FROM segment_members
   WHERE $16::BOOLEAN AND campaign = $1 AND participant = $2 AND receipt_key = $8
-    AND NOT (segment = ANY($22::TEXT[]))),
+    AND NOT (segment = ANY($21::TEXT[]))),
 g AS (
   INSERT INTO segment_members (campaign, segment, participant, receipt_key, since)
-  SELECT $1, x, $2, $8, $5 FROM unnest($22::TEXT[]) AS x WHERE $16::BOOLEAN
+  SELECT $1, x, $2, $8, $5 FROM unnest($21::TEXT[]) AS x WHERE $16::BOOLEAN
   ON CONFLICT DO NOTHING)
 SELECT id FROM s";
 
@@ -292,6 +298,16 @@ impl Pg {
         commit_with_write: bool,
         mut f: impl FnMut(&mut PgTx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.in_tx_as(commit_with_write, false, &mut f)
+    }
+
+    /// [`Self::in_tx`], with every settle serialized when `serialized` (see [`PgTx`]).
+    fn in_tx_as<T>(
+        &self,
+        commit_with_write: bool,
+        serialized: bool,
+        f: &mut dyn FnMut(&mut PgTx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut pooled = self.get()?;
         let mut attempt = 0;
         loop {
@@ -303,6 +319,10 @@ impl Pg {
                 begun: false,
                 ended: false,
                 commit_with_write,
+                pending: Vec::new(),
+                serialized,
+                heads: Vec::new(),
+                budgets: Vec::new(),
             };
             let res = f(&mut t).and_then(|v| t.commit().map(|()| v));
             // Rolls back what is still open (also when `f` panics).
@@ -331,6 +351,12 @@ impl Pg {
              SELECT $1, g::SMALLINT, 0, 0 FROM generate_series(0, $2::INT - 1) AS g
              ON CONFLICT (campaign, shard) DO NOTHING",
             &[&campaign, &i32::from(SHARDS)],
+        )?;
+        // The head a serialized settle locks before its read exists from the start.
+        c.conn().client.execute(
+            "INSERT INTO chain_heads (campaign, seq, hash) VALUES ($1, 0, $2)
+             ON CONFLICT (campaign) DO NOTHING",
+            &[&campaign, &crate::chain::GENESIS],
         )?;
         self.campaigns
             .lock()
@@ -367,7 +393,14 @@ impl Pg {
         evaluate: &mut dyn FnMut(&ParticipantHistory) -> Decision,
     ) -> Result<Settled, StoreError> {
         self.ensure_campaign(&s.campaign)?;
-        self.in_tx(true, |t| settle::settle_in(t, s, id, evaluate))
+        let mut run = |t: &mut PgTx<'_>| settle::settle_in(t, s, id, evaluate);
+        match self.in_tx_as(true, false, &mut run) {
+            // The budget check kept failing on fresh figures: settle serialized.
+            Err(StoreError::Busy(m)) if m.starts_with(crate::error::BUDGET_RACE) => {
+                self.in_tx_as(true, true, &mut run)
+            }
+            other => other,
+        }
     }
 
     /// One statement, so one snapshot and one round trip, without a transaction or locks.
@@ -414,7 +447,13 @@ impl Pg {
         for (s, _) in batch {
             self.ensure_campaign(&s.campaign)?;
         }
-        self.in_tx(false, |t| run_batch(t, batch, evaluate))
+        let mut run = |t: &mut PgTx<'_>| run_batch(t, batch, evaluate);
+        match self.in_tx_as(false, false, &mut run) {
+            Err(StoreError::Busy(m)) if m.starts_with(crate::error::BUDGET_RACE) => {
+                self.in_tx_as(false, true, &mut run)
+            }
+            other => other,
+        }
     }
 
     pub(crate) fn record_failure(&self, f: &FailedSubmission) -> Result<(), StoreError> {
@@ -509,12 +548,21 @@ impl Pg {
                 _ => false,
             };
             let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
-            match read::draw_write(found, overlapping, d)? {
+            let write = read::draw_write(found, overlapping, d)?;
+            // The head stays locked to the commit, a few statements from here: draws are rare.
+            let head = chain::lock_head(t, &d.campaign)?;
+            let (seq, _, hash) = match write {
                 read::DrawWrite::Insert => {
+                    let link = crate::chain::append(
+                        crate::chain::DRAW,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::draw_fields(d),
+                    );
                     t.execute(
                         "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
-                           from_day, to_day, beacon_source, beacon_round, drawn_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                           from_day, to_day, beacon_source, beacon_round, drawn_at, seq, prev_hash, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                         &[
                             &d.campaign,
                             &d.period,
@@ -527,21 +575,42 @@ impl Pg {
                             &d.beacon_source,
                             &d.beacon_round,
                             &d.drawn_at,
+                            &link.0,
+                            &link.1,
+                            &link.2,
                         ],
                     )?;
+                    link
                 }
                 read::DrawWrite::Reveal => {
+                    let drawn_at = d.drawn_at.unwrap_or(d.recorded_at);
+                    let link = crate::chain::append(
+                        crate::chain::REVEAL,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::reveal_fields(&d.period, d.result.as_deref(), Some(drawn_at)),
+                    );
                     t.execute(
-                        "UPDATE draws SET result = $3, drawn_at = $4 WHERE campaign = $1 AND period = $2",
+                        "UPDATE draws SET result = $3, drawn_at = $4, reveal_seq = $5, reveal_prev_hash = $6,
+                           reveal_hash = $7
+                         WHERE campaign = $1 AND period = $2",
                         &[
                             &d.campaign,
                             &d.period,
                             &d.result,
-                            &d.drawn_at.unwrap_or(d.recorded_at),
+                            &drawn_at,
+                            &link.0,
+                            &link.1,
+                            &link.2,
                         ],
                     )?;
+                    link
                 }
-            }
+            };
+            t.execute(
+                "UPDATE chain_heads SET seq = $2, hash = $3 WHERE campaign = $1",
+                &[&d.campaign, &seq, &hash],
+            )?;
             Ok(())
         })
     }
@@ -653,6 +722,29 @@ impl Pg {
         })
     }
 
+    /// Walks the chains in one REPEATABLE READ snapshot (writers go on meanwhile).
+    pub(crate) fn verify_chain(
+        &self,
+        campaign: Option<&str>,
+    ) -> Result<crate::ChainReport, StoreError> {
+        self.in_tx(false, |t| {
+            t.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            crate::chain::verify(&mut chain::PgChain(t), campaign)
+        })
+    }
+
+    /// The recorded head of a campaign's chain.
+    pub(crate) fn chain_head(&self, campaign: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let mut c = self.get()?;
+        crate::chain::ChainRead::head(
+            &mut chain::PgChain(&mut chain::Raw(&c.conn().client)),
+            campaign,
+        )
+    }
+
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {
         let mut c = self.get()?;
         let rows = c.conn().client.query(sql, &[&campaign])?;
@@ -685,17 +777,30 @@ fn migrate_client(client: &PgClient) -> Result<(), StoreError> {
         migrate::check_not_newer(found)?;
         for mig in POSTGRES.iter().filter(|mig| mig.version > found) {
             client.batch_execute("BEGIN").map_err(m)?;
-            let applied = client.batch_execute(mig.sql).and_then(|()| {
-                client.execute(
-                    "INSERT INTO schema_version (version) VALUES ($1)",
-                    &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
-                )
-            });
+            let applied = client
+                .batch_execute(mig.sql)
+                .map_err(m)
+                .and_then(|()| match mig.then_chain {
+                    Some(guards) => {
+                        crate::chain::backfill(&mut chain::PgChain(&mut chain::Raw(client)))
+                            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+                        client.batch_execute(guards).map_err(m)
+                    }
+                    None => Ok(()),
+                })
+                .and_then(|()| {
+                    client
+                        .execute(
+                            "INSERT INTO schema_version (version) VALUES ($1)",
+                            &[&i32::try_from(mig.version).unwrap_or(i32::MAX)],
+                        )
+                        .map_err(m)
+                });
             match applied {
                 Ok(_) => client.batch_execute("COMMIT").map_err(m)?,
                 Err(e) => {
                     let _ = client.batch_execute("ROLLBACK");
-                    return Err(m(e));
+                    return Err(e);
                 }
             }
         }
@@ -737,6 +842,15 @@ pub(crate) struct PgTx<'c> {
     ended: bool,
     /// The write goes out with COMMIT (a lone settle, whose write is its last statement).
     commit_with_write: bool,
+    /// Accruals written, to be chained (and counted) by the statement sent with COMMIT.
+    pending: Vec<chain::Pending>,
+    /// Settle serialized (campaign head locked before the read) whatever the settlement says:
+    /// the retry of a settle whose budget check failed too often.
+    serialized: bool,
+    /// Campaigns whose chain head this transaction holds.
+    heads: Vec<String>,
+    /// The budget each campaign settled here declared, for the check at the append.
+    budgets: Vec<(String, Option<crate::Budget>)>,
 }
 
 impl Drop for PgTx<'_> {
@@ -795,10 +909,73 @@ impl PgTx<'_> {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
-        if self.begun && !std::mem::replace(&mut self.ended, true) {
-            self.c.batch_execute("COMMIT")?;
+        if !self.begun || std::mem::replace(&mut self.ended, true) {
+            return Ok(());
         }
+        if self.pending.is_empty() {
+            self.c.batch_execute("COMMIT")?;
+            return Ok(());
+        }
+        // The chain heads are locked from here to the COMMIT that travels with it.
+        let st = self.st(chain::CHAIN_MANY)?;
+        let cols = chain::Columns::of(std::mem::take(&mut self.pending));
+        let params = cols.params();
+        let c = self.c;
+        c.pipelined(
+            false,
+            c.inner().query_one(&st, &params),
+            c.inner().batch_execute("COMMIT"),
+        )?;
         Ok(())
+    }
+
+    /// Keeps a counted settle's accrual for the chain append at commit.
+    fn defer_accrual(&mut self, w: &Write<'_>, submission_id: i64) {
+        if let Some(r) = w.row.as_ref().filter(|r| r.counted) {
+            let p = self.pending_of(r, submission_id);
+            self.pending.push(p);
+        }
+    }
+
+    fn pending_of(&self, r: &ReceiptRow<'_>, submission_id: i64) -> chain::Pending {
+        chain::Pending {
+            campaign: r.campaign.to_owned(),
+            participant: r.participant.to_owned(),
+            receipt_key: r.receipt_key.to_owned(),
+            submission_id,
+            lots: r.lots,
+            points: r.points,
+            at: r.at,
+            shard: shard(r.participant),
+            budget: self.budget_of(r.campaign),
+        }
+    }
+
+    fn budget_of(&self, campaign: &str) -> Option<crate::Budget> {
+        self.budgets
+            .iter()
+            .find(|(c, _)| c == campaign)
+            .and_then(|(_, b)| *b)
+    }
+
+    /// Notes what a settle of `s` declares, and whether it reads with the head locked (and the
+    /// head still has to be locked).
+    fn enter(&mut self, s: &Settlement) -> bool {
+        if !self.budgets.iter().any(|(c, _)| *c == s.campaign) {
+            self.budgets.push((s.campaign.clone(), s.budget));
+        }
+        let serialized = self.serialized || (s.budget.is_none() && s.serialize_campaign);
+        serialized && !self.heads.contains(&s.campaign)
+    }
+
+    /// The campaign figures as this transaction sees them: committed ones, read, plus its own
+    /// accruals not yet counted (they are counted at the append).
+    fn with_own(&self, campaign: &str, mut l: Loaded) -> Loaded {
+        for p in self.pending.iter().filter(|p| p.campaign == campaign) {
+            l.totals.0 = l.totals.0.saturating_add(settle::to_u64(p.lots));
+            l.totals.1 = l.totals.1.saturating_add(settle::to_u64(p.points));
+        }
+        l
     }
 }
 
@@ -864,20 +1041,26 @@ fn loaded(rows: &[Row], q: &settle::BucketQuery) -> Result<Loaded, StoreError> {
     Ok(out)
 }
 
-/// The advisory locks of a settle, in the order every settle takes them.
-fn lock_keys(s: &Settlement, receipt_key: &str) -> Vec<i64> {
+/// The advisory locks of a settle, in the order every settle takes them; a serialized settle
+/// takes its campaign's chain head between the idempotency key and the others.
+fn lock_keys(s: &Settlement, receipt_key: &str) -> (Option<i64>, Vec<i64>) {
     let campaign = s.campaign.as_str();
-    let mut keys = Vec::with_capacity(4);
-    if let Some(k) = &s.idempotency_key {
-        keys.push(lock_key("idem", campaign, k));
-    }
-    if s.serialize_campaign {
-        keys.push(lock_key("campaign", campaign, ""));
-    }
-    keys.push(lock_key("participant", campaign, &s.participant));
-    keys.push(lock_key("receipt", campaign, receipt_key));
-    keys
+    let idem = s
+        .idempotency_key
+        .as_ref()
+        .map(|k| lock_key("idem", campaign, k));
+    (
+        idem,
+        vec![
+            lock_key("participant", campaign, &s.participant),
+            lock_key("receipt", campaign, receipt_key),
+        ],
+    )
 }
+
+/// Locks a campaign's chain head until commit: what a serialized settle holds from before its
+/// read, so that nothing is counted in the campaign between its read and its commit.
+const HEAD_LOCK: &str = "SELECT seq FROM chain_heads WHERE campaign = $1 FOR UPDATE";
 
 /// The values of `WRITE` that a [`Write`] does not hold as they are bound (the receipt JSON is
 /// borrowed, not copied: a verified receipt's can be kilobytes).
@@ -886,7 +1069,6 @@ struct WriteArgs<'a> {
     counted: bool,
     receipt: Option<&'a str>,
     attempts: &'a str,
-    shard: i16,
     bucket: NaiveDateTime,
 }
 
@@ -898,12 +1080,11 @@ impl<'a> WriteArgs<'a> {
             counted: row.is_some_and(|r| r.counted),
             receipt: row.and_then(|r| r.receipt.as_deref()),
             attempts: row.map_or("[]", |r| r.attempts.as_str()),
-            shard: shard(w.sub.participant),
             bucket: settle::bucket_of(w.sub.received_at),
         }
     }
 
-    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 24] {
+    fn params<'p>(&'p self, w: &'p Write<'_>) -> [&'p (dyn ToSql + Sync); 23] {
         let sub = &w.sub;
         [
             &sub.campaign,
@@ -926,7 +1107,6 @@ impl<'a> WriteArgs<'a> {
             &self.receipt,
             &self.attempts,
             &self.counted,
-            &self.shard,
             &w.segments,
             &sub.lang,
             &self.bucket,
@@ -945,53 +1125,128 @@ fn written(w: &mut Write<'_>, r: &Row) -> Result<i64, StoreError> {
 
 impl SettleTx for PgTx<'_> {
     fn load(&mut self, s: &Settlement, receipt_key: &str) -> Result<Loaded, StoreError> {
-        let keys = lock_keys(s, receipt_key);
+        let lock_head = self.enter(s);
+        let (idem, rest) = lock_keys(s, receipt_key);
         let q = settle::BucketQuery::of(s);
         let (d0, d1) = (q.day.map(|d| d.0), q.day.map(|d| d.1));
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
-        let (c, begin) = (self.c, self.begin());
-        // The read runs after the locks are granted: in READ COMMITTED it sees every settle
-        // that held them before.
-        let ((), rows) = c.pipelined(
-            begin,
-            async { c.inner().execute(&locks, &[&keys]).await.map(drop) },
-            c.inner().query(
-                &load,
-                &[
-                    &s.campaign,
-                    &s.participant,
-                    &s.idempotency_key,
-                    &receipt_key,
-                    &q.from,
-                    &q.to,
-                    &d0,
-                    &d1,
-                ],
-            ),
-        )?;
-        loaded(&rows, &q)
+        let params: [&(dyn ToSql + Sync); 8] = [
+            &s.campaign,
+            &s.participant,
+            &s.idempotency_key,
+            &receipt_key,
+            &q.from,
+            &q.to,
+            &d0,
+            &d1,
+        ];
+        let rows = if lock_head {
+            // Serialized: the idempotency key, the campaign's head, then the rest, in one
+            // round trip; the read sees every count committed before, and none can come
+            // before this transaction commits.
+            let head = self.st(HEAD_LOCK)?;
+            let idem: Vec<i64> = idem.into_iter().collect();
+            let (c, begin) = (self.c, self.begin());
+            let rows = c.after_begin(begin, async {
+                let (a, b, cc, d) = join4(
+                    c.inner().execute(&locks, &[&idem]),
+                    c.inner().query(&head, &[&s.campaign]),
+                    c.inner().execute(&locks, &[&rest]),
+                    c.inner().query(&load, &params),
+                )
+                .await;
+                a?;
+                b?;
+                cc?;
+                d
+            })?;
+            self.heads.push(s.campaign.clone());
+            rows
+        } else {
+            let keys: Vec<i64> = idem.into_iter().chain(rest).collect();
+            let (c, begin) = (self.c, self.begin());
+            // The read runs after the locks are granted: in READ COMMITTED it sees every
+            // settle that held them before.
+            c.pipelined(
+                begin,
+                async { c.inner().execute(&locks, &[&keys]).await.map(drop) },
+                c.inner().query(&load, &params),
+            )?
+            .1
+        };
+        Ok(self.with_own(&s.campaign, loaded(&rows, &q)?))
     }
 
     fn write(&mut self, w: &mut Write<'_>) -> Result<i64, StoreError> {
         let st = self.st(WRITE)?;
         let args = WriteArgs::of(w);
         let params = args.params(w);
+        let counted = args.counted;
+        let chain_one = if self.commit_with_write && counted {
+            Some(self.st(chain::CHAIN_ONE)?)
+        } else {
+            None
+        };
         let (c, begin) = (self.c, self.begin());
         let r = if self.commit_with_write {
             // Whatever the answer, the transaction is over: COMMIT of a failed transaction
             // rolls it back.
             self.ended = true;
-            c.pipelined(
-                begin,
-                c.inner().query_one(&st, &params),
-                c.inner().batch_execute("COMMIT"),
-            )?
-            .0
+            match &chain_one {
+                // The write, the accrual's chain append (the head is locked from here), COMMIT.
+                Some(one) => {
+                    let r = w.row.as_ref();
+                    let (campaign, participant, key) =
+                        (w.sub.campaign, w.sub.participant, w.sub.receipt_key);
+                    let (lots, points) = r.map_or((0, 0), |r| (r.lots, r.points));
+                    let at = w.sub.received_at;
+                    let shard = shard(participant);
+                    let budget = self.budget_of(campaign);
+                    let (bl, bp) = chain::budget_params(budget);
+                    c.after_begin(begin, async {
+                        let (r, chained, commit) = join3(
+                            c.inner().query_one(&st, &params),
+                            c.inner().query_one(
+                                one,
+                                &[
+                                    &campaign,
+                                    &participant,
+                                    &key,
+                                    &lots,
+                                    &points,
+                                    &at,
+                                    &shard,
+                                    &bl,
+                                    &bp,
+                                ],
+                            ),
+                            c.inner().batch_execute("COMMIT"),
+                        )
+                        .await;
+                        let r = r?;
+                        chained?;
+                        commit?;
+                        Ok(r)
+                    })?
+                }
+                None => {
+                    c.pipelined(
+                        begin,
+                        c.inner().query_one(&st, &params),
+                        c.inner().batch_execute("COMMIT"),
+                    )?
+                    .0
+                }
+            }
         } else {
             c.after_begin(begin, c.inner().query_one(&st, &params))?
         };
-        written(w, &r)
+        let id = written(w, &r)?;
+        if !self.commit_with_write {
+            self.defer_accrual(w, id);
+        }
+        Ok(id)
     }
 
     fn write_then_load(
@@ -1000,12 +1255,19 @@ impl SettleTx for PgTx<'_> {
         next: &Settlement,
         next_key: &str,
     ) -> Result<(i64, Result<Loaded, StoreError>), StoreError> {
+        if self.enter(next) {
+            // The next settle is serialized and its head is not held yet: the head goes
+            // between its idempotency key and its other locks (see `load`).
+            let id = self.write(w)?;
+            return Ok((id, self.load(next, next_key)));
+        }
         let st = self.st(WRITE)?;
         let locks = self.st(LOCKS)?;
         let load = self.st(LOAD)?;
         let args = WriteArgs::of(w);
         let params = args.params(w);
-        let keys = lock_keys(next, next_key);
+        let (idem, rest) = lock_keys(next, next_key);
+        let keys: Vec<i64> = idem.into_iter().chain(rest).collect();
         let nq = settle::BucketQuery::of(next);
         let (nd0, nd1) = (nq.day.map(|d| d.0), nq.day.map(|d| d.1));
         let (c, begin) = (self.c, self.begin());
@@ -1031,10 +1293,12 @@ impl SettleTx for PgTx<'_> {
             .await)
         })?;
         let id = written(w, &r?)?;
+        self.defer_accrual(w, id);
         let next = locked
             .and(rows)
             .map_err(StoreError::from)
-            .and_then(|rows| loaded(&rows, &nq));
+            .and_then(|rows| loaded(&rows, &nq))
+            .map(|l| self.with_own(&next.campaign, l));
         Ok((id, next))
     }
 
@@ -1083,19 +1347,14 @@ impl SettleTx for PgTx<'_> {
     }
 
     fn campaign_totals(&mut self, campaign: &str, lock: bool) -> Result<(u64, u64), StoreError> {
-        let (l, p) = if lock {
-            let st = self.st(
-                "SELECT lots, points FROM campaign_totals WHERE campaign = $1 ORDER BY shard FOR UPDATE",
-            )?;
-            let rows = self.query(&st, &[&campaign])?;
-            let mut l = 0i64;
-            let mut p = 0i64;
-            for r in rows {
-                l = l.saturating_add(r.try_get(0)?);
-                p = p.saturating_add(r.try_get(1)?);
-            }
-            (l, p)
-        } else {
+        if lock && !self.heads.iter().any(|h| h == campaign) {
+            // Counts are added under the campaign's head only: holding it, the sum is exact
+            // until commit.
+            let st = self.st(HEAD_LOCK)?;
+            self.query(&st, &[&campaign])?;
+            self.heads.push(campaign.to_owned());
+        }
+        let (l, p) = {
             let st = self.st(
                 "SELECT CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESCE(SUM(points), 0) AS BIGINT)
                  FROM campaign_totals WHERE campaign = $1",
@@ -1299,22 +1558,9 @@ impl SettleTx for PgTx<'_> {
     }
 
     fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError> {
-        let st = self.st(
-            "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )?;
-        self.execute(
-            &st,
-            &[
-                &r.campaign,
-                &r.participant,
-                &r.receipt_key,
-                &r.submission_id,
-                &r.lots,
-                &r.points,
-                &r.at,
-            ],
-        )?;
+        // Chained (and counted) with the transaction's other accruals just before COMMIT.
+        let p = self.pending_of(r, r.submission_id);
+        self.pending.push(p);
         Ok(())
     }
 
@@ -1342,16 +1588,7 @@ impl SettleTx for PgTx<'_> {
                 &points,
             ],
         )?;
-        let st = self.st(
-            "UPDATE campaign_totals SET lots = lots + $3, points = points + $4
-             WHERE campaign = $1 AND shard = $2",
-        )?;
-        let n = self.execute(&st, &[&campaign, &shard(participant), &lots, &points])?;
-        if n != 1 {
-            return Err(StoreError::Corrupt(format!(
-                "campaign counter of {campaign:?} is missing"
-            )));
-        }
+        // The campaign counter is added to by the chain append, under the campaign's head.
         let st = self.st(
             "INSERT INTO participant_totals (campaign, participant, receipts, lots, points) VALUES ($1, $2, 1, $3, $4)
              ON CONFLICT (campaign, participant) DO UPDATE SET receipts = participant_totals.receipts + 1,

@@ -22,6 +22,7 @@ pub(crate) struct ClaimRow {
     pub(crate) attempts: String,
 }
 
+#[derive(Clone)]
 pub(crate) struct DrawRow {
     pub(crate) campaign: String,
     pub(crate) period: String,

@@ -2,6 +2,7 @@
 //! `synchronous = NORMAL`, a busy timeout for other processes, `BEGIN IMMEDIATE` per settle so
 //! the history read and the accrual happen under one write lock, cached prepared statements.
 
+mod chain;
 mod docs;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -414,12 +415,20 @@ impl Sqlite {
                 _ => false,
             };
             let found = found.as_ref().map(|(c, r)| (c.as_str(), r.is_some()));
-            match read::draw_write(found, overlapping, d)? {
+            // The transaction holds the write lock: the link goes after the head as it commits.
+            let head = chain::head_for_append(&tx, &d.campaign)?;
+            let (seq, _, hash) = match read::draw_write(found, overlapping, d)? {
                 read::DrawWrite::Insert => {
+                    let link = crate::chain::append(
+                        crate::chain::DRAW,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::draw_fields(d),
+                    );
                     tx.execute(
                         "INSERT INTO draws (campaign, period, seed_commitment, result, recorded_at, prize_set,
-                           from_day, to_day, beacon_source, beacon_round, drawn_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           from_day, to_day, beacon_source, beacon_round, drawn_at, seq, prev_hash, hash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                         params![
                             d.campaign,
                             d.period,
@@ -432,21 +441,39 @@ impl Sqlite {
                             d.beacon_source,
                             d.beacon_round,
                             d.drawn_at.map(ts),
+                            link.0,
+                            link.1,
+                            link.2,
                         ],
                     )?;
+                    link
                 }
                 read::DrawWrite::Reveal => {
+                    let drawn_at = d.drawn_at.unwrap_or(d.recorded_at);
+                    let link = crate::chain::append(
+                        crate::chain::REVEAL,
+                        &d.campaign,
+                        (head.0, &head.1),
+                        &crate::chain::reveal_fields(&d.period, d.result.as_deref(), Some(drawn_at)),
+                    );
                     tx.execute(
-                        "UPDATE draws SET result = ?3, drawn_at = ?4 WHERE campaign = ?1 AND period = ?2",
+                        "UPDATE draws SET result = ?3, drawn_at = ?4, reveal_seq = ?5, reveal_prev_hash = ?6,
+                           reveal_hash = ?7
+                         WHERE campaign = ?1 AND period = ?2",
                         params![
                             d.campaign,
                             d.period,
                             d.result,
-                            ts(d.drawn_at.unwrap_or(d.recorded_at))
+                            ts(drawn_at),
+                            link.0,
+                            link.1,
+                            link.2,
                         ],
                     )?;
+                    link
                 }
-            }
+            };
+            chain::set_head(&tx, &d.campaign, seq, &hash)?;
             tx.commit()?;
             Ok(())
         })
@@ -598,6 +625,23 @@ impl Sqlite {
         })
     }
 
+    /// Walks the chains in one read transaction (one snapshot, no write lock: writers go on).
+    pub(crate) fn verify_chain(
+        &self,
+        campaign: Option<&str>,
+    ) -> Result<crate::ChainReport, StoreError> {
+        self.retry(|conn| {
+            let tx = conn.transaction()?;
+            crate::chain::verify(&mut chain::ChainConn(&tx), campaign)
+        })
+    }
+
+    /// The recorded head of a campaign's chain.
+    pub(crate) fn chain_head(&self, campaign: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let conn = self.conn();
+        crate::chain::ChainRead::head(&mut chain::ChainConn(&conn), campaign)
+    }
+
     /// Runs read-only SQL for tests and checks; returns the first column of each row as i64.
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {
         let conn = self.conn();
@@ -682,6 +726,10 @@ fn migrate_conn(conn: &Connection, what: &str) -> Result<(), StoreError> {
         migrate::check_not_newer(found)?;
         for mig in SQLITE.iter().filter(|mig| mig.version > found) {
             conn.execute_batch(mig.sql)?;
+            if let Some(guards) = mig.then_chain {
+                crate::chain::backfill(&mut chain::ChainConn(conn))?;
+                conn.execute_batch(guards)?;
+            }
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?1, datetime('now'))",
                 params![mig.version],
@@ -981,10 +1029,28 @@ impl SettleTx for Tx<'_> {
     }
 
     fn insert_accrual(&mut self, r: &ReceiptRow<'_>) -> Result<(), StoreError> {
+        // The transaction holds the database's write lock: the head read here is the head
+        // when it commits.
+        let head = chain::head_for_append(self.0, r.campaign)?;
+        let fields = crate::chain::accrual_fields(
+            r.participant,
+            r.receipt_key,
+            r.submission_id,
+            r.lots,
+            r.points,
+            r.at,
+        );
+        let (seq, prev, hash) = crate::chain::append(
+            crate::chain::ACCRUAL,
+            r.campaign,
+            (head.0, &head.1),
+            &fields,
+        );
         self.0
             .prepare_cached(
-                "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO accruals (campaign, participant, receipt_key, submission_id, lots, points, at,
+                   seq, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 r.campaign,
@@ -993,9 +1059,12 @@ impl SettleTx for Tx<'_> {
                 r.submission_id,
                 r.lots,
                 r.points,
-                ts(r.at)
+                ts(r.at),
+                seq,
+                prev,
+                hash,
             ])?;
-        Ok(())
+        chain::set_head(self.0, r.campaign, seq, &hash)
     }
 
     fn add_totals(

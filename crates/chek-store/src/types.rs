@@ -141,7 +141,15 @@ pub struct Settlement {
     /// (`caps.budget_*`) cannot be overspent. Per-participant caps and receipt uniqueness are
     /// always enforced; this only matters on PostgreSQL (SQLite serializes all writes). Set it
     /// from [`needs_campaign_lock`](crate::needs_campaign_lock); `true` by default, the safe side.
+    /// Without effect when [`budget`](Self::budget) is given.
     pub serialize_campaign: bool,
+    /// The campaign's budget, when the ledger may check it at commit instead of serializing
+    /// the campaign's settles: on PostgreSQL a settle then decides on the campaign's figures as
+    /// committed, and its commit, which passes the campaign's chain head anyway, refuses to
+    /// exceed the budget, in which case the settle runs again on fresh figures (and, after a
+    /// few tries, serialized). The outcome is the one a serialized settle would have had. Set it
+    /// from [`budget_of`](crate::budget_of).
+    pub budget: Option<Budget>,
     /// The code of the verification answer behind a rejection or a pending state
     /// (`verify.fiscal_data_rejected`, `verify.not_yet_known`…). Stored first among the
     /// submission's reasons, so the report counts what ФНС said, not only what the campaign
@@ -178,6 +186,7 @@ impl Settlement {
             receipt: None,
             status_hint: RecheckState::None,
             serialize_campaign: true,
+            budget: None,
             verification_reason: None,
             windows: None,
             lang: None,
@@ -212,11 +221,40 @@ impl Settlement {
         self
     }
 
+    /// With the campaign's budget (see [`budget`](Self::budget)).
+    #[must_use]
+    pub fn with_budget(mut self, budget: Option<Budget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// With the verified receipt JSON.
     #[must_use]
     pub fn with_receipt(mut self, receipt: serde_json::Value) -> Self {
         self.receipt = Some(receipt);
         self
+    }
+}
+
+/// A campaign's budget: lots and points it may give out in all (`caps.budget_lots`,
+/// `caps.budget_points`), `None` for no limit on that one.
+///
+/// ```
+/// let b = chek_store::Budget { lots: Some(1000), points: None };
+/// assert!(b.allows(999, 5_000_000) && !b.allows(1001, 0));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Budget {
+    /// Lots in all, if limited.
+    pub lots: Option<u64>,
+    /// Points in all, if limited.
+    pub points: Option<u64>,
+}
+
+impl Budget {
+    /// Whether `lots` and `points` given out in all stay within the budget.
+    pub fn allows(&self, lots: u64, points: u64) -> bool {
+        self.lots.is_none_or(|b| lots <= b) && self.points.is_none_or(|b| points <= b)
     }
 }
 

@@ -34,6 +34,9 @@ from chek._chek import (
     seed_commitment,
     verify_draw,
     CareError,
+    ChainBreak,
+    ChainHead,
+    ChainReport,
     ChekError,
     Diagnostic,
     Engine,
@@ -162,6 +165,9 @@ __all__ = [
     "Ledger",
     "Engine",
     "Outcome",
+    "ChainReport",
+    "ChainHead",
+    "ChainBreak",
 ]
 
 # Submodules, imported last: they import from chek._chek.

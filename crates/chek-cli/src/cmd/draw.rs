@@ -331,6 +331,14 @@ fn run_commit(c: &CommitArgs) -> io::Result<ExitCode> {
                 "seed commitment {commitment} recorded for {period} (beacon {} round {})",
                 c.beacon_source, c.beacon_round
             );
+            // The commitment is the newest link of the campaign's chain: its head, published
+            // with the commitment, pins every accrual before it (docs/ledger-chain.md).
+            if let Ok(Some(h)) = engine.ledger().chain_head(&engine.campaign().def().id) {
+                println!(
+                    "ledger chain head {} (position {}): publish it with the commitment",
+                    h.head, h.links
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -4,6 +4,7 @@ pub(crate) mod campaign;
 pub(crate) mod care;
 pub(crate) mod draw;
 pub(crate) mod feedback;
+pub(crate) mod ledger;
 pub(crate) mod loyalty;
 pub(crate) mod manual;
 pub(crate) mod notify;

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use chek_store::{
-    FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settled, Settlement, needs_campaign_lock,
+    FailedSubmission, Ledger, ReceiptStatus, RecheckState, Settled, Settlement, budget_of,
+    needs_campaign_lock,
 };
 use chrono::NaiveDateTime;
 
@@ -412,6 +413,8 @@ impl Engine {
             receipt: None,
             status_hint: RecheckState::None,
             serialize_campaign: self.lock_campaign,
+            // PostgreSQL checks a budget at commit instead of serializing the campaign.
+            budget: budget_of(&self.campaign),
             verification_reason: None,
             // The settle then reads the participant's recent receipts as sums.
             windows: Some(self.campaign.history_windows(now)),

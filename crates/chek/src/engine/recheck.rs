@@ -68,6 +68,7 @@ impl Engine {
                 .and_then(|r| serde_json::to_value(r).ok()),
             status_hint: checked.hint.clone(),
             serialize_campaign: self.lock_campaign,
+            budget: chek_store::budget_of(&campaign),
             verification_reason: checked.verification_reason(),
             // Evaluated as of the first receipt: its day and week.
             windows: Some(campaign.history_windows(judged_at)),
