@@ -108,6 +108,7 @@ pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;
 pub use target::redact;
 pub use types::{
-    Backend, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount, ReceiptStatus,
-    RecheckState, Report, SegmentMember, Settled, Settlement,
+    Backend, Balance, DayCounts, DrawRecord, FailedSubmission, ParticipantRecord, PendingRecheck,
+    ReasonCount, ReceiptEntry, ReceiptStatus, RecheckState, Report, SegmentMember, Settled,
+    Settlement,
 };
