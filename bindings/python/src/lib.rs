@@ -20,6 +20,8 @@ mod loyalty;
 mod notify;
 mod qr;
 mod receipt;
+mod recheck;
+mod records;
 mod ru;
 mod scan;
 mod sms;
@@ -44,6 +46,8 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;
+    records::register(m)?;
+    recheck::register(m)?;
     engage_ledger::register(m)?;
     ru::register(m)?;
     Ok(())
