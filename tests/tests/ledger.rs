@@ -707,6 +707,80 @@ fn report_and_segments(open: Open) {
     assert_sound(&l, &id);
 }
 
+fn participant_history_and_balances(open: Open) {
+    let Some((l, _)) = open() else { return };
+    let id = unique("history");
+    let c = campaign(&id, "");
+    settle(&l, &c, "tg:1", &qr(1)); // accepted
+    settle(&l, &c, "tg:1", &qr(1)); // own duplicate: the row stays accepted
+    settle(&l, &c, "tg:1", &qr(2)); // accepted
+    settle(&l, &c, "tg:2", &qr(1)); // someone else's: awaiting an operator
+    let late = "t=20261015T1200&s=100.00&fn=7281440500751551&i=5&fp=5&n=1";
+    settle(&l, &c, "tg:3", late); // rejected
+    l.ensure_participant(&id, "tg:0", Lang::En).unwrap(); // known, nothing sent
+
+    let h = l.participant(&id, "tg:1").unwrap().expect("tg:1 is known");
+    assert_eq!(
+        (h.campaign.as_str(), h.participant.as_str()),
+        (id.as_str(), "tg:1")
+    );
+    assert_eq!((h.lang, h.since), (Lang::Ru, now()));
+    assert_eq!(
+        (h.balance.counted, h.balance.lots, h.balance.points),
+        (2, 2, 0)
+    );
+    let ids: Vec<String> = h.receipts.iter().map(|r| r.receipt.to_string()).collect();
+    assert_eq!(
+        ids,
+        ["7281440500751551:1:1", "7281440500751551:2:2"],
+        "one entry per receipt, however often it was sent"
+    );
+    for r in &h.receipts {
+        assert_eq!(r.status, ReceiptStatus::Accepted);
+        assert_eq!((r.lots, r.counted_at, r.first_at), (1, Some(now()), now()));
+        assert_eq!(r.channel, Channel::Qr);
+    }
+    assert_eq!(h.receipts[0].qr, qr(1));
+
+    let other = l.participant(&id, "tg:2").unwrap().unwrap();
+    assert_eq!(other.balance.counted, 0);
+    assert_eq!(other.receipts.len(), 1);
+    assert_eq!(other.receipts[0].status, ReceiptStatus::AwaitingOperator);
+    assert_eq!(other.receipts[0].counted_at, None);
+    let rejected = l.participant(&id, "tg:3").unwrap().unwrap();
+    assert_eq!(rejected.receipts[0].status, ReceiptStatus::Rejected);
+    let idle = l.participant(&id, "tg:0").unwrap().unwrap();
+    assert_eq!((idle.lang, idle.receipts.len()), (Lang::En, 0));
+    assert!(l.participant(&id, "nobody").unwrap().is_none());
+    assert!(l.participant(&unique("other"), "tg:1").unwrap().is_none());
+
+    // The JSON shape: the status flattened, as `chek` prints ledger rows.
+    let v = serde_json::to_value(&h).unwrap();
+    assert_eq!(v["receipts"][0]["status"], "accepted");
+    assert_eq!(
+        (v["counted"].as_u64(), v["lots"].as_u64()),
+        (Some(2), Some(2))
+    );
+
+    let b = l.balances(&id).unwrap();
+    let rows: Vec<(&str, u64, u64)> = b
+        .iter()
+        .map(|x| (x.participant.as_str(), x.counted, x.lots))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("tg:0", 0, 0),
+            ("tg:1", 2, 2),
+            ("tg:2", 0, 0),
+            ("tg:3", 0, 0)
+        ]
+    );
+    let audit = assert_sound(&l, &id);
+    assert_eq!(b.iter().map(|x| x.lots).sum::<u64>(), audit.accrued_lots);
+    assert!(l.balances(&unique("other")).unwrap().is_empty());
+}
+
 fn hostile_input(open: Open) {
     let Some((l, _)) = open() else { return };
     let id = unique("hostile");
@@ -1144,6 +1218,7 @@ suite!(sqlite:
     recheck_flow,
     draws_once_per_period,
     report_and_segments,
+    participant_history_and_balances,
     language_reason_and_peek,
     hostile_input,
     exactly_once_across_processes,
@@ -1162,6 +1237,7 @@ suite!(postgres:
     recheck_flow,
     draws_once_per_period,
     report_and_segments,
+    participant_history_and_balances,
     language_reason_and_peek,
     hostile_input,
     exactly_once_across_processes,

@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{IntoPyDict, PyDict, PyTuple};
 
-use crate::convert::{hints_dict, serde_dict};
+use crate::convert::{Utc, fixed_tz, hints_dict, json_dict, py_repr, utc_opt};
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 use crate::qr::{PyFiscalQr, PyReceiptId};
 use crate::receipt::{PyCandidate, PyReceipt, json_text};
@@ -53,7 +53,7 @@ static DATETIME: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
 
 /// `now` if given, else the current UTC time as a naive datetime (campaigns compare UTC "now"
 /// with receipts' local times through the campaign's `utc_offset`).
-fn now_utc(py: Python<'_>, now: Option<NaiveDateTime>) -> PyResult<NaiveDateTime> {
+pub(crate) fn now_utc(py: Python<'_>, now: Option<NaiveDateTime>) -> PyResult<NaiveDateTime> {
     match now {
         Some(n) => Ok(n),
         None => {
@@ -90,15 +90,10 @@ fn receipt_id_of(obj: &Bound<'_, PyAny>) -> PyResult<chek::fiscal::ReceiptId> {
 impl PyPastReceipt {
     #[new]
     #[pyo3(signature = (id, submitted_at, lots = 0, points = 0))]
-    fn new(
-        id: &Bound<'_, PyAny>,
-        submitted_at: NaiveDateTime,
-        lots: u64,
-        points: u64,
-    ) -> PyResult<Self> {
+    fn new(id: &Bound<'_, PyAny>, submitted_at: Utc, lots: u64, points: u64) -> PyResult<Self> {
         Ok(Self(PastReceipt {
             id: receipt_id_of(id)?,
-            submitted_at,
+            submitted_at: submitted_at.0,
             lots,
             points,
         }))
@@ -108,7 +103,7 @@ impl PyPastReceipt {
     fn id(&self) -> PyReceiptId {
         PyReceiptId(self.0.id)
     }
-    /// When it was submitted (naive UTC).
+    /// When it was submitted (naive UTC; an aware datetime given is converted to UTC).
     #[getter]
     fn submitted_at(&self) -> NaiveDateTime {
         self.0.submitted_at
@@ -124,16 +119,14 @@ impl PyPastReceipt {
         self.0.points
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &["submitted_at"])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "PastReceipt(id={:?}, submitted_at='{}', lots={}, points={})",
-            self.0.id.to_string(),
-            self.0.submitted_at,
-            self.0.lots,
-            self.0.points
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "PastReceipt",
+            "id" => self.0.id.to_string(),
+            "submitted_at" => self.0.submitted_at,
+            "lots" => self.0.lots,
+            "points" => self.0.points)
     }
 }
 
@@ -207,24 +200,14 @@ impl PyHistory {
         self.0.campaign_points
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = serde_dict(py, &self.0, &[])?;
-        d.set_item(
-            "receipts",
-            self.receipts()
-                .iter()
-                .map(|r| r.to_dict(py))
-                .collect::<PyResult<Vec<_>>>()?,
-        )?;
-        Ok(d)
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "History(participant={:?}, receipts={}, campaign_lots={}, campaign_points={})",
-            self.0.participant,
-            self.0.receipts.len(),
-            self.0.campaign_lots,
-            self.0.campaign_points
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "History",
+            "participant" => self.0.participant.as_str(),
+            "receipts" => self.0.receipts.len(),
+            "campaign_lots" => self.0.campaign_lots,
+            "campaign_points" => self.0.campaign_points)
     }
 }
 
@@ -276,10 +259,10 @@ impl PyReason {
         hints_dict(py, &Hint::of(&self.0))
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!("Reason(code={:?}, effect={:?})", self.code(), self.effect())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Reason", "code" => self.code(), "effect" => self.effect())
     }
 }
 
@@ -347,17 +330,15 @@ impl PyDecision {
     }
     /// Plain data, the shape of `chek campaign evaluate --json`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Decision(receipt={:?}, status={:?}, lots={}, points={}, reasons={:?})",
-            self.0.receipt.to_string(),
-            self.status(),
-            self.0.lots,
-            self.0.points,
-            self.0.reasons.iter().map(|r| r.code()).collect::<Vec<_>>()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Decision",
+            "receipt" => self.0.receipt.to_string(),
+            "status" => self.status(),
+            "lots" => self.0.lots,
+            "points" => self.0.points,
+            "reasons" => self.0.reasons.iter().map(|r| r.code()).collect::<Vec<_>>())
     }
 }
 
@@ -426,7 +407,7 @@ impl PyCampaign {
     /// The JSON Schema of campaign files, as a dict.
     #[staticmethod]
     fn json_schema<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &Campaign::json_schema(), &[])
+        json_dict(py, &Campaign::json_schema())
     }
     /// The campaign id.
     #[getter]
@@ -443,23 +424,36 @@ impl PyCampaign {
     fn version(&self) -> u32 {
         self.0.def().version
     }
-    /// The definition as plain data (the JSON form of the campaign file).
+    /// The campaign's time zone (`when.utc_offset`, `+03:00` by default) as a
+    /// `datetime.timezone`: receipts' times are wall-clock times in it. Pass it as `tz=` to
+    /// convert aware datetimes for local-time parameters (`chek.validate(…, tz=c.tz)`).
+    #[getter]
+    fn tz<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        fixed_tz(py, self.0.utc_offset())
+    }
+    /// The campaign-local wall-clock time of a moment: an aware datetime converted to the
+    /// campaign's zone, or a naive one taken as UTC (as `now` is everywhere in campaigns).
+    fn local_time(&self, at: Utc) -> NaiveDateTime {
+        self.0.utc_to_local(at.0)
+    }
+    /// The definition as JSON-ready data (the JSON form of the campaign file).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, self.0.def(), &[])
+        json_dict(py, self.0.def())
     }
 
     /// Decides on one receipt (a `Candidate`, `FiscalQr` or `Receipt`) for a participant with
-    /// `history` (default: a new participant). `now` is naive UTC (default: the current time).
+    /// `history` (default: a new participant). `now` is naive UTC, or aware in any zone
+    /// (default: the current time).
     #[pyo3(signature = (receipt, history = None, *, now = None))]
     fn evaluate(
         &self,
         py: Python<'_>,
         receipt: &Bound<'_, PyAny>,
         history: Option<&PyHistory>,
-        now: Option<NaiveDateTime>,
+        now: Option<Utc>,
     ) -> PyResult<PyDecision> {
         let cand = candidate_of(receipt)?;
-        let now = now_utc(py, now)?;
+        let now = now_utc(py, utc_opt(now))?;
         let empty = ParticipantHistory::default();
         let h = history.map(|h| &h.0).unwrap_or(&empty);
         Ok(PyDecision(self.0.evaluate(&cand, h, now)))
@@ -473,7 +467,7 @@ impl PyCampaign {
         py: Python<'_>,
         receipts: &Bound<'_, PyAny>,
         history: Option<&PyHistory>,
-        now: Option<NaiveDateTime>,
+        now: Option<Utc>,
     ) -> PyResult<Vec<PyDecision>> {
         let default = history.map(|h| h.0.clone()).unwrap_or_default();
         let mut work: Vec<(Candidate, Option<ParticipantHistory>)> = Vec::new();
@@ -490,7 +484,7 @@ impl PyCampaign {
                 work.push((candidate_of(&item)?, None));
             }
         }
-        let now = now_utc(py, now)?;
+        let now = now_utc(py, utc_opt(now))?;
         let campaign = Arc::clone(&self.0);
         let decisions = detach_guarded(py, move || {
             work.iter()
@@ -500,16 +494,188 @@ impl PyCampaign {
         Ok(decisions.into_iter().map(PyDecision).collect())
     }
 
-    fn __repr__(&self) -> String {
+    /// Replays submissions in order against this campaign, building each participant's history
+    /// from the accepted ones as a ledger would (the first sender of a receipt keeps it); returns
+    /// one decision per submission. Each submission is `(participant, receipt)` — sent at the
+    /// moment of purchase — or `(participant, receipt, submitted_at)` (UTC, or aware);
+    /// `receipt` is a `Candidate`, `FiscalQr` or `Receipt`. The GIL is released meanwhile.
+    fn replay(&self, py: Python<'_>, submissions: &Bound<'_, PyAny>) -> PyResult<Vec<PyDecision>> {
+        let subs = submissions_of(&self.0, submissions)?;
+        let campaign = Arc::clone(&self.0);
+        let d = detach_guarded(py, move || campaign::replay(&campaign, &subs))?;
+        Ok(d.into_iter().map(PyDecision).collect())
+    }
+
+    /// Back-tests a change: replays the same submissions (as `replay` takes them; with no time,
+    /// at purchase in this campaign's zone) against this version and `new`, and reports who
+    /// gains or loses lots and why (`chek campaign backtest`).
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        new: &PyCampaign,
+        submissions: &Bound<'_, PyAny>,
+    ) -> PyResult<PyBacktestReport> {
+        let subs = submissions_of(&self.0, submissions)?;
+        let (old, new) = (Arc::clone(&self.0), Arc::clone(&new.0));
+        detach_guarded(py, move || campaign::backtest(&old, &new, &subs)).map(PyBacktestReport)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let d = self.0.def();
-        format!(
-            "Campaign(id={:?}, name={:?}, version={})",
-            d.id, d.name, d.version
-        )
+        py_repr!(py, "Campaign",
+            "id" => d.id.as_str(),
+            "name" => d.name.as_str(),
+            "version" => d.version)
+    }
+}
+
+/// `(participant, receipt)` or `(participant, receipt, submitted_at)` items as submissions.
+fn submissions_of(c: &Campaign, obj: &Bound<'_, PyAny>) -> PyResult<Vec<campaign::Submission>> {
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        let item = item?;
+        let t = item
+            .cast::<PyTuple>()
+            .ok()
+            .filter(|t| t.len() == 2 || t.len() == 3)
+            .ok_or_else(|| {
+                PyTypeError::new_err(
+                    "each submission is (participant, receipt) or (participant, receipt, submitted_at)",
+                )
+            })?;
+        let participant: String = t.get_item(0)?.extract()?;
+        let cand = candidate_of(&t.get_item(1)?)?;
+        out.push(if t.len() == 3 {
+            campaign::Submission {
+                participant,
+                submitted_at: t.get_item(2)?.extract::<Utc>()?.0,
+                candidate: cand,
+            }
+        } else {
+            campaign::Submission::at_purchase(c, participant, cand)
+        });
+    }
+    Ok(out)
+}
+
+/// How one receipt fared under the old and the new version of a campaign.
+#[pyclass(frozen, eq, module = "chek", name = "BacktestChange")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyBacktestChange(campaign::BacktestChange);
+
+#[pymethods]
+impl PyBacktestChange {
+    /// The participant.
+    #[getter]
+    fn participant(&self) -> &str {
+        &self.0.participant
+    }
+    /// The receipt.
+    #[getter]
+    fn receipt(&self) -> PyReceiptId {
+        PyReceiptId(self.0.receipt)
+    }
+    /// `"accepted"`, `"rejected"` or `"pending"` under the old version.
+    #[getter]
+    fn old_status(&self) -> &'static str {
+        self.0.old_status.as_str()
+    }
+    /// The status under the new version.
+    #[getter]
+    fn new_status(&self) -> &'static str {
+        self.0.new_status.as_str()
+    }
+    /// Lots under the old version.
+    #[getter]
+    fn old_lots(&self) -> u64 {
+        self.0.old_lots
+    }
+    /// Lots under the new version.
+    #[getter]
+    fn new_lots(&self) -> u64 {
+        self.0.new_lots
+    }
+    /// Reasons (`code@rule`) only the old decision has.
+    #[getter]
+    fn lost_reasons(&self) -> Vec<String> {
+        self.0.lost_reasons.clone()
+    }
+    /// Reasons (`code@rule`) only the new decision has.
+    #[getter]
+    fn new_reasons(&self) -> Vec<String> {
+        self.0.new_reasons.clone()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        json_dict(py, &self.0)
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "BacktestChange",
+            "participant" => self.0.participant.as_str(),
+            "receipt" => self.0.receipt.to_string(),
+            "old_status" => self.old_status(),
+            "new_status" => self.new_status(),
+            "old_lots" => self.0.old_lots,
+            "new_lots" => self.0.new_lots)
+    }
+}
+
+/// Who gains and who loses lots when a campaign changes (`Campaign.backtest`).
+#[pyclass(frozen, eq, module = "chek", name = "BacktestReport")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyBacktestReport(campaign::BacktestReport);
+
+#[pymethods]
+impl PyBacktestReport {
+    /// Submissions replayed.
+    #[getter]
+    fn receipts(&self) -> usize {
+        self.0.receipts
+    }
+    /// Receipts whose status or lots changed, in replay order.
+    #[getter]
+    fn changes(&self) -> Vec<PyBacktestChange> {
+        self.0
+            .changes
+            .iter()
+            .cloned()
+            .map(PyBacktestChange)
+            .collect()
+    }
+    /// `{participant: (old_lots, new_lots)}` for participants whose lots changed.
+    #[getter]
+    fn participants(&self) -> std::collections::BTreeMap<String, (u64, u64)> {
+        self.0
+            .participants
+            .iter()
+            .map(|(p, d)| (p.clone(), (d.old_lots, d.new_lots)))
+            .collect()
+    }
+    /// All lots under the old version.
+    #[getter]
+    fn old_total_lots(&self) -> u64 {
+        self.0.old_total_lots
+    }
+    /// All lots under the new version.
+    #[getter]
+    fn new_total_lots(&self) -> u64 {
+        self.0.new_total_lots
+    }
+    /// The shape of `chek campaign backtest --json`, JSON-ready.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        json_dict(py, &self.0)
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "BacktestReport",
+            "receipts" => self.0.receipts,
+            "changes" => self.0.changes.len(),
+            "old_total_lots" => self.0.old_total_lots,
+            "new_total_lots" => self.0.new_total_lots)
     }
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyBacktestReport>()?;
+    m.add_class::<PyBacktestChange>()?;
     m.add_class::<PyCampaign>()?;
     m.add_class::<PyDecision>()?;
     m.add_class::<PyReason>()?;

@@ -10,13 +10,16 @@ use chek::engage::care::{
     CareError, CaseFile, CaseView, ContactChannel, Desk, Event, Evidence, IdentityFile, Key, queue,
     replay, replay_joined, segment_by_id,
 };
-use chek::store::{CareMerge, Ledger, Replayed};
+use chek::engage::care::{
+    IdentityReport, Prompt, QueueItem, Rendered, Route, SegmentCase, Strength,
+};
+use chek::store::{CareMerge, CareRecorded, Ledger, Replayed};
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{now_or_local, serde_dict};
+use crate::convert::{When, json_dict, json_value, local_opt, local_or_now, py_repr, result_class};
 use crate::engine::PyLedger;
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 
@@ -45,11 +48,174 @@ fn channel(s: &str) -> PyResult<ContactChannel> {
     })
 }
 
-/// A serializable list as a Python list of plain data.
-fn serde_list<'py, T: serde::Serialize>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyAny>> {
-    let d = serde_dict(py, &serde_json::json!({ "v": v }), &[])?;
-    d.get_item("v")?
-        .ok_or_else(|| PyValueError::new_err("list"))
+result_class! {
+    /// Where a message goes (`CareDesk.route`): the group, the rule that sent it there (`None`:
+    /// the default group), its topic and request type, and the keywords found.
+    PyRoute(Route) as "Route";
+    repr(group, rule, topic);
+    /// The group.
+    group: |v, _py| v.group.as_str();
+    /// The rule that matched, or `None` (the default group).
+    rule: |v, _py| v.rule.as_deref();
+    /// The rule's topic.
+    topic: |v, _py| v.topic.as_deref();
+    /// The rule's request type (its SLA targets apply).
+    request_type: |v, _py| v.request_type.as_deref();
+    /// The keywords found (folded).
+    matched: |v, _py| v.matched.clone();
+}
+
+result_class! {
+    /// A placeholder of a quick reply that still needs a value: its `name`, the question to ask
+    /// (`prompt`) and the `kind` of value (`"text"`, `"date"`, `"money"`…).
+    PyPrompt(Prompt) as "Prompt";
+    repr(name, kind);
+    /// Placeholder name.
+    name: |v, _py| v.name.as_str();
+    /// The question to ask.
+    prompt: |v, _py| v.prompt.as_str();
+    /// The kind of value expected.
+    kind: |v, py| json_value(py, &v.kind)?;
+}
+
+result_class! {
+    /// A rendered quick reply (`CareDesk.reply`): the text so far, whether it can be sent, the
+    /// placeholders still `missing` (`Prompt`s) and the values that do not fit (`invalid`:
+    /// dicts with `name`, `value`, `kind`).
+    PyRenderedReply(Rendered) as "RenderedReply";
+    repr(id, complete);
+    /// The reply id.
+    id: |v, _py| v.id.as_str();
+    /// The text; placeholders without a good value stay as `{{name}}`.
+    text: |v, _py| v.text.as_str();
+    /// Whether every placeholder has a good value.
+    complete: |v, _py| v.complete;
+    /// Placeholders with no value: ask these.
+    missing: |v, _py| v.missing.iter().cloned().map(PyPrompt).collect::<Vec<_>>();
+    /// Values that do not fit: dicts with `name`, `value`, `kind`.
+    invalid: |v, py| json_value(py, &v.invalid)?;
+}
+
+result_class! {
+    /// The case a campaign problem segment opens (`CareDesk.open_segment_case`): its queue,
+    /// topic, first event (a dict, as in case files) and the quick reply with the values known.
+    PySegmentCase(SegmentCase) as "SegmentCase";
+    repr(segment, group);
+    /// The segment id.
+    segment: |v, _py| v.segment.id();
+    /// The queue (group).
+    group: |v, _py| v.group.as_str();
+    /// Topic: the segment's Russian name.
+    topic: |v, _py| v.topic.as_str();
+    /// The event that opens the case, as in case files (`kind`, `at`…).
+    event: |v, py| json_value(py, &v.event)?;
+    /// The quick reply rendered with the known values, if the desk names one.
+    reply: |v, _py| v.reply.clone().map(PyRenderedReply);
+}
+
+result_class! {
+    /// One open case of the combined queue (`CareDesk.queue`), the earliest deadline first.
+    PyQueueItem(QueueItem) as "QueueItem";
+    repr(case, group, due_at, breached);
+    /// Case id.
+    case: |v, _py| v.case.as_str();
+    /// The group it is in.
+    group: |v, _py| v.group.as_str();
+    /// Its request type.
+    request_type: |v, _py| v.request_type.as_deref();
+    /// Topic.
+    topic: |v, _py| v.topic.as_deref();
+    /// `"new"` or `"processed"`.
+    status: |v, py| json_value(py, &v.status)?;
+    /// Waiting on the customer.
+    paused: |v, _py| v.paused;
+    /// When the case opened.
+    opened_at: |v, _py| v.opened_at;
+    /// The earliest SLA deadline still open, or `None`.
+    due_at: |v, _py| v.due_at;
+    /// The metric of that deadline (`"first_response"`…), or `None`.
+    due_metric: |v, py| json_value(py, &v.due_metric)?;
+    /// Whether that deadline has passed.
+    breached: |v, _py| v.breached;
+}
+
+result_class! {
+    /// What an identity file gives (`care_identity`): the links with their strength, the merges
+    /// suggested, the strong ones applied, the cases after them and the weak suggestions left
+    /// (each a list of JSON-ready dicts; `cases` maps a case to its requests).
+    PyIdentityReport(IdentityReport) as "IdentityReport";
+    repr();
+    /// Every link with the strength recorded.
+    links: |v, py| json_value(py, &v.links)?;
+    /// Suggestions before any merge.
+    suggestions: |v, py| json_value(py, &v.suggestions)?;
+    /// The merges applied automatically (strong evidence only).
+    auto_merged: |v, py| json_value(py, &v.auto_merged)?;
+    /// Case → its requests after the merges.
+    cases: |v, _py| v.cases.clone();
+    /// Suggestions still open, for an operator.
+    pending: |v, py| json_value(py, &v.pending)?;
+}
+
+result_class! {
+    /// An event recorded in the ledger (`care_record`): its case, its number there, the sender
+    /// read from a message, and `replayed` (the event id was recorded before: nothing changed).
+    PyRecordedEvent(Replayed<CareRecorded>) as "RecordedEvent";
+    repr(case, seq, replayed);
+    /// The case.
+    case: |v, _py| v.value.case.as_str();
+    /// Its number in the case, from 1.
+    seq: |v, _py| v.value.seq;
+    /// The sender identifier read from a message (`"phone:+7…"`), if any.
+    sender: |v, _py| v.value.sender.as_ref().map(ToString::to_string);
+    /// The event id was seen before: this is its first result.
+    replayed: |v, _py| v.replayed;
+}
+
+result_class! {
+    /// An identity link recorded in the ledger (`care_link`): its `strength` (`"strong"` or
+    /// `"weak"`) and `replayed`.
+    PyLinkResult(Replayed<Strength>) as "LinkResult";
+    repr(strength, replayed);
+    /// `"strong"` (merges on its own) or `"weak"` (an operator confirms).
+    strength: |v, py| json_value(py, &v.value)?;
+    /// The event id was seen before: this is its first result.
+    replayed: |v, _py| v.replayed;
+}
+
+result_class! {
+    /// One merge of two cases, as the ledger logs it (`care_merges`).
+    PyCareMerge(CareMerge) as "CareMerge";
+    repr(id, from_case, into_case, strength);
+    /// Merge id, from 1.
+    id: |v, _py| v.id;
+    /// The case merged away.
+    from_case: |v, _py| v.from_case.as_str();
+    /// The case that received it.
+    into_case: |v, _py| v.into_case.as_str();
+    /// `"strong"`, `"weak"`, or `None` (the operator's word alone).
+    strength: |v, py| json_value(py, &v.strength)?;
+    /// The identity links that join the two customers (a dict), or `None`.
+    connection: |v, py| json_value(py, &v.connection)?;
+    /// The operator who confirmed it.
+    confirmed_by: |v, _py| v.confirmed_by.as_deref();
+    /// When.
+    at: |v, _py| v.at;
+    /// When it was undone, if it was.
+    undone_at: |v, _py| v.undone_at;
+    /// Who undid it.
+    undone_by: |v, _py| v.undone_by.as_deref();
+}
+
+result_class! {
+    /// A merge or unmerge recorded in the ledger (`care_merge`, `care_unmerge`): the `merge`
+    /// and `replayed`.
+    PyMergeResult(Replayed<CareMerge>) as "MergeResult";
+    repr(merge, replayed);
+    /// The merge as logged.
+    merge: |v, _py| PyCareMerge(v.value.clone());
+    /// The event id was seen before: this is its first result.
+    replayed: |v, _py| v.replayed;
 }
 
 /// A case event from a dict (the shape of case files' events) or its JSON text.
@@ -68,12 +234,11 @@ fn store<T>(py: Python<'_>, r: Result<T, chek::store::StoreError>) -> PyResult<T
     r.or_raise(py)
 }
 
-fn merge_result<'py>(
-    py: Python<'py>,
+fn merge_result(
+    py: Python<'_>,
     r: Result<Result<Replayed<CareMerge>, CareError>, chek::store::StoreError>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let r = store(py, r)?.or_raise(py)?;
-    serde_dict(py, &r, &[])
+) -> PyResult<PyMergeResult> {
+    store(py, r)?.or_raise(py).map(PyMergeResult)
 }
 
 fn segment(s: &str) -> PyResult<Segment> {
@@ -91,7 +256,7 @@ pub(crate) struct PyCaseView(CaseView);
 
 impl PyCaseView {
     fn list<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
-        self.to_dict(py)?
+        json_dict(py, &self.0)?
             .get_item(key)?
             .ok_or_else(|| PyValueError::new_err(format!("no {key}")))
     }
@@ -179,17 +344,16 @@ impl PyCaseView {
     fn breaches<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.list(py, "breaches")
     }
+    /// The keys of `chek care replay --json`, JSON-ready (times as ISO strings).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &["now"])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "CaseView(case={:?}, status={:?}, group={:?}, breaches={})",
-            self.0.case,
-            self.status(),
-            self.0.group,
-            self.0.breaches.len()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "CaseView",
+            "case" => self.0.case.as_str(),
+            "status" => self.status(),
+            "group" => self.0.group.as_str(),
+            "breaches" => self.0.breaches.len())
     }
 }
 
@@ -221,38 +385,36 @@ impl PyCareDesk {
     fn replies(&self) -> Vec<String> {
         self.0.replies().map(|q| q.id.clone()).collect()
     }
-    /// Routes a message: `{"group", "rule", "topic", "matched"}`.
+    /// Routes a message: a `Route` (group, rule, topic, request type, keywords found).
     #[pyo3(signature = (text, *, channel = "chat"))]
-    fn route<'py>(
-        &self,
-        py: Python<'py>,
-        text: &str,
-        channel: &str,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    fn route(&self, text: &str, channel: &str) -> PyResult<PyRoute> {
         let ch = self::channel(channel)?;
-        serde_dict(py, &self.0.route(text, ch), &[])
+        Ok(PyRoute(self.0.route(text, ch)))
     }
     /// Replays a case file (TOML or JSON text) as of `now` (default: the file's `now`, else
-    /// the local clock).
-    #[pyo3(signature = (case, *, now = None))]
+    /// the local clock, or the wall clock in `tz`). Care times are the desk's local wall
+    /// clock: an aware `now` is converted to `tz`, and without `tz` raises
+    /// `chek.TimeZoneError`.
+    #[pyo3(signature = (case, *, now = None, tz = None))]
     fn replay(
         &self,
         py: Python<'_>,
         case: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyCaseView> {
         let file = CaseFile::parse(case).or_raise(py)?;
-        let now = match now.or(file.now) {
+        let now = match local_opt(py, now, tz)?.or(file.now) {
             Some(n) => n,
-            None => now_or_local(py, None)?,
+            None => local_or_now(py, None, tz)?,
         };
         let desk = &self.0;
         detach_guarded(py, move || replay(desk, &file.case, &file.events, now))?
             .or_raise(py)
             .map(PyCaseView)
     }
-    /// The placeholders of a quick reply: dicts with `name`, `prompt`, `kind`.
-    fn prompts<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+    /// The placeholders of a quick reply, as `Prompt`s (`name`, `prompt`, `kind`).
+    fn prompts(&self, py: Python<'_>, id: &str) -> PyResult<Vec<PyPrompt>> {
         let q = self
             .0
             .reply(id)
@@ -261,21 +423,18 @@ impl PyCareDesk {
                 id: id.to_owned(),
             })
             .or_raise(py)?;
-        let v =
-            serde_json::to_value(q.prompts()).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let d = serde_dict(py, &serde_json::json!({ "p": v }), &[])?;
-        d.get_item("p")?
-            .ok_or_else(|| PyValueError::new_err("prompts"))
+        Ok(q.prompts().into_iter().map(PyPrompt).collect())
     }
-    /// Renders a quick reply: `{"id", "text", "complete", "missing", "invalid"}`; a value for
-    /// a name the reply has no placeholder for raises CareError (`care.unknown_placeholder`).
+    /// Renders a quick reply: a `RenderedReply` (`id`, `text`, `complete`, `missing`,
+    /// `invalid`); a value for a name the reply has no placeholder for raises CareError
+    /// (`care.unknown_placeholder`).
     #[pyo3(signature = (id, values = None))]
-    fn reply<'py>(
+    fn reply(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         id: &str,
         values: Option<BTreeMap<String, String>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<PyRenderedReply> {
         let q = self
             .0
             .reply(id)
@@ -284,24 +443,25 @@ impl PyCareDesk {
                 id: id.to_owned(),
             })
             .or_raise(py)?;
-        let r = q.render_checked(&values.unwrap_or_default()).or_raise(py)?;
-        serde_dict(py, &r, &[])
+        q.render_checked(&values.unwrap_or_default())
+            .or_raise(py)
+            .map(PyRenderedReply)
     }
-    /// The combined queue: the open cases of every group, the earliest SLA deadline first;
-    /// dicts with `case`, `group`, `request_type`, `topic`, `status`, `paused`, `opened_at`,
-    /// `due_at`, `due_metric`, `breached`. The cases are case-file texts and, with `ledger`,
-    /// every case stored there (histories joined with the cases merged into them). Cases not
-    /// yet opened at `now` are left out.
-    #[pyo3(signature = (cases = Vec::new(), *, ledger = None, now = None, groups = None))]
-    fn queue<'py>(
+    /// The combined queue: the open cases of every group, the earliest SLA deadline first, as
+    /// `QueueItem`s. The cases are case-file texts and, with `ledger`, every case stored there
+    /// (histories joined with the cases merged into them). Cases not yet opened at `now` are
+    /// left out.
+    #[pyo3(signature = (cases = Vec::new(), *, ledger = None, now = None, groups = None, tz = None))]
+    fn queue(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         cases: Vec<String>,
         ledger: Option<&PyLedger>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
         groups: Option<Vec<String>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let now = now_or_local(py, now)?;
+        tz: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<PyQueueItem>> {
+        let now = local_or_now(py, now, tz)?;
         let mut views = Vec::new();
         for text in &cases {
             let f = CaseFile::parse(text).or_raise(py)?;
@@ -319,23 +479,24 @@ impl PyCareDesk {
                 views.push(replay_joined(&self.0, &h.parts, now).or_raise(py)?);
             }
         }
-        let items: Vec<_> = queue(&views)
+        Ok(queue(&views)
             .into_iter()
             .filter(|q| groups.as_ref().is_none_or(|g| g.contains(&q.group)))
-            .collect();
-        serde_list(py, &items)
+            .map(PyQueueItem)
+            .collect())
     }
     /// A case from the ledger as of `now` (default: the local clock), its history joined with
     /// the cases merged into it; raises CareError (`care.unknown`) when no event of it is stored.
-    #[pyo3(signature = (ledger, case, *, now = None))]
+    #[pyo3(signature = (ledger, case, *, now = None, tz = None))]
     fn show(
         &self,
         py: Python<'_>,
         ledger: &PyLedger,
         case: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyCaseView> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let l: &Ledger = &ledger.ledger;
         let h = store(py, detach_guarded(py, || l.care_case(case))?)?
             .ok_or_else(|| CareError::Unknown {
@@ -347,63 +508,65 @@ impl PyCareDesk {
         v.merged_into = h.case.merged_into;
         Ok(PyCaseView(v))
     }
-    /// Opens the case a campaign problem segment makes: `{"segment", "group", "topic",
-    /// "event", "reply"}`.
-    #[pyo3(signature = (segment, values = None, *, at))]
-    fn open_segment_case<'py>(
+    /// Opens the case a campaign problem segment makes: a `SegmentCase` (segment, group,
+    /// topic, event, reply). `at` is the desk's local time (an aware one needs `tz`).
+    #[pyo3(signature = (segment, values = None, *, at, tz = None))]
+    fn open_segment_case(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         segment: &str,
         values: Option<BTreeMap<String, String>>,
-        at: NaiveDateTime,
-    ) -> PyResult<Bound<'py, PyDict>> {
+        at: When,
+        tz: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PySegmentCase> {
         let seg = self::segment(segment)?;
-        let c = self
-            .0
-            .open_segment_case(seg, values.unwrap_or_default(), at);
-        serde_dict(py, &c, &[])
+        let at = local_or_now(py, Some(at), tz)?;
+        Ok(PySegmentCase(self.0.open_segment_case(
+            seg,
+            values.unwrap_or_default(),
+            at,
+        )))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "CareDesk(groups={:?}, default_group={:?})",
-            self.groups(),
-            self.0.default_group()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "CareDesk",
+            "groups" => self.groups(),
+            "default_group" => self.0.default_group())
     }
 }
 
 /// Identity links, merge suggestions, automatic (strong) merges and the weak suggestions left,
-/// from an identity file's text: `{"links", "suggestions", "auto_merged", "cases", "pending"}`.
+/// from an identity file's text: an `IdentityReport`.
 #[pyfunction]
-fn care_identity<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+fn care_identity(py: Python<'_>, text: &str) -> PyResult<PyIdentityReport> {
     let text = text.to_owned();
-    let report = detach_guarded(py, move || {
+    detach_guarded(py, move || {
         IdentityFile::parse(&text).and_then(|f| f.report())
     })?
-    .or_raise(py)?;
-    serde_dict(py, &report, &[])
+    .or_raise(py)
+    .map(PyIdentityReport)
 }
 
 /// Records one event of a case in the ledger, exactly once by `event_id` (the channel's
-/// message id): `{"value": {"case", "seq", "sender"}, "replayed"}`. `event` is a dict (or its
-/// JSON) as in case files, e.g. `{"kind": "message", "at": "2026-03-03T10:00:00", "channel":
-/// "viber", "from": "…", "text": "…"}`.
+/// message id): a `RecordedEvent` (case, seq, sender, replayed; `to_dict()` is `{"value":
+/// {"case", "seq", "sender"}, "replayed"}`). `event` is a dict (or its JSON) as in case files,
+/// e.g. `{"kind": "message", "at": "2026-03-03T10:00:00", "channel": "viber", "from": "…",
+/// "text": "…"}`.
 #[pyfunction]
-fn care_record<'py>(
-    py: Python<'py>,
+fn care_record(
+    py: Python<'_>,
     ledger: &PyLedger,
     case: &str,
     event_id: &str,
-    event: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
+    event: &Bound<'_, PyAny>,
+) -> PyResult<PyRecordedEvent> {
     let e = self::event(py, event)?;
-    let now = now_or_local(py, None)?;
+    let now = local_or_now(py, None, None)?;
     let l: &Ledger = &ledger.ledger;
-    let r = store(
+    store(
         py,
         detach_guarded(py, || l.care_record(case, event_id, &e, now))?,
-    )?;
-    serde_dict(py, &r, &[])
+    )
+    .map(PyRecordedEvent)
 }
 
 /// Records a case file's events (TOML or JSON text) in the ledger with ids `CASE#1`, `CASE#2`,
@@ -411,7 +574,7 @@ fn care_record<'py>(
 #[pyfunction]
 fn care_import(py: Python<'_>, ledger: &PyLedger, case: &str) -> PyResult<usize> {
     let f = CaseFile::parse(case).or_raise(py)?;
-    let now = now_or_local(py, None)?;
+    let now = local_or_now(py, None, None)?;
     let l: &Ledger = &ledger.ledger;
     let new = detach_guarded(py, || {
         let mut new = 0;
@@ -425,19 +588,21 @@ fn care_import(py: Python<'_>, ledger: &PyLedger, case: &str) -> PyResult<usize>
 }
 
 /// Records an identity link (`"phone:+7…"`, `"viber:…"`, …) with its evidence
-/// (`verified_phone`, `messenger_contact`, `operator_confirmed`, …): `{"value": "strong" |
-/// "weak", "replayed"}`.
+/// (`verified_phone`, `messenger_contact`, `operator_confirmed`, …): a `LinkResult`
+/// (`strength` `"strong"` or `"weak"`, `replayed`).
 #[pyfunction]
-#[pyo3(signature = (ledger, a, b, evidence, *, at = None, event_id = None))]
-fn care_link<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (ledger, a, b, evidence, *, at = None, event_id = None, tz = None))]
+#[allow(clippy::too_many_arguments)]
+fn care_link(
+    py: Python<'_>,
     ledger: &PyLedger,
     a: &str,
     b: &str,
     evidence: &str,
-    at: Option<NaiveDateTime>,
+    at: Option<When>,
     event_id: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
+    tz: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyLinkResult> {
     let (ka, kb) = (Key::parse(a).or_raise(py)?, Key::parse(b).or_raise(py)?);
     if ka == kb {
         return Err(CareError::Invalid {
@@ -451,31 +616,34 @@ fn care_link<'py>(
             "evidence {evidence:?}: use verified_phone, verified_email, messenger_contact, card_registration, operator_confirmed, stated_by_customer, same_name or shared_phone"
         ))
     })?;
-    let at = now_or_local(py, at)?;
+    let at = local_or_now(py, at, tz)?;
     let l: &Ledger = &ledger.ledger;
-    let r = store(
+    store(
         py,
         detach_guarded(py, || l.care_link(&ka, &kb, ev, at, event_id))?,
-    )?;
-    serde_dict(py, &r, &[])
+    )
+    .map(PyLinkResult)
 }
 
-/// Merges case `from_case` into `into_case` in the ledger: `{"value": {"id", "from_case",
-/// "into_case", "strength", "connection", "confirmed_by", "at", …}, "replayed"}`. Strong
-/// evidence between the two customers merges on its own; weak or none needs `by` (the
-/// operator), else CareError `care.needs_confirmation`.
+/// Merges case `from_case` into `into_case` in the ledger: a `MergeResult` (`merge`, a
+/// `CareMerge`, and `replayed`; `to_dict()` is `{"value": {"id", "from_case", "into_case",
+/// "strength", "connection", "confirmed_by", "at", …}, "replayed"}`). Strong evidence between
+/// the two customers merges on its own; weak or none needs `by` (the operator), else
+/// CareError `care.needs_confirmation`.
 #[pyfunction]
-#[pyo3(signature = (ledger, from_case, into_case, *, by = None, at = None, event_id = None))]
-fn care_merge<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (ledger, from_case, into_case, *, by = None, at = None, event_id = None, tz = None))]
+#[allow(clippy::too_many_arguments)]
+fn care_merge(
+    py: Python<'_>,
     ledger: &PyLedger,
     from_case: &str,
     into_case: &str,
     by: Option<&str>,
-    at: Option<NaiveDateTime>,
+    at: Option<When>,
     event_id: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let at = now_or_local(py, at)?;
+    tz: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyMergeResult> {
+    let at = local_or_now(py, at, tz)?;
     let l: &Ledger = &ledger.ledger;
     let r = detach_guarded(py, || l.care_merge(from_case, into_case, by, event_id, at))?;
     merge_result(py, r)
@@ -484,32 +652,43 @@ fn care_merge<'py>(
 /// Undoes merge `merge_id`: the case merged away stands alone again. Raises CareError
 /// (`care.unknown`) for a merge that does not exist or is already undone.
 #[pyfunction]
-#[pyo3(signature = (ledger, merge_id, *, by = None, at = None, event_id = None))]
-fn care_unmerge<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (ledger, merge_id, *, by = None, at = None, event_id = None, tz = None))]
+fn care_unmerge(
+    py: Python<'_>,
     ledger: &PyLedger,
     merge_id: u64,
     by: Option<&str>,
-    at: Option<NaiveDateTime>,
+    at: Option<When>,
     event_id: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let at = now_or_local(py, at)?;
+    tz: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyMergeResult> {
+    let at = local_or_now(py, at, tz)?;
     let l: &Ledger = &ledger.ledger;
     let r = detach_guarded(py, || l.care_unmerge(merge_id, by, event_id, at))?;
     merge_result(py, r)
 }
 
-/// The merge log of the ledger, oldest first.
+/// The merge log of the ledger, oldest first, as `CareMerge`s.
 #[pyfunction]
-fn care_merges<'py>(py: Python<'py>, ledger: &PyLedger) -> PyResult<Bound<'py, PyAny>> {
+fn care_merges(py: Python<'_>, ledger: &PyLedger) -> PyResult<Vec<PyCareMerge>> {
     let l: &Ledger = &ledger.ledger;
     let v = store(py, detach_guarded(py, || l.care_merges())?)?;
-    serde_list(py, &v)
+    Ok(v.into_iter().map(PyCareMerge).collect())
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCareDesk>()?;
     m.add_class::<PyCaseView>()?;
+    m.add_class::<PyRoute>()?;
+    m.add_class::<PyPrompt>()?;
+    m.add_class::<PyRenderedReply>()?;
+    m.add_class::<PySegmentCase>()?;
+    m.add_class::<PyQueueItem>()?;
+    m.add_class::<PyIdentityReport>()?;
+    m.add_class::<PyRecordedEvent>()?;
+    m.add_class::<PyLinkResult>()?;
+    m.add_class::<PyCareMerge>()?;
+    m.add_class::<PyMergeResult>()?;
     m.add_function(wrap_pyfunction!(care_identity, m)?)?;
     m.add_function(wrap_pyfunction!(care_record, m)?)?;
     m.add_function(wrap_pyfunction!(care_import, m)?)?;

@@ -8,7 +8,7 @@ use chek::store::{ChainBreak, ChainHead, ChainReport};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::serde_dict;
+use crate::convert::{json_dict, py_repr};
 use crate::errors::OrRaise;
 
 /// One campaign's chain, intact: `.campaign`, `.links` (accruals, draw commitments and
@@ -59,11 +59,12 @@ impl PyChainHead {
         d.set_item("head", &self.0.head)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "ChainHead(campaign={:?}, links={}, head={:?})",
-            self.0.campaign, self.0.links, self.0.head
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let h = &self.0;
+        py_repr!(py, "ChainHead",
+            "campaign" => h.campaign.as_str(),
+            "links" => h.links,
+            "head" => h.head.as_str())
     }
 }
 
@@ -119,10 +120,16 @@ impl PyChainBreak {
     /// `{"campaign", "table", "key", "seq", "problem", "expected", "found"}` (the `break` of
     /// `chek ledger verify --json`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!("ChainBreak({})", self.0)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let b = &self.0;
+        py_repr!(py, "ChainBreak",
+            "campaign" => b.campaign.as_str(),
+            "table" => b.table.as_str(),
+            "key" => b.key.as_str(),
+            "seq" => b.seq,
+            "problem" => b.problem.as_str())
     }
 }
 
@@ -164,21 +171,21 @@ impl PyChainReport {
     /// `{"intact", "rows", "chains", "broken"}` (`chek ledger verify --json` has the same
     /// fields, the break under `break`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = serde_dict(py, &self.0, &[])?;
+        let d = json_dict(py, &self.0)?;
         d.set_item("intact", self.0.is_intact())?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        match &self.0.broken {
-            None => format!(
-                "ChainReport(intact=True, rows={}, chains={})",
-                self.0.rows,
-                self.0.chains.len()
-            ),
-            Some(b) => format!(
-                "ChainReport(intact=False, rows={}, broken={b})",
-                self.0.rows
-            ),
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let r = &self.0;
+        match &r.broken {
+            None => py_repr!(py, "ChainReport",
+                "intact" => true,
+                "rows" => r.rows,
+                "chains" => r.chains.len()),
+            Some(b) => py_repr!(py, "ChainReport",
+                "intact" => false,
+                "rows" => r.rows,
+                "broken" => b.problem.as_str()),
         }
     }
 }

@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::convert::serde_dict;
+use crate::convert::{json_dict, py_repr};
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 use crate::receipt::json_text;
 
@@ -124,18 +124,19 @@ impl PyWinner {
         d.set_item("ticket", self.0.ticket)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Winner(prize={}, participant={:?}, lots={}, ticket={})",
-            self.0.prize, self.0.participant, self.0.lots, self.0.ticket
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Winner",
+            "prize" => self.0.prize,
+            "participant" => self.0.participant.as_str(),
+            "lots" => self.0.lots,
+            "ticket" => self.0.ticket)
     }
 }
 
 /// Everything published after a draw; `chek.verify_draw(result, lots)` re-runs it.
 #[pyclass(frozen, eq, module = "chek", name = "DrawResult")]
 #[derive(Clone, PartialEq)]
-pub(crate) struct PyDrawResult(DrawResult);
+pub(crate) struct PyDrawResult(pub(crate) DrawResult);
 
 #[pymethods]
 impl PyDrawResult {
@@ -204,24 +205,18 @@ impl PyDrawResult {
     }
     /// Plain data (what `chek draw --json` publishes).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
     /// The published JSON text.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string_pretty(&self.0).map_err(|e| PyValueError::new_err(e.to_string()))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "DrawResult(prizes={}, entries={}, total_lots={}, winners={:?})",
-            self.0.prizes,
-            self.0.entries,
-            self.0.total_lots,
-            self.0
-                .winners
-                .iter()
-                .map(|w| w.participant.as_str())
-                .collect::<Vec<_>>()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "DrawResult",
+            "prizes" => self.0.prizes,
+            "entries" => self.0.entries,
+            "total_lots" => self.0.total_lots,
+            "winners" => self.0.winners.iter().map(|w| w.participant.as_str()).collect::<Vec<_>>())
     }
 }
 

@@ -6,11 +6,10 @@ use chek::engage::feedback::Response;
 use chek::engage::loyalty::{ActivationRequest, CardNumber, Form, Op, Outcome, Refusal, Reply};
 use chek::store::{Ledger, StoreError};
 use chek::{Coded, Lang};
-use chrono::NaiveDateTime;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{any, dict, lang, now_or_local, serde_dict};
+use crate::convert::{When, any, dict, lang, local_or_now, py_repr, serde_dict};
 use crate::engine::PyLedger;
 use crate::errors::{OrRaise, detach_guarded};
 use crate::feedback::{PyState, PySurvey};
@@ -76,12 +75,8 @@ impl PyLoyaltyResult {
             ],
         )
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "LoyaltyResult(code={:?}, replayed={})",
-            self.outcome.code(),
-            if self.replayed { "True" } else { "False" }
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "LoyaltyResult", "code" => self.outcome.code(), "replayed" => self.replayed)
     }
 }
 
@@ -108,10 +103,11 @@ impl PyLoyaltyLedger {
         py: Python<'_>,
         req: Result<Op, Refusal>,
         event_id: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang_: &str,
     ) -> PyResult<PyLoyaltyResult> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let lang = lang(lang_)?;
         let (outcome, replayed) = match req {
             Ok(op) => {
@@ -149,13 +145,14 @@ impl PyLoyaltyLedger {
     }
     /// Adds issued cards (cards already there keep their state) and blocks `blocked`; returns
     /// how many cards were new. Raises `chek.LoyaltyError` for a non-number.
-    #[pyo3(signature = (cards, *, blocked = Vec::new(), now = None))]
+    #[pyo3(signature = (cards, *, blocked = Vec::new(), now = None, tz = None))]
     fn issue(
         &self,
         py: Python<'_>,
         cards: Vec<String>,
         blocked: Vec<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<usize> {
         let parse = |v: Vec<String>| -> PyResult<Vec<CardNumber>> {
             v.iter()
@@ -163,7 +160,7 @@ impl PyLoyaltyLedger {
                 .collect()
         };
         let (cards, blocked) = (parse(cards)?, parse(blocked)?);
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let l = self.ledger.clone();
         store(
             py,
@@ -172,21 +169,23 @@ impl PyLoyaltyLedger {
     }
     /// An incoming SMS; `event_id` (the gateway's message id) makes a retry answer the first
     /// outcome.
-    #[pyo3(signature = (from_, text, *, event_id = None, now = None, lang = "ru"))]
+    #[pyo3(signature = (from_, text, *, event_id = None, now = None, tz = None, lang = "ru"))]
+    #[allow(clippy::too_many_arguments)]
     fn sms(
         &self,
         py: Python<'_>,
         from_: &str,
         text: &str,
         event_id: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let req = ActivationRequest::from_sms(from_, text, &self.programme.0).map(Op::Activate);
-        self.apply(py, req, event_id, now, lang)
+        self.apply(py, req, event_id, now, tz, lang)
     }
     /// A paper form keyed by an operator; with `sms_from`, the SMS + form channel.
-    #[pyo3(signature = (card, phone = "", *, operator = "operator", sms_from = None, fields = None, event_id = None, now = None, lang = "ru"))]
+    #[pyo3(signature = (card, phone = "", *, operator = "operator", sms_from = None, fields = None, event_id = None, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn form(
         &self,
@@ -197,7 +196,8 @@ impl PyLoyaltyLedger {
         sms_from: Option<&str>,
         fields: Option<std::collections::BTreeMap<String, String>>,
         event_id: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let f = Form {
@@ -210,10 +210,10 @@ impl PyLoyaltyLedger {
             Some(from) => ActivationRequest::from_sms_and_form(from, &f, p),
             None => ActivationRequest::from_form(&f, operator, p),
         };
-        self.apply(py, req.map(Op::Activate), event_id, now, lang)
+        self.apply(py, req.map(Op::Activate), event_id, now, tz, lang)
     }
     /// The website account API.
-    #[pyo3(signature = (account, card, phone, *, event_id = None, now = None, lang = "ru"))]
+    #[pyo3(signature = (account, card, phone, *, event_id = None, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn website(
         &self,
@@ -222,14 +222,15 @@ impl PyLoyaltyLedger {
         card: &str,
         phone: &str,
         event_id: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let req = ActivationRequest::from_website(account, card, phone, &self.programme.0);
-        self.apply(py, req.map(Op::Activate), event_id, now, lang)
+        self.apply(py, req.map(Op::Activate), event_id, now, tz, lang)
     }
     /// At the till: with `can_activate=False` the activation waits for an operator.
-    #[pyo3(signature = (cashier, card, phone, *, can_activate, event_id = None, now = None, lang = "ru"))]
+    #[pyo3(signature = (cashier, card, phone, *, can_activate, event_id = None, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn till(
         &self,
@@ -239,52 +240,56 @@ impl PyLoyaltyLedger {
         phone: &str,
         can_activate: bool,
         event_id: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let req =
             ActivationRequest::from_till(cashier, can_activate, card, phone, &self.programme.0);
-        self.apply(py, req.map(Op::Activate), event_id, now, lang)
+        self.apply(py, req.map(Op::Activate), event_id, now, tz, lang)
     }
     /// An operator confirms a pending activation.
-    #[pyo3(signature = (card, *, operator = "operator", now = None, lang = "ru"))]
+    #[pyo3(signature = (card, *, operator = "operator", now = None, tz = None, lang = "ru"))]
     fn confirm(
         &self,
         py: Python<'_>,
         card: &str,
         operator: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let operator = operator.to_owned();
         let op = self.card_op(card, |card| Op::Confirm { card, operator });
-        self.apply(py, op, None, now, lang)
+        self.apply(py, op, None, now, tz, lang)
     }
     /// An operator rejects a pending activation (the phone is freed).
-    #[pyo3(signature = (card, *, operator = "operator", now = None, lang = "ru"))]
+    #[pyo3(signature = (card, *, operator = "operator", now = None, tz = None, lang = "ru"))]
     fn reject(
         &self,
         py: Python<'_>,
         card: &str,
         operator: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let operator = operator.to_owned();
         let op = self.card_op(card, |card| Op::Reject { card, operator });
-        self.apply(py, op, None, now, lang)
+        self.apply(py, op, None, now, tz, lang)
     }
     /// Blocks a card.
-    #[pyo3(signature = (card, *, now = None, lang = "ru"))]
+    #[pyo3(signature = (card, *, now = None, tz = None, lang = "ru"))]
     fn block(
         &self,
         py: Python<'_>,
         card: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyLoyaltyResult> {
         let op = self.card_op(card, |card| Op::Block { card });
-        self.apply(py, op, None, now, lang)
+        self.apply(py, op, None, now, tz, lang)
     }
     /// One card as `chek loyalty export` prints it (`card`, `status`, `phone`, `fields`,
     /// `channel`, `updated_at`), or `None`.
@@ -311,19 +316,20 @@ impl PyLoyaltyLedger {
     }
     /// Loads a `LoyaltyRegistry` (e.g. from an old JSON state): cards not yet in the ledger are
     /// added; returns how many.
-    #[pyo3(signature = (registry, *, now = None))]
+    #[pyo3(signature = (registry, *, now = None, tz = None))]
     fn import_registry(
         &self,
         py: Python<'_>,
         registry: &PyRegistry,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<usize> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let (l, reg) = (self.ledger.clone(), registry.0.clone());
         store(py, detach_guarded(py, move || l.loyalty_import(&reg, now))?)
     }
-    fn __repr__(&self) -> String {
-        format!("LoyaltyLedger({:?})", self.programme.0.name)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "LoyaltyLedger", "" => self.programme.0.name.as_str())
     }
 }
 
@@ -349,16 +355,17 @@ impl PyFeedbackLedger {
         }
     }
     /// Records a survey answer; raises `chek.FeedbackError` for bad scores or ids.
-    #[pyo3(signature = (*, client, response, scores, now = None))]
+    #[pyo3(signature = (*, client, response, scores, now = None, tz = None))]
     fn answer<'py>(
         &self,
         py: Python<'py>,
         client: &str,
         response: &str,
         scores: Vec<u8>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let r = Response {
             id: response.to_owned(),
             client: client.to_owned(),
@@ -373,14 +380,15 @@ impl PyFeedbackLedger {
         serde_dict(py, &out, &[])
     }
     /// Records a click on a review link (the token or the whole link), once.
-    #[pyo3(signature = (token, *, now = None))]
+    #[pyo3(signature = (token, *, now = None, tz = None))]
     fn click<'py>(
         &self,
         py: Python<'py>,
         token: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let token = token.rsplit('/').next().unwrap_or(token).to_owned();
         let (l, s, k) = (self.ledger.clone(), self.survey.0.clone(), self.key.clone());
         let out = store(
@@ -392,15 +400,16 @@ impl PyFeedbackLedger {
     }
     /// A client's visit: bonuses granted before `now` are applied, once per bonus and once per
     /// visit id, whenever a retry comes.
-    #[pyo3(signature = (client, visit, *, now = None))]
+    #[pyo3(signature = (client, visit, *, now = None, tz = None))]
     fn visit<'py>(
         &self,
         py: Python<'py>,
         client: &str,
         visit: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let (l, c, v) = (self.ledger.clone(), client.to_owned(), visit.to_owned());
         let out = store(
             py,
@@ -415,19 +424,20 @@ impl PyFeedbackLedger {
         store(py, detach_guarded(py, move || l.feedback_state())?).map(PyState)
     }
     /// Loads a `FeedbackState` into a ledger that holds no feedback yet.
-    #[pyo3(signature = (state, *, now = None))]
+    #[pyo3(signature = (state, *, now = None, tz = None))]
     fn import_state(
         &self,
         py: Python<'_>,
         state: &PyState,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let (l, st) = (self.ledger.clone(), state.0.clone());
         store(py, detach_guarded(py, move || l.feedback_import(&st, now))?)
     }
-    fn __repr__(&self) -> String {
-        format!("FeedbackLedger({:?})", self.survey.0.id)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "FeedbackLedger", "" => self.survey.0.id.as_str())
     }
 }
 

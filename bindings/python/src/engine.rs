@@ -10,15 +10,20 @@ use chek::engine::{
     DrawRequest, Engine, EngineError, Input, Outcome, OutcomeStatus, Submission, Verification,
 };
 use chek::store::{Ledger, StoreError};
-use chek::verify::{ClientConfig, ProviderKind, RecheckPolicy, Secret};
+use chek::verify::{ClientConfig, ProviderKind, Secret};
 use chrono::{NaiveDate, NaiveDateTime};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::chain::{PyChainHead, PyChainReport};
-use crate::convert::serde_dict;
+use crate::convert::{Utc, fixed_tz, json_dict, py_repr, serde_dict, utc_opt};
+use crate::draw::PyDrawResult;
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
+use crate::recheck::PyRecheckPolicy;
+use crate::records::{
+    PyBalance, PyDrawRecord, PyParticipantRecord, PyPendingRecheck, PyReport, PySegmentMember,
+};
 use crate::scan::Photo;
 
 impl Raise for EngineError {
@@ -104,8 +109,8 @@ impl PyLedger {
         Ok(h.as_ref().map(PyChainHead::from))
     }
 
-    fn __repr__(&self) -> String {
-        format!("Ledger({:?})", self.target)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Ledger", "" => self.target.as_str())
     }
 }
 
@@ -123,7 +128,7 @@ impl PyOutcome {
     fn status(&self) -> &'static str {
         self.0.status.as_str()
     }
-    /// When the re-check is due (UTC), for `pending_recheck`.
+    /// When the re-check is due (naive UTC), for `pending_recheck`.
     #[getter]
     fn next_at(&self) -> Option<NaiveDateTime> {
         match self.0.status {
@@ -186,17 +191,16 @@ impl PyOutcome {
     fn text(&self) -> String {
         self.0.to_text()
     }
+    /// The shape of `chek run --json`, JSON-ready (`next_at` an ISO string).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0.to_json(), &["next_at"])
+        json_dict(py, &self.0.to_json())
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Outcome(status={:?}, lots={}, receipt={:?}, codes={:?})",
-            self.status(),
-            self.0.lots,
-            self.receipt(),
-            self.codes()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Outcome",
+            "status" => self.status(),
+            "lots" => self.0.lots,
+            "receipt" => self.receipt(),
+            "codes" => self.codes())
     }
 }
 
@@ -239,7 +243,8 @@ fn provider(
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (campaign, ledger, *, provider=None, base_url=None, token=None, timeout=20.0))]
+    #[pyo3(signature = (campaign, ledger, *, provider=None, base_url=None, token=None, timeout=20.0, recheck_policy=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         campaign: &str,
@@ -248,6 +253,7 @@ impl PyEngine {
         base_url: Option<String>,
         token: Option<String>,
         timeout: f64,
+        recheck_policy: Option<&PyRecheckPolicy>,
     ) -> PyResult<Self> {
         // Raised by hand, not through a `Raise` impl: the campaign area owns that one.
         let c = Campaign::parse(campaign).map_err(|e| {
@@ -268,8 +274,20 @@ impl PyEngine {
             c,
             ledger.ledger.clone(),
             v,
-            RecheckPolicy::default(),
+            recheck_policy.map(|p| p.0.clone()).unwrap_or_default(),
         )))
+    }
+
+    /// The campaign's time zone (`when.utc_offset`) as a `datetime.timezone`.
+    #[getter]
+    fn tz<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        fixed_tz(py, self.0.campaign().utc_offset())
+    }
+
+    /// The re-check policy parked receipts follow.
+    #[getter]
+    fn recheck_policy(&self) -> PyRecheckPolicy {
+        PyRecheckPolicy(self.0.recheck_policy().clone())
     }
 
     /// The campaign id.
@@ -285,7 +303,8 @@ impl PyEngine {
     }
 
     /// One submission: exactly one of `qr`, `photo` (bytes or a path), `ocr_text`, `manual`.
-    /// `received_at` is UTC (default: now). Receipts that do not count are outcomes, not errors.
+    /// `received_at` is naive UTC or aware in any zone (default: now). Receipts that do not
+    /// count are outcomes, not errors.
     #[pyo3(signature = (participant, *, qr=None, photo=None, ocr_text=None, manual=None,
                         idempotency_key=None, lang="ru", received_at=None))]
     #[allow(clippy::too_many_arguments)]
@@ -299,7 +318,7 @@ impl PyEngine {
         manual: Option<String>,
         idempotency_key: Option<String>,
         lang: &str,
-        received_at: Option<NaiveDateTime>,
+        received_at: Option<Utc>,
     ) -> PyResult<PyOutcome> {
         let req = Request::new(
             participant,
@@ -309,7 +328,7 @@ impl PyEngine {
             manual,
             idempotency_key,
             lang,
-            received_at,
+            utc_opt(received_at),
         )?;
         let engine = &self.0;
         let r = detach_guarded(py, move || {
@@ -374,23 +393,19 @@ impl PyEngine {
         Ok(out)
     }
 
-    /// Receipts whose re-check is due (dicts: participant, lang, receipt, qr, channel,
-    /// next_at, attempts…).
+    /// Receipts whose re-check is due at `now` (naive UTC or aware; default: now), oldest due
+    /// first, as `PendingRecheck`s.
     #[pyo3(signature = (*, now=None, limit=1000))]
-    fn due_rechecks<'py>(
+    fn due_rechecks(
         &self,
-        py: Python<'py>,
-        now: Option<NaiveDateTime>,
+        py: Python<'_>,
+        now: Option<Utc>,
         limit: usize,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let now = now.unwrap_or_else(utc_now);
+    ) -> PyResult<Vec<PyPendingRecheck>> {
+        let now = utc_opt(now).unwrap_or_else(utc_now);
         let engine = &self.0;
         let due = detach_guarded(py, move || engine.due_rechecks(now, limit))?.or_raise(py)?;
-        let items = due
-            .iter()
-            .map(|p| serde_dict(py, p, &["first_received_at", "next_at"]))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, items)
+        Ok(due.into_iter().map(PyPendingRecheck).collect())
     }
 
     /// Asks the provider again about due receipts; offline, nothing changes (empty list).
@@ -398,10 +413,10 @@ impl PyEngine {
     fn recheck<'py>(
         &self,
         py: Python<'py>,
-        now: Option<NaiveDateTime>,
+        now: Option<Utc>,
         limit: usize,
     ) -> PyResult<Bound<'py, PyList>> {
-        let now = now.unwrap_or_else(utc_now);
+        let now = utc_opt(now).unwrap_or_else(utc_now);
         let engine = &self.0;
         let v = detach_guarded(py, move || engine.recheck(now, limit))?.or_raise(py)?;
         outcomes(py, v)
@@ -423,9 +438,9 @@ impl PyEngine {
         beacon_source: String,
         beacon_round: String,
         prize_set: Option<String>,
-        now: Option<NaiveDateTime>,
+        now: Option<Utc>,
     ) -> PyResult<()> {
-        let now = now.unwrap_or_else(utc_now);
+        let now = utc_opt(now).unwrap_or_else(utc_now);
         let mut c = chek::engine::DrawCommitment::new(
             period,
             start,
@@ -442,13 +457,13 @@ impl PyEngine {
     }
 
     /// Runs the draw of campaign-local days `start..=end` over the ledger's lots and records
-    /// it beside its commitment (needed, and the period must have ended); the result dict is
-    /// `chek draw --json`'s.
+    /// it beside its commitment (needed, and the period must have ended); returns the
+    /// `DrawResult` (its `to_dict()` is `chek draw --json`).
     #[pyo3(signature = (period, start, end, *, seed, beacon, prizes, exclude=Vec::new(), now=None))]
     #[allow(clippy::too_many_arguments)]
-    fn draw<'py>(
+    fn draw(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         period: String,
         start: NaiveDate,
         end: NaiveDate,
@@ -456,41 +471,96 @@ impl PyEngine {
         beacon: Vec<u8>,
         prizes: u32,
         exclude: Vec<String>,
-        now: Option<NaiveDateTime>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let now = now.unwrap_or_else(utc_now);
+        now: Option<Utc>,
+    ) -> PyResult<PyDrawResult> {
+        let now = utc_opt(now).unwrap_or_else(utc_now);
         let mut req = DrawRequest::new(period, start, end, seed, beacon, prizes);
         req.exclude = exclude;
         let engine = &self.0;
         let r = detach_guarded(py, move || engine.draw(&req, now))?.or_raise(py)?;
-        serde_dict(py, &r, &[])
+        Ok(PyDrawResult(r))
+    }
+
+    /// Every draw of the campaign recorded so far (commitments, and results once run), oldest
+    /// first.
+    fn draws(&self, py: Python<'_>) -> PyResult<Vec<PyDrawRecord>> {
+        let engine = &self.0;
+        let v = detach_guarded(py, move || engine.draws())?.or_raise(py)?;
+        Ok(v.into_iter().map(PyDrawRecord).collect())
+    }
+
+    /// Lots per participant credited on campaign-local days `start..=end` (a draw's entries),
+    /// sorted by participant id, participants with none left out.
+    fn lots(
+        &self,
+        py: Python<'_>,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> PyResult<Vec<(String, u64)>> {
+        let engine = &self.0;
+        let v = detach_guarded(py, move || engine.lots(start, end))?.or_raise(py)?;
+        Ok(v.into_iter().map(|e| (e.participant, e.lots)).collect())
     }
 
     /// Participants of a problem segment (`"out_of_period"`, `"not_found_in_fns"`,
-    /// `"awaiting_operator"`…) as dicts: participant, lang, receipt, since.
-    fn segment<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyList>> {
+    /// `"awaiting_operator"`…), each a `SegmentMember` (participant, lang, receipt, since).
+    fn segment(&self, py: Python<'_>, name: String) -> PyResult<Vec<PySegmentMember>> {
         let engine = &self.0;
         let v = detach_guarded(py, move || engine.segment(&name))?.or_raise(py)?;
-        let items = v
-            .iter()
-            .map(|m| serde_dict(py, m, &["since"]))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, items)
+        Ok(v.into_iter().map(PySegmentMember).collect())
     }
 
-    /// Per-day counts, lots, participants and top reasons (`chek report --json`).
-    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    /// Per-day counts, lots, participants and top reasons: a `Report` (its `to_dict()` is
+    /// `chek report --json`).
+    fn report(&self, py: Python<'_>) -> PyResult<PyReport> {
         let engine = &self.0;
         let r = detach_guarded(py, move || engine.report())?.or_raise(py)?;
-        serde_dict(py, &r, &[])
+        Ok(PyReport(r))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Engine(campaign={:?}, verification={:?})",
-            self.0.campaign().def().id,
-            self.0.verification().name()
-        )
+    /// A participant's history: their balance (receipts counted, lots, points) and every
+    /// receipt they sent with where it stands now, oldest first; `None` for a participant the
+    /// ledger has never seen.
+    fn history(
+        &self,
+        py: Python<'_>,
+        participant: String,
+    ) -> PyResult<Option<PyParticipantRecord>> {
+        let engine = &self.0;
+        let r = detach_guarded(py, move || engine.history(&participant))?.or_raise(py)?;
+        Ok(r.map(PyParticipantRecord))
+    }
+
+    /// Records a participant's language (`"ru"` or `"en"`): segments list it, so a bot writes
+    /// to each member in theirs. Each `submit` records its own `lang` too.
+    fn set_language(&self, py: Python<'_>, participant: String, lang: &str) -> PyResult<()> {
+        let lang = crate::convert::lang(lang)?;
+        let engine = &self.0;
+        detach_guarded(py, move || engine.set_language(&participant, lang))?.or_raise(py)
+    }
+
+    /// The ledger's invariants for this campaign (accruals match acceptances, nothing counted
+    /// twice…): an `Audit` whose `sound` is what monitoring checks.
+    fn audit(&self, py: Python<'_>) -> PyResult<PyAudit> {
+        let engine = &self.0;
+        let id = engine.campaign().def().id.clone();
+        detach_guarded(py, move || engine.ledger().audit(&id))?
+            .or_raise(py)
+            .map(PyAudit)
+    }
+
+    /// Every participant's `Balance` (receipts counted, lots, points), participants with
+    /// nothing counted included, sorted by participant id.
+    fn balances(&self, py: Python<'_>) -> PyResult<Vec<PyBalance>> {
+        let engine = &self.0;
+        let v = detach_guarded(py, move || engine.balances())?.or_raise(py)?;
+        Ok(v.into_iter().map(PyBalance).collect())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Engine",
+            "campaign" => self.0.campaign().def().id.as_str(),
+            "verification" => self.0.verification().name())
     }
 }
 
@@ -584,7 +654,9 @@ impl Request {
         let text =
             |k: &str| -> PyResult<Option<String>> { get(k)?.map(|v| v.extract()).transpose() };
         let lang: Option<String> = text("lang")?;
-        let at: Option<NaiveDateTime> = get("received_at")?.map(|v| v.extract()).transpose()?;
+        let at: Option<NaiveDateTime> = get("received_at")?
+            .map(|v| v.extract::<Utc>().map(|u| u.0))
+            .transpose()?;
         Request::new(
             participant,
             text("qr")?,
@@ -615,7 +687,35 @@ impl Request {
     }
 }
 
+crate::convert::result_class! {
+    /// The ledger's consistency figures for one campaign (`Engine.audit()`); `sound` is whether
+    /// every invariant holds.
+    PyAudit(chek::store::Audit) as "Audit";
+    repr(sound, accepted, accrued_lots);
+    /// Whether every invariant holds.
+    sound: |v, _py| v.is_sound();
+    /// Lots in the append-only accruals ledger.
+    accrued_lots: |v, _py| v.accrued_lots;
+    /// Lots of the receipts currently accepted.
+    accepted_lots: |v, _py| v.accepted_lots;
+    /// Lots in the campaign counter (what budgets read).
+    counter_lots: |v, _py| v.counter_lots;
+    /// Accrual rows.
+    accruals: |v, _py| v.accruals;
+    /// Accepted receipt rows.
+    accepted: |v, _py| v.accepted;
+    /// Submission rows.
+    submissions: |v, _py| v.submissions;
+    /// Receipt rows whose submission is missing (0 when sound).
+    receipts_without_submission: |v, _py| v.receipts_without_submission;
+    /// Receipts accepted more than once (0 when sound).
+    duplicate_acceptances: |v, _py| v.duplicate_acceptances;
+    /// Accruals whose submission was not an acceptance (0 when sound).
+    stray_accruals: |v, _py| v.stray_accruals;
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyAudit>()?;
     m.add_class::<PyLedger>()?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyOutcome>()?;

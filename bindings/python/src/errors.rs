@@ -96,6 +96,12 @@ create_exception!(
 );
 create_exception!(
     chek,
+    TimeZoneError,
+    ChekError,
+    "A timezone-aware datetime with no zone to convert it into, or an unknown zone name (codes `time.*`)."
+);
+create_exception!(
+    chek,
     InternalError,
     ChekError,
     "A bug in chek (a Rust panic caught at the boundary; code `internal.panic`)."
@@ -190,6 +196,41 @@ fn panic_err(py: Python<'_>, payload: &(dyn Any + Send)) -> PyErr {
     )
 }
 
+/// `chek.TimeZoneError` (`time.zone_needed`): an aware datetime given for a local wall-clock
+/// parameter of a call that has no zone to convert it into.
+pub(crate) fn zone_needed(py: Python<'_>, value: &str) -> PyErr {
+    let details = PyDict::new(py);
+    let _ = details.set_item("value", value);
+    coded_err(
+        py,
+        &py.get_type::<TimeZoneError>(),
+        format!("{value} is timezone-aware, but this parameter is a local wall-clock time and the call names no zone: pass tz= (a datetime.tzinfo or an IANA name), or a naive local datetime"),
+        "time.zone_needed",
+        (
+            "Укажите часовой пояс (tz=\"Europe/Moscow\" или datetime.tzinfo) либо передайте местное время без пояса.".into(),
+            "Name the time zone (tz=\"Europe/Moscow\" or a datetime.tzinfo), or pass a naive local time.".into(),
+        ),
+        details,
+    )
+}
+
+/// `chek.TimeZoneError` (`time.unknown_zone`): a `tz=` name the zone database does not know.
+pub(crate) fn unknown_zone(py: Python<'_>, name: &str) -> PyErr {
+    let details = PyDict::new(py);
+    let _ = details.set_item("zone", name);
+    coded_err(
+        py,
+        &py.get_type::<TimeZoneError>(),
+        format!("unknown time zone {name:?}"),
+        "time.unknown_zone",
+        (
+            "Неизвестный часовой пояс: укажите имя из базы IANA, например Europe/Moscow.".into(),
+            "Unknown time zone: use an IANA name such as Europe/Moscow.".into(),
+        ),
+        details,
+    )
+}
+
 /// Panics on purpose, for the test that shows a panic arrives as an exception: detached
 /// (`chek.InternalError`) or not (pyo3's `PanicException`).
 #[pyfunction]
@@ -222,6 +263,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FeedbackError", py.get_type::<FeedbackError>())?;
     m.add("CareError", py.get_type::<CareError>())?;
     m.add("EngineError", py.get_type::<EngineError>())?;
+    m.add("TimeZoneError", py.get_type::<TimeZoneError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

@@ -8,12 +8,11 @@ use chek::engage::feedback::{
     sample_size, two_proportion_z as core_z, wilson as core_wilson,
 };
 use chek::{Coded, Lang};
-use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{any, dict, now_or_local, serde_dict};
+use crate::convert::{When, any, dict, local_or_now, py_repr, serde_dict};
 use crate::errors::{self, OrRaise, Raise};
 
 impl Raise for FeedbackError {
@@ -104,8 +103,8 @@ impl PySurvey {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         serde_dict(py, &self.0, &[])
     }
-    fn __repr__(&self) -> String {
-        format!("Survey({:?})", self.0.id)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Survey", "" => self.0.id.as_str())
     }
 }
 
@@ -145,8 +144,8 @@ impl PyExperiment {
     fn assign(&self, py: Python<'_>, client: &str) -> PyResult<String> {
         self.0.assign(client).map(|v| v.name.clone()).or_raise(py)
     }
-    fn __repr__(&self) -> String {
-        format!("Experiment({:?})", self.0.name)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Experiment", "" => self.0.name.as_str())
     }
 }
 
@@ -167,7 +166,7 @@ impl PyState {
     /// Records a survey answer (a repeat of `response` changes nothing). The outcome: `seq`,
     /// `rating`, `invitation` (`token`, `link`, `variant`, `message`, `sms`), `bonus`,
     /// `follow_up`, `repeated`, `warnings`.
-    #[pyo3(signature = (survey, key, *, client, response, scores, now = None))]
+    #[pyo3(signature = (survey, key, *, client, response, scores, now = None, tz = None))]
     #[allow(clippy::too_many_arguments)]
     fn answer<'py>(
         &self,
@@ -177,9 +176,10 @@ impl PyState {
         client: &str,
         response: &str,
         scores: Vec<u8>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Step<'py>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let r = Response {
             id: response.to_owned(),
             client: client.to_owned(),
@@ -194,16 +194,17 @@ impl PyState {
     }
     /// Records a click on a review link (the token, or the whole link with any `?utm_…` or
     /// `#fragment` appended), once; gated mode grants the bonus here.
-    #[pyo3(signature = (survey, key, token, *, now = None))]
+    #[pyo3(signature = (survey, key, token, *, now = None, tz = None))]
     fn click<'py>(
         &self,
         py: Python<'py>,
         survey: &PySurvey,
         key: &[u8],
         token: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Step<'py>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let (st, out) = self
             .0
             .clone()
@@ -212,15 +213,16 @@ impl PyState {
         Ok((Self(st), serde_dict(py, &out, &["clicked_at"])?))
     }
     /// A client's visit: bonuses granted before `now` are applied, once.
-    #[pyo3(signature = (client, visit, *, now = None))]
+    #[pyo3(signature = (client, visit, *, now = None, tz = None))]
     fn visit<'py>(
         &self,
         py: Python<'py>,
         client: &str,
         visit: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Step<'py>> {
-        let now = now_or_local(py, now)?;
+        let now = local_or_now(py, now, tz)?;
         let (st, out) = self.0.clone().visit(client, visit, now).or_raise(py)?;
         Ok((Self(st), serde_dict(py, &out, &[])?))
     }
@@ -251,8 +253,8 @@ impl PyState {
             .map(Self)
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
-    fn __repr__(&self) -> String {
-        format!("FeedbackState(<{} answers>)", self.0.responses().len())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "FeedbackState", "answers" => self.0.responses().len())
     }
 }
 

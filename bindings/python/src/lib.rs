@@ -21,6 +21,8 @@ mod loyalty;
 mod notify;
 mod qr;
 mod receipt;
+mod recheck;
+mod records;
 mod ru;
 mod scan;
 mod sms;
@@ -46,6 +48,8 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     care::register(m)?;
     engine::register(m)?;
     chain::register(m)?;
+    records::register(m)?;
+    recheck::register(m)?;
     engage_ledger::register(m)?;
     ru::register(m)?;
     Ok(())

@@ -14,7 +14,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{any, dict, lang, now_or_local, serde_dict};
+use crate::convert::{When, any, dict, json_dict, lang, local_or_now, py_repr, serde_dict};
 use crate::errors::{self, OrRaise, Raise};
 
 impl Raise for Refusal {
@@ -65,10 +65,10 @@ impl PyProgramme {
             .collect()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!("LoyaltyProgramme({:?})", self.0.name)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "LoyaltyProgramme", "" => self.0.name.as_str())
     }
 }
 
@@ -142,12 +142,10 @@ impl PyExchange {
             ],
         )
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "LoyaltyExchange(code={:?}, reply={:?})",
-            self.0.outcome.code(),
-            self.0.reply.text
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "LoyaltyExchange",
+            "code" => self.0.outcome.code(),
+            "reply" => self.0.reply.text.as_str())
     }
 }
 
@@ -174,9 +172,14 @@ struct Ctx {
     lang: Lang,
 }
 
-fn ctx(py: Python<'_>, now: Option<NaiveDateTime>, lang_: &str) -> PyResult<Ctx> {
+fn ctx(
+    py: Python<'_>,
+    now: Option<When>,
+    tz: Option<&Bound<'_, PyAny>>,
+    lang_: &str,
+) -> PyResult<Ctx> {
     Ok(Ctx {
-        now: now_or_local(py, now)?,
+        now: local_or_now(py, now, tz)?,
         lang: lang(lang_)?,
     })
 }
@@ -221,23 +224,25 @@ impl PyRegistry {
         Ok(Self(self.0.clone().issue(list)))
     }
     /// An incoming SMS: the sender is the phone, the card number is read from the text.
-    #[pyo3(signature = (programme, from_, text, *, now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, from_, text, *, now = None, tz = None, lang = "ru"))]
+    #[allow(clippy::too_many_arguments)]
     fn sms(
         &self,
         py: Python<'_>,
         programme: &PyProgramme,
         from_: &str,
         text: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         let req = ActivationRequest::from_sms(from_, text, &programme.0);
         Ok(self.run(programme, req, c))
     }
     /// A paper form keyed by an operator; with `sms_from`, the SMS + form channel (the phone is
     /// the SMS sender and `phone` is ignored).
-    #[pyo3(signature = (programme, card, phone = "", *, operator = "operator", sms_from = None, fields = None, now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, card, phone = "", *, operator = "operator", sms_from = None, fields = None, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn form(
         &self,
@@ -248,10 +253,11 @@ impl PyRegistry {
         operator: &str,
         sms_from: Option<&str>,
         fields: Option<BTreeMap<String, String>>,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         let f = Form {
             card: card.to_owned(),
             phone: phone.to_owned(),
@@ -264,7 +270,7 @@ impl PyRegistry {
         Ok(self.run(programme, req, c))
     }
     /// The website account API.
-    #[pyo3(signature = (programme, account, card, phone, *, now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, account, card, phone, *, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn website(
         &self,
@@ -273,16 +279,17 @@ impl PyRegistry {
         account: &str,
         card: &str,
         phone: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         let req = ActivationRequest::from_website(account, card, phone, &programme.0);
         Ok(self.run(programme, req, c))
     }
     /// At the till: with `can_activate=False` the activation is pending until an operator
     /// confirms.
-    #[pyo3(signature = (programme, cashier, card, phone, *, can_activate, now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, cashier, card, phone, *, can_activate, now = None, tz = None, lang = "ru"))]
     #[allow(clippy::too_many_arguments)]
     fn till(
         &self,
@@ -292,52 +299,58 @@ impl PyRegistry {
         card: &str,
         phone: &str,
         can_activate: bool,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         let req = ActivationRequest::from_till(cashier, can_activate, card, phone, &programme.0);
         Ok(self.run(programme, req, c))
     }
     /// An operator confirms a pending activation.
-    #[pyo3(signature = (programme, card, *, operator = "operator", now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, card, *, operator = "operator", now = None, tz = None, lang = "ru"))]
+    #[allow(clippy::too_many_arguments)]
     fn confirm(
         &self,
         py: Python<'_>,
         programme: &PyProgramme,
         card: &str,
         operator: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         self.operator(py, programme, card, c, |r, n, t| r.confirm(n, operator, t))
     }
     /// An operator rejects a pending activation (the phone is freed).
-    #[pyo3(signature = (programme, card, *, operator = "operator", now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, card, *, operator = "operator", now = None, tz = None, lang = "ru"))]
+    #[allow(clippy::too_many_arguments)]
     fn reject(
         &self,
         py: Python<'_>,
         programme: &PyProgramme,
         card: &str,
         operator: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         self.operator(py, programme, card, c, |r, n, t| r.reject(n, operator, t))
     }
     /// Blocks a card.
-    #[pyo3(signature = (programme, card, *, now = None, lang = "ru"))]
+    #[pyo3(signature = (programme, card, *, now = None, tz = None, lang = "ru"))]
     fn block(
         &self,
         py: Python<'_>,
         programme: &PyProgramme,
         card: &str,
-        now: Option<NaiveDateTime>,
+        now: Option<When>,
+        tz: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<PyExchange> {
-        let c = ctx(py, now, lang)?;
+        let c = ctx(py, now, tz, lang)?;
         self.operator(py, programme, card, c, |r, n, t| r.block(n, t))
     }
     /// A card's record (`status`, `phone`, `channel`, `updated_at`, `profile`) or `None`.
@@ -369,8 +382,8 @@ impl PyRegistry {
     fn __len__(&self) -> usize {
         self.0.len()
     }
-    fn __repr__(&self) -> String {
-        format!("LoyaltyRegistry(<{} cards>)", self.0.len())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "LoyaltyRegistry", "cards" => self.0.len())
     }
 }
 

@@ -8,24 +8,26 @@
 //! ledger and are recorded there, exactly once per message key (and attempt);
 //! `chek.notify_contacts(ledger)` and `chek.notify_plans(ledger)` list what it holds.
 //!
-//! Plans and call results are returned as plain dicts in the CLI's `--json` shape (times as ISO
-//! strings, UTC and the recipient's local time), because they are nested data a caller stores or
-//! forwards to a CRM as they are.
+//! Plans and call results are typed (`chek.NotificationPlan`, `chek.PlannedMessage`,
+//! `chek.CallResult`…): getters in Python's types, and `to_dict()` in the CLI's `--json` shape
+//! (times as ISO strings, UTC and the recipient's local time), the data a caller stores or
+//! forwards to a CRM as it is. Every `now`/`until` is UTC: an aware datetime is converted.
 
 use chek::Coded;
 use chek::engage::notify::{
-    CallRecord, Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError,
-    ProviderReport, Purpose, Recipient, Target, Template, Vars, parse_call_records, plan,
-    process_call, sms_cuts, strip_bom,
+    CallRecord, Contact, ContactChannel, CrmEvent, CrmResult, Cut, NotifyConfig, NotifyError, Plan,
+    PlannedMessage, ProviderReport, Purpose, Recipient, Skipped, Target, Template, Vars,
+    parse_call_records, plan, process_call, sms_cuts, strip_bom,
 };
 use chek::ru;
+use chek::store::StoredPlan;
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 
-use crate::convert::serde_dict;
+use crate::convert::{Utc, json_value, py_repr, result_class, utc_opt};
 use crate::engine::PyLedger;
 use crate::errors::{self, OrRaise, Raise};
 use crate::receipt::json_text;
@@ -142,13 +144,8 @@ impl PyNotificationText {
     /// "drop_optional", "text", "units_saved", "segments_after"}`, `{"kind": "transliterate",
     /// "text", "segments_after"}`. Empty for a one-segment SMS.
     #[getter]
-    fn cuts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self
-            .cuts
-            .iter()
-            .map(|c| serde_dict(py, c, &[]))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, items)
+    fn cuts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_value(py, &self.cuts)
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -163,11 +160,8 @@ impl PyNotificationText {
         d.set_item("cuts", self.cuts(py)?)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "NotificationText(sms={:?}, segments={})",
-            self.sms, self.segments
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "NotificationText", "sms" => self.sms.as_str(), "segments" => self.segments)
     }
 }
 
@@ -221,14 +215,14 @@ fn render_notification(
 /// key already planned is skipped (`notify.already_sent`), also by parallel planners.
 #[pyfunction]
 #[pyo3(signature = (config, events, *, contacts = None, now = None, ledger = None))]
-fn plan_notifications<'py>(
-    py: Python<'py>,
+fn plan_notifications(
+    py: Python<'_>,
     config: &str,
-    events: &Bound<'py, PyAny>,
-    contacts: Option<&Bound<'py, PyAny>>,
-    now: Option<NaiveDateTime>,
+    events: &Bound<'_, PyAny>,
+    contacts: Option<&Bound<'_, PyAny>>,
+    now: Option<Utc>,
     ledger: Option<Py<PyLedger>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<PyNotificationPlan> {
     #[derive(serde::Deserialize)]
     struct EventsFile {
         #[serde(default)]
@@ -241,7 +235,7 @@ fn plan_notifications<'py>(
         Some(c) => parse_json(py, c)?,
         None => Vec::new(),
     };
-    let now = now_or_utc(py, now)?;
+    let now = now_or_utc(py, utc_opt(now))?;
     let p = match ledger {
         Some(l) => errors::detach_guarded(py, move || {
             let l = &l.get().ledger;
@@ -254,7 +248,7 @@ fn plan_notifications<'py>(
         })?
         .or_raise(py)?,
     };
-    serde_dict(py, &p, &["now"])
+    Ok(PyNotificationPlan(p))
 }
 
 /// Maps one provider call `report` (`{"provider": "twilio"|"vonage"|"asterisk"|"uis", "status"
@@ -273,21 +267,21 @@ fn plan_notifications<'py>(
 #[pyfunction]
 #[pyo3(signature = (report, *, key, recipient = None, attempt = 1, purpose = "service", config = None, contacts = None, until = None, now = None, template = None, sms_text = None, ledger = None))]
 #[allow(clippy::too_many_arguments)]
-fn call_outcome<'py>(
-    py: Python<'py>,
-    report: &Bound<'py, PyAny>,
+fn call_outcome(
+    py: Python<'_>,
+    report: &Bound<'_, PyAny>,
     key: &str,
-    recipient: Option<&Bound<'py, PyAny>>,
+    recipient: Option<&Bound<'_, PyAny>>,
     attempt: u32,
     purpose: &str,
     config: Option<&str>,
-    contacts: Option<&Bound<'py, PyAny>>,
-    until: Option<NaiveDateTime>,
-    now: Option<NaiveDateTime>,
+    contacts: Option<&Bound<'_, PyAny>>,
+    until: Option<Utc>,
+    now: Option<Utc>,
     template: Option<String>,
     sms_text: Option<String>,
     ledger: Option<Py<PyLedger>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<PyCallResult> {
     let cfg = self::config(py, config)?;
     let report: ProviderReport = parse_json(py, report)?;
     let recipient: Option<Recipient> = match recipient {
@@ -300,14 +294,14 @@ fn call_outcome<'py>(
         Some(c) => parse_json(py, c)?,
         None => Vec::new(),
     };
-    let now = now_or_utc(py, now)?;
+    let now = now_or_utc(py, utc_opt(now))?;
     let rec = CallRecord {
         key: key.to_owned(),
         attempt,
         purpose,
         recipient,
         report,
-        until,
+        until: utc_opt(until),
         template,
         sms_text,
     };
@@ -320,13 +314,17 @@ fn call_outcome<'py>(
             })?
             .or_raise(py)?
             .or_raise(py)?;
-            let d = serde_dict(py, &r.value, &[])?;
-            d.set_item("replayed", r.replayed)?;
-            Ok(d)
+            Ok(PyCallResult(CallResultOf {
+                result: r.value,
+                replayed: Some(r.replayed),
+            }))
         }
         None => {
             let r = process_call(&cfg, &rec, &history, now).or_raise(py)?;
-            serde_dict(py, &r, &[])
+            Ok(PyCallResult(CallResultOf {
+                result: r,
+                replayed: None,
+            }))
         }
     }
 }
@@ -344,7 +342,7 @@ fn call_outcomes<'py>(
     calls: &Bound<'py, PyAny>,
     config: Option<&str>,
     contacts: Option<&Bound<'py, PyAny>>,
-    now: Option<NaiveDateTime>,
+    now: Option<Utc>,
     ledger: Option<Py<PyLedger>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let cfg = self::config(py, config)?;
@@ -354,7 +352,7 @@ fn call_outcomes<'py>(
         Some(c) => parse_json(py, c)?,
         None => Vec::new(),
     };
-    let now = now_or_utc(py, now)?;
+    let now = now_or_utc(py, utc_opt(now))?;
     type Row = (
         Option<String>,
         Result<(CrmResult, Option<bool>), NotifyError>,
@@ -394,53 +392,241 @@ fn call_outcomes<'py>(
     let out = PyList::empty(py);
     for (i, (key, row)) in rows.into_iter().enumerate() {
         match row {
-            Ok((r, replayed)) => {
-                let d = serde_dict(py, &r, &[])?;
-                if let Some(rp) = replayed {
-                    d.set_item("replayed", rp)?;
-                }
-                out.append(d)?;
-            }
-            Err(e) => {
-                let d = PyDict::new(py);
-                d.set_item("record", i + 1)?;
-                d.set_item("external_id", key)?;
-                let err = PyDict::new(py);
-                err.set_item("code", e.code())?;
-                err.set_item("message", e.to_string())?;
-                err.set_item("hint", e.hint(chek::Lang::En).into_owned())?;
-                d.set_item("error", err)?;
-                out.append(d)?;
-            }
+            Ok((r, replayed)) => out.append(PyCallResult(CallResultOf {
+                result: r,
+                replayed,
+            }))?,
+            Err(e) => out.append(PyCallFailure(CallFailure {
+                record: i + 1,
+                external_id: key,
+                error: CallFailureError {
+                    code: e.code().to_owned(),
+                    message: e.to_string(),
+                    hint: e.hint(chek::Lang::En).into_owned(),
+                },
+            }))?,
         }
     }
     Ok(out)
 }
 
 /// Every contact the ledger holds for the notification caps (made, planned, imported), as
-/// dicts `{"recipient", "channel", "purpose", "at", "counts", "key"}`.
+/// `ContactRecord`s (recipient, channel, purpose, at, counts, key).
 #[pyfunction]
-fn notify_contacts<'py>(py: Python<'py>, ledger: Py<PyLedger>) -> PyResult<Bound<'py, PyList>> {
+fn notify_contacts(py: Python<'_>, ledger: Py<PyLedger>) -> PyResult<Vec<PyContactRecord>> {
     let cs =
         errors::detach_guarded(py, move || ledger.get().ledger.notify_contacts())?.or_raise(py)?;
-    let items = cs
-        .iter()
-        .map(|c| serde_dict(py, c, &[]))
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, items)
+    Ok(cs.into_iter().map(PyContactRecord).collect())
 }
 
-/// Every message planned in the ledger: `{"message", "recipient", "attempt", "status"
-/// ("planned", "retry", "delivered", "fallback_sms", "failed"), "last"}`.
+/// Every message planned in the ledger, as `StoredPlan`s (message, recipient, attempt, status
+/// — `"planned"`, `"retry"`, `"delivered"`, `"fallback_sms"`, `"failed"` — and the last call).
 #[pyfunction]
-fn notify_plans<'py>(py: Python<'py>, ledger: Py<PyLedger>) -> PyResult<Bound<'py, PyList>> {
+fn notify_plans(py: Python<'_>, ledger: Py<PyLedger>) -> PyResult<Vec<PyStoredPlan>> {
     let ps =
         errors::detach_guarded(py, move || ledger.get().ledger.notify_plans())?.or_raise(py)?;
-    let items = ps
-        .iter()
-        .map(|p| serde_dict(py, p, &[]))
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, items)
+    Ok(ps.into_iter().map(PyStoredPlan).collect())
+}
+
+result_class! {
+    /// The plan for a batch of CRM events (`plan_notifications`): the messages to send, the
+    /// firings skipped and why, the total cost.
+    PyNotificationPlan(Plan) as "NotificationPlan";
+    repr(messages, skipped, total_kopecks);
+    /// When it was planned (naive UTC).
+    now: |v, _py| v.now;
+    /// The messages, in order of firing.
+    messages: |v, _py| v.messages.iter().cloned().map(PyPlannedMessage).collect::<Vec<_>>();
+    /// Firings without a message.
+    skipped: |v, _py| v.skipped.iter().cloned().map(PySkippedMessage).collect::<Vec<_>>();
+    /// Total cost, kopecks.
+    total_kopecks: |v, _py| v.total_kopecks;
+}
+
+result_class! {
+    /// One message to send: key, rule, recipient (`customer`), channel, when (`at` UTC,
+    /// `local` the recipient's wall time, `deferred` why later than asked), the text and its
+    /// cost, the alternatives considered and the ways to save an SMS segment.
+    PyPlannedMessage(PlannedMessage) as "PlannedMessage";
+    repr(key, channel, at, cost_kopecks);
+    /// Idempotency key (from the firing).
+    key: |v, _py| v.key.as_str();
+    /// Rule id.
+    rule: |v, _py| v.rule.as_str();
+    /// Order id.
+    order: |v, _py| v.order.as_str();
+    /// Recipient id.
+    customer: |v, _py| v.customer.as_str();
+    /// `"sms"`, `"call"`, `"email"`…
+    channel: |v, py| json_value(py, &v.channel)?;
+    /// `"service"`, `"debt"` or `"advertising"`.
+    purpose: |v, py| json_value(py, &v.purpose)?;
+    /// The policy applied (`"service"`, `"230-fz"`…).
+    policy: |v, _py| v.policy.as_str();
+    /// When to send (naive UTC).
+    at: |v, _py| v.slot.at;
+    /// When to send, the recipient's wall time.
+    local: |v, _py| v.slot.local;
+    /// Why it is later than asked, first reason first (dicts; empty when it is not).
+    deferred: |v, py| json_value(py, &v.slot.deferred)?;
+    /// The whole slot (`at`, `local`, `zone`, `day`, `deferred`) as a dict.
+    slot: |v, py| json_value(py, &v.slot)?;
+    /// The text to send or speak.
+    text: |v, _py| v.text.as_str();
+    /// SMS length (`encoding`, `units`, `segments`, `per_segment`, `free_in_last`), for SMS.
+    sms: |v, py| json_value(py, &v.sms)?;
+    /// Estimated seconds, for a call.
+    speech_seconds: |v, _py| v.speech_seconds;
+    /// Cost, kopecks.
+    cost_kopecks: |v, _py| v.cost_kopecks;
+    /// Every channel the rule allows, with its cost and fit (dicts).
+    alternatives: |v, py| json_value(py, &v.alternatives)?;
+    /// Ways to save an SMS segment (dicts, as `NotificationText.cuts`).
+    cuts: |v, py| json_value(py, &v.cuts)?;
+    /// The template used.
+    template: |v, _py| v.template.as_str();
+    /// The message should go by then (naive UTC).
+    deadline: |v, _py| v.deadline;
+    /// The message is useless after this (naive UTC).
+    until: |v, _py| v.until;
+    /// For a call: the SMS text to send instead when every attempt fails.
+    fallback_sms: |v, _py| v.fallback_sms.as_deref();
+}
+
+result_class! {
+    /// A firing that produced no message, and why (`code`: `"notify.already_sent"`,
+    /// `"notify.no_channel"`…).
+    PySkippedMessage(Skipped) as "SkippedMessage";
+    repr(key, code);
+    /// Idempotency key.
+    key: |v, _py| v.key.as_str();
+    /// Rule id.
+    rule: |v, _py| v.rule.as_str();
+    /// Recipient id.
+    customer: |v, _py| v.customer.as_str();
+    /// Stable code.
+    code: |v, _py| v.code.as_str();
+    /// Human detail.
+    reason: |v, _py| v.reason.as_str();
+}
+
+/// A call's CRM result, with `replayed` when a ledger recorded it (the shape the CLI prints).
+#[derive(serde::Serialize)]
+pub(crate) struct CallResultOf {
+    #[serde(flatten)]
+    result: CrmResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replayed: Option<bool>,
+}
+
+result_class! {
+    /// What a call came to, for the CRM (`call_outcome`): the neutral `outcome`, whether the
+    /// message got through, the next attempt or why none, the SMS fallback after the last
+    /// failed call, and `replayed` (`True`/`False` with a ledger, else `None`).
+    PyCallResult(CallResultOf) as "CallResult";
+    repr(external_id, attempt, outcome, success, is_final);
+    /// The firing's key, which the CRM knows the message by.
+    external_id: |v, _py| v.result.external_id.as_str();
+    /// Provider name.
+    provider: |v, _py| v.result.provider.as_str();
+    /// The provider's own status word.
+    provider_status: |v, _py| v.result.provider_status.as_str();
+    /// This attempt's number (1-based).
+    attempt: |v, _py| v.result.attempt;
+    /// `"answered"`, `"operator"`, `"machine"`, `"no_answer"`, `"busy"`, `"hung_up"`,
+    /// `"invalid_number"` or `"failed"`.
+    outcome: |v, py| json_value(py, &v.result.outcome)?;
+    /// Stable code of the outcome.
+    code: |v, _py| v.result.code.as_str();
+    /// Seconds listened, when answered.
+    listened_s: |v, _py| v.result.listened_s;
+    /// The key pressed for an operator.
+    operator_key: |v, _py| v.result.operator_key.as_deref();
+    /// Whether the message got through.
+    success: |v, _py| v.result.success;
+    /// Whether there will be no more attempts (`"final"` in `to_dict()`).
+    is_final: |v, _py| v.result.is_final;
+    /// The next attempt (naive UTC).
+    next_attempt_at: |v, _py| v.result.next_attempt_at;
+    /// The next attempt, the recipient's wall time.
+    next_attempt_local: |v, _py| v.result.next_attempt_local;
+    /// Why no further attempt: `"max_attempts"`, `"deadline"`, `"no_slot"`…
+    stop_reason: |v, _py| v.result.stop_reason.as_deref();
+    /// Whether this call counts towards contact caps.
+    counts_as_contact: |v, _py| v.result.counts_as_contact;
+    /// Failure detail from the provider.
+    detail: |v, _py| v.result.detail.as_deref();
+    /// The SMS to send instead after the last failed call (`at`, `local`, `text`), or `None`.
+    fallback_sms: |v, py| json_value(py, &v.result.fallback_sms)?;
+    /// With a ledger: whether this is the first result of an earlier report; else `None`.
+    replayed: |v, _py| v.replayed;
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct CallFailureError {
+    code: String,
+    message: String,
+    hint: String,
+}
+
+/// A record of a batch that did not parse or map (the shape `chek notify outcome --calls`
+/// prints for it).
+#[derive(serde::Serialize)]
+pub(crate) struct CallFailure {
+    record: usize,
+    external_id: Option<String>,
+    error: CallFailureError,
+}
+
+result_class! {
+    /// A record of `call_outcomes` that did not parse or map: its position (`record`, from 1),
+    /// its key when it had one, and the error's `code`, `message` and (English) `hint`.
+    PyCallFailure(CallFailure) as "CallFailure";
+    repr(record, code);
+    /// The record's position in the batch, from 1.
+    record: |v, _py| v.record;
+    /// Its key, when it could be read.
+    external_id: |v, _py| v.external_id.as_deref();
+    /// The error's stable code (`notify.*`).
+    code: |v, _py| v.error.code.as_str();
+    /// The error message.
+    message: |v, _py| v.error.message.as_str();
+    /// The hint, in English.
+    hint: |v, _py| v.error.hint.as_str();
+}
+
+result_class! {
+    /// A contact the ledger counts for the caps (`notify_contacts`).
+    PyContactRecord(Contact) as "ContactRecord";
+    repr(recipient, channel, at);
+    /// Recipient id.
+    recipient: |v, _py| v.recipient.as_str();
+    /// Channel used.
+    channel: |v, py| json_value(py, &v.channel)?;
+    /// Why: `"service"`, `"debt"` or `"advertising"`.
+    purpose: |v, py| json_value(py, &v.purpose)?;
+    /// When (naive UTC).
+    at: |v, _py| v.at;
+    /// Whether it counts towards caps.
+    counts: |v, _py| v.counts;
+    /// The firing's idempotency key, when it came from a rule.
+    key: |v, _py| v.key.as_deref();
+}
+
+result_class! {
+    /// A message planned in the ledger with its call status (`notify_plans`).
+    PyStoredPlan(StoredPlan) as "StoredPlan";
+    repr(status, attempt, message);
+    /// The message as planned.
+    message: |v, _py| PyPlannedMessage(v.message.clone());
+    /// Who it was planned for (a dict, as in the events file).
+    recipient: |v, py| json_value(py, &v.recipient)?;
+    /// The last call attempt reported (0 before any).
+    attempt: |v, _py| v.attempt;
+    /// `"planned"`, `"retry"`, `"delivered"`, `"fallback_sms"` or `"failed"`.
+    status: |v, _py| v.status.as_str();
+    /// The last call's result, or `None`.
+    last: |v, _py| v.last.clone().map(|r| PyCallResult(CallResultOf { result: r, replayed: None }));
 }
 
 /// The CLDR plural category of a number for Russian: `"one"`, `"few"`, `"many"` or `"other"`
@@ -475,6 +661,13 @@ fn amount_spoken(kopecks: i64) -> String {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNotificationText>()?;
+    m.add_class::<PyNotificationPlan>()?;
+    m.add_class::<PyPlannedMessage>()?;
+    m.add_class::<PySkippedMessage>()?;
+    m.add_class::<PyCallResult>()?;
+    m.add_class::<PyCallFailure>()?;
+    m.add_class::<PyContactRecord>()?;
+    m.add_class::<PyStoredPlan>()?;
     m.add_function(wrap_pyfunction!(render_notification, m)?)?;
     m.add_function(wrap_pyfunction!(plan_notifications, m)?)?;
     m.add_function(wrap_pyfunction!(call_outcome, m)?)?;

@@ -7,7 +7,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::convert::{any, dict, hints_dict, lang, now_or_local, roubles};
+use crate::convert::{When, any, dict, hints_dict, lang, local_or_now, py_repr, roubles};
 use crate::errors::{self, OrRaise, Raise};
 use crate::receipt::{PyCandidate, PyReceipt};
 
@@ -107,8 +107,8 @@ impl PyFiscalQr {
     fn __str__(&self) -> String {
         self.0.to_string()
     }
-    fn __repr__(&self) -> String {
-        format!("FiscalQr({:?})", self.0.to_string())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "FiscalQr", "" => self.0.to_string())
     }
 }
 
@@ -116,15 +116,29 @@ pub(crate) fn qr_dict<'py>(py: Python<'py>, qr: &FiscalQr) -> PyResult<Bound<'py
     dict(
         py,
         [
-            ("datetime", any(py, qr.datetime)?),
+            ("datetime", any(py, iso(qr.datetime))?),
             ("total_kopecks", any(py, qr.total_kopecks)?),
             ("fn", any(py, qr.fn_number.to_string())?),
             ("fd", any(py, qr.fd)?),
             ("fp", any(py, qr.fp)?),
             ("operation", any(py, qr.operation.code())?),
-            ("extra", any(py, qr.extra.clone())?),
+            (
+                "extra",
+                any(
+                    py,
+                    qr.extra
+                        .iter()
+                        .map(|(k, v)| vec![k.clone(), v.clone()])
+                        .collect::<Vec<_>>(),
+                )?,
+            ),
         ],
     )
+}
+
+/// A naive datetime as chek's JSON writes it (ISO 8601, `2024-09-17T18:01:00`).
+pub(crate) fn iso(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
 }
 
 /// The identity of a receipt: ФН + ФД + ФП, written `fn:fd:fp`.
@@ -172,8 +186,8 @@ impl PyReceiptId {
     fn __str__(&self) -> String {
         self.0.to_string()
     }
-    fn __repr__(&self) -> String {
-        format!("ReceiptId({:?})", self.0.to_string())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "ReceiptId", "" => self.0.to_string())
     }
 }
 
@@ -226,12 +240,8 @@ impl PyFinding {
             ],
         )
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Finding(code={:?}, severity={:?})",
-            self.code(),
-            self.severity()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Finding", "code" => self.code(), "severity" => self.severity())
     }
 }
 
@@ -255,18 +265,21 @@ fn parse_qr(py: Python<'_>, text: &str) -> PyResult<PyFiscalQr> {
 /// Validates a receipt offline: a `FiscalQr`, a `Receipt` (from ФНС JSON) or a `Candidate`.
 ///
 /// Returns the findings (an empty list for a plausible receipt; only ФНС can say it is
-/// genuine). `now` is the naive local time to compare with (default: `datetime.now()`).
+/// genuine). `now` is the register's local time to compare with (default: `datetime.now()`,
+/// or the wall clock in `tz`); a timezone-aware `now` is converted to `tz` (a `datetime.tzinfo`,
+/// an IANA name, or a campaign's `Campaign.tz`), and without `tz` raises `chek.TimeZoneError`.
 #[pyfunction]
-#[pyo3(signature = (receipt, *, now = None, future_tolerance_minutes = None, earliest = None, max_plausible_kopecks = None, item_tolerance_kopecks = None))]
+#[pyo3(signature = (receipt, *, now = None, future_tolerance_minutes = None, earliest = None, max_plausible_kopecks = None, item_tolerance_kopecks = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 fn validate<'py>(
     py: Python<'py>,
     receipt: &Bound<'py, PyAny>,
-    now: Option<NaiveDateTime>,
+    now: Option<When>,
     future_tolerance_minutes: Option<i64>,
     earliest: Option<chrono::NaiveDate>,
     max_plausible_kopecks: Option<i64>,
     item_tolerance_kopecks: Option<i64>,
+    tz: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let mut opts = ValidationOptions::default();
     if let Some(v) = future_tolerance_minutes {
@@ -281,7 +294,7 @@ fn validate<'py>(
     if let Some(v) = item_tolerance_kopecks {
         opts.item_tolerance_kopecks = v;
     }
-    let now = now_or_local(py, now)?;
+    let now = local_or_now(py, now, tz)?;
     let list = if let Ok(qr) = receipt.cast::<PyFiscalQr>() {
         fiscal::validate_qr(&qr.get().0, now, &opts)
     } else if let Ok(r) = receipt.cast::<PyReceipt>() {

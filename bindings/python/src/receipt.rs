@@ -7,7 +7,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
-use crate::convert::{roubles, serde_dict};
+use crate::convert::{json_dict, py_repr, roubles};
 use crate::errors::{self, OrRaise, Raise};
 use crate::qr::{PyFiscalQr, PyReceiptId, findings, qr_dict};
 
@@ -179,18 +179,16 @@ impl PyReceipt {
     fn matches_qr<'py>(&self, py: Python<'py>, qr: &PyFiscalQr) -> PyResult<Bound<'py, PyList>> {
         findings(py, fiscal::receipt_matches_qr(&self.0, &qr.0))
     }
-    /// All fields as plain data (the keys of chek's JSON; `datetime` a `datetime.datetime`).
+    /// All fields as JSON-ready data (the keys of chek's JSON; `datetime` an ISO string).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &["datetime"])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Receipt(id={:?}, datetime='{}', total_kopecks={}, items={})",
-            self.0.identity().to_string(),
-            self.0.datetime,
-            self.0.total_kopecks,
-            self.0.items.len()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Receipt",
+            "id" => self.0.identity().to_string(),
+            "datetime" => self.0.datetime,
+            "total" => roubles(py, self.0.total_kopecks)?,
+            "items" => self.0.items.len())
     }
 }
 
@@ -252,13 +250,13 @@ impl PyItem {
         self.0.gtin.clone()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Item(name={:?}, quantity={}, sum_kopecks={})",
-            self.0.name, self.0.quantity, self.0.sum_kopecks
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Item",
+            "name" => self.0.name.as_str(),
+            "quantity" => self.0.quantity,
+            "sum" => roubles(py, self.0.sum_kopecks)?)
     }
 }
 
@@ -300,14 +298,13 @@ impl PyPayments {
         self.0.total()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let p = &self.0;
-        format!(
-            "Payments(cash={}, ecash={}, prepaid={}, credit={}, provision={})",
-            p.cash, p.ecash, p.prepaid, p.credit, p.provision
-        )
+        py_repr!(py, "Payments",
+            "cash" => p.cash, "ecash" => p.ecash, "prepaid" => p.prepaid,
+            "credit" => p.credit, "provision" => p.provision)
     }
 }
 
@@ -381,22 +378,16 @@ impl PyCandidate {
         d.set_item("qr", qr_dict(py, &self.0.qr)?)?;
         d.set_item("channel", self.channel())?;
         match &self.0.receipt {
-            Some(r) => d.set_item("receipt", serde_dict(py, r, &["datetime"])?)?,
+            Some(r) => d.set_item("receipt", json_dict(py, r)?)?,
             None => d.set_item("receipt", py.None())?,
         }
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Candidate(qr={:?}, channel={:?}, verified={})",
-            self.0.qr.to_string(),
-            self.channel(),
-            if self.0.receipt.is_some() {
-                "True"
-            } else {
-                "False"
-            }
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Candidate",
+            "qr" => self.0.qr.to_string(),
+            "channel" => self.channel(),
+            "verified" => self.0.receipt.is_some())
     }
 }
 

@@ -11,7 +11,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView};
 
-use crate::convert::hints_dict;
+use crate::convert::{hints_dict, py_repr};
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 use crate::qr::{PyFiscalQr, qr_dict};
 use crate::text::PyTextReading;
@@ -115,8 +115,8 @@ impl PyDiagnostic {
         d.set_item("hints", self.hints(py)?)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!("Diagnostic(code={:?})", self.code())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "Diagnostic", "code" => self.code())
     }
 }
 
@@ -198,17 +198,12 @@ impl PyScanResult {
         d.set_item("tried", self.tried())?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         match &self.0.fiscal {
-            Some(q) => format!("ScanResult(fiscal={:?})", q.to_string()),
-            None => format!(
-                "ScanResult(fiscal=None, diagnostics={:?})",
-                self.0
-                    .diagnostics
-                    .iter()
-                    .map(|d| d.code())
-                    .collect::<Vec<_>>()
-            ),
+            Some(q) => py_repr!(py, "ScanResult", "fiscal" => q.to_string()),
+            None => py_repr!(py, "ScanResult",
+                "fiscal" => py.None(),
+                "diagnostics" => self.0.diagnostics.iter().map(|d| d.code()).collect::<Vec<_>>()),
         }
     }
 }
@@ -294,12 +289,10 @@ impl PyOcrResult {
         d.set_item("elapsed", self.elapsed)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "OcrResult(missing={:?}, elapsed={:.2})",
-            self.reading.missing_keys(),
-            self.elapsed
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "OcrResult",
+            "missing" => self.reading.missing_keys(),
+            "elapsed" => (self.elapsed * 100.0).round() / 100.0)
     }
 }
 

@@ -5,7 +5,7 @@ use chek::sms::{self, SmsLength};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::serde_dict;
+use crate::convert::{py_repr, serde_dict};
 
 /// The measured length of one SMS: `.encoding` (`"gsm7"` or `"ucs2"`), `.units` (septets or
 /// UTF-16 units), `.chars`, `.segments` (what a gateway sends and bills), `.per_segment`,
@@ -65,13 +65,11 @@ impl PySmsLength {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         serde_dict(py, &self.0, &[])
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "SmsLength(encoding={:?}, units={}, segments={})",
-            self.encoding(),
-            self.0.units,
-            self.0.segments
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "SmsLength",
+            "encoding" => self.encoding(),
+            "units" => self.0.units,
+            "segments" => self.0.segments)
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{hints_dict, roubles, serde_dict};
+use crate::convert::{any, hints_dict, json_dict, py_repr, repr_of, roubles};
 use crate::errors::{self, OrRaise, Raise};
 use crate::qr::PyFiscalQr;
 use crate::receipt::{PyCandidate, channel_name};
@@ -113,21 +113,22 @@ impl PyFoundField {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("field", self.field)?;
-        d.set_item("value", self.value(py)?)?;
+        match &self.value {
+            Value::DateTime(t) => d.set_item("value", crate::qr::iso(*t))?,
+            v => d.set_item("value", v.clone())?,
+        }
         d.set_item("line", self.line)?;
-        d.set_item("span", self.span)?;
+        d.set_item("span", vec![self.span.0, self.span.1])?;
         d.set_item("confidence", self.confidence)?;
         d.set_item("repairs", self.repairs.clone())?;
         d.set_item("doubtful", self.doubtful)?;
         Ok(d)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "FoundField(field={:?}, value={}, confidence={:.2})",
-            self.field,
-            self.value(py)?.repr()?,
-            self.confidence
-        ))
+        py_repr!(py, "FoundField",
+            "field" => self.field,
+            "value" => self.value(py)?,
+            "confidence" => (f64::from(self.confidence) * 100.0).round() / 100.0)
     }
 }
 
@@ -176,12 +177,8 @@ impl PyFieldProblem {
         d.set_item("hints", self.hints(py)?)?;
         Ok(d)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "FieldProblem(kind={:?}, field={:?})",
-            self.kind(),
-            self.field()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "FieldProblem", "kind" => self.kind(), "field" => self.field())
     }
 }
 
@@ -223,13 +220,13 @@ impl PyTextItem {
         self.0.line
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        serde_dict(py, &self.0, &[])
+        json_dict(py, &self.0)
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "TextItem(name={:?}, quantity={}, sum_kopecks={})",
-            self.0.name, self.0.quantity, self.0.sum_kopecks
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py_repr!(py, "TextItem",
+            "name" => self.0.name.as_str(),
+            "quantity" => self.0.quantity,
+            "sum" => roubles(py, self.0.sum_kopecks)?)
     }
 }
 
@@ -452,29 +449,18 @@ impl PyTextReading {
     fn to_candidate(&self, py: Python<'_>) -> PyResult<PyCandidate> {
         self.0.to_candidate().or_raise(py).map(PyCandidate)
     }
-    /// All fields as plain data (chek's JSON shape, values with their positions).
+    /// All fields as JSON-ready data (chek's JSON shape, values with their positions; the date
+    /// as an ISO string).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = serde_dict(py, &self.0, &[])?;
-        // The serde shape carries the date as text; Python callers get a `datetime`.
-        if let (Some(f), Some(slot)) = (self.found(TextField::DateTime), d.get_item("datetime")?)
-            && let Ok(slot) = slot.cast::<PyDict>()
-        {
-            slot.set_item("value", f.value(py)?)?;
-        }
-        Ok(d)
+        json_dict(py, &self.0)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let found = TextField::REQUIRED
-            .iter()
-            .filter_map(|f| self.found(*f))
-            .map(|f| Ok(format!("{}={}", f.field, f.value(py)?.repr()?)))
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(format!(
-            "TextReading(channel={:?}, {}, missing={:?})",
-            self.channel(),
-            found.join(", "),
-            self.missing()
-        ))
+        let mut fields = vec![("channel", any(py, self.channel())?)];
+        for f in TextField::REQUIRED.iter().filter_map(|f| self.found(*f)) {
+            fields.push((f.field, f.value(py)?));
+        }
+        fields.push(("missing", any(py, self.missing())?));
+        repr_of("TextReading", &fields)
     }
 }
 

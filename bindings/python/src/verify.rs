@@ -13,7 +13,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::{hints_dict, serde_dict};
+use crate::convert::{hints_dict, json_dict, py_repr};
 use crate::errors::{self, OrRaise, Raise, detach_guarded};
 use crate::qr::PyFiscalQr;
 use crate::receipt::{PyCandidate, PyReceipt};
@@ -30,7 +30,13 @@ impl Raise for cv::BuildError {
 /// `"verify.fiscal_data_rejected"`…), `.hint` / `.hints` what to tell the shopper.
 #[pyclass(frozen, eq, module = "chek", name = "VerifyResult")]
 #[derive(Clone, PartialEq)]
-pub(crate) struct PyVerifyResult(VerifyOutcome);
+pub(crate) struct PyVerifyResult(pub(crate) VerifyOutcome);
+
+impl PyVerifyResult {
+    pub(crate) fn to_dict_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.to_dict(py)
+    }
+}
 
 #[pymethods]
 impl PyVerifyResult {
@@ -105,22 +111,17 @@ impl PyVerifyResult {
         d.set_item("retry_after", self.retry_after())?;
         d.set_item("detail", self.detail())?;
         match self.0.receipt() {
-            Some(r) => d.set_item("receipt", serde_dict(py, r, &["datetime"])?)?,
+            Some(r) => d.set_item("receipt", json_dict(py, r)?)?,
             None => d.set_item("receipt", py.None())?,
         }
         Ok(d)
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         match self.0.receipt() {
-            Some(r) => format!(
-                "VerifyResult(status=\"verified\", receipt={:?})",
-                r.identity().to_string()
-            ),
-            None => format!(
-                "VerifyResult(status={:?}, code={:?})",
-                self.status(),
-                self.code()
-            ),
+            Some(r) => py_repr!(py, "VerifyResult",
+                "status" => "verified",
+                "receipt" => r.identity().to_string()),
+            None => py_repr!(py, "VerifyResult", "status" => self.status(), "code" => self.code()),
         }
     }
 }

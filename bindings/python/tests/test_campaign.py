@@ -40,7 +40,7 @@ def receipt(name: str) -> chek.Receipt:
 def test_from_toml_and_evaluate() -> None:
     c = chek.Campaign.from_toml(DEMO)
     assert (c.id, c.name, c.version) == ("demo", "Демо", 0)
-    assert repr(c) == 'Campaign(id="demo", name="Демо", version=0)'
+    assert repr(c) == "Campaign(id='demo', name='Демо', version=0)"
     qr = chek.parse_qr("t=20260915T1200&s=1530.00&fn=7281440500751551&i=1&fp=1&n=1")
     d = c.evaluate(qr, now=NOW)
     assert (d.status, d.accepted, d.lots, d.points) == ("accepted", True, 3, 0)
@@ -61,7 +61,7 @@ def test_every_reason_not_only_the_first() -> None:
     assert r.effect == "reject" and r.rule == "what.min_total"
     assert r.hint == r.hints["ru"] and "500" in r.hints["en"]
     assert r.to_dict()["code"] == r.code
-    assert repr(r) == 'Reason(code="campaign.total_too_small", effect="reject")'
+    assert repr(r) == "Reason(code='campaign.total_too_small', effect='reject')"
     dd = d.to_dict()
     assert dd["status"] == "rejected" and [x["code"] for x in dd["reasons"]] == codes
     assert "campaign.before_period" in repr(d)
@@ -107,8 +107,8 @@ def test_history_makes_a_duplicate() -> None:
     )
     assert built == h
     assert c.evaluate(receipt("anna__1.json"), built, now=NOW) == d
-    assert h.to_dict()["receipts"][0]["submitted_at"] == h.receipts[0].submitted_at
-    assert repr(h) == 'History(participant="anna", receipts=1, campaign_lots=3, campaign_points=0)'
+    assert h.to_dict()["receipts"][0]["submitted_at"] == h.receipts[0].submitted_at.isoformat()
+    assert repr(h) == "History(participant='anna', receipts=1, campaign_lots=3, campaign_points=0)"
     other = chek.History("boris", claimed_by_others=[receipt("anna__1.json").identity])
     assert c.evaluate(receipt("anna__1.json"), other, now=NOW).has("campaign.conflict")
     with pytest.raises(ValueError):

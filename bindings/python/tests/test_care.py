@@ -33,10 +33,20 @@ def test_desk_loads_groups_and_replies() -> None:
 def test_route_by_topic_and_channel() -> None:
     d = desk()
     r = d.route("Чек не найден в ФНС", channel="email")
-    assert (r["group"], r["rule"], r["topic"]) == ("receipts", "fns", "Чек не найден в ФНС")
-    assert "не найден" in r["matched"]
-    assert d.route("алло", channel="phone")["group"] == "hotline"
-    assert d.route("алло")["rule"] is None
+    assert isinstance(r, chek.engage.care.Route)
+    assert (r.group, r.rule, r.topic) == ("receipts", "fns", "Чек не найден в ФНС")
+    assert "не найден" in r.matched
+    # to_dict() is the old return value: the keys of `chek care route --json`.
+    assert r.to_dict() == {
+        "group": "receipts",
+        "rule": "fns",
+        "topic": "Чек не найден в ФНС",
+        "request_type": r.request_type,
+        "matched": r.matched,
+    }
+    assert repr(r) == "Route(group='receipts', rule='fns', topic='Чек не найден в ФНС')"
+    assert d.route("алло", channel="phone").group == "hotline"
+    assert d.route("алло").rule is None
     with pytest.raises(ValueError):
         d.route("x", channel="pigeon")
 
@@ -76,35 +86,40 @@ def test_replay_segment_case() -> None:
 
 def test_quick_reply_prompts_for_missing_values() -> None:
     d = desk()
-    names = [p["name"] for p in d.prompts("fns-recheck")]
-    assert names == ["receipt_date", "sum", "recheck_date"]
+    prompts = d.prompts("fns-recheck")
+    assert [p.name for p in prompts] == ["receipt_date", "sum", "recheck_date"]
+    assert prompts[1].kind == "money" and prompts[1].prompt
     r = d.reply("fns-recheck", {"sum": "1530"})
-    assert r["complete"] is False
-    assert [m["name"] for m in r["missing"]] == ["receipt_date", "recheck_date"]
-    assert "1 530 ₽" in r["text"]
+    assert r.complete is False
+    assert [m.name for m in r.missing] == ["receipt_date", "recheck_date"]
+    assert "1 530 ₽" in r.text
+    assert r.to_dict()["missing"] == [m.to_dict() for m in r.missing]
     r = d.reply("fns-recheck", {"sum": "1530", "receipt_date": "2026-03-05T12:30", "recheck_date": "2026-03-07"})
-    assert r["complete"] is True
-    assert "снова 07.03.2026" in r["text"]
+    assert r.complete is True
+    assert "снова 07.03.2026" in r.text
     bad = d.reply("fns-recheck", {"sum": "сто"})
-    assert bad["invalid"][0]["name"] == "sum"
+    assert bad.invalid[0]["name"] == "sum"
 
 
 def test_segment_opens_case_in_queue() -> None:
     c = desk().open_segment_case("limit", {"limit": "2"}, at=datetime.datetime(2026, 3, 6, 17, 0))
-    assert (c["group"], c["topic"], c["segment"]) == ("limits", "Лимит", "limit")
-    assert c["reply"]["id"] == "limit-reached"
-    assert [m["name"] for m in c["reply"]["missing"]] == ["receipt_date", "next_date"]
+    assert (c.group, c.topic, c.segment) == ("limits", "Лимит", "limit")
+    assert c.event["at"] == "2026-03-06T17:00:00"
+    assert c.reply is not None and c.reply.id == "limit-reached"
+    assert [m.name for m in c.reply.missing] == ["receipt_date", "next_date"]
+    assert c.to_dict()["reply"]["id"] == "limit-reached"
     with pytest.raises(ValueError):
         desk().open_segment_case("nope", at=datetime.datetime(2026, 3, 6))
 
 
 def test_identity_merges_only_strong() -> None:
     r = chek.engage.care.care_identity(text("identity.toml"))
-    assert len(r["auto_merged"]) == 2
-    assert all(m["strength"] == "strong" for m in r["auto_merged"])
-    assert len(r["pending"]) == 2
-    assert all(s["automatic"] is False for s in r["pending"])
-    assert sorted(r["cases"]["call-1"]) == ["call-1", "chat-4", "tg-7"]
+    assert len(r.auto_merged) == 2
+    assert all(m["strength"] == "strong" for m in r.auto_merged)
+    assert len(r.pending) == 2
+    assert all(s["automatic"] is False for s in r.pending)
+    assert sorted(r.cases["call-1"]) == ["call-1", "chat-4", "tg-7"]
+    assert set(r.to_dict()) == {"links", "suggestions", "auto_merged", "cases", "pending"}
 
 
 def test_errors_carry_codes_and_hints() -> None:
@@ -132,9 +147,9 @@ def test_errors_carry_codes_and_hints() -> None:
 
 def test_route_by_whole_words_and_named_messengers() -> None:
     d = desk()
-    assert d.route("Капризный кассир")["group"] == "general"
-    assert d.route("Где мои призы?", channel="viber")["group"] == "prizes"
-    assert d.route("Хочу оставить жалобу", channel="Telegram")["request_type"] == "complaint"
+    assert d.route("Капризный кассир").group == "general"
+    assert d.route("Где мои призы?", channel="viber").group == "prizes"
+    assert d.route("Хочу оставить жалобу", channel="Telegram").request_type == "complaint"
     for ch in ("telegram", "whatsapp", "viber", "vk", "max"):
         d.route("?", channel=ch)
 
@@ -154,7 +169,7 @@ def test_unknown_quick_reply_names_raise() -> None:
     with pytest.raises(chek.CareError) as e:
         desk().reply("thanks", {"nmae": "Анна"})
     assert e.value.code == "care.unknown_placeholder"
-    assert desk().reply("thanks", {"name": "Анна"})["complete"]
+    assert desk().reply("thanks", {"name": "Анна"}).complete
 
 
 def test_bom_inputs() -> None:
@@ -170,9 +185,11 @@ def test_queue_from_files_sorted_by_due_time() -> None:
     b = '{"case": "B", "events": [{"kind": "message", "at": "2026-03-03T09:00:00", "text": "Чек не найден в ФНС"}]}'
     later = '{"case": "L", "events": [{"kind": "message", "at": "2026-03-04T09:00:00", "text": "?"}]}'
     q = d.queue([a, b, later], now=now)
-    assert [i["case"] for i in q] == ["B", "A"]
-    assert q[0]["breached"] and q[0]["group"] == "receipts"
-    assert [i["case"] for i in d.queue([a, b], now=now, groups=["general"])] == ["A"]
+    assert [i.case for i in q] == ["B", "A"]
+    assert q[0].breached and q[0].group == "receipts"
+    assert q[0].opened_at == datetime.datetime(2026, 3, 3, 9, 0) and q[0].due_at is not None
+    assert q[0].to_dict()["opened_at"] == "2026-03-03T09:00:00"
+    assert [i.case for i in d.queue([a, b], now=now, groups=["general"])] == ["A"]
 
 
 def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
@@ -186,13 +203,15 @@ def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
         "text": "Чек не найден в ФНС",
     }
     r = chek.engage.care.care_record(ledger, "CALL-1", "c1", call)
-    assert r["replayed"] is False and r["value"]["sender"] == "phone:+79123456789"
-    assert chek.engage.care.care_record(ledger, "CALL-1", "c1", call)["replayed"] is True
+    assert r.replayed is False and r.sender == "phone:+79123456789"
+    assert (r.case, r.seq) == ("CALL-1", 1)
+    assert r.to_dict() == {"value": {"case": "CALL-1", "seq": 1, "sender": "phone:+79123456789"}, "replayed": False}
+    assert chek.engage.care.care_record(ledger, "CALL-1", "c1", call).replayed is True
     viber = (
         '{"kind": "message", "at": "2026-03-03T09:30:00", "channel": "viber",'
         ' "from": "01aBcD+/xyz==", "text": "Дублирую"}'
     )
-    assert chek.engage.care.care_record(ledger, "VB-1", "v1", viber)["value"]["sender"] == "viber:01aBcD+/xyz=="
+    assert chek.engage.care.care_record(ledger, "VB-1", "v1", viber).sender == "viber:01aBcD+/xyz=="
     with pytest.raises(chek.CareError) as e:
         chek.engage.care.care_merge(ledger, "VB-1", "CALL-1")
     assert e.value.code == "care.needs_confirmation"
@@ -203,21 +222,26 @@ def test_ledger_records_merges_and_unmerges(tmp_path: Path) -> None:
         "messenger_contact",
         at=datetime.datetime(2026, 3, 3, 9, 31),
     )
-    assert link["value"] == "strong"
+    assert (link.strength, link.replayed) == ("strong", False)
+    assert link.to_dict() == {"value": "strong", "replayed": False}
     m = chek.engage.care.care_merge(ledger, "VB-1", "CALL-1", at=datetime.datetime(2026, 3, 3, 9, 40), event_id="m-1")
-    assert m["value"]["strength"] == "strong"
-    assert chek.engage.care.care_merge(ledger, "VB-1", "CALL-1", event_id="m-1")["replayed"] is True
+    assert m.merge.strength == "strong"
+    assert (m.merge.from_case, m.merge.into_case) == ("VB-1", "CALL-1")
+    assert m.merge.at == datetime.datetime(2026, 3, 3, 9, 40)
+    assert m.to_dict()["value"]["at"] == "2026-03-03T09:40:00"
+    assert chek.engage.care.care_merge(ledger, "VB-1", "CALL-1", event_id="m-1").replayed is True
     now = datetime.datetime(2026, 3, 3, 12, 0)
     v = d.show(ledger, "CALL-1", now=now)
     assert v.merged_cases == ["VB-1"]
     assert "merge" in [h["event"] for h in v.history]
     assert d.show(ledger, "VB-1", now=now).merged_into == "CALL-1"
-    assert [i["case"] for i in d.queue(ledger=ledger, now=now)] == ["CALL-1"]
-    chek.engage.care.care_unmerge(ledger, m["value"]["id"], by="olga")
-    assert sorted(i["case"] for i in d.queue(ledger=ledger, now=now)) == ["CALL-1", "VB-1"]
-    assert chek.engage.care.care_merges(ledger)[0]["undone_by"] == "olga"
+    assert [i.case for i in d.queue(ledger=ledger, now=now)] == ["CALL-1"]
+    chek.engage.care.care_unmerge(ledger, m.merge.id, by="olga")
+    assert sorted(i.case for i in d.queue(ledger=ledger, now=now)) == ["CALL-1", "VB-1"]
+    log = chek.engage.care.care_merges(ledger)
+    assert log[0].undone_by == "olga" and log[0].undone_at is not None
     with pytest.raises(chek.CareError) as e:
-        chek.engage.care.care_unmerge(ledger, m["value"]["id"])
+        chek.engage.care.care_unmerge(ledger, m.merge.id)
     assert e.value.code == "care.unknown"
     assert chek.engage.care.care_import(ledger, text("case-reopen.json")) > 0
     assert chek.engage.care.care_import(ledger, text("case-reopen.json")) == 0

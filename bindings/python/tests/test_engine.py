@@ -37,7 +37,7 @@ def test_offline_qr_is_accepted_and_labelled_unverified() -> None:
     assert "НЕ ПРОВЕРЕН" in o.text()
     d = o.to_dict()
     assert d["status"] == "accepted" and d["lots"] == 3 and d["input"] == "qr"
-    assert repr(o).startswith('Outcome(status="accepted", lots=3')
+    assert repr(o) == "Outcome(status='accepted', lots=3, receipt='7281440500751551:30611:2845710362', codes=['campaign.lots_earned'])"
 
     again = e.submit("anna", qr=QR, received_at=NOW)
     assert again.status == "rejected"
@@ -51,7 +51,7 @@ def test_idempotency_key_replays() -> None:
     second = e.submit("anna", qr=QR, idempotency_key="m-1", received_at=NOW)
     assert not first.replayed and second.replayed
     assert second.status == "accepted"
-    assert e.report()["lots"] == 3
+    assert e.report().lots == 3
 
 
 def test_every_input_kind(tmp_path: Path) -> None:
@@ -75,10 +75,13 @@ def test_every_input_kind(tmp_path: Path) -> None:
     assert manual.reasons[0]["code"] == "campaign.manual_entry"
     assert "ФНС" in manual.reasons[0]["hint"] and "typed" in manual.reasons[0]["hint"]
     due = e.due_rechecks(now=NOW)
-    assert ["{fn}:{fd}:{fp}".format(**d["receipt"]) for d in due] == [manual.receipt]
+    assert [str(d.receipt) for d in due] == [manual.receipt]
+    assert (due[0].participant, due[0].channel, due[0].next_at) == ("anna", "manual", NOW)
+    assert due[0].to_dict()["receipt"] == due[0].receipt.to_dict()
     assert e.recheck(now=NOW) == []  # offline: nobody to ask
     r = e.report()
-    assert r["total"]["accepted"] == 2 and r["total"]["failed"] == 1
+    assert r.total.accepted == 2 and r.total.failed == 1
+    assert r.to_dict()["total"] == r.total.to_dict()
     assert ledger_backend(tmp_path) == "sqlite"
 
 
@@ -94,8 +97,11 @@ def test_conflict_segment_and_languages() -> None:
     assert o.reasons[0]["code"] == "campaign.conflict"
     assert o.reasons[0]["hint"].startswith("Another participant")
     members = e.segment("awaiting_operator")
-    assert [(m["participant"], m["lang"]) for m in members] == [("boris", "en")]
-    assert isinstance(members[0]["since"], datetime.datetime)
+    assert [(m.participant, m.lang) for m in members] == [("boris", "en")]
+    assert members[0].since == NOW and members[0].receipt == o.receipt
+    # to_dict() has the old keys, JSON-ready (the time as an ISO string).
+    assert members[0].to_dict() == {"participant": "boris", "lang": "en", "receipt": o.receipt, "since": NOW.isoformat()}
+    assert repr(members[0]) == f"SegmentMember(participant='boris', lang='en', receipt='{o.receipt}', since={NOW!r})"
 
 
 def test_draw_is_recorded_against_the_commitment() -> None:
@@ -132,8 +138,18 @@ def test_draw_is_recorded_against_the_commitment() -> None:
         e.draw("nov", start, end, seed=b"\xff" * 16, beacon=b"b", prizes=1, now=after)
     assert err.value.code == "draw.bad_parameters"
     r = e.draw("nov", start, end, seed=seed, beacon=b"b", prizes=2, now=after)
-    assert r["total_lots"] == 5
-    assert sorted(w["participant"] for w in r["winners"]) == ["anna", "vera"]
+    assert isinstance(r, chek.DrawResult)
+    assert r.total_lots == 5
+    assert sorted(w.participant for w in r.winners) == ["anna", "vera"]
+    chek.verify_draw(r, e.lots(start, end))
+    assert e.lots(start, end) == [("anna", 3), ("vera", 2)]
+    records = {d.period: d for d in e.draws()}
+    assert set(records) == {"nov", "nov-tv"}
+    nov = records["nov"]
+    assert nov.result == r and nov.drawn_at == after and nov.recorded_at == NOW
+    assert (nov.start, nov.end, nov.prize_set, nov.beacon_source) == (start, end, "main", "drand-quicknet")
+    assert records["nov-tv"].result is None and records["nov-tv"].prize_set == "tv"
+    assert nov.to_dict()["from"] == "2026-11-01" and nov.to_dict()["result"] == r.to_dict()
 
 
 def test_errors() -> None:
@@ -221,7 +237,7 @@ def test_submit_batch_matches_one_by_one(tmp_path: Path) -> None:
         fresh.submit_batch([{"participant": "anna", "qr": QR, "colour": "red"}])
     with pytest.raises(ValueError):
         fresh.submit_batch(["not a dict"])  # type: ignore[list-item]
-    assert fresh.report()["total"]["accepted"] == 0
+    assert fresh.report().total.accepted == 0
     assert fresh.submit_batch([]) == []
 
 

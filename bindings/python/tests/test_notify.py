@@ -95,20 +95,28 @@ def test_plan_from_events() -> None:
         contacts=example("contacts.json"),
         now=NOW,
     )
-    assert p["now"] == NOW
-    by = {m["customer"]: m for m in p["messages"]}
+    assert isinstance(p, chek.engage.notify.NotificationPlan)
+    assert p.now == NOW
+    by = {m.customer: m for m in p.messages}
     assert set(by) == {"c1", "c2", "c3"}
     c2 = by["c2"]
     # A call could go only on Monday (week cap); the SMS on Saturday morning meets the
     # 24-hour debt deadline, so the SMS wins over the cheaper late call.
-    assert (c2["channel"], c2["policy"]) == ("sms", "230-fz")
-    assert c2["slot"]["local"] == "2026-08-15T09:00:00"
-    assert c2["slot"]["deferred"] == ["quiet_hours"]
-    call = next(a for a in c2["alternatives"] if a["channel"] == "call")
+    assert (c2.channel, c2.policy) == ("sms", "230-fz")
+    assert c2.local == datetime.datetime(2026, 8, 15, 9, 0)
+    assert c2.deferred == ["quiet_hours"]
+    assert c2.sms is not None and c2.sms["segments"] >= 1
+    call = next(a for a in c2.alternatives if a["channel"] == "call")
     assert (call["fits"], call["late"]) == (True, True)
-    assert by["c1"]["channel"] == "email"
-    assert [s["code"] for s in p["skipped"]] == ["notify.no_channel"]
-    assert p["total_kopecks"] == c2["cost_kopecks"] + 200
+    assert by["c1"].channel == "email"
+    assert [s.code for s in p.skipped] == ["notify.no_channel"]
+    assert p.total_kopecks == c2.cost_kopecks + 200
+    # to_dict() is the shape of `chek notify plan --json` (the old return value), JSON-ready.
+    d = p.to_dict()
+    assert d["now"] == NOW.isoformat()
+    assert d["messages"][[m.customer for m in p.messages].index("c2")]["slot"]["local"] == "2026-08-15T09:00:00"
+    assert d["messages"] == [m.to_dict() for m in p.messages]
+    assert json.loads(json.dumps(d)) == d
 
 
 def test_plan_bad_events() -> None:
@@ -122,27 +130,30 @@ def test_call_outcomes_and_retries() -> None:
     busy = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "busy"}, key="k", recipient=who, purpose="debt", now=NOW
     )
-    assert (busy["outcome"], busy["final"]) == ("busy", False)
-    assert busy["next_attempt_local"] == "2026-08-15T09:00:00"
+    assert isinstance(busy, chek.engage.notify.CallResult)
+    assert (busy.outcome, busy.is_final, busy.replayed) == ("busy", False, None)
+    assert busy.next_attempt_local == datetime.datetime(2026, 8, 15, 9, 0)
+    assert busy.to_dict()["final"] is False and "replayed" not in busy.to_dict()
+    assert busy.to_dict()["next_attempt_local"] == "2026-08-15T09:00:00"
     op = chek.engage.notify.call_outcome(
         {"provider": "vonage", "status": "completed", "duration_s": 21, "digits": "0"},
         key="k",
         recipient=who,
         now=NOW,
     )
-    assert (op["outcome"], op["operator_key"], op["listened_s"], op["success"]) == ("operator", "0", 21, True)
+    assert (op.outcome, op.operator_key, op.listened_s, op.success) == ("operator", "0", 21, True)
     inv = chek.engage.notify.call_outcome(
         {"provider": "asterisk", "status": "CONGESTION", "hangup_cause": 1}, key="k", recipient=who, now=NOW
     )
-    assert (inv["outcome"], inv["final"], inv["stop_reason"]) == ("invalid_number", True, "invalid_number")
+    assert (inv.outcome, inv.is_final, inv.stop_reason) == ("invalid_number", True, "invalid_number")
     last = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "no-answer"}, key="k", recipient=who, attempt=3, now=NOW
     )
-    assert last["stop_reason"] == "max_attempts"
+    assert last.stop_reason == "max_attempts"
     answered = chek.engage.notify.call_outcome(
         {"provider": "twilio", "status": "completed", "duration_s": 34}, key="k", recipient=who, config=CONFIG
     )
-    assert answered["outcome"] == "answered" and answered["counts_as_contact"] is True
+    assert answered.outcome == "answered" and answered.counts_as_contact is True
 
 
 @pytest.mark.parametrize(
@@ -181,7 +192,7 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
         config=CONFIG,
         now=tuesday,
     )
-    assert (short["outcome"], short["success"], short["final"]) == ("hung_up", False, False)
+    assert (short.outcome, short.success, short.is_final) == ("hung_up", False, False)
     full = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "success_finish", "talk_time_duration": 40},
         key="unpaid-3d:1:2026-08-10T06:00:00",
@@ -190,7 +201,7 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
         config=CONFIG,
         now=tuesday,
     )
-    assert (full["outcome"], full["success"]) == ("answered", True)
+    assert (full.outcome, full.success) == ("answered", True)
     last = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_not_responsible"},
         key="unpaid-3d:1:2026-08-10T06:00:00",
@@ -201,16 +212,17 @@ def test_uis_minimum_listening_time_and_sms_fallback() -> None:
         sms_text="Оплатите счёт.",
         now=tuesday,
     )
-    assert last["stop_reason"] == "max_attempts"
-    assert last["fallback_sms"]["text"] == "Оплатите счёт."
-    assert last["fallback_sms"]["at"] == "2026-08-18T07:00:00"
+    assert last.stop_reason == "max_attempts"
+    assert last.fallback_sms is not None
+    assert last.fallback_sms["text"] == "Оплатите счёт."
+    assert last.fallback_sms["at"] == "2026-08-18T07:00:00"
     opted = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"},
         key="k",
         recipient={**who, "opt_out": True},
         now=tuesday,
     )
-    assert (opted["final"], opted["stop_reason"], opted["fallback_sms"]) == (True, "opted_out", None)
+    assert (opted.is_final, opted.stop_reason, opted.fallback_sms) == (True, "opted_out", None)
 
 
 def test_a_bad_record_does_not_stop_the_batch() -> None:
@@ -223,9 +235,23 @@ def test_a_bad_record_does_not_stop_the_batch() -> None:
         ]
     )
     rows = chek.engage.notify.call_outcomes(calls, now=NOW)
-    assert [r.get("outcome") for r in rows] == ["busy", None, None, "busy"]
-    assert rows[1]["error"]["code"] == "notify.bad_input" and rows[1]["record"] == 2
-    assert (rows[2]["error"]["code"], rows[2]["external_id"]) == ("notify.not_final", "c")
+    assert [r.outcome if isinstance(r, chek.engage.notify.CallResult) else None for r in rows] == [
+        "busy",
+        None,
+        None,
+        "busy",
+    ]
+    bad = rows[1]
+    assert isinstance(bad, chek.engage.notify.CallFailure)
+    assert (bad.code, bad.record, bad.external_id) == ("notify.bad_input", 2, None)
+    assert bad.to_dict() == {
+        "record": 2,
+        "external_id": None,
+        "error": {"code": "notify.bad_input", "message": bad.message, "hint": bad.hint},
+    }
+    not_final = rows[2]
+    assert isinstance(not_final, chek.engage.notify.CallFailure)
+    assert (not_final.code, not_final.external_id) == ("notify.not_final", "c")
     with pytest.raises(chek.NotifyError):
         chek.engage.notify.call_outcomes("not json", now=NOW)
 
@@ -234,24 +260,31 @@ def test_plan_and_outcomes_in_the_ledger(tmp_path: Any) -> None:
     ledger = chek.Ledger(str(tmp_path / "notify.sqlite"))
     events = (EXAMPLES / "events.json").read_text(encoding="utf-8")
     p = chek.engage.notify.plan_notifications(CONFIG, events, contacts=example("contacts.json"), now=NOW, ledger=ledger)
-    assert len(p["messages"]) == 3
+    assert len(p.messages) == 3
     again = chek.engage.notify.plan_notifications(CONFIG, events, now=NOW, ledger=ledger)
-    assert again["messages"] == []
-    assert {s["code"] for s in again["skipped"]} == {"notify.already_sent", "notify.no_channel"}
+    assert again.messages == []
+    assert {s.code for s in again.skipped} == {"notify.already_sent", "notify.no_channel"}
     # The company's call: the recipient comes from the plan in the ledger.
     key = "unpaid-3d:77-503:2026-08-11T05:00:00"
     first = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
     )
-    assert (first["outcome"], first["replayed"]) == ("busy", False)
+    assert (first.outcome, first.replayed) == ("busy", False)
+    assert first.to_dict()["replayed"] is False
     repeat = chek.engage.notify.call_outcome(
         {"provider": "uis", "finish_reason": "subscriber_busy"}, key=key, config=CONFIG, now=NOW, ledger=ledger
     )
-    assert repeat["replayed"] is True and repeat["next_attempt_at"] == first["next_attempt_at"]
-    plans = {x["message"]["key"]: x for x in chek.engage.notify.notify_plans(ledger)}
-    assert plans[key]["status"] == "retry"
+    assert repeat.replayed is True and repeat.next_attempt_at == first.next_attempt_at
+    plans = {x.message.key: x for x in chek.engage.notify.notify_plans(ledger)}
+    assert plans[key].status == "retry" and plans[key].attempt == 1
+    last_call = plans[key].last
+    assert last_call is not None and last_call.outcome == "busy"
+    assert plans[key].to_dict()["message"]["key"] == key
     contacts = chek.engage.notify.notify_contacts(ledger)
     # 3 imported + 3 planned + the busy attempt replaces its planned contact + 1 reserved retry.
     assert len(contacts) == 7
+    assert all(isinstance(c.at, datetime.datetime) for c in contacts)
+    assert {c.recipient for c in contacts} >= {"c2"}
     rows = chek.engage.notify.call_outcomes([{"key": key, "report": {"provider": "uis", "finish_reason": "subscriber_busy"}}], config=CONFIG, now=NOW, ledger=ledger)
-    assert rows[0]["replayed"] is True
+    row = rows[0]
+    assert isinstance(row, chek.engage.notify.CallResult) and row.replayed is True

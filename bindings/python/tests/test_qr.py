@@ -40,9 +40,9 @@ def test_unknown_keys_are_kept() -> None:
 
 def test_repr_and_to_dict() -> None:
     qr = chek.parse_qr(QR)
-    assert repr(qr) == f'FiscalQr("{QR}")'
+    assert repr(qr) == f"FiscalQr('{QR}')"
     assert qr.to_dict() == {
-        "datetime": datetime.datetime(2024, 9, 17, 18, 1),
+        "datetime": "2024-09-17T18:01:00",
         "total_kopecks": 128521,
         "fn": "7281440500751551",
         "fd": 30526,
@@ -92,7 +92,7 @@ def test_receipt_id() -> None:
     assert chek.ReceiptId(str(rid)) == rid
     assert (rid.fn, rid.fd, rid.fp) == ("7281440500751551", 30526, 1168453787)
     assert rid.to_dict() == {"fn": "7281440500751551", "fd": 30526, "fp": 1168453787}
-    assert repr(rid) == 'ReceiptId("7281440500751551:30526:1168453787")'
+    assert repr(rid) == "ReceiptId('7281440500751551:30526:1168453787')"
     assert {rid, chek.ReceiptId(str(rid))} == {rid}
     with pytest.raises(ValueError):
         chek.ReceiptId("not an id")
@@ -110,7 +110,7 @@ def test_validate_future_receipt() -> None:
     assert f.hint == f.hints["ru"] == f.hint_in("ru")
     assert f.hint_in("en") == f.hints["en"]
     assert f.to_dict() == {"code": f.code, "severity": "error", "hints": f.hints}
-    assert repr(f) == 'Finding(code="fiscal.date_in_future", severity="error")'
+    assert repr(f) == "Finding(code='fiscal.date_in_future', severity='error')"
     assert chek.has_errors(findings)
     with pytest.raises(ValueError):
         f.hint_in("de")

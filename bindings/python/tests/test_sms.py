@@ -10,7 +10,7 @@ def test_cyrillic_is_ucs2() -> None:
     assert (m.encoding, m.units, m.segments, m.fits_one) == ("ucs2", 33, 1, True)
     assert m.to_save_segment() is None
     assert m.to_dict()["encoding"] == "ucs2"
-    assert repr(m) == 'SmsLength(encoding="ucs2", units=33, segments=1)'
+    assert repr(m) == "SmsLength(encoding='ucs2', units=33, segments=1)"
 
 
 def test_latin_is_gsm7_and_costs_per_segment() -> None:

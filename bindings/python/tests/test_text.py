@@ -33,7 +33,7 @@ def test_found_field_positions() -> None:
     assert (fd.field, fd.value, fd.line, fd.confidence, fd.doubtful) == ("fd", 41110, 2, 1.0, False)
     start, end = fd.span
     assert OCR.encode()[start:end] == b"41110"
-    assert fd.to_dict()["span"] == fd.span
+    assert fd.to_dict()["span"] == list(fd.span)
     assert [f.field for f in r.fields][:1] == ["datetime"]
     assert r.field("inn") is None
     with pytest.raises(KeyError):
@@ -91,7 +91,7 @@ def test_items_and_dicts() -> None:
     assert it.sum == decimal.Decimal("91.00")
     assert it.to_dict()["sum_kopecks"] == 9100
     d = r.to_dict()
-    assert d["datetime"]["value"] == r.datetime
+    assert r.datetime is not None and d["datetime"]["value"] == r.datetime.isoformat()
     assert d["fd"]["value"] == 41110
     assert d["items"][0] == it.to_dict()
     assert r == chek.parse_text("1 Хлеб 45.50*2шт. =91.00\n" + OCR)

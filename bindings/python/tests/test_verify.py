@@ -143,8 +143,8 @@ def test_fns_verifies_with_items(server: Server, name: str) -> None:
     assert (r.status, r.code, r.verified, r.is_final) == ("verified", "verify.verified", True, True)
     assert r.receipt is not None and r.receipt.identity == qr.identity and r.receipt.items
     assert r.hint == r.hints["ru"] and r.hints["en"]
-    assert r.to_dict()["receipt"]["datetime"] == r.receipt.datetime
-    assert repr(r) == f'VerifyResult(status="verified", receipt="{qr.identity}")'
+    assert r.to_dict()["receipt"]["datetime"] == r.receipt.datetime.isoformat()
+    assert repr(r) == f"VerifyResult(status='verified', receipt='{qr.identity}')"
     first = server.seen[0]
     assert (first.method, first.path) == ("POST", "/v2/ticket")
     assert first.headers["sessionid"] == SESSION

@@ -476,6 +476,46 @@ impl Ledger {
         }))
     }
 
+    /// A participant's history in a campaign, read in one snapshot: their balance (counted
+    /// receipts, lots, points) and every receipt they sent with where it stands now, oldest
+    /// first; `None` for a participant the ledger has never seen.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// # use chek_core::fiscal::{Candidate, Channel, FiscalQr};
+    /// # use chek_store::{Ledger, Settlement};
+    /// # let c = Campaign::from_toml("id = \"d\"\nname = \"d\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[what]\nrequire_verification = false\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 2\n")?;
+    /// let l = Ledger::open(":memory:")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let qr = "t=20260915T1200&s=10.00&fn=7281440500751551&i=1&fp=1&n=1";
+    /// l.settle(&Settlement::new("d", "tg:1", Channel::Qr, now, qr), &mut |h| {
+    ///     c.evaluate(&Candidate::new(qr.parse::<FiscalQr>().unwrap(), Channel::Qr), h, now)
+    /// })?;
+    /// let r = l.participant("d", "tg:1")?.expect("known");
+    /// assert_eq!((r.balance.counted, r.balance.lots), (1, 2));
+    /// assert_eq!(r.receipts[0].status.as_str(), "accepted");
+    /// assert!(l.participant("d", "tg:2")?.is_none());
+    /// assert_eq!(l.balances("d")?[0].lots, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn participant(
+        &self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<Option<crate::ParticipantRecord>, StoreError> {
+        let Some((p, rows)) = dispatch!(self, b => b.participant(campaign, participant))? else {
+            return Ok(None);
+        };
+        read::participant_record(campaign, participant, p, rows).map(Some)
+    }
+
+    /// Every participant's balance (counted receipts, lots, points), participants with nothing
+    /// counted included, sorted by participant id (bytewise).
+    pub fn balances(&self, campaign: &str) -> Result<Vec<crate::Balance>, StoreError> {
+        let rows = dispatch!(self, b => b.balances(campaign))?;
+        Ok(rows.into_iter().map(read::balance).collect())
+    }
+
     /// Reads the ledger's invariants for one campaign (for tests, monitoring and after a crash).
     pub fn audit(&self, campaign: &str) -> Result<Audit, StoreError> {
         let mut v = [0u64; AUDIT_SQL.len()];

@@ -115,6 +115,7 @@ pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, budget_of, needs_camp
 pub use migrate::SCHEMA_VERSION;
 pub use target::redact;
 pub use types::{
-    Backend, Budget, DayCounts, DrawRecord, FailedSubmission, PendingRecheck, ReasonCount,
-    ReceiptStatus, RecheckState, Report, SegmentMember, Settled, Settlement,
+    Backend, Balance, Budget, DayCounts, DrawRecord, FailedSubmission, ParticipantRecord,
+    PendingRecheck, ReasonCount, ReceiptEntry, ReceiptStatus, RecheckState, Report, SegmentMember,
+    Settled, Settlement,
 };

@@ -34,7 +34,10 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::migrate::{self, POSTGRES};
 use crate::pg_client::{Params, PgClient};
 use crate::pg_tls::SslMode;
-use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
+use crate::read::{
+    self, BalanceRow, ClaimRow, DrawRow, EntryRow, FailureRow, ParticipantRow, SegmentRow,
+    SubmissionStat,
+};
 use crate::settle::{
     self, Claim, Loaded, ReceiptRow, Replay, SettleTx, SubmissionRow, Write, run_batch,
 };
@@ -743,6 +746,82 @@ impl Pg {
             &mut chain::PgChain(&mut chain::Raw(&c.conn().client)),
             campaign,
         )
+    }
+
+    pub(crate) fn participant(
+        &self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<Option<(ParticipantRow, Vec<EntryRow>)>, StoreError> {
+        // One snapshot for the totals and the receipts.
+        self.in_tx(false, |t| {
+            t.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            let head = t.query(
+                "SELECT p.lang, p.created_at, COALESCE(t.receipts, 0), COALESCE(t.lots, 0), COALESCE(t.points, 0)
+                 FROM participants p LEFT JOIN participant_totals t
+                   ON t.campaign = p.campaign AND t.participant = p.participant
+                 WHERE p.campaign = $1 AND p.participant = $2",
+                &[&campaign, &participant],
+            )?;
+            let Some(h) = head.first() else {
+                return Ok(None);
+            };
+            let p = ParticipantRow {
+                lang: h.try_get(0)?,
+                since: h.try_get(1)?,
+                counted: h.try_get(2)?,
+                lots: h.try_get(3)?,
+                points: h.try_get(4)?,
+            };
+            let rows = t
+                .query(
+                    "SELECT receipt_key, channel, qr, status, next_at, lots, points, first_at, counted_at, updated_at
+                     FROM receipts WHERE campaign = $1 AND participant = $2
+                     ORDER BY first_at, receipt_key COLLATE \"C\"",
+                    &[&campaign, &participant],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(EntryRow {
+                        receipt: r.try_get(0)?,
+                        channel: r.try_get(1)?,
+                        qr: r.try_get(2)?,
+                        status: r.try_get(3)?,
+                        next_at: r.try_get(4)?,
+                        lots: r.try_get(5)?,
+                        points: r.try_get(6)?,
+                        first_at: r.try_get(7)?,
+                        counted_at: r.try_get(8)?,
+                        updated_at: r.try_get(9)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Some((p, rows)))
+        })
+    }
+
+    pub(crate) fn balances(&self, campaign: &str) -> Result<Vec<BalanceRow>, StoreError> {
+        let mut c = self.get()?;
+        let rows = c.conn().client.query(
+            "SELECT p.participant, COALESCE(t.receipts, 0), COALESCE(t.lots, 0), COALESCE(t.points, 0)
+             FROM participants p LEFT JOIN participant_totals t
+               ON t.campaign = p.campaign AND t.participant = p.participant
+             WHERE p.campaign = $1 ORDER BY p.participant COLLATE \"C\"",
+            &[&campaign],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(BalanceRow {
+                    participant: r.try_get(0)?,
+                    counted: r.try_get(1)?,
+                    lots: r.try_get(2)?,
+                    points: r.try_get(3)?,
+                })
+            })
+            .collect()
     }
 
     pub(crate) fn query_i64(&self, sql: &str, campaign: &str) -> Result<Vec<i64>, StoreError> {

@@ -8,7 +8,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::settle::to_u64;
 use crate::{
-    DayCounts, DrawRecord, PendingRecheck, ReasonCount, Report, SegmentMember, StoreError,
+    Balance, DayCounts, DrawRecord, ParticipantRecord, PendingRecheck, ReasonCount, ReceiptEntry,
+    ReceiptStatus, Report, SegmentMember, StoreError,
 };
 
 /// A pending receipt as read for `due_rechecks`.
@@ -42,6 +43,37 @@ pub(crate) struct SegmentRow {
     pub(crate) lang: String,
     pub(crate) receipt: String,
     pub(crate) since: NaiveDateTime,
+}
+
+/// A participant's row with their running totals, as read for `participant`.
+pub(crate) struct ParticipantRow {
+    pub(crate) lang: String,
+    pub(crate) since: NaiveDateTime,
+    pub(crate) counted: i64,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
+}
+
+/// One receipt row of a participant, as read for `participant`.
+pub(crate) struct EntryRow {
+    pub(crate) receipt: String,
+    pub(crate) channel: String,
+    pub(crate) qr: String,
+    pub(crate) status: String,
+    pub(crate) next_at: Option<NaiveDateTime>,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
+    pub(crate) first_at: NaiveDateTime,
+    pub(crate) counted_at: Option<NaiveDateTime>,
+    pub(crate) updated_at: NaiveDateTime,
+}
+
+/// One participant's totals, as read for `balances`.
+pub(crate) struct BalanceRow {
+    pub(crate) participant: String,
+    pub(crate) counted: i64,
+    pub(crate) lots: i64,
+    pub(crate) points: i64,
 }
 
 /// Submissions of one day, status and reason list, summed in SQL (`n` rows).
@@ -121,6 +153,55 @@ pub(crate) fn pending(campaign: &str, r: ClaimRow) -> Result<PendingRecheck, Sto
         first_received_at: r.first_at,
         next_at: r.next_at,
         attempts: serde_json::from_str(&r.attempts)?,
+    })
+}
+
+pub(crate) fn balance(r: BalanceRow) -> Balance {
+    Balance {
+        participant: r.participant,
+        counted: to_u64(r.counted),
+        lots: to_u64(r.lots),
+        points: to_u64(r.points),
+    }
+}
+
+pub(crate) fn participant_record(
+    campaign: &str,
+    participant: &str,
+    p: ParticipantRow,
+    rows: Vec<EntryRow>,
+) -> Result<ParticipantRecord, StoreError> {
+    let receipts = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ReceiptEntry {
+                receipt: r
+                    .receipt
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("receipt key {:?}", r.receipt)))?,
+                channel: channel(&r.channel)?,
+                qr: r.qr,
+                status: ReceiptStatus::from_parts(&r.status, r.next_at)?,
+                lots: to_u64(r.lots),
+                points: to_u64(r.points),
+                first_at: r.first_at,
+                counted_at: r.counted_at,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(ParticipantRecord {
+        campaign: campaign.to_owned(),
+        participant: participant.to_owned(),
+        lang: lang(&p.lang),
+        since: p.since,
+        balance: Balance {
+            participant: participant.to_owned(),
+            counted: to_u64(p.counted),
+            lots: to_u64(p.lots),
+            points: to_u64(p.points),
+        },
+        receipts,
     })
 }
 

@@ -14,7 +14,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::migrate::{self, SQLITE};
-use crate::read::{self, ClaimRow, DrawRow, FailureRow, SegmentRow, SubmissionStat};
+use crate::read::{
+    self, BalanceRow, ClaimRow, DrawRow, EntryRow, FailureRow, ParticipantRow, SegmentRow,
+    SubmissionStat,
+};
 use crate::settle::{self, Claim, ReceiptRow, Replay, SettleTx, SubmissionRow, run_batch};
 use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 
@@ -640,6 +643,103 @@ impl Sqlite {
     pub(crate) fn chain_head(&self, campaign: &str) -> Result<Option<(i64, String)>, StoreError> {
         let conn = self.conn();
         crate::chain::ChainRead::head(&mut chain::ChainConn(&conn), campaign)
+    }
+
+    pub(crate) fn participant(
+        &self,
+        campaign: &str,
+        participant: &str,
+    ) -> Result<Option<(ParticipantRow, Vec<EntryRow>)>, StoreError> {
+        self.retry(|conn| {
+            // One read transaction: the totals and the receipts from one snapshot.
+            let tx = conn.transaction()?;
+            let head = tx
+                .prepare_cached(
+                    "SELECT p.lang, p.created_at, COALESCE(t.receipts, 0), COALESCE(t.lots, 0), COALESCE(t.points, 0)
+                     FROM participants p LEFT JOIN participant_totals t
+                       ON t.campaign = p.campaign AND t.participant = p.participant
+                     WHERE p.campaign = ?1 AND p.participant = ?2",
+                )?
+                .query_row(params![campaign, participant], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                })
+                .optional()?;
+            let Some((lang, since, counted, lots, points)) = head else {
+                return Ok(None);
+            };
+            let mut st = tx.prepare_cached(
+                "SELECT receipt_key, channel, qr, status, next_at, lots, points, first_at, counted_at, updated_at
+                 FROM receipts WHERE campaign = ?1 AND participant = ?2 ORDER BY first_at, receipt_key",
+            )?;
+            let rows = st.query_map(params![campaign, participant], |r| {
+                Ok((
+                    (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ),
+                    (
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, i64>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, String>(9)?,
+                    ),
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let ((receipt, channel, qr, status, next_at), (lots, points, first, counted, upd)) =
+                    row?;
+                out.push(EntryRow {
+                    receipt,
+                    channel,
+                    qr,
+                    status,
+                    next_at: next_at.as_deref().map(parse_ts).transpose()?,
+                    lots,
+                    points,
+                    first_at: parse_ts(&first)?,
+                    counted_at: counted.as_deref().map(parse_ts).transpose()?,
+                    updated_at: parse_ts(&upd)?,
+                });
+            }
+            let p = ParticipantRow {
+                lang,
+                since: parse_ts(&since)?,
+                counted,
+                lots,
+                points,
+            };
+            Ok(Some((p, out)))
+        })
+    }
+
+    pub(crate) fn balances(&self, campaign: &str) -> Result<Vec<BalanceRow>, StoreError> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(
+            "SELECT p.participant, COALESCE(t.receipts, 0), COALESCE(t.lots, 0), COALESCE(t.points, 0)
+             FROM participants p LEFT JOIN participant_totals t
+               ON t.campaign = p.campaign AND t.participant = p.participant
+             WHERE p.campaign = ?1 ORDER BY p.participant",
+        )?;
+        let rows = st.query_map(params![campaign], |r| {
+            Ok(BalanceRow {
+                participant: r.get(0)?,
+                counted: r.get(1)?,
+                lots: r.get(2)?,
+                points: r.get(3)?,
+            })
+        })?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
     }
 
     /// Runs read-only SQL for tests and checks; returns the first column of each row as i64.

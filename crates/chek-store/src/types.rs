@@ -451,3 +451,59 @@ pub struct Report {
     /// The most frequent reasons for not counting, most frequent first (at most 10).
     pub top_reasons: Vec<ReasonCount>,
 }
+
+/// One receipt a participant sent, where it stands now: one entry per receipt and participant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ReceiptEntry {
+    /// The receipt.
+    pub receipt: ReceiptId,
+    /// How it first came in.
+    pub channel: Channel,
+    /// The canonical QR string.
+    pub qr: String,
+    /// Its status (`status`, and `next_at` while a re-check is pending).
+    #[serde(flatten)]
+    pub status: ReceiptStatus,
+    /// Lots it earned (counted only while accepted).
+    pub lots: u64,
+    /// Points it earned.
+    pub points: u64,
+    /// When the participant first sent it (UTC).
+    pub first_at: NaiveDateTime,
+    /// When it was counted (UTC), once accepted.
+    pub counted_at: Option<NaiveDateTime>,
+    /// Its last change (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a participant holds in a campaign: counted receipts, lots and points.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Balance {
+    /// Participant id.
+    pub participant: String,
+    /// Receipts counted.
+    pub counted: u64,
+    /// Lots credited.
+    pub lots: u64,
+    /// Points credited.
+    pub points: u64,
+}
+
+/// A participant's history in a campaign: their balance and every receipt they sent, oldest
+/// first, as the ledger holds them now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantRecord {
+    /// Campaign id.
+    pub campaign: String,
+    /// Participant id.
+    pub participant: String,
+    /// Their language.
+    pub lang: Lang,
+    /// When the ledger first saw them (UTC).
+    pub since: NaiveDateTime,
+    /// Receipts counted, lots and points (the running totals the settles keep).
+    #[serde(flatten)]
+    pub balance: Balance,
+    /// Every receipt they sent, by the time they first sent it.
+    pub receipts: Vec<ReceiptEntry>,
+}

@@ -2,8 +2,15 @@
 
 Read the fiscal QR of a receipt (from its text or a photo), validate it offline, read printed
 text and manual entries, verify with ФНС, run campaigns and prize draws. Every result is an
-immutable object with ``to_dict()``; every error is a :class:`ChekError` with a stable
-``.code`` and a ``.hint`` a shopper can act on (``.hints`` holds Russian and English).
+immutable object with ``to_dict()`` (JSON-ready: ``json.dumps`` takes it); every error is a
+:class:`ChekError` with a stable ``.code`` and a ``.hint`` a shopper can act on (``.hints``
+holds Russian and English). ``chek.aio`` has awaitable versions of the blocking calls.
+
+Times: chek keeps naive datetimes, each parameter saying whether it is UTC (``received_at``, a
+campaign's ``now``) or a local wall clock (``validate``'s ``now``, engagement flows). Naive
+datetimes are taken as they are; a timezone-aware one is converted to UTC for UTC parameters,
+and for local ones to the call's ``tz=`` (a ``datetime.tzinfo``, an IANA name, or a campaign's
+``Campaign.tz``), else :class:`TimeZoneError` is raised rather than guessing a zone.
 
 >>> import chek
 >>> qr = chek.parse_qr("t=20240917T1801&s=1285.21&fn=7281440500751551&i=30526&fp=1168453787&n=1")
@@ -15,6 +22,22 @@ import os
 from typing import Any, Iterable, Mapping, Sequence, Tuple, Union
 
 from chek._chek import (
+    Attempt,
+    Audit,
+    BacktestChange,
+    BacktestReport,
+    Balance,
+    DayCounts,
+    DrawRecord,
+    NextAction,
+    ParticipantRecord,
+    PendingRecheck,
+    ReasonCount,
+    ReceiptEntry,
+    RecheckPolicy,
+    Report,
+    SegmentMember,
+    TimeZoneError,
     CHECKAPI_URL,
     FNS_MOBILE_URL,
     Campaign,
@@ -94,6 +117,7 @@ HexOrBytes = Union[bytes, str]
 __all__ = [
     "__version__",
     # submodules: engagement flows and Russian language
+    "aio",
     "engage",
     "ru",
     "Photo",
@@ -115,6 +139,7 @@ __all__ = [
     "FeedbackError",
     "CareError",
     "EngineError",
+    "TimeZoneError",
     "InternalError",
     # the fiscal QR and offline checks
     "FiscalQr",
@@ -147,6 +172,8 @@ __all__ = [
     "Reason",
     "History",
     "PastReceipt",
+    "BacktestReport",
+    "BacktestChange",
     # draws
     "DrawResult",
     "Winner",
@@ -159,6 +186,9 @@ __all__ = [
     "FnsMobile",
     "CheckApi",
     "VerifyResult",
+    "RecheckPolicy",
+    "NextAction",
+    "Attempt",
     "FNS_MOBILE_URL",
     "CHECKAPI_URL",
     # the main job: engine and ledger
@@ -168,7 +198,17 @@ __all__ = [
     "ChainReport",
     "ChainHead",
     "ChainBreak",
+    "Report",
+    "DayCounts",
+    "ReasonCount",
+    "SegmentMember",
+    "PendingRecheck",
+    "DrawRecord",
+    "ParticipantRecord",
+    "ReceiptEntry",
+    "Balance",
+    "Audit",
 ]
 
 # Submodules, imported last: they import from chek._chek.
-from chek import engage, ru  # noqa: E402
+from chek import aio, engage, ru  # noqa: E402

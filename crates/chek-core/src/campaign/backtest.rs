@@ -19,6 +19,32 @@ pub struct Submission {
     pub candidate: Candidate,
 }
 
+impl Submission {
+    /// A receipt sent at the moment of purchase: its time in the campaign's zone, as UTC. This
+    /// is how a back-test orders receipts that carry no upload time (purchase order).
+    ///
+    /// ```
+    /// use chek_core::campaign::{Campaign, Submission};
+    /// use chek_core::fiscal::{Candidate, Channel};
+    /// let c = Campaign::from_toml("id = \"d\"\nname = \"d\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let qr: chek_core::fiscal::FiscalQr = "t=20260905T1200&s=100.00&fn=7281440500751551&i=1&fp=1&n=1".parse().unwrap();
+    /// let s = Submission::at_purchase(&c, "anna", Candidate::new(qr, Channel::Qr));
+    /// assert_eq!(s.submitted_at.to_string(), "2026-09-05 09:00:00"); // 12:00 in Moscow
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn at_purchase(
+        campaign: &Campaign,
+        participant: impl Into<String>,
+        candidate: Candidate,
+    ) -> Self {
+        Submission {
+            participant: participant.into(),
+            submitted_at: campaign.local_to_utc(candidate.qr.datetime),
+            candidate,
+        }
+    }
+}
+
 /// Replays submissions in the given order, building each participant's history from the
 /// accepted ones as a ledger would, and returns one decision per submission.
 ///

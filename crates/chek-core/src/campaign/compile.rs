@@ -3,7 +3,7 @@
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset};
 
 use super::definition::{AppliesTo, CampaignDef, EarnKind, PaymentDef, Weekday};
 use super::id::Id;
@@ -275,6 +275,37 @@ impl Campaign {
     /// Converts a campaign-local time (a receipt's time) to UTC with the campaign's offset.
     pub fn local_to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
         local.checked_sub_signed(self.offset).unwrap_or(local)
+    }
+
+    /// The campaign-local wall-clock time of a UTC moment (the inverse of
+    /// [`Campaign::local_to_utc`]); saturates instead of overflowing on absurd dates.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let utc = chrono::NaiveDate::from_ymd_opt(2026, 9, 5).unwrap().and_hms_opt(21, 30, 0).unwrap();
+    /// assert_eq!(c.utc_to_local(utc).to_string(), "2026-09-06 00:30:00");
+    /// assert_eq!(c.local_to_utc(c.utc_to_local(utc)), utc);
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn utc_to_local(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.local(utc)
+    }
+
+    /// The campaign's time zone (`when.utc_offset`) as a fixed offset east of UTC.
+    ///
+    /// ```
+    /// # use chek_core::campaign::Campaign;
+    /// let c = Campaign::from_toml("id = \"x\"\nname = \"x\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\nutc_offset = \"+07:00\"\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// assert_eq!(c.utc_offset().local_minus_utc(), 7 * 3600);
+    /// # Ok::<(), chek_core::campaign::CampaignError>(())
+    /// ```
+    pub fn utc_offset(&self) -> FixedOffset {
+        // Compiled offsets are within ±14:00, so the fallback (UTC) is never taken.
+        i32::try_from(self.offset.num_seconds())
+            .ok()
+            .and_then(FixedOffset::east_opt)
+            .unwrap_or_else(|| chrono::Utc.fix())
     }
 
     /// The JSON Schema of campaign files.

@@ -1,6 +1,6 @@
 //! Draws over the ledger's lots, commit–reveal recorded, plus segments and the report.
 
-use chek_store::{DrawRecord, Report, SegmentMember};
+use chek_store::{Balance, DrawRecord, ParticipantRecord, Report, SegmentMember};
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::{Engine, EngineError};
@@ -235,5 +235,30 @@ impl Engine {
     /// Per-day counts, lots and the top reasons for not counting.
     pub fn report(&self) -> Result<Report, EngineError> {
         Ok(self.ledger.report(self.campaign_id())?)
+    }
+
+    /// A participant's history in this campaign: their balance (counted receipts, lots,
+    /// points) and every receipt they sent with where it stands now; `None` for a participant
+    /// the ledger has never seen.
+    ///
+    /// ```
+    /// use chek::engine::{Engine, Input, Verification};
+    /// let c = chek::campaign::Campaign::from_toml("id = \"d\"\nname = \"d\"\n[when]\nstart = \"2026-09-01\"\nend = \"2026-09-30\"\n[what]\nrequire_verification = false\n[[earn]]\nid = \"r\"\nkind = \"per_receipt\"\nlots = 1\n")?;
+    /// let e = Engine::new(c, chek::store::Ledger::open(":memory:")?, Verification::Offline, Default::default());
+    /// let at = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let sub = chek::engine::Submission::new("anna", Input::QrText("t=20260915T1200&s=10.00&fn=7281440500751551&i=1&fp=1&n=1".into())).received_at(at);
+    /// e.process(sub)?;
+    /// let h = e.history("anna")?.expect("anna sent a receipt");
+    /// assert_eq!((h.balance.counted, h.balance.lots, h.receipts.len()), (1, 1, 1));
+    /// assert_eq!(e.balances()?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn history(&self, participant: &str) -> Result<Option<ParticipantRecord>, EngineError> {
+        Ok(self.ledger.participant(self.campaign_id(), participant)?)
+    }
+
+    /// Every participant's balance (counted receipts, lots, points), sorted by participant id.
+    pub fn balances(&self) -> Result<Vec<Balance>, EngineError> {
+        Ok(self.ledger.balances(self.campaign_id())?)
     }
 }

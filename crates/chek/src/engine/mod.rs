@@ -22,6 +22,8 @@ mod group;
 mod pipeline;
 mod recheck;
 
-pub use chek_store::{DrawRecord, PendingRecheck, Report, SegmentMember};
+pub use chek_store::{
+    Balance, DrawRecord, ParticipantRecord, PendingRecheck, ReceiptEntry, Report, SegmentMember,
+};
 pub use draw::{DrawCommitment, DrawRequest};
 pub use pipeline::Engine;

@@ -175,6 +175,11 @@ impl Engine {
         &self.verification
     }
 
+    /// The schedule parked receipts are asked about again on.
+    pub fn recheck_policy(&self) -> &RecheckPolicy {
+        &self.policy
+    }
+
     /// The label outcomes carry when nothing more specific is known: offline, or not asked.
     pub fn verification_label(&self) -> VerificationLabel {
         match &self.verification {

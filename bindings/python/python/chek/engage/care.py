@@ -1,8 +1,23 @@
-"""The care desk: one customer across channels, routing, SLA in working time, quick replies; cases, links and merges in a `chek.Ledger`."""
+"""The care desk: one customer across channels, routing, SLA in working time, quick replies; cases, links and merges in a `chek.Ledger`.
+
+Care times (`now`, `at`) are the desk's local wall clock: naive datetimes are taken as they are;
+a timezone-aware one is converted to `tz=` (a `datetime.tzinfo` or an IANA name), and without
+`tz=` raises `chek.TimeZoneError`.
+"""
 
 from chek._chek import (
     CareDesk,
+    CareMerge,
     CaseView,
+    IdentityReport,
+    LinkResult,
+    MergeResult,
+    Prompt,
+    QueueItem,
+    RecordedEvent,
+    RenderedReply,
+    Route,
+    SegmentCase,
     care_identity,
     care_import,
     care_link,
@@ -15,6 +30,18 @@ from chek._chek import (
 __all__ = [
     "CareDesk",
     "CaseView",
+    # typed results
+    "Route",
+    "Prompt",
+    "RenderedReply",
+    "SegmentCase",
+    "QueueItem",
+    "IdentityReport",
+    "RecordedEvent",
+    "LinkResult",
+    "MergeResult",
+    "CareMerge",
+    # functions
     "care_identity",
     "care_import",
     "care_link",

@@ -56,14 +56,21 @@ class FeedbackLedger:
         response: str,
         scores: Sequence[int],
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
     ) -> dict[str, Any]: ...
-    def click(self, token: str, *, now: Optional[datetime.datetime] = None) -> dict[str, Any]: ...
+    def click(
+        self,
+        token: str,
+        *,
+        now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
+    ) -> dict[str, Any]: ...
     def visit(
-        self, client: str, visit: str, *, now: Optional[datetime.datetime] = None
+        self, client: str, visit: str, *, now: Optional[datetime.datetime] = None, tz: Optional[Union[datetime.tzinfo, str]] = None
     ) -> dict[str, Any]: ...
     def state(self) -> "FeedbackState": ...
     def import_state(
-        self, state: "FeedbackState", *, now: Optional[datetime.datetime] = None
+        self, state: "FeedbackState", *, now: Optional[datetime.datetime] = None, tz: Optional[Union[datetime.tzinfo, str]] = None
     ) -> None: ...
 
 @final
@@ -80,6 +87,7 @@ class FeedbackState:
         response: str,
         scores: Sequence[int],
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
     ) -> tuple["FeedbackState", dict[str, Any]]: ...
     def click(
         self,
@@ -88,6 +96,7 @@ class FeedbackState:
         token: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
     ) -> tuple["FeedbackState", dict[str, Any]]: ...
     def visit(
         self,
@@ -95,6 +104,7 @@ class FeedbackState:
         visit: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
     ) -> tuple["FeedbackState", dict[str, Any]]: ...
     def ab_report(self, experiment: Experiment, *, mde: float = ...) -> dict[str, Any]: ...
     def __len__(self) -> int: ...

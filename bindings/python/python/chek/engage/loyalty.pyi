@@ -69,6 +69,7 @@ class LoyaltyLedger:
         *,
         blocked: Sequence[str] = ...,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
     ) -> int: ...
     def sms(
         self,
@@ -77,6 +78,7 @@ class LoyaltyLedger:
         *,
         event_id: Optional[str] = None,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def form(
@@ -89,6 +91,7 @@ class LoyaltyLedger:
         fields: Optional[Mapping[str, str]] = None,
         event_id: Optional[str] = None,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def website(
@@ -99,6 +102,7 @@ class LoyaltyLedger:
         *,
         event_id: Optional[str] = None,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def till(
@@ -110,6 +114,7 @@ class LoyaltyLedger:
         can_activate: bool,
         event_id: Optional[str] = None,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def confirm(
@@ -118,6 +123,7 @@ class LoyaltyLedger:
         *,
         operator: str = "operator",
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def reject(
@@ -126,6 +132,7 @@ class LoyaltyLedger:
         *,
         operator: str = "operator",
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def block(
@@ -133,13 +140,14 @@ class LoyaltyLedger:
         card: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyResult: ...
     def card(self, number: str) -> Optional[dict[str, Any]]: ...
     def export(self) -> list[dict[str, Any]]: ...
     def registry(self) -> "LoyaltyRegistry": ...
     def import_registry(
-        self, registry: "LoyaltyRegistry", *, now: Optional[datetime.datetime] = None
+        self, registry: "LoyaltyRegistry", *, now: Optional[datetime.datetime] = None, tz: Optional[Union[datetime.tzinfo, str]] = None
     ) -> int: ...
 
 @final
@@ -155,6 +163,7 @@ class LoyaltyRegistry:
         text: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def form(
@@ -167,6 +176,7 @@ class LoyaltyRegistry:
         sms_from: Optional[str] = None,
         fields: Optional[Mapping[str, str]] = None,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def website(
@@ -177,6 +187,7 @@ class LoyaltyRegistry:
         phone: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def till(
@@ -188,6 +199,7 @@ class LoyaltyRegistry:
         *,
         can_activate: bool,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def confirm(
@@ -197,6 +209,7 @@ class LoyaltyRegistry:
         *,
         operator: str = "operator",
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def reject(
@@ -206,6 +219,7 @@ class LoyaltyRegistry:
         *,
         operator: str = "operator",
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def block(
@@ -214,6 +228,7 @@ class LoyaltyRegistry:
         card: str,
         *,
         now: Optional[datetime.datetime] = None,
+        tz: Optional[Union[datetime.tzinfo, str]] = None,
         lang: str = "ru",
     ) -> LoyaltyExchange: ...
     def card(self, number: str) -> Optional[dict[str, Any]]: ...
