@@ -68,6 +68,8 @@ pub mod store {
 
 #[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "store")]
+pub mod outbox;
 
 /// The README's Rust examples, compiled and run as doctests so they never go stale.
 #[cfg(doctest)]

@@ -256,6 +256,34 @@ impl Ledger {
         event: &Event,
         now: NaiveDateTime,
     ) -> Result<Replayed<CareRecorded>, StoreError> {
+        self.care_record_sending(case, event_id, event, &[], now)
+    }
+
+    /// [`Ledger::care_record`], and the messages it causes (an operator's reply to the
+    /// customer) enqueued in the outbox in the same transaction: recorded and queued together or
+    /// not at all. A replayed event enqueues nothing again.
+    ///
+    /// ```
+    /// use chek_engage::care::CaseFile;
+    /// use chek_store::{NewMessage, OutboxStatus};
+    /// let l = chek_store::Ledger::open(":memory:")?;
+    /// let f = CaseFile::parse(r#"{"case": "C-1", "events": [
+    ///     {"kind": "message", "at": "2026-03-03T10:00:00", "channel": "viber",
+    ///      "from": "01aBcD+/xyz==", "text": "Где приз?"}]}"#)?;
+    /// let now = f.events[0].at();
+    /// let reply = NewMessage::new("care:C-1:reply-1", "viber", "01aBcD+/xyz==", "Приз отправлен", now);
+    /// l.care_record_sending("C-1", "op-reply-1", &f.events[0], &[reply], now)?;
+    /// assert_eq!(l.outbox_get("care:C-1:reply-1")?.unwrap().status, OutboxStatus::Queued);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn care_record_sending(
+        &self,
+        case: &str,
+        event_id: &str,
+        event: &Event,
+        outgoing: &[crate::NewMessage],
+        now: NaiveDateTime,
+    ) -> Result<Replayed<CareRecorded>, StoreError> {
         self.docs_tx(&mut |tx| {
             let mut d = Docs { tx, now };
             d.once(FLOW, Some(event_id), |d| {
@@ -295,6 +323,9 @@ impl Ledger {
                 };
                 d.put(EVENT, event_id, Some(case), &doc)?;
                 d.put(CASE, case, row.merged_into.as_deref(), &row)?;
+                for m in outgoing {
+                    d.enqueue(m)?;
+                }
                 Ok(CareRecorded {
                     case: case.to_owned(),
                     seq: row.events,
