@@ -19,6 +19,7 @@ mod errors;
 mod feedback;
 mod loyalty;
 mod notify;
+mod outbox;
 mod qr;
 mod receipt;
 mod recheck;
@@ -48,6 +49,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     care::register(m)?;
     engine::register(m)?;
     chain::register(m)?;
+    outbox::register(m)?;
     records::register(m)?;
     recheck::register(m)?;
     engage_ledger::register(m)?;

@@ -32,6 +32,7 @@ MODULES: list[ModuleType] = [
     chek.engage.notify,
     chek.engage.loyalty,
     chek.engage.feedback,
+    chek.outbox,
     chek.ru,
 ]
 NOW = datetime.datetime(2026, 11, 23, 12, 0)
@@ -119,6 +120,10 @@ def build(tmp: Path, server: Server) -> list[object]:
     chain = main_ledger.verify_chain()
     broken = broken_chain(tmp)
     s += [chain, *chain.chains, main_ledger.chain_head(chain.chains[0].campaign), broken, broken.broken]
+    queued = chek.outbox.enqueue(main_ledger, "reply:1", "telegram", "42", "Чек принят", now=NOW)
+    claimed = chek.outbox.claim(main_ledger, now=NOW)
+    dispatcher = chek.outbox.Dispatcher({"telegram": lambda m: "p-1"})
+    s += [queued, *claimed, chek.outbox.counts(main_ledger), dispatcher, dispatcher.run_once(main_ledger, now=NOW)]
 
     desk = chek.engage.care.CareDesk(read(CARE / "desk.toml"))
     s += [desk.replay(read(CARE / "case-holiday.toml")), desk.route("Чек не найден в ФНС")]

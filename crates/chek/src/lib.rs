@@ -75,3 +75,8 @@ pub mod outbox;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// docs/outbox.md's Rust example, run as a doctest.
+#[cfg(all(doctest, feature = "store"))]
+#[doc = include_str!("../../../docs/outbox.md")]
+pub struct OutboxDoctests;

@@ -119,6 +119,7 @@ __all__ = [
     # submodules: engagement flows and Russian language
     "aio",
     "engage",
+    "outbox",
     "ru",
     "Photo",
     "JsonInput",
@@ -211,4 +212,4 @@ __all__ = [
 ]
 
 # Submodules, imported last: they import from chek._chek.
-from chek import aio, engage, ru  # noqa: E402
+from chek import aio, engage, outbox, ru  # noqa: E402
