@@ -155,6 +155,7 @@ impl TelegramConfig {
     }
 
     /// Checks a long-poll timeout given per call.
+    #[cfg(feature = "telegram")]
     pub(crate) fn check_poll(&self, poll: Duration) -> Result<(), ChannelError> {
         if poll > MAX_POLL {
             return Err(ChannelError::Invalid(format!(

@@ -23,6 +23,8 @@
 //! as the Bot API documentation gives them.
 //!
 //! ```no_run
+//! # #[cfg(feature = "telegram")]
+//! # fn main() -> Result<(), chek_channels::ChannelError> {
 //! use chek_channels::{Telegram, TelegramConfig, next_offset};
 //!
 //! let bot = Telegram::new(TelegramConfig::from_env("BOT_TOKEN")?)?;
@@ -40,8 +42,9 @@
 //!         }
 //!     }
 //! }
-//! # #[allow(unreachable_code)]
-//! # Ok::<(), chek_channels::ChannelError>(())
+//! # }
+//! # #[cfg(not(feature = "telegram"))]
+//! # fn main() {}
 //! ```
 //!
 //! A webhook handler parses the request body and answers `200` quickly:

@@ -131,7 +131,7 @@ impl AsyncTelegram {
         })
     }
 
-    /// The settings it was built with (the token stays a [`Secret`]).
+    /// The settings it was built with (the token stays a [`Secret`](crate::Secret)).
     ///
     /// ```
     /// use chek_channels::{AsyncTelegram, Secret, TelegramConfig};
