@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 mod campaign;
 mod care;
 mod chain;
+mod channels;
 mod convert;
 mod draw;
 mod engage_ledger;
@@ -45,6 +46,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     campaign::register(m)?;
     draw::register(m)?;
     verify::register(m)?;
+    channels::register(m)?;
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;

@@ -34,6 +34,7 @@ MODULES: list[ModuleType] = [
     chek.engage.feedback,
     chek.outbox,
     chek.ru,
+    chek.channels,
 ]
 NOW = datetime.datetime(2026, 11, 23, 12, 0)
 DEMO = REPO / "examples" / "demo"
@@ -96,6 +97,8 @@ def build(tmp: Path, server: Server) -> list[object]:
     attempt = chek.Attempt(NOW, waiting)
     policy = chek.RecheckPolicy()
     s += [waiting, verified, attempt, policy, policy.next([attempt], now=NOW), policy.next([], now=NOW)]
+
+    s += telegram_samples(server)
 
     main_ledger = chek.Ledger(str(tmp / "ledger.sqlite"))
     engine = chek.Engine(read(DEMO / "campaign.toml"), main_ledger)
@@ -173,6 +176,30 @@ def build(tmp: Path, server: Server) -> list[object]:
     s += [chek.engage.feedback.Survey.from_toml(read(REPO / "examples" / "engage" / "survey.toml"))]
     s += [chek.ru.measure_sms("Привет, мир")]
     return s
+
+
+def telegram_samples(server: Server) -> list[object]:
+    """Updates as a webhook receives them (a photo, a document) and a `getFile` answer from the
+    local server."""
+    token = "123:TOKEN"
+    update = chek.channels.parse_update(
+        '{"update_id": 1, "message": {"message_id": 2, "date": 1764950400, "caption": "чек",'
+        ' "chat": {"id": 42, "type": "private", "first_name": "Анна"},'
+        ' "from": {"id": 42, "is_bot": false, "first_name": "Анна", "language_code": "ru"},'
+        ' "photo": [{"file_id": "a", "file_unique_id": "ua", "width": 90, "height": 120, "file_size": 900},'
+        ' {"file_id": "b", "file_unique_id": "ub", "width": 960, "height": 1280}]}}'
+    )
+    doc = chek.channels.parse_update(
+        '{"update_id": 3, "message": {"message_id": 4, "date": 0, "chat": {"id": 42, "type": "private"},'
+        ' "document": {"file_id": "d", "file_unique_id": "ud", "file_name": "чек.pdf", "mime_type": "application/pdf"}}}'
+    )
+    server.routes[("POST", f"/bot{token}/getFile")] = Reply(
+        200, '{"ok": true, "result": {"file_id": "b", "file_unique_id": "ub", "file_path": "photos/file_1.jpg"}}'
+    )
+    file = chek.channels.Telegram(token, base_url=server.url, timeout=2.0).get_file("b")
+    m, d = update.message, doc.message
+    assert m is not None and m.from_user is not None and d is not None and d.document is not None
+    return [update, doc, m, d, m.chat, m.from_user, *m.photo, d.document, file]
 
 
 def broken_chain(tmp: Path) -> chek.ChainReport:
@@ -269,6 +296,7 @@ def reprs(samples: dict[str, list[object]], tmp: Path) -> list[str]:
         repr(chek.engage.feedback.FeedbackState()),
         repr(experiment),
         repr(chek.ru.ProductionCalendar()),
+        repr(chek.channels.Telegram("123:TOKEN", base_url="http://127.0.0.1:9")),
     ]
     return out
 

@@ -86,6 +86,7 @@
 compile_error!("chek-store needs a backend: enable the `sqlite` or `postgres` feature");
 
 mod chain;
+mod cursor;
 mod engage;
 mod error;
 mod ledger;

@@ -46,6 +46,19 @@ pub mod verify {
     };
 }
 
+/// Messaging channels for bots: the Telegram Bot API (long polling, webhooks, files, replies).
+///
+/// ```
+/// use chek::channels::parse_update;
+/// let u = parse_update(br#"{"update_id":1,"message":{"message_id":2,"date":0,"chat":{"id":3,"type":"private"},"text":"hi"}}"#)?;
+/// assert_eq!(u.kind(), "message");
+/// # Ok::<(), chek::channels::ChannelError>(())
+/// ```
+#[cfg(feature = "channels")]
+pub mod channels {
+    pub use chek_channels::*;
+}
+
 /// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.
 ///
 /// ```
