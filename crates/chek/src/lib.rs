@@ -79,6 +79,8 @@ pub mod store {
     pub use chek_store::*;
 }
 
+#[cfg(feature = "bot")]
+pub mod bot;
 #[cfg(feature = "engine")]
 pub mod engine;
 #[cfg(feature = "store")]

@@ -27,6 +27,10 @@
 //! ```
 
 mod dispatch;
+#[cfg(feature = "channels")]
+mod telegram;
 
 pub use chek_store::{Enqueued, Finish, NewMessage, OutboxCounts, OutboxMessage, OutboxStatus};
 pub use dispatch::{Backoff, Delivered, DispatchReport, Dispatcher, Gate, SendError, Sender};
+#[cfg(feature = "channels")]
+pub use telegram::TelegramSender;
