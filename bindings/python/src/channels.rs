@@ -389,7 +389,7 @@ fn build(
 /// retries inside: a `ChannelError` says whether one helps (`.details["retryable"]`,
 /// `.details["retry_after"]`). The repr never shows the token.
 #[pyclass(frozen, module = "chek", name = "Telegram")]
-pub(crate) struct PyTelegram(Arc<Telegram>);
+pub(crate) struct PyTelegram(pub(crate) Arc<Telegram>);
 
 #[pymethods]
 impl PyTelegram {

@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod bot;
 mod campaign;
 mod care;
 mod chain;
@@ -52,6 +53,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     engine::register(m)?;
     chain::register(m)?;
     outbox::register(m)?;
+    bot::register(m)?;
     records::register(m)?;
     recheck::register(m)?;
     engage_ledger::register(m)?;

@@ -232,8 +232,8 @@ fn counts(py: Python<'_>, ledger: &PyLedger) -> PyResult<PyOutboxCounts> {
 }
 
 /// A Python callable as a channel's sender: called with the `OutboxMessage`, it returns the
-/// provider's message id (or `None`); an exception whose `retryable` attribute is true (as
-/// `chek.ChannelError`'s is for rate limits and outages) is retried after its `retry_after`
+/// provider's message id (or `None`); an exception whose `retryable` (attribute, or entry of
+/// its `details` as `chek.ChannelError` has) is true is retried after its `retry_after`
 /// seconds (if any) or the backoff, any other exception fails the message with its `code`
 /// attribute (or its type name).
 struct PySender {
@@ -264,15 +264,21 @@ impl Sender for PySender {
                         .and_then(|c| c.extract::<String>())
                         .or_else(|_| v.get_type().name().map(|n| n.to_string()))
                         .unwrap_or_else(|_| "channel.error".into());
-                    let retryable = v
-                        .getattr("retryable")
-                        .and_then(|r| r.is_truthy())
+                    // An attribute of the exception, or an entry of its `details` (as
+                    // `chek.ChannelError` carries them).
+                    let field = |name: &str| {
+                        v.getattr(name).ok().or_else(|| {
+                            v.getattr("details")
+                                .ok()
+                                .and_then(|d| d.get_item(name).ok())
+                        })
+                    };
+                    let retryable = field("retryable")
+                        .and_then(|r| r.is_truthy().ok())
                         .unwrap_or(false);
                     if retryable {
-                        let after = v
-                            .getattr("retry_after")
-                            .and_then(|a| a.extract::<Option<f64>>())
-                            .ok()
+                        let after = field("retry_after")
+                            .and_then(|a| a.extract::<Option<f64>>().ok())
                             .flatten()
                             .and_then(|s| Duration::try_from_secs_f64(s).ok());
                         Err(SendError::Retry { code, after })

@@ -35,6 +35,7 @@ MODULES: list[ModuleType] = [
     chek.outbox,
     chek.ru,
     chek.channels,
+    chek.bot,
 ]
 NOW = datetime.datetime(2026, 11, 23, 12, 0)
 DEMO = REPO / "examples" / "demo"
@@ -99,6 +100,7 @@ def build(tmp: Path, server: Server) -> list[object]:
     s += [waiting, verified, attempt, policy, policy.next([attempt], now=NOW), policy.next([], now=NOW)]
 
     s += telegram_samples(server)
+    s += bot_samples(tmp, server)
 
     main_ledger = chek.Ledger(str(tmp / "ledger.sqlite"))
     engine = chek.Engine(read(DEMO / "campaign.toml"), main_ledger)
@@ -200,6 +202,26 @@ def telegram_samples(server: Server) -> list[object]:
     m, d = update.message, doc.message
     assert m is not None and m.from_user is not None and d is not None and d.document is not None
     return [update, doc, m, d, m.chat, m.from_user, *m.photo, d.document, file]
+
+
+def bot_samples(tmp: Path, server: Server) -> list[object]:
+    """A bot's poll of two updates (a command and a receipt) against the local server."""
+    token = "123:TOKEN"
+    sender = '"from": {"id": 42, "is_bot": false, "first_name": "Анна"}, "chat": {"id": 42, "type": "private"}'
+    updates = (
+        f'{{"ok": true, "result": [{{"update_id": 1, "message": {{"message_id": 1, "date": 1795251600, {sender},'
+        f' "text": "/start"}}}}, {{"update_id": 2, "message": {{"message_id": 2, "date": 1795251600, {sender},'
+        f' "text": "{read(DEMO / "qr.txt").split()[0]}"}}}}]}}'
+    )
+    server.routes[("POST", f"/bot{token}/getUpdates")] = Reply(200, updates)
+    server.routes[("POST", f"/bot{token}/sendMessage")] = Reply(
+        200, '{"ok": true, "result": {"message_id": 9, "date": 0, "chat": {"id": 42, "type": "private"}}}'
+    )
+    engine = chek.Engine(read(DEMO / "campaign.toml"), chek.Ledger(str(tmp / "bot.sqlite")))
+    bot = chek.bot.TelegramBot(engine, chek.channels.Telegram(token, base_url=server.url, timeout=2.0))
+    poll = bot.poll_once(now=NOW)
+    assert [h.kind for h in poll.handled] == ["start", "receipt"] and poll.dispatch.sent == 2
+    return [bot, poll, *poll.handled]
 
 
 def broken_chain(tmp: Path) -> chek.ChainReport:

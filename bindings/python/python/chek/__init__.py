@@ -120,6 +120,7 @@ __all__ = [
     "__version__",
     # submodules: engagement flows and Russian language
     "aio",
+    "bot",
     "channels",
     "engage",
     "outbox",
@@ -216,4 +217,4 @@ __all__ = [
 ]
 
 # Submodules, imported last: they import from chek._chek.
-from chek import aio, channels, engage, outbox, ru  # noqa: E402
+from chek import aio, bot, channels, engage, outbox, ru  # noqa: E402

@@ -6,7 +6,7 @@ Checked against the built module by ``python -m mypy.stubtest chek`` in scripts/
 import datetime
 import decimal
 import os
-from chek import aio as aio, channels as channels, engage as engage, outbox as outbox, ru as ru
+from chek import aio as aio, bot as bot, channels as channels, engage as engage, outbox as outbox, ru as ru
 from typing import Any, Final, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
 
 __version__: Final[str]
@@ -1189,6 +1189,7 @@ __all__ = [
     "__version__",
     # submodules: engagement flows and Russian language
     "aio",
+    "bot",
     "channels",
     "engage",
     "outbox",

@@ -186,3 +186,12 @@ pub(crate) fn file_reply(lang: Lang) -> String {
         "The file is too large. Please send a smaller photo of the receipt (up to 20 MB).",
     )
 }
+
+/// A photo Telegram would not give (expired or refused).
+pub(crate) fn file_again_reply(lang: Lang) -> String {
+    tr(
+        lang,
+        "Не получилось загрузить фото. Пришлите его ещё раз, пожалуйста.",
+        "The photo could not be downloaded. Please send it again.",
+    )
+}

@@ -23,7 +23,8 @@ pub struct Handled {
     pub update_id: i64,
     /// `tg:<user id>`, when the update has a sender.
     pub participant: Option<String>,
-    /// `receipt`, `start`, `status`, `operator`, `unsupported`, `file_too_large`, `ignored`
+    /// `receipt`, `start`, `status`, `operator`, `unsupported`, `file_too_large`, `file_error`
+    /// (Telegram would not give the file), `ignored`
     /// (an update without a message, or from a bot), or `done` (handled before a restart).
     pub kind: &'static str,
     /// The receipt's outcome, for `receipt`.
@@ -61,7 +62,7 @@ pub struct PollReport {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TelegramBot {
-    engine: Engine,
+    engine: Arc<Engine>,
     tg: Arc<Telegram>,
     name: String,
     lang: Lang,
@@ -82,11 +83,12 @@ impl std::fmt::Debug for TelegramBot {
 const BATCH: u32 = 100;
 
 impl TelegramBot {
-    /// A bot named `telegram` (its cursor and keys in the ledger), Russian by default.
-    pub fn new(engine: Engine, tg: Telegram) -> TelegramBot {
-        let tg = Arc::new(tg);
+    /// A bot named `telegram` (its cursor and keys in the ledger), Russian by default. The
+    /// engine and the client may be shared (`Arc`) with the rest of the host.
+    pub fn new(engine: impl Into<Arc<Engine>>, tg: impl Into<Arc<Telegram>>) -> TelegramBot {
+        let tg = tg.into();
         TelegramBot {
-            engine,
+            engine: engine.into(),
             dispatcher: Dispatcher::new()
                 .with_sender(Box::new(TelegramSender::new(Arc::clone(&tg)))),
             tg,
@@ -215,7 +217,11 @@ impl TelegramBot {
                     ("receipt", Some(o), text)
                 }
                 Err(e) if e.retryable() => return Err(e.into()),
-                Err(_) => ("file_too_large", None, reply::file_reply(lang)),
+                Err(ChannelError::TooLarge { .. }) => {
+                    ("file_too_large", None, reply::file_reply(lang))
+                }
+                // A file Telegram will not give (expired, refused): ask for it again.
+                Err(_) => ("file_error", None, reply::file_again_reply(lang)),
             },
             Command::Receipt(input) => {
                 let o = self.submit(u, &participant, input, lang, at)?;
