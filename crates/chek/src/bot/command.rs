@@ -41,9 +41,9 @@ impl Command {
     /// ```
     /// use chek::bot::Command;
     /// use chek::channels::parse_update;
-    /// let u = parse_update(br#"{"update_id": 1, "message": {"message_id": 5, "date": 1762356600,
+    /// let u = parse_update(r#"{"update_id": 1, "message": {"message_id": 5, "date": 1762356600,
     ///     "chat": {"id": 42, "type": "private"}, "from": {"id": 42, "is_bot": false, "first_name": "A"},
-    ///     "text": "Позовите оператора, пожалуйста"}}"#)?;
+    ///     "text": "Позовите оператора, пожалуйста"}}"#.as_bytes())?;
     /// assert!(matches!(Command::of(u.message().unwrap()), Command::Operator(_)));
     /// # Ok::<(), chek::channels::ChannelError>(())
     /// ```
