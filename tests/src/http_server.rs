@@ -49,6 +49,9 @@ pub struct Response {
     pub slow_body: Option<Duration>,
     /// Announce this Content-Length instead of the real one (a cut-off body).
     pub claimed_length: Option<usize>,
+    /// Send the body with `Transfer-Encoding: chunked` (chunks of at most 64 KiB) and no
+    /// Content-Length: the client learns the size only by reading.
+    pub chunked: bool,
 }
 
 impl Response {
@@ -186,6 +189,17 @@ fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) -> std::
     }
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if resp.chunked {
+        head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        out.write_all(head.as_bytes())?;
+        for chunk in resp.body.chunks(64 * 1024) {
+            out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+            out.write_all(chunk)?;
+            out.write_all(b"\r\n")?;
+        }
+        out.write_all(b"0\r\n\r\n")?;
+        return out.flush();
     }
     let claimed = resp.claimed_length.unwrap_or(resp.body.len());
     head.push_str(&format!("Content-Length: {claimed}\r\n\r\n"));

@@ -110,6 +110,7 @@ fn manifest_of(dir: &std::path::Path) -> Vec<Photo> {
         .collect()
 }
 pub mod http_server;
+pub mod telegram_server;
 pub mod textgen;
 
 /// A new, empty PostgreSQL database on the test server (`CHEK_TEST_PG_URL`, as `scripts/test`

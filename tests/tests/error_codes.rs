@@ -170,3 +170,68 @@ fn every_receipt_error_code() {
         check_hints(code, &err.hint(Lang::Ru), &err.hint(Lang::En));
     }
 }
+
+#[test]
+fn every_channel_error_code() {
+    use chek_channels::{ChannelError, Secret, TelegramConfig, check_text, parse_update};
+    use std::time::Duration;
+    let s = String::new;
+    let table: Vec<(&str, ChannelError)> = vec![
+        (
+            "channel.unauthorized",
+            ChannelError::Unauthorized {
+                status: 401,
+                description: s(),
+            },
+        ),
+        (
+            "channel.rate_limited",
+            ChannelError::RateLimited {
+                retry_after: Some(Duration::from_secs(5)),
+                description: s(),
+            },
+        ),
+        ("channel.blocked", ChannelError::Blocked(s())),
+        (
+            "channel.rejected",
+            ChannelError::Rejected {
+                status: 400,
+                description: s(),
+            },
+        ),
+        ("channel.unavailable", ChannelError::Unavailable(s())),
+        ("channel.timeout", ChannelError::Timeout(s())),
+        ("channel.bad_response", parse_update(b"{oops").unwrap_err()),
+        (
+            "channel.too_long",
+            check_text(&"ж".repeat(4097)).unwrap_err(),
+        ),
+        (
+            "channel.too_large",
+            parse_update(&vec![b' '; 2 << 20]).unwrap_err(),
+        ),
+        (
+            "channel.invalid",
+            TelegramConfig::new(Secret::new("a b"))
+                .validate()
+                .unwrap_err(),
+        ),
+    ];
+    for (code, err) in &table {
+        assert_eq!(err.code(), *code, "{err}");
+        check_hints(code, &err.hint(Lang::Ru), &err.hint(Lang::En));
+    }
+    let retryable: Vec<&str> = table
+        .iter()
+        .filter(|(_, e)| e.retryable())
+        .map(|(c, _)| *c)
+        .collect();
+    assert_eq!(
+        retryable,
+        [
+            "channel.rate_limited",
+            "channel.unavailable",
+            "channel.timeout"
+        ]
+    );
+}

@@ -1568,7 +1568,7 @@ fn sqlite_schema_1_ledger_gets_running_totals() {
          ALTER TABLE draws DROP COLUMN prize_set; ALTER TABLE draws DROP COLUMN from_day;
          ALTER TABLE draws DROP COLUMN to_day; ALTER TABLE draws DROP COLUMN beacon_source;
          ALTER TABLE draws DROP COLUMN beacon_round; ALTER TABLE draws DROP COLUMN drawn_at;
-         DROP TABLE engage_docs; DROP TABLE engage_events;
+         DROP TABLE engage_docs; DROP TABLE engage_events; DROP TABLE outbox;
          DELETE FROM schema_version WHERE version > 1;",
     )
     .unwrap();

@@ -192,7 +192,7 @@ impl PyOutcome {
         self.0.to_text()
     }
     /// The shape of `chek run --json`, JSON-ready (`next_at` an ISO string).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    pub(crate) fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         json_dict(py, &self.0.to_json())
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -212,7 +212,7 @@ fn outcomes<'py>(py: Python<'py>, v: Vec<Outcome>) -> PyResult<Bound<'py, PyList
 /// data recorded unverified, and every outcome says so); `provider="fns"` or `"checkapi"` with
 /// `token=` verifies with ФНС.
 #[pyclass(frozen, module = "chek", name = "Engine")]
-pub(crate) struct PyEngine(Engine);
+pub(crate) struct PyEngine(pub(crate) std::sync::Arc<Engine>);
 
 fn provider(
     name: &str,
@@ -270,12 +270,12 @@ impl PyEngine {
             None => Verification::Offline,
             Some(p) => self::provider(p, base_url, token, timeout)?,
         };
-        Ok(PyEngine(Engine::new(
+        Ok(PyEngine(std::sync::Arc::new(Engine::new(
             c,
             ledger.ledger.clone(),
             v,
             recheck_policy.map(|p| p.0.clone()).unwrap_or_default(),
-        )))
+        ))))
     }
 
     /// The campaign's time zone (`when.utc_offset`) as a `datetime.timezone`.

@@ -66,6 +66,12 @@ create_exception!(
 );
 create_exception!(
     chek,
+    ChannelError,
+    ChekError,
+    "A messaging channel (the Telegram Bot API) refused, failed or was given bad input (codes `channel.*`; `.details` has `retryable` and `retry_after` in seconds)."
+);
+create_exception!(
+    chek,
     CareError,
     ChekError,
     "A care-desk file, case history, contact or merge that cannot be used (codes `care.*`)."
@@ -258,6 +264,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CampaignError", py.get_type::<CampaignError>())?;
     m.add("DrawError", py.get_type::<DrawError>())?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
+    m.add("ChannelError", py.get_type::<ChannelError>())?;
     m.add("NotifyError", py.get_type::<NotifyError>())?;
     m.add("LoyaltyError", py.get_type::<LoyaltyError>())?;
     m.add("FeedbackError", py.get_type::<FeedbackError>())?;

@@ -8,9 +8,11 @@
 
 use pyo3::prelude::*;
 
+mod bot;
 mod campaign;
 mod care;
 mod chain;
+mod channels;
 mod convert;
 mod draw;
 mod engage_ledger;
@@ -19,6 +21,7 @@ mod errors;
 mod feedback;
 mod loyalty;
 mod notify;
+mod outbox;
 mod qr;
 mod receipt;
 mod recheck;
@@ -44,10 +47,13 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     campaign::register(m)?;
     draw::register(m)?;
     verify::register(m)?;
+    channels::register(m)?;
     sms::register(m)?;
     care::register(m)?;
     engine::register(m)?;
     chain::register(m)?;
+    outbox::register(m)?;
+    bot::register(m)?;
     records::register(m)?;
     recheck::register(m)?;
     engage_ledger::register(m)?;

@@ -29,7 +29,18 @@ TICKET = (shared_dir() / "fixtures" / "fns" / "irkkt-ticket-2023-ozon.json").rea
 
 
 def test_the_module_lists_its_names() -> None:
-    assert chek.aio.__all__ == ["scan", "ocr", "verify", "submit", "submit_batch", "recheck"]
+    assert chek.aio.__all__ == [
+        "scan",
+        "ocr",
+        "verify",
+        "submit",
+        "submit_batch",
+        "recheck",
+        "get_updates",
+        "get_file",
+        "download",
+        "send_message",
+    ]
     for name in chek.aio.__all__:
         assert inspect.iscoroutinefunction(getattr(chek.aio, name))
 

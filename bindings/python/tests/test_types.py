@@ -32,7 +32,10 @@ MODULES: list[ModuleType] = [
     chek.engage.notify,
     chek.engage.loyalty,
     chek.engage.feedback,
+    chek.outbox,
     chek.ru,
+    chek.channels,
+    chek.bot,
 ]
 NOW = datetime.datetime(2026, 11, 23, 12, 0)
 DEMO = REPO / "examples" / "demo"
@@ -96,6 +99,9 @@ def build(tmp: Path, server: Server) -> list[object]:
     policy = chek.RecheckPolicy()
     s += [waiting, verified, attempt, policy, policy.next([attempt], now=NOW), policy.next([], now=NOW)]
 
+    s += telegram_samples(server)
+    s += bot_samples(tmp, server)
+
     main_ledger = chek.Ledger(str(tmp / "ledger.sqlite"))
     engine = chek.Engine(read(DEMO / "campaign.toml"), main_ledger)
     qrs = read(DEMO / "qr.txt").split()
@@ -119,6 +125,10 @@ def build(tmp: Path, server: Server) -> list[object]:
     chain = main_ledger.verify_chain()
     broken = broken_chain(tmp)
     s += [chain, *chain.chains, main_ledger.chain_head(chain.chains[0].campaign), broken, broken.broken]
+    queued = chek.outbox.enqueue(main_ledger, "reply:1", "telegram", "42", "Чек принят", now=NOW)
+    claimed = chek.outbox.claim(main_ledger, now=NOW)
+    dispatcher = chek.outbox.Dispatcher({"telegram": lambda m: "p-1"})
+    s += [queued, *claimed, chek.outbox.counts(main_ledger), dispatcher, dispatcher.run_once(main_ledger, now=NOW)]
 
     desk = chek.engage.care.CareDesk(read(CARE / "desk.toml"))
     s += [desk.replay(read(CARE / "case-holiday.toml")), desk.route("Чек не найден в ФНС")]
@@ -168,6 +178,50 @@ def build(tmp: Path, server: Server) -> list[object]:
     s += [chek.engage.feedback.Survey.from_toml(read(REPO / "examples" / "engage" / "survey.toml"))]
     s += [chek.ru.measure_sms("Привет, мир")]
     return s
+
+
+def telegram_samples(server: Server) -> list[object]:
+    """Updates as a webhook receives them (a photo, a document) and a `getFile` answer from the
+    local server."""
+    token = "123:TOKEN"
+    update = chek.channels.parse_update(
+        '{"update_id": 1, "message": {"message_id": 2, "date": 1764950400, "caption": "чек",'
+        ' "chat": {"id": 42, "type": "private", "first_name": "Анна"},'
+        ' "from": {"id": 42, "is_bot": false, "first_name": "Анна", "language_code": "ru"},'
+        ' "photo": [{"file_id": "a", "file_unique_id": "ua", "width": 90, "height": 120, "file_size": 900},'
+        ' {"file_id": "b", "file_unique_id": "ub", "width": 960, "height": 1280}]}}'
+    )
+    doc = chek.channels.parse_update(
+        '{"update_id": 3, "message": {"message_id": 4, "date": 0, "chat": {"id": 42, "type": "private"},'
+        ' "document": {"file_id": "d", "file_unique_id": "ud", "file_name": "чек.pdf", "mime_type": "application/pdf"}}}'
+    )
+    server.routes[("POST", f"/bot{token}/getFile")] = Reply(
+        200, '{"ok": true, "result": {"file_id": "b", "file_unique_id": "ub", "file_path": "photos/file_1.jpg"}}'
+    )
+    file = chek.channels.Telegram(token, base_url=server.url, timeout=2.0).get_file("b")
+    m, d = update.message, doc.message
+    assert m is not None and m.from_user is not None and d is not None and d.document is not None
+    return [update, doc, m, d, m.chat, m.from_user, *m.photo, d.document, file]
+
+
+def bot_samples(tmp: Path, server: Server) -> list[object]:
+    """A bot's poll of two updates (a command and a receipt) against the local server."""
+    token = "123:TOKEN"
+    sender = '"from": {"id": 42, "is_bot": false, "first_name": "Анна"}, "chat": {"id": 42, "type": "private"}'
+    updates = (
+        f'{{"ok": true, "result": [{{"update_id": 1, "message": {{"message_id": 1, "date": 1795251600, {sender},'
+        f' "text": "/start"}}}}, {{"update_id": 2, "message": {{"message_id": 2, "date": 1795251600, {sender},'
+        f' "text": "{read(DEMO / "qr.txt").split()[0]}"}}}}]}}'
+    )
+    server.routes[("POST", f"/bot{token}/getUpdates")] = Reply(200, updates)
+    server.routes[("POST", f"/bot{token}/sendMessage")] = Reply(
+        200, '{"ok": true, "result": {"message_id": 9, "date": 0, "chat": {"id": 42, "type": "private"}}}'
+    )
+    engine = chek.Engine(read(DEMO / "campaign.toml"), chek.Ledger(str(tmp / "bot.sqlite")))
+    bot = chek.bot.TelegramBot(engine, chek.channels.Telegram(token, base_url=server.url, timeout=2.0))
+    poll = bot.poll_once(now=NOW)
+    assert [h.kind for h in poll.handled] == ["start", "receipt"] and poll.dispatch.sent == 2
+    return [bot, poll, *poll.handled]
 
 
 def broken_chain(tmp: Path) -> chek.ChainReport:
@@ -264,6 +318,7 @@ def reprs(samples: dict[str, list[object]], tmp: Path) -> list[str]:
         repr(chek.engage.feedback.FeedbackState()),
         repr(experiment),
         repr(chek.ru.ProductionCalendar()),
+        repr(chek.channels.Telegram("123:TOKEN", base_url="http://127.0.0.1:9")),
     ]
     return out
 

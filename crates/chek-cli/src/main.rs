@@ -68,6 +68,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The ledger itself: `chek ledger verify` walks its hash chains (tamper evidence).
     Ledger(cmd::ledger::Args),
+    /// The main job, live: `chek bot telegram` runs the campaign behind a Telegram bot.
+    Bot(cmd::bot::Args),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Segments(args) => cmd::segments::run(&args),
         Command::Report(args) => cmd::report::run(&args),
         Command::Ledger(args) => cmd::ledger::run(&args),
+        Command::Bot(args) => cmd::bot::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -26,6 +26,7 @@ pub mod draw;
 pub mod fiscal;
 mod hint;
 mod lang;
+pub mod secret;
 pub mod text;
 pub mod verify;
 

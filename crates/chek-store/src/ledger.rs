@@ -549,6 +549,19 @@ impl Ledger {
         dispatch!(self, b => b.docs_tx(f))
     }
 
+    /// The backend's outbox operations.
+    pub(crate) fn outbox_backend<T>(
+        &self,
+        f: impl FnOnce(&dyn crate::outbox::OutboxBackend) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match &*self.inner {
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(b) => f(b),
+            #[cfg(feature = "postgres")]
+            Inner::Postgres(b) => f(&**b),
+        }
+    }
+
     /// Every engagement document of a kind, from one snapshot.
     pub(crate) fn docs_all(&self, kind: &str) -> Result<Vec<(String, String)>, StoreError> {
         dispatch!(self, b => b.docs_all(kind))

@@ -86,10 +86,12 @@
 compile_error!("chek-store needs a backend: enable the `sqlite` or `postgres` feature");
 
 mod chain;
+mod cursor;
 mod engage;
 mod error;
 mod ledger;
 mod migrate;
+mod outbox;
 #[cfg(feature = "postgres")]
 mod pg;
 #[cfg(feature = "postgres")]
@@ -113,6 +115,10 @@ pub use engage::{
 pub use error::StoreError;
 pub use ledger::{Audit, Ledger, OpenOptions, PG_POOL_SIZE, budget_of, needs_campaign_lock};
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{
+    Enqueued, Finish, MAX_BODY, MAX_CHANNEL, MAX_CLAIM, MAX_ERROR, MAX_LEASE, MAX_OUTBOX_KEY,
+    MAX_RECIPIENT, NewMessage, OutboxCounts, OutboxMessage, OutboxStatus,
+};
 pub use target::redact;
 pub use types::{
     Backend, Balance, Budget, DayCounts, DrawRecord, FailedSubmission, ParticipantRecord,

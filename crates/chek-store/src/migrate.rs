@@ -39,6 +39,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0005_chain.sql"),
         then_chain: Some(include_str!("../migrations/sqlite/0005_chain_guards.sql")),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/sqlite/0006_outbox.sql"),
+        then_chain: None,
+    },
 ];
 
 /// PostgreSQL migrations, oldest first.
@@ -69,10 +74,15 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0005_chain.sql"),
         then_chain: Some(include_str!("../migrations/postgres/0005_chain_guards.sql")),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/postgres/0006_outbox.sql"),
+        then_chain: None,
+    },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Refuses a database written by a newer chek.
 pub(crate) fn check_not_newer(found: u32) -> Result<(), crate::StoreError> {

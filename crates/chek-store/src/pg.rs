@@ -18,6 +18,7 @@
 
 mod chain;
 mod docs;
+mod outbox;
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};

@@ -4,6 +4,7 @@
 
 mod chain;
 mod docs;
+mod outbox;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};

@@ -65,16 +65,16 @@ mod error;
 mod fns;
 mod provider;
 mod retry_after;
-mod secret;
 mod transport;
 
 pub use checkapi::{CHECKAPI_URL, CheckApi};
+/// Credentials never shown in `Debug`, logs or outcomes (defined in `chek-core`).
+pub use chek_core::secret::Secret;
 pub use chek_core::verify::{InvalidReason, VerifyOutcome};
 pub use config::ClientConfig;
 pub use error::BuildError;
 pub use fns::{FNS_MOBILE_URL, FnsMobile};
 pub use provider::ProviderKind;
-pub use secret::Secret;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -46,6 +46,19 @@ pub mod verify {
     };
 }
 
+/// Messaging channels for bots: the Telegram Bot API (long polling, webhooks, files, replies).
+///
+/// ```
+/// use chek::channels::parse_update;
+/// let u = parse_update(br#"{"update_id":1,"message":{"message_id":2,"date":0,"chat":{"id":3,"type":"private"},"text":"hi"}}"#)?;
+/// assert_eq!(u.kind(), "message");
+/// # Ok::<(), chek::channels::ChannelError>(())
+/// ```
+#[cfg(feature = "channels")]
+pub mod channels {
+    pub use chek_channels::*;
+}
+
 /// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.
 ///
 /// ```
@@ -66,10 +79,19 @@ pub mod store {
     pub use chek_store::*;
 }
 
+#[cfg(feature = "bot")]
+pub mod bot;
 #[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "store")]
+pub mod outbox;
 
 /// The README's Rust examples, compiled and run as doctests so they never go stale.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// docs/outbox.md's Rust example, run as a doctest.
+#[cfg(all(doctest, feature = "store"))]
+#[doc = include_str!("../../../docs/outbox.md")]
+pub struct OutboxDoctests;

@@ -1,7 +1,8 @@
 """chek: receipt promo campaigns for Russian fiscal receipts.
 
 Read the fiscal QR of a receipt (from its text or a photo), validate it offline, read printed
-text and manual entries, verify with ФНС, run campaigns and prize draws. Every result is an
+text and manual entries, verify with ФНС, run campaigns and prize draws, talk to shoppers on
+Telegram (``chek.channels``). Every result is an
 immutable object with ``to_dict()`` (JSON-ready: ``json.dumps`` takes it); every error is a
 :class:`ChekError` with a stable ``.code`` and a ``.hint`` a shopper can act on (``.hints``
 holds Russian and English). ``chek.aio`` has awaitable versions of the blocking calls.
@@ -87,6 +88,7 @@ from chek._chek import (
     CampaignError,
     DrawError,
     VerifyError,
+    ChannelError,
     LoyaltyError,
     FeedbackError,
     __version__,
@@ -118,7 +120,10 @@ __all__ = [
     "__version__",
     # submodules: engagement flows and Russian language
     "aio",
+    "bot",
+    "channels",
     "engage",
+    "outbox",
     "ru",
     "Photo",
     "JsonInput",
@@ -134,6 +139,7 @@ __all__ = [
     "CampaignError",
     "DrawError",
     "VerifyError",
+    "ChannelError",
     "NotifyError",
     "LoyaltyError",
     "FeedbackError",
@@ -211,4 +217,4 @@ __all__ = [
 ]
 
 # Submodules, imported last: they import from chek._chek.
-from chek import aio, engage, ru  # noqa: E402
+from chek import aio, bot, channels, engage, outbox, ru  # noqa: E402

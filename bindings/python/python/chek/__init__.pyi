@@ -6,7 +6,7 @@ Checked against the built module by ``python -m mypy.stubtest chek`` in scripts/
 import datetime
 import decimal
 import os
-from chek import aio as aio, engage as engage, ru as ru
+from chek import aio as aio, bot as bot, channels as channels, engage as engage, outbox as outbox, ru as ru
 from typing import Any, Final, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
 
 __version__: Final[str]
@@ -38,6 +38,7 @@ class ScanError(ChekError): ...
 class CampaignError(ChekError): ...
 class DrawError(ChekError): ...
 class VerifyError(ChekError): ...
+class ChannelError(ChekError): ...
 class InternalError(ChekError): ...
 
 
@@ -1188,7 +1189,10 @@ __all__ = [
     "__version__",
     # submodules: engagement flows and Russian language
     "aio",
+    "bot",
+    "channels",
     "engage",
+    "outbox",
     "ru",
     "Photo",
     "JsonInput",
@@ -1204,6 +1208,7 @@ __all__ = [
     "CampaignError",
     "DrawError",
     "VerifyError",
+    "ChannelError",
     "NotifyError",
     "LoyaltyError",
     "FeedbackError",

@@ -1,9 +1,10 @@
 """Awaitable versions of chek's blocking calls, for asyncio bot frameworks (aiogram, python-telegram-bot…).
 
 Each runs the blocking call in a worker thread (``asyncio.to_thread``); the native code releases
-the GIL while it scans, verifies or writes the ledger, so the event loop keeps serving other
-updates and several calls run at once. Signatures are those of the blocking calls; errors are
-the same typed ``chek.ChekError`` subclasses.
+the GIL while it scans, verifies, writes the ledger or talks to Telegram, so the event loop keeps
+serving other updates and several calls run at once. Signatures are those of the blocking calls
+(the Telegram ones, ``get_updates``, ``get_file``, ``download`` and ``send_message``, take the
+``chek.channels.Telegram`` client first); errors are the same typed ``chek.ChekError`` subclasses.
 
 >>> import asyncio, chek
 >>> async def handle(engine: chek.Engine, user: str, photo: bytes) -> str:
@@ -19,6 +20,7 @@ import os
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from chek import _chek
+from chek.channels import File, Message, Telegram, Update
 from chek._chek import (
     Candidate,
     ChekError,
@@ -32,7 +34,18 @@ from chek._chek import (
     VerifyResult,
 )
 
-__all__ = ["scan", "ocr", "verify", "submit", "submit_batch", "recheck"]
+__all__ = [
+    "scan",
+    "ocr",
+    "verify",
+    "submit",
+    "submit_batch",
+    "recheck",
+    "get_updates",
+    "get_file",
+    "download",
+    "send_message",
+]
 
 _Photo = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", "os.PathLike[bytes]"]
 
@@ -119,3 +132,26 @@ async def recheck(
 ) -> list[Outcome]:
     """``engine.recheck(...)`` in a worker thread: asks the provider again about due receipts."""
     return await asyncio.to_thread(engine.recheck, now=now, limit=limit)
+
+
+async def get_updates(
+    bot: Telegram, offset: Optional[int] = None, limit: int = 100, timeout: Optional[float] = None
+) -> list[Update]:
+    """``bot.get_updates(...)`` (``chek.channels.Telegram``) in a worker thread: a long poll that
+    leaves the event loop free."""
+    return await asyncio.to_thread(bot.get_updates, offset, limit, timeout)
+
+
+async def get_file(bot: Telegram, file_id: str) -> File:
+    """``bot.get_file(file_id)`` in a worker thread."""
+    return await asyncio.to_thread(bot.get_file, file_id)
+
+
+async def download(bot: Telegram, file: File) -> bytes:
+    """``bot.download(file)`` in a worker thread."""
+    return await asyncio.to_thread(bot.download, file)
+
+
+async def send_message(bot: Telegram, chat_id: int, text: str) -> Message:
+    """``bot.send_message(chat_id, text)`` in a worker thread."""
+    return await asyncio.to_thread(bot.send_message, chat_id, text)

@@ -4,6 +4,7 @@ import datetime
 import os
 from typing import Any, Iterable, Mapping, Optional, Union
 
+from chek.channels import File, Message, Telegram, Update
 from chek import (
     Candidate,
     ChekError,
@@ -57,5 +58,22 @@ async def submit_batch(
 async def recheck(
     engine: Engine, *, now: Optional[datetime.datetime] = None, limit: int = 1000
 ) -> list[Outcome]: ...
+async def get_updates(
+    bot: Telegram, offset: Optional[int] = None, limit: int = 100, timeout: Optional[float] = None
+) -> list[Update]: ...
+async def get_file(bot: Telegram, file_id: str) -> File: ...
+async def download(bot: Telegram, file: File) -> bytes: ...
+async def send_message(bot: Telegram, chat_id: int, text: str) -> Message: ...
 
-__all__ = ["scan", "ocr", "verify", "submit", "submit_batch", "recheck"]
+__all__ = [
+    "scan",
+    "ocr",
+    "verify",
+    "submit",
+    "submit_batch",
+    "recheck",
+    "get_updates",
+    "get_file",
+    "download",
+    "send_message",
+]

@@ -14,7 +14,7 @@ use chek::engage::care::{
     MetricState, QueueItem, Rendered, Request, Strength, queue, replay, replay_joined,
     segment_by_id,
 };
-use chek::store::{CareCaseHistory, CareMerge, Ledger};
+use chek::store::{CareCaseHistory, CareMerge, Ledger, NewMessage};
 use chek::{Coded, Lang};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
@@ -235,6 +235,19 @@ struct ReplyArgs {
     /// A placeholder value, `name=value` (repeat).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
+    /// Send it: the reply is recorded in case --case of this ledger and queued in its outbox
+    /// for the chat the customer wrote from, in one transaction (`chek bot telegram` sends it).
+    #[arg(long, value_name = "PATH|URL", requires_all = ["case", "event_id"])]
+    db: Option<String>,
+    /// The case to answer.
+    #[arg(long, requires = "db")]
+    case: Option<String>,
+    /// The reply's own id: recorded and queued once, a retry changes nothing.
+    #[arg(long, value_name = "ID", requires = "db")]
+    event_id: Option<String>,
+    /// Who answers.
+    #[arg(long, requires = "db")]
+    agent: Option<String>,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -709,16 +722,91 @@ fn run_reply(a: &ReplyArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    let sent = match (&a.db, &a.case, &a.event_id) {
+        (Some(db), Some(case), Some(event_id)) if r.complete => {
+            Some(send_reply(db, case, event_id, a.agent.clone(), &r.text)?)
+        }
+        _ => None,
+    };
     if a.out.json {
-        writeln!(out, "{}", pretty(&r)?)?;
+        let mut v = serde_json::to_value(&r).map_err(io::Error::other)?;
+        if let Some(s) = &sent {
+            v["sent"] = s.clone();
+        }
+        writeln!(out, "{}", pretty(&v)?)?;
     } else {
         write!(out, "{}", rendered_text(&r, a.out.lang))?;
+        if let Some(s) = &sent {
+            match s["queued"].as_str() {
+                Some(key) => writeln!(
+                    out,
+                    "{} {key} → {}:{}",
+                    tr(a.out.lang, "в очереди на отправку:", "queued to send:"),
+                    s["channel"].as_str().unwrap_or(""),
+                    s["recipient"].as_str().unwrap_or("")
+                )?,
+                None => writeln!(
+                    out,
+                    "{}",
+                    tr(
+                        a.out.lang,
+                        "записано в обращение; отправить некуда: клиент писал не из Telegram",
+                        "recorded in the case; nowhere to send it: the customer did not write from Telegram"
+                    )
+                )?,
+            }
+        }
     }
-    Ok(if r.complete {
+    let queued = sent.as_ref().is_none_or(|s| s["queued"].is_string());
+    Ok(if r.complete && queued {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Records the reply in the case and queues it for the customer, together. `{"case", "seq",
+/// "replayed", "queued": key|null, "channel", "recipient"}`.
+fn send_reply(
+    db: &str,
+    case: &str,
+    event_id: &str,
+    agent: Option<String>,
+    text: &str,
+) -> io::Result<Value> {
+    let l = open_db(db)?;
+    let event = Event::Reply {
+        at: now_local(),
+        agent,
+        close: true,
+        text: Some(text.to_owned()),
+    };
+    let key = format!("care:{case}:{event_id}");
+    let utc = chrono::Utc::now().naive_utc();
+    let r = l
+        .care_record_replying(
+            case,
+            event_id,
+            &event,
+            &mut |row| {
+                row.reply_address()
+                    .into_iter()
+                    .map(|(ch, to)| NewMessage::new(key.clone(), ch, to, text, utc))
+                    .collect()
+            },
+            utc,
+        )
+        .map_err(io::Error::other)?;
+    // A replayed reply: what was queued the first time.
+    let queued = l.outbox_get(&key).map_err(io::Error::other)?;
+    Ok(json!({
+        "case": r.value.case,
+        "seq": r.value.seq,
+        "replayed": r.replayed,
+        "queued": queued.as_ref().map(|m| m.key.clone()),
+        "channel": queued.as_ref().map(|m| m.channel.clone()),
+        "recipient": queued.as_ref().map(|m| m.recipient.clone()),
+    }))
 }
 
 fn run_segment(a: &SegmentArgs) -> io::Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod bot;
 pub(crate) mod campaign;
 pub(crate) mod care;
 pub(crate) mod draw;

@@ -52,6 +52,25 @@ pub struct CareCaseRow {
     pub merge: Option<u64>,
 }
 
+impl CareCaseRow {
+    /// Where an answer reaches the customer: `("telegram", user id)` when they wrote from
+    /// Telegram (the only channel chek sends to yet), else `None`.
+    ///
+    /// ```
+    /// use chek_engage::care::Key;
+    /// let row = chek_store::CareCaseRow { keys: vec![Key::parse("telegram:42")?], ..Default::default() };
+    /// assert_eq!(row.reply_address(), Some(("telegram", "42".to_string())));
+    /// assert_eq!(chek_store::CareCaseRow::default().reply_address(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reply_address(&self) -> Option<(&'static str, String)> {
+        self.keys
+            .iter()
+            .find(|k| k.kind() == "telegram")
+            .map(|k| ("telegram", k.value().to_owned()))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct EventDoc {
     case: String,
@@ -256,6 +275,66 @@ impl Ledger {
         event: &Event,
         now: NaiveDateTime,
     ) -> Result<Replayed<CareRecorded>, StoreError> {
+        self.care_record_sending(case, event_id, event, &[], now)
+    }
+
+    /// [`Ledger::care_record`], and the messages it causes (an operator's reply to the
+    /// customer) enqueued in the outbox in the same transaction: recorded and queued together or
+    /// not at all. A replayed event enqueues nothing again.
+    ///
+    /// ```
+    /// use chek_engage::care::CaseFile;
+    /// use chek_store::{NewMessage, OutboxStatus};
+    /// let l = chek_store::Ledger::open(":memory:")?;
+    /// let f = CaseFile::parse(r#"{"case": "C-1", "events": [
+    ///     {"kind": "message", "at": "2026-03-03T10:00:00", "channel": "viber",
+    ///      "from": "01aBcD+/xyz==", "text": "Где приз?"}]}"#)?;
+    /// let now = f.events[0].at();
+    /// let reply = NewMessage::new("care:C-1:reply-1", "viber", "01aBcD+/xyz==", "Приз отправлен", now);
+    /// l.care_record_sending("C-1", "op-reply-1", &f.events[0], &[reply], now)?;
+    /// assert_eq!(l.outbox_get("care:C-1:reply-1")?.unwrap().status, OutboxStatus::Queued);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn care_record_sending(
+        &self,
+        case: &str,
+        event_id: &str,
+        event: &Event,
+        outgoing: &[crate::NewMessage],
+        now: NaiveDateTime,
+    ) -> Result<Replayed<CareRecorded>, StoreError> {
+        self.care_record_replying(case, event_id, event, &mut |_| outgoing.to_vec(), now)
+    }
+
+    /// [`Ledger::care_record_sending`] with the messages made from the case as stored before
+    /// this event (its identifiers say where the customer can be reached:
+    /// [`CareCaseRow::reply_address`]), in the same transaction.
+    ///
+    /// ```
+    /// use chek_engage::care::CaseFile;
+    /// use chek_store::NewMessage;
+    /// let l = chek_store::Ledger::open(":memory:")?;
+    /// let f = CaseFile::parse(r#"{"case": "tg:42", "events": [
+    ///     {"kind": "message", "at": "2026-03-03T10:00:00", "channel": "telegram", "from": "42", "text": "Где приз?"},
+    ///     {"kind": "reply", "at": "2026-03-03T10:05:00", "agent": "olga", "text": "Приз в пути"}]}"#)?;
+    /// let now = f.events[1].at();
+    /// l.care_record("tg:42", "m1", &f.events[0], now)?;
+    /// l.care_record_replying("tg:42", "r1", &f.events[1], &mut |row| {
+    ///     let (channel, to) = row.reply_address().unwrap();
+    ///     vec![NewMessage::new("care:tg:42:r1", channel, to, "Приз в пути", now)]
+    /// }, now)?;
+    /// let m = l.outbox_get("care:tg:42:r1")?.unwrap();
+    /// assert_eq!((m.channel.as_str(), m.recipient.as_str()), ("telegram", "42"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn care_record_replying(
+        &self,
+        case: &str,
+        event_id: &str,
+        event: &Event,
+        outgoing: &mut dyn FnMut(&CareCaseRow) -> Vec<crate::NewMessage>,
+        now: NaiveDateTime,
+    ) -> Result<Replayed<CareRecorded>, StoreError> {
         self.docs_tx(&mut |tx| {
             let mut d = Docs { tx, now };
             d.once(FLOW, Some(event_id), |d| {
@@ -270,6 +349,7 @@ impl Ledger {
                         chek_engage::care::MAX_EVENTS
                     )));
                 }
+                let before = row.clone();
                 row.events += 1;
                 let at = event.at();
                 row.first_at = Some(row.first_at.map_or(at, |f| f.min(at)));
@@ -293,6 +373,9 @@ impl Ledger {
                     seq: row.events,
                     event: event.clone(),
                 };
+                for m in outgoing(&before) {
+                    d.enqueue(&m)?;
+                }
                 d.put(EVENT, event_id, Some(case), &doc)?;
                 d.put(CASE, case, row.merged_into.as_deref(), &row)?;
                 Ok(CareRecorded {

@@ -38,6 +38,12 @@ pub(crate) trait DocTx {
         result: &str,
         at: NaiveDateTime,
     ) -> Result<(), StoreError>;
+    /// Writes an outbox row in this step's transaction.
+    fn enqueue_raw(
+        &mut self,
+        m: &crate::NewMessage,
+        at: NaiveDateTime,
+    ) -> Result<crate::Enqueued, StoreError>;
 }
 
 fn check_key(what: &str, k: &str) -> Result<(), StoreError> {
@@ -131,6 +137,12 @@ impl Docs<'_> {
 
     /// Runs `apply` once per event id: a repeat returns the first stored result and writes
     /// nothing. Without an id the flow runs every time (its own rules make it idempotent).
+    /// Enqueues a message in this step's transaction: it is sent only if the step commits.
+    pub(crate) fn enqueue(&mut self, m: &crate::NewMessage) -> Result<crate::Enqueued, StoreError> {
+        m.validate()?;
+        self.tx.enqueue_raw(m, self.now)
+    }
+
     pub(crate) fn once<T: Serialize + DeserializeOwned>(
         &mut self,
         flow: &str,

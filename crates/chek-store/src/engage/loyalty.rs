@@ -142,6 +142,40 @@ impl Ledger {
         event_id: Option<&str>,
         now: NaiveDateTime,
     ) -> Result<Replayed<Outcome>, StoreError> {
+        self.loyalty_apply_sending(op, event_id, &mut |_| Vec::new(), now)
+    }
+
+    /// [`Ledger::loyalty_apply`], and the messages its outcome causes (the SMS answering an
+    /// activation) enqueued in the outbox in the same transaction. `reply` sees the outcome;
+    /// a replayed event calls it not at all and enqueues nothing again.
+    ///
+    /// ```
+    /// use chek_engage::loyalty::{ActivationRequest, Op, Programme};
+    /// use chek_core::Coded;
+    /// use chek_store::NewMessage;
+    /// let l = chek_store::Ledger::open(":memory:")?;
+    /// let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    /// let p = Programme::example();
+    /// l.loyalty_issue(&["4600682000013".parse()?], &[], now)?;
+    /// let op = Op::Activate(ActivationRequest::from_sms("+79161234567", "4600682000013", &p).unwrap());
+    /// let out = l.loyalty_apply_sending(&op, Some("sms-1"), &mut |o| {
+    ///     vec![NewMessage::new("sms-1:reply", "sms", "+79161234567", o.code(), now)]
+    /// }, now)?;
+    /// assert_eq!(out.value.code(), "loyalty.activated");
+    /// assert_eq!(l.outbox_get("sms-1:reply")?.unwrap().body, "loyalty.activated");
+    /// // The same SMS again: the first outcome, no second reply.
+    /// let again = l.loyalty_apply_sending(&op, Some("sms-1"), &mut |_| unreachable!(), now)?;
+    /// assert!(again.replayed);
+    /// assert_eq!(l.outbox_counts()?.queued, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn loyalty_apply_sending(
+        &self,
+        op: &Op,
+        event_id: Option<&str>,
+        reply: &mut dyn FnMut(&Outcome) -> Vec<crate::NewMessage>,
+        now: NaiveDateTime,
+    ) -> Result<Replayed<Outcome>, StoreError> {
         self.docs_tx(&mut |tx| {
             let mut d = Docs { tx, now };
             d.once(FLOW, event_id, |d| {
@@ -166,6 +200,9 @@ impl Ledger {
                     if before.card(number) != Some(rec) {
                         put(d, number, rec)?;
                     }
+                }
+                for m in reply(&outcome) {
+                    d.enqueue(&m)?;
                 }
                 Ok(outcome)
             })

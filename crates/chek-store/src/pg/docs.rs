@@ -90,6 +90,14 @@ impl DocTx for Docs<'_, '_> {
         self.t.execute(&st, &[&flow, &id, &result, &at])?;
         Ok(())
     }
+
+    fn enqueue_raw(
+        &mut self,
+        m: &crate::NewMessage,
+        at: NaiveDateTime,
+    ) -> Result<crate::Enqueued, StoreError> {
+        super::outbox::enqueue_in(self.t, m, at)
+    }
 }
 
 impl Pg {

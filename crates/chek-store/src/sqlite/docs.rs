@@ -67,6 +67,14 @@ impl DocTx for Docs<'_> {
             .execute(params![flow, id, result, ts(at)])?;
         Ok(())
     }
+
+    fn enqueue_raw(
+        &mut self,
+        m: &crate::NewMessage,
+        at: NaiveDateTime,
+    ) -> Result<crate::Enqueued, StoreError> {
+        super::outbox::enqueue_in(self.0, m, at)
+    }
 }
 
 impl Sqlite {

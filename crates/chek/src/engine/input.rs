@@ -25,6 +25,26 @@ pub enum Input {
 }
 
 impl Input {
+    /// What a participant typed in a chat: one word carrying a fiscal field (`fn=`) is the QR
+    /// payload (a scanner app's copy), anything else a manual entry («фн … фд … фп … дата
+    /// сумма»).
+    ///
+    /// ```
+    /// use chek::engine::Input;
+    /// let qr = "t=20261105T1830&s=1530.00&fn=7281440500751551&i=30611&fp=2845710362&n=1";
+    /// assert_eq!(Input::from_message(&format!(" {qr}\n")).kind(), "qr");
+    /// assert_eq!(Input::from_message("фн 7281440500751551 фд 30611 фп 2845710362 05.11.26 18:30 1530,00").kind(), "manual");
+    /// ```
+    pub fn from_message(text: &str) -> Input {
+        let t = text.trim();
+        let lower = t.to_ascii_lowercase();
+        if !t.contains(char::is_whitespace) && (lower.contains("fn=") || lower.contains("fn%3d")) {
+            Input::QrText(t.to_owned())
+        } else {
+            Input::Manual(t.to_owned())
+        }
+    }
+
     /// `photo`, `qr`, `ocr` or `manual`.
     pub const fn kind(&self) -> &'static str {
         match self {
