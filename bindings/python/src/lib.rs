@@ -29,6 +29,7 @@ mod records;
 mod ru;
 mod scan;
 mod sms;
+mod sms_gateway;
 mod text;
 mod verify;
 
@@ -49,6 +50,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     verify::register(m)?;
     channels::register(m)?;
     sms::register(m)?;
+    sms_gateway::register(m)?;
     care::register(m)?;
     engine::register(m)?;
     chain::register(m)?;

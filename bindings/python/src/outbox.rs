@@ -3,11 +3,12 @@
 //! dispatcher with Python callables as the channels' senders. Times are UTC (naive = UTC,
 //! aware ones converted).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chek::outbox::{
     Backoff, Delivered, DispatchReport, Dispatcher, Enqueued, Finish, NewMessage, OutboxCounts,
-    OutboxMessage, OutboxStatus, SendError, Sender,
+    OutboxMessage, OutboxStatus, SendError, Sender, SmsSender, TelegramSender,
 };
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
@@ -295,7 +296,8 @@ impl Sender for PySender {
 /// lease=300.0, backoff_first=30.0, backoff_max=3600.0, attempts=8, dedupes=())`. `gate(message,
 /// now)` is the contact policy at send time: a returned string skips the message with that
 /// reason. Channels named in `dedupes` drop a second message with the same key, so an in-doubt
-/// message is simply resent; others resend it at most once.
+/// message is simply resent; others resend it at most once. A `chek.channels.SmsRu`/`Smsc` as
+/// the `sms` sender, or a `chek.channels.Telegram` as the `telegram` one, sends without Python.
 #[pyclass(frozen, module = "chek", name = "Dispatcher")]
 pub(crate) struct PyDispatcher {
     inner: Dispatcher,
@@ -329,12 +331,45 @@ impl PyDispatcher {
                 attempts: attempts.max(1),
             });
         for (channel, call) in senders {
-            let dedupes = dedupes.contains(&channel);
-            d = d.with_sender(Box::new(PySender {
-                channel,
-                call,
-                dedupes,
-            }));
+            // chek's own clients send without the GIL: an SMS gateway for `sms`, a Telegram
+            // client for `telegram`.
+            let native: Option<Box<dyn Sender>> = Python::attach(|py| {
+                let obj = call.bind(py);
+                if let Some(g) = crate::sms_gateway::gateway_of(obj) {
+                    return (channel == SmsSender::CHANNEL)
+                        .then(|| Box::new(SmsSender::new(g)) as Box<dyn Sender>)
+                        .ok_or_else(|| {
+                            PyValueError::new_err(format!(
+                                "an SMS gateway sends channel \"sms\", not {channel:?}"
+                            ))
+                        })
+                        .map(Some);
+                }
+                if let Ok(t) = obj.cast::<crate::channels::PyTelegram>() {
+                    return (channel == TelegramSender::CHANNEL)
+                        .then(|| {
+                            Box::new(TelegramSender::new(Arc::clone(&t.get().0))) as Box<dyn Sender>
+                        })
+                        .ok_or_else(|| {
+                            PyValueError::new_err(format!(
+                                "a Telegram client sends channel \"telegram\", not {channel:?}"
+                            ))
+                        })
+                        .map(Some);
+                }
+                Ok(None)
+            })?;
+            match native {
+                Some(s) => d = d.with_sender(s),
+                None => {
+                    let dedupes = dedupes.contains(&channel);
+                    d = d.with_sender(Box::new(PySender {
+                        channel,
+                        call,
+                        dedupes,
+                    }));
+                }
+            }
         }
         if let Some(g) = gate {
             d = d.with_gate(Box::new(move |m: &OutboxMessage, now: NaiveDateTime| {

@@ -101,6 +101,11 @@ def build(tmp: Path, server: Server) -> list[object]:
 
     s += telegram_samples(server)
     s += bot_samples(tmp, server)
+    server.routes[("POST", "/sms/send")] = Reply(
+        200, '{"status": "OK", "sms": {"79161234567": {"status": "OK", "status_code": 100, "sms_id": "1-1"}}}'
+    )
+    gw = chek.channels.SmsRu("KEY", base_url=server.url, timeout=2.0)
+    s += [gw, gw.send("79161234567", "Код 1234"), *chek.channels.parse_smsru_callback("data%5B0%5D=sms_status%0A1-1%0A103%0A1")]
 
     main_ledger = chek.Ledger(str(tmp / "ledger.sqlite"))
     engine = chek.Engine(read(DEMO / "campaign.toml"), main_ledger)

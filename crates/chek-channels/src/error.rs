@@ -23,7 +23,7 @@ use chek_core::{Coded, Lang};
 #[non_exhaustive]
 pub enum ChannelError {
     /// The token was refused (HTTP 401, or 404 on a method: no such bot).
-    #[error("the bot token was refused (HTTP {status}): {description}")]
+    #[error("the credentials were refused (HTTP {status}): {description}")]
     Unauthorized {
         /// 401 or 404.
         status: u16,
@@ -62,9 +62,9 @@ pub enum ChannelError {
     #[error("the service's answer is unusable: {0}")]
     BadResponse(String),
     /// A message longer than the channel takes, refused before sending.
-    #[error("the message is {units} UTF-16 units long, the channel takes at most {max}")]
+    #[error("the message is too long: {units} units, the channel takes at most {max}")]
     TooLong {
-        /// The text's length in UTF-16 code units (how Telegram counts).
+        /// The text's length: UTF-16 code units for Telegram, segments for SMS.
         units: usize,
         /// The limit.
         max: usize,
@@ -137,10 +137,10 @@ impl Coded for ChannelError {
         let ru = lang == Lang::Ru;
         Cow::Borrowed(match self {
             ChannelError::Unauthorized { .. } if ru => {
-                "Токен бота не принят: проверьте его у @BotFather и переменную окружения."
+                "Учётные данные не приняты (токен бота, ключ SMS-шлюза): проверьте их и переменную окружения."
             }
             ChannelError::Unauthorized { .. } => {
-                "The bot token was refused: check it with @BotFather and the environment variable."
+                "The credentials were refused (the bot token, the SMS gateway's key): check them and the environment variable."
             }
             ChannelError::RateLimited { .. } if ru => {
                 "Слишком много сообщений: подождите указанное время и повторите."
@@ -155,34 +155,34 @@ impl Coded for ChannelError {
                 "The user blocked the bot or deleted the account: it cannot write to them any more."
             }
             ChannelError::Rejected { .. } if ru => {
-                "Мессенджер отклонил запрос: проверьте чат, файл и текст сообщения."
+                "Канал отклонил запрос: проверьте получателя, файл и текст сообщения."
             }
             ChannelError::Rejected { .. } => {
-                "The messenger rejected the request: check the chat, the file and the text."
+                "The channel rejected the request: check the recipient, the file and the text."
             }
             ChannelError::Unavailable(_) if ru => {
-                "Мессенджер сейчас недоступен. Попробуйте ещё раз чуть позже."
+                "Канал сейчас недоступен. Попробуйте ещё раз чуть позже."
             }
             ChannelError::Unavailable(_) => {
-                "The messenger is unavailable right now. Please try again a little later."
+                "The channel is unavailable right now. Please try again a little later."
             }
             ChannelError::Timeout(_) if ru => {
-                "Мессенджер не ответил вовремя. Попробуйте ещё раз чуть позже."
+                "Канал не ответил вовремя. Попробуйте ещё раз чуть позже."
             }
             ChannelError::Timeout(_) => {
-                "The messenger did not answer in time. Please try again a little later."
+                "The channel did not answer in time. Please try again a little later."
             }
             ChannelError::BadResponse(_) if ru => {
-                "Мессенджер ответил непонятно. Проверьте адрес сервера Bot API."
+                "Канал ответил непонятно. Проверьте адрес сервера (Bot API, SMS-шлюз)."
             }
             ChannelError::BadResponse(_) => {
-                "The messenger's answer was not understood. Check the Bot API server address."
+                "The channel's answer was not understood. Check the server address (Bot API, SMS gateway)."
             }
             ChannelError::TooLong { .. } if ru => {
-                "Сообщение слишком длинное: сократите его или разбейте на части до 4096 символов."
+                "Сообщение слишком длинное: сократите его (Telegram — до 4096 символов, SMS — до 8 частей)."
             }
             ChannelError::TooLong { .. } => {
-                "The message is too long: shorten it or split it into parts of at most 4096 characters."
+                "The message is too long: shorten it (Telegram takes 4096 characters, an SMS 8 segments)."
             }
             ChannelError::TooLarge { .. } if ru => {
                 "Файл слишком большой. Пришлите фото чека поменьше или сжатое."

@@ -61,6 +61,8 @@
 
 mod config;
 mod error;
+#[cfg(feature = "sms")]
+pub mod sms;
 #[cfg(feature = "telegram")]
 mod telegram;
 mod types;

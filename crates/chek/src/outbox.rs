@@ -28,9 +28,13 @@
 
 mod dispatch;
 #[cfg(feature = "channels")]
+mod sms;
+#[cfg(feature = "channels")]
 mod telegram;
 
 pub use chek_store::{Enqueued, Finish, NewMessage, OutboxCounts, OutboxMessage, OutboxStatus};
 pub use dispatch::{Backoff, Delivered, DispatchReport, Dispatcher, Gate, SendError, Sender};
+#[cfg(feature = "channels")]
+pub use sms::SmsSender;
 #[cfg(feature = "channels")]
 pub use telegram::TelegramSender;

@@ -1,4 +1,9 @@
-"""Messaging channels for a campaign's bot: the Telegram Bot API (the Rust crate chek-channels).
+"""Messaging channels: the Telegram Bot API and SMS gateways (the Rust crate chek-channels).
+
+``SmsRu(api_id)`` and ``Smsc(login, password)`` send an SMS (``send(to, text)`` gives a
+``SmsSent`` with the provider's id, segments and cost in kopecks) and ask where it is
+(``status(provider_id, phone)``: a ``SmsStatus``); ``parse_smsru_callback`` reads sms.ru's
+delivery callbacks. Either can be the ``sms`` sender of ``chek.outbox.Dispatcher``.
 
 ``Telegram`` polls for updates (``get_updates`` with an offset you store), fetches photos and
 documents (``get_file`` then ``download``, capped) and replies in plain text (``send_message``);
@@ -15,16 +20,23 @@ client never retries by itself. The token never appears in reprs, messages or er
 
 from chek._chek import (
     MAX_DOWNLOAD_BYTES,
+    SMSC_URL,
+    SMSRU_URL,
     TELEGRAM_API_URL,
     Chat,
     Document,
     File,
     Message,
     PhotoSize,
+    SmsRu,
+    Smsc,
+    SmsSent,
+    SmsStatus,
     Telegram,
     Update,
     User,
     next_offset,
+    parse_smsru_callback,
     parse_update,
 )
 
@@ -41,4 +53,11 @@ __all__ = [
     "next_offset",
     "TELEGRAM_API_URL",
     "MAX_DOWNLOAD_BYTES",
+    "SmsRu",
+    "Smsc",
+    "SmsSent",
+    "SmsStatus",
+    "parse_smsru_callback",
+    "SMSRU_URL",
+    "SMSC_URL",
 ]

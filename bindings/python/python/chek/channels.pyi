@@ -1,4 +1,4 @@
-"""Messaging channels for a campaign's bot: the Telegram Bot API (the Rust crate chek-channels)."""
+"""Messaging channels: the Telegram Bot API and SMS gateways (the Rust crate chek-channels)."""
 
 import datetime
 from typing import Any, Final, Optional, Sequence, Union, final
@@ -196,6 +196,51 @@ def parse_update(body: Union[bytes, str]) -> Update:
 def next_offset(updates: Sequence[Update], current: Optional[int] = None) -> Optional[int]:
     """The offset after these updates: the largest ``update_id`` plus one, or ``current``."""
 
+@final
+class SmsSent:
+    @property
+    def provider_id(self) -> str: ...
+    @property
+    def segments(self) -> int: ...
+    @property
+    def cost_kopecks(self) -> Optional[int]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class SmsStatus:
+    @property
+    def provider_id(self) -> str: ...
+    @property
+    def delivery(self) -> str: ...
+    @property
+    def provider_code(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class SmsRu:
+    """sms.ru; the key is never shown."""
+
+    def __new__(
+        cls, api_id: str, *, base_url: str = ..., sender: Optional[str] = None, timeout: float = 20.0
+    ) -> SmsRu: ...
+    def send(self, to: str, text: str) -> SmsSent: ...
+    def status(self, provider_id: str, phone: str) -> SmsStatus: ...
+
+@final
+class Smsc:
+    """smsc.ru; the password is never shown."""
+
+    def __new__(
+        cls, login: str, password: str, *, base_url: str = ..., sender: Optional[str] = None, timeout: float = 20.0
+    ) -> Smsc: ...
+    def send(self, to: str, text: str) -> SmsSent: ...
+    def status(self, provider_id: str, phone: str) -> SmsStatus: ...
+
+def parse_smsru_callback(body: str) -> list[SmsStatus]: ...
+
+SMSRU_URL: Final[str]
+SMSC_URL: Final[str]
+
 __all__ = [
     "Telegram",
     "Update",
@@ -209,4 +254,11 @@ __all__ = [
     "next_offset",
     "TELEGRAM_API_URL",
     "MAX_DOWNLOAD_BYTES",
+    "SmsRu",
+    "Smsc",
+    "SmsSent",
+    "SmsStatus",
+    "parse_smsru_callback",
+    "SMSRU_URL",
+    "SMSC_URL",
 ]

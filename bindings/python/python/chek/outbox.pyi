@@ -2,9 +2,10 @@
 
 import builtins
 import datetime
-from typing import Any, Callable, Literal, Mapping, Optional, Sequence, final
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union, final
 
 from chek import Ledger
+from chek.channels import SmsRu, Smsc, Telegram
 
 @final
 class Enqueued:
@@ -85,14 +86,16 @@ class DispatchReport:
 @final
 class Dispatcher:
     """Sends due messages: ``senders`` maps a channel to a callable that sends one
-    ``OutboxMessage`` and returns the provider's id (or ``None``); an exception with a true
+    ``OutboxMessage`` and returns the provider's id (or ``None``), or a ``chek.channels.SmsRu``/
+    ``Smsc`` (for ``sms``) or ``Telegram`` (for ``telegram``) that sends without Python; an
+    exception with a true
     ``retryable`` attribute is retried (after its ``retry_after`` seconds if given), any other
     fails the message with its ``code``. ``gate(message, now)`` returning a string skips the
     message with that reason."""
 
     def __new__(
         cls,
-        senders: Mapping[str, Callable[[OutboxMessage], Optional[str]]],
+        senders: Mapping[str, Union[Callable[[OutboxMessage], Optional[str]], SmsRu, Smsc, Telegram]],
         *,
         gate: Optional[Callable[[OutboxMessage, datetime.datetime], Optional[str]]] = None,
         batch: int = 50,
