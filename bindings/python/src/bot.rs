@@ -13,23 +13,19 @@ use pyo3::prelude::*;
 use crate::channels::PyTelegram;
 use crate::convert::{Utc, py_repr, utc_opt};
 use crate::engine::{PyEngine, PyOutcome};
-use crate::errors::{OrRaise, detach_guarded};
+use crate::errors::{detach_guarded, to_py_err};
 use crate::outbox::PyDispatchReport;
 
 /// A channel failure raises `chek.ChannelError` (with `retryable`/`retry_after` details), a
 /// ledger or engine failure `chek.EngineError`.
 fn raise(py: Python<'_>, e: BotError) -> PyErr {
-    match e {
-        BotError::Channel(c) => Err::<(), _>(c).or_raise(py),
-        BotError::Engine(c) => Err::<(), _>(c).or_raise(py),
-        BotError::Store(c) => Err::<(), _>(c).or_raise(py),
-        other => Err::<(), _>(chek::engine::EngineError::Ledger(
-            chek::store::StoreError::Backend(other.to_string()),
-        ))
-        .or_raise(py),
+    match &e {
+        BotError::Channel(c) => to_py_err(py, c),
+        BotError::Engine(c) => to_py_err(py, c),
+        BotError::Store(c) => to_py_err(py, c),
+        // A kind added later: a ledger-side failure with its text, rather than nothing.
+        other => to_py_err(py, &chek::store::StoreError::Backend(other.to_string())),
     }
-    .err()
-    .unwrap_or_else(|| PyValueError::new_err("unreachable"))
 }
 
 /// What the bot did with one update: `.update_id`, `.participant` (`"tg:<user id>"`),

@@ -21,7 +21,7 @@ pub(crate) struct OutputArgs {
     pub(crate) lang: Lang,
 }
 
-fn parse_lang(s: &str) -> Result<Lang, String> {
+pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse::<Lang>().map_err(|e| e.to_string())
 }
 

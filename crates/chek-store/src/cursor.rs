@@ -22,8 +22,16 @@ impl Ledger {
     /// # Ok::<(), chek_store::StoreError>(())
     /// ```
     pub fn cursor(&self, name: &str) -> Result<Option<i64>, StoreError> {
-        let now = NaiveDateTime::MIN;
-        self.docs_tx(&mut |tx| Docs { tx, now }.get::<i64>(CURSOR, name))
+        // A read snapshot: reading the position takes no write lock (there are few cursors).
+        self.docs_all(CURSOR)?
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, doc)| {
+                doc.trim()
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("cursor {name:?} is {doc:?}")))
+            })
+            .transpose()
     }
 
     /// Moves the cursor called `name` forward to `to` (never backwards: a late writer with an

@@ -11,8 +11,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::client::FormClient;
-use super::smsru::{check_secret, check_sender};
-use super::types::{SmsDelivery, SmsGateway, SmsRequest, SmsSent, SmsStatus, kopecks};
+use super::types::{
+    SmsDelivery, SmsGateway, SmsRequest, SmsSent, SmsStatus, check_secret, check_sender, kopecks,
+};
 use crate::{ChannelError, Secret};
 
 /// The service's address.

@@ -9,7 +9,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::client::FormClient;
-use super::types::{SmsDelivery, SmsGateway, SmsRequest, SmsSent, SmsStatus, kopecks};
+use super::types::{
+    SmsDelivery, SmsGateway, SmsRequest, SmsSent, SmsStatus, check_secret, check_sender, kopecks,
+};
 use crate::{ChannelError, Secret};
 
 /// The service's address.
@@ -79,28 +81,6 @@ impl SmsRu {
                 description,
             },
         }
-    }
-}
-
-pub(crate) fn check_secret(s: &Secret) -> Result<(), ChannelError> {
-    let v = s.expose();
-    if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
-        return Err(ChannelError::Invalid(
-            "the gateway key must be 1 to 256 characters without control characters".into(),
-        ));
-    }
-    Ok(())
-}
-
-pub(crate) fn check_sender(s: Option<&str>) -> Result<Option<String>, ChannelError> {
-    match s {
-        None => Ok(None),
-        Some(n) if !n.is_empty() && n.chars().count() <= 11 && !n.chars().any(char::is_control) => {
-            Ok(Some(n.to_owned()))
-        }
-        Some(_) => Err(ChannelError::Invalid(
-            "a sender name is 1 to 11 characters".into(),
-        )),
     }
 }
 

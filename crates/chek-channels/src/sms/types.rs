@@ -168,6 +168,30 @@ pub(crate) fn kopecks(v: &serde_json::Value) -> Option<i64> {
     Some(total + i64::from(up))
 }
 
+/// A gateway key or password: present, bounded, printable.
+pub(crate) fn check_secret(s: &crate::Secret) -> Result<(), ChannelError> {
+    let v = s.expose();
+    if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
+        return Err(ChannelError::Invalid(
+            "the gateway key must be 1 to 256 characters without control characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An alphanumeric sender name: at most 11 characters, as operators allow.
+pub(crate) fn check_sender(s: Option<&str>) -> Result<Option<String>, ChannelError> {
+    match s {
+        None => Ok(None),
+        Some(n) if !n.is_empty() && n.chars().count() <= 11 && !n.chars().any(char::is_control) => {
+            Ok(Some(n.to_owned()))
+        }
+        Some(_) => Err(ChannelError::Invalid(
+            "a sender name is 1 to 11 characters".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

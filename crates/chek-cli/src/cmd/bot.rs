@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::fail::{EXIT_INPUT, EXIT_RETRY, EXIT_USAGE, Failure};
 use crate::ledger_args::DbArgs;
+use crate::output::parse_lang;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -52,10 +53,6 @@ struct TelegramArgs {
     /// One JSON object per update on stdout.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    s.parse::<Lang>().map_err(|e| e.to_string())
 }
 
 /// How long one long poll waits for an update.
