@@ -112,6 +112,7 @@ fn manifest_of(dir: &std::path::Path) -> Vec<Photo> {
 pub mod http_server;
 pub mod telegram_server;
 pub mod textgen;
+pub mod voice_server;
 
 /// A new, empty PostgreSQL database on the test server (`CHEK_TEST_PG_URL`, as `scripts/test`
 /// and `scripts/pg start` set it), made with `psql`, and its URL; `None` (with a loud line) when

@@ -32,6 +32,7 @@ mod sms;
 mod sms_gateway;
 mod text;
 mod verify;
+mod voice_gateway;
 
 /// chek's native module; import `chek`, not this.
 #[pymodule(gil_used = false)]
@@ -51,6 +52,7 @@ fn _chek(m: &Bound<'_, PyModule>) -> PyResult<()> {
     channels::register(m)?;
     sms::register(m)?;
     sms_gateway::register(m)?;
+    voice_gateway::register(m)?;
     care::register(m)?;
     engine::register(m)?;
     chain::register(m)?;

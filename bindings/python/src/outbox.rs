@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chek::outbox::{
     Backoff, Delivered, DispatchReport, Dispatcher, Enqueued, Finish, NewMessage, OutboxCounts,
-    OutboxMessage, OutboxStatus, SendError, Sender, SmsSender, TelegramSender,
+    OutboxMessage, OutboxStatus, SendError, Sender, SmsSender, TelegramSender, VoiceSender,
 };
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyValueError;
@@ -297,7 +297,8 @@ impl Sender for PySender {
 /// now)` is the contact policy at send time: a returned string skips the message with that
 /// reason. Channels named in `dedupes` drop a second message with the same key, so an in-doubt
 /// message is simply resent; others resend it at most once. A `chek.channels.SmsRu`/`Smsc` as
-/// the `sms` sender, or a `chek.channels.Telegram` as the `telegram` one, sends without Python.
+/// the `sms` sender, a `chek.channels.Uis`/`Asterisk` as the `voice` one, or a
+/// `chek.channels.Telegram` as the `telegram` one, sends without Python.
 #[pyclass(frozen, module = "chek", name = "Dispatcher")]
 pub(crate) struct PyDispatcher {
     inner: Dispatcher,
@@ -341,6 +342,16 @@ impl PyDispatcher {
                         .ok_or_else(|| {
                             PyValueError::new_err(format!(
                                 "an SMS gateway sends channel \"sms\", not {channel:?}"
+                            ))
+                        })
+                        .map(Some);
+                }
+                if let Some(g) = crate::voice_gateway::gateway_of(obj) {
+                    return (channel == VoiceSender::CHANNEL)
+                        .then(|| Box::new(VoiceSender::new(g)) as Box<dyn Sender>)
+                        .ok_or_else(|| {
+                            PyValueError::new_err(format!(
+                                "a voice gateway sends channel \"voice\", not {channel:?}"
                             ))
                         })
                         .map(Some);

@@ -106,6 +106,11 @@ def build(tmp: Path, server: Server) -> list[object]:
     )
     gw = chek.channels.SmsRu("KEY", base_url=server.url, timeout=2.0)
     s += [gw, gw.send("79161234567", "Код 1234"), *chek.channels.parse_smsru_callback("data%5B0%5D=sms_status%0A1-1%0A103%0A1")]
+    server.routes[("POST", "/")] = Reply(200, '{"jsonrpc": "2.0", "id": "1", "result": {"data": {"call_session_id": 7}}}')
+    uis = chek.channels.Uis("TOKEN", "74993720692", base_url=server.url, timeout=2.0)
+    ari = chek.channels.Asterisk("chek", "pw", base_url=server.url, trunk="trunk", app="chek", timeout=2.0)
+    s += [uis, ari, uis.place_call("79161234567", "Ваш чек принят")]
+    s += [chek.channels.parse_uis_callback('{"call_session_id": 7, "finish_reason": "success_finish", "talk_time_duration": 3}')]
 
     main_ledger = chek.Ledger(str(tmp / "ledger.sqlite"))
     engine = chek.Engine(read(DEMO / "campaign.toml"), main_ledger)

@@ -64,7 +64,7 @@ pub enum ChannelError {
     /// A message longer than the channel takes, refused before sending.
     #[error("the message is too long: {units} units, the channel takes at most {max}")]
     TooLong {
-        /// The text's length: UTF-16 code units for Telegram, segments for SMS.
+        /// The text's length: UTF-16 code units for Telegram, segments for SMS, characters for a call.
         units: usize,
         /// The limit.
         max: usize,
@@ -137,10 +137,10 @@ impl Coded for ChannelError {
         let ru = lang == Lang::Ru;
         Cow::Borrowed(match self {
             ChannelError::Unauthorized { .. } if ru => {
-                "Учётные данные не приняты (токен бота, ключ SMS-шлюза): проверьте их и переменную окружения."
+                "Учётные данные не приняты (токен бота, ключ SMS-шлюза, ключ или пароль телефонии): проверьте их и переменную окружения."
             }
             ChannelError::Unauthorized { .. } => {
-                "The credentials were refused (the bot token, the SMS gateway's key): check them and the environment variable."
+                "The credentials were refused (the bot token, the SMS gateway's key, the telephony key or password): check them and the environment variable."
             }
             ChannelError::RateLimited { .. } if ru => {
                 "Слишком много сообщений: подождите указанное время и повторите."
@@ -179,10 +179,10 @@ impl Coded for ChannelError {
                 "The channel's answer was not understood. Check the server address (Bot API, SMS gateway)."
             }
             ChannelError::TooLong { .. } if ru => {
-                "Сообщение слишком длинное: сократите его (Telegram — до 4096 символов, SMS — до 8 частей)."
+                "Сообщение слишком длинное: сократите его (Telegram — до 4096 символов, SMS — до 8 частей, текст звонка — до 1000 символов)."
             }
             ChannelError::TooLong { .. } => {
-                "The message is too long: shorten it (Telegram takes 4096 characters, an SMS 8 segments)."
+                "The message is too long: shorten it (Telegram takes 4096 characters, an SMS 8 segments, a call's text 1000 characters)."
             }
             ChannelError::TooLarge { .. } if ru => {
                 "Файл слишком большой. Пришлите фото чека поменьше или сжатое."

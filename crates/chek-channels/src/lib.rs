@@ -14,6 +14,10 @@
 //! - [`ChannelError`]: every failure with a stable code (`channel.*`), whether a retry helps
 //!   ([`ChannelError::retryable`]) and how long to wait ([`ChannelError::retry_after`]).
 //!
+//! Also here: SMS gateways ([`sms`], feature `sms`: sms.ru, smsc.ru) and robot calls
+//! ([`voice`], feature `voice`: the UIS Call API and Asterisk ARI, with their call-end
+//! callbacks).
+//!
 //! The client never retries by itself: the caller (an outbox, a dispatcher) decides. Limits are
 //! checked before anything is sent where they can be (text length, the file size Telegram
 //! reports) and while receiving otherwise (a download body over the cap is cut off). The token
@@ -66,6 +70,8 @@ pub mod sms;
 #[cfg(feature = "telegram")]
 mod telegram;
 mod types;
+#[cfg(feature = "voice")]
+pub mod voice;
 
 /// Credentials never shown in `Debug`, logs or errors (defined in `chek-core`).
 pub use chek_core::secret::Secret;

@@ -46,7 +46,8 @@ pub mod verify {
     };
 }
 
-/// Messaging channels for bots: the Telegram Bot API (long polling, webhooks, files, replies).
+/// Messaging channels for bots: the Telegram Bot API (long polling, webhooks, files, replies),
+/// SMS gateways (`channels::sms`) and robot calls (`channels::voice`: UIS, Asterisk ARI).
 ///
 /// ```
 /// use chek::channels::parse_update;
@@ -57,6 +58,38 @@ pub mod verify {
 #[cfg(feature = "channels")]
 pub mod channels {
     pub use chek_channels::*;
+
+    /// A voice provider's call-end callback, read by
+    /// [`voice::parse_uis_callback`] or [`voice::parse_asterisk_callback`], as the notify
+    /// outcome model's [`ProviderReport`](crate::engage::notify::ProviderReport), ready for
+    /// [`map_outcome`](crate::engage::notify::map_outcome) and the notify ledger.
+    ///
+    /// ```
+    /// use chek::channels::{call_report, voice};
+    /// use chek::engage::notify::{map_outcome, CallOutcome};
+    /// let end = voice::parse_uis_callback(br#"{"call_session_id": 998677427, "finish_reason": "subscriber_disconnects", "talk_time_duration": 27}"#)?;
+    /// let report = call_report(&end);
+    /// assert_eq!(report.provider, "uis");
+    /// let outcome = map_outcome(&report, "0")?;
+    /// assert_eq!(outcome, CallOutcome::Answered { listened_s: 27 });
+    /// assert_eq!(outcome.with_min_listen(30), CallOutcome::HungUp { listened_s: 27 });
+    ///
+    /// let busy = voice::parse_asterisk_callback(br#"{"channel_id": "1733.12", "dialstatus": "BUSY", "hangupcause": 17}"#)?;
+    /// assert_eq!(map_outcome(&call_report(&busy), "0")?, CallOutcome::Busy);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "engage")]
+    pub fn call_report(r: &voice::CallResult) -> chek_engage::notify::ProviderReport {
+        chek_engage::notify::ProviderReport {
+            provider: r.provider.to_owned(),
+            status: r.status.clone(),
+            duration_s: r.duration_s,
+            digits: r.digits.clone(),
+            answered_by: None,
+            sip_code: r.sip_code,
+            hangup_cause: r.hangup_cause,
+        }
+    }
 }
 
 /// Reading the fiscal QR from a receipt photo, with diagnostics when it cannot be read.

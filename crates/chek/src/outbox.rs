@@ -31,6 +31,8 @@ mod dispatch;
 mod sms;
 #[cfg(feature = "channels")]
 mod telegram;
+#[cfg(feature = "channels")]
+mod voice;
 
 pub use chek_store::{Enqueued, Finish, NewMessage, OutboxCounts, OutboxMessage, OutboxStatus};
 pub use dispatch::{Backoff, Delivered, DispatchReport, Dispatcher, Gate, SendError, Sender};
@@ -38,3 +40,5 @@ pub use dispatch::{Backoff, Delivered, DispatchReport, Dispatcher, Gate, SendErr
 pub use sms::SmsSender;
 #[cfg(feature = "channels")]
 pub use telegram::TelegramSender;
+#[cfg(feature = "channels")]
+pub use voice::VoiceSender;

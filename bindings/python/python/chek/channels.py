@@ -1,9 +1,16 @@
-"""Messaging channels: the Telegram Bot API and SMS gateways (the Rust crate chek-channels).
+"""Messaging channels: the Telegram Bot API, SMS gateways and robot calls (the Rust crate chek-channels).
 
 ``SmsRu(api_id)`` and ``Smsc(login, password)`` send an SMS (``send(to, text)`` gives a
 ``SmsSent`` with the provider's id, segments and cost in kopecks) and ask where it is
 (``status(provider_id, phone)``: a ``SmsStatus``); ``parse_smsru_callback`` reads sms.ru's
 delivery callbacks. Either can be the ``sms`` sender of ``chek.outbox.Dispatcher``.
+
+``Uis(access_token, virtual_phone_number)`` (the UIS Call API, ``start.informer_call``) and
+``Asterisk(user, password, base_url=..., trunk=..., app=...)`` (ARI originate, the text in the
+channel variable ``CHEK_TTS``) place a robot call that speaks a text (``place_call(to, text)``
+gives a ``CallPlaced``); ``parse_uis_callback`` and ``parse_asterisk_callback`` read how the call
+ended into a ``CallReport``, whose ``to_dict()`` ``chek.engage.notify.call_outcome`` takes.
+Either can be the ``voice`` sender of ``chek.outbox.Dispatcher``.
 
 ``Telegram`` polls for updates (``get_updates`` with an offset you store), fetches photos and
 documents (``get_file`` then ``download``, capped) and replies in plain text (``send_message``);
@@ -23,6 +30,10 @@ from chek._chek import (
     SMSC_URL,
     SMSRU_URL,
     TELEGRAM_API_URL,
+    UIS_URL,
+    Asterisk,
+    CallPlaced,
+    CallReport,
     Chat,
     Document,
     File,
@@ -33,10 +44,13 @@ from chek._chek import (
     SmsSent,
     SmsStatus,
     Telegram,
+    Uis,
     Update,
     User,
     next_offset,
+    parse_asterisk_callback,
     parse_smsru_callback,
+    parse_uis_callback,
     parse_update,
 )
 
@@ -60,4 +74,11 @@ __all__ = [
     "parse_smsru_callback",
     "SMSRU_URL",
     "SMSC_URL",
+    "Uis",
+    "Asterisk",
+    "CallPlaced",
+    "CallReport",
+    "parse_uis_callback",
+    "parse_asterisk_callback",
+    "UIS_URL",
 ]

@@ -1,4 +1,4 @@
-"""Messaging channels: the Telegram Bot API and SMS gateways (the Rust crate chek-channels)."""
+"""Messaging channels: the Telegram Bot API, SMS gateways and robot calls (the Rust crate chek-channels)."""
 
 import datetime
 from typing import Any, Final, Optional, Sequence, Union, final
@@ -241,6 +241,80 @@ def parse_smsru_callback(body: str) -> list[SmsStatus]: ...
 SMSRU_URL: Final[str]
 SMSC_URL: Final[str]
 
+@final
+class CallPlaced:
+    """A call the provider took."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def call_id(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class CallReport:
+    """How a call ended; ``to_dict()`` is a provider report for ``chek.engage.notify.call_outcome``."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def call_id(self) -> Optional[str]: ...
+    @property
+    def external_id(self) -> Optional[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def duration_s(self) -> Optional[int]: ...
+    @property
+    def digits(self) -> Optional[str]: ...
+    @property
+    def sip_code(self) -> Optional[int]: ...
+    @property
+    def hangup_cause(self) -> Optional[int]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Uis:
+    """The UIS Call API (``start.informer_call`` with TTS); the token is never shown."""
+
+    def __new__(
+        cls,
+        access_token: str,
+        virtual_phone_number: str,
+        *,
+        base_url: str = ...,
+        dialing_timeout: Optional[int] = None,
+        timeout: float = 20.0,
+    ) -> Uis: ...
+    def place_call(self, to: str, text: str, *, external_id: Optional[str] = None) -> CallPlaced: ...
+    def parse_callback(self, body: Union[bytes, str]) -> CallReport: ...
+
+@final
+class Asterisk:
+    """Asterisk ARI (originate; the text in ``CHEK_TTS``); the password is never shown."""
+
+    def __new__(
+        cls,
+        user: str,
+        password: str,
+        *,
+        base_url: str,
+        trunk: str,
+        app: Optional[str] = None,
+        context: Optional[str] = None,
+        extension: str = ...,
+        caller_id: Optional[str] = None,
+        dial_timeout: int = 30,
+        timeout: float = 20.0,
+    ) -> Asterisk: ...
+    def place_call(self, to: str, text: str, *, external_id: Optional[str] = None) -> CallPlaced: ...
+    def parse_callback(self, body: Union[bytes, str]) -> CallReport: ...
+
+def parse_uis_callback(body: Union[bytes, str]) -> CallReport: ...
+def parse_asterisk_callback(body: Union[bytes, str]) -> CallReport: ...
+
+UIS_URL: Final[str]
+
 __all__ = [
     "Telegram",
     "Update",
@@ -261,4 +335,11 @@ __all__ = [
     "parse_smsru_callback",
     "SMSRU_URL",
     "SMSC_URL",
+    "Uis",
+    "Asterisk",
+    "CallPlaced",
+    "CallReport",
+    "parse_uis_callback",
+    "parse_asterisk_callback",
+    "UIS_URL",
 ]

@@ -5,7 +5,7 @@ import datetime
 from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union, final
 
 from chek import Ledger
-from chek.channels import SmsRu, Smsc, Telegram
+from chek.channels import Asterisk, SmsRu, Smsc, Telegram, Uis
 
 @final
 class Enqueued:
@@ -87,7 +87,8 @@ class DispatchReport:
 class Dispatcher:
     """Sends due messages: ``senders`` maps a channel to a callable that sends one
     ``OutboxMessage`` and returns the provider's id (or ``None``), or a ``chek.channels.SmsRu``/
-    ``Smsc`` (for ``sms``) or ``Telegram`` (for ``telegram``) that sends without Python; an
+    ``Smsc`` (for ``sms``), ``Uis``/``Asterisk`` (for ``voice``) or ``Telegram`` (for ``telegram``)
+    that sends without Python; an
     exception with a true
     ``retryable`` attribute is retried (after its ``retry_after`` seconds if given), any other
     fails the message with its ``code``. ``gate(message, now)`` returning a string skips the
@@ -95,7 +96,7 @@ class Dispatcher:
 
     def __new__(
         cls,
-        senders: Mapping[str, Union[Callable[[OutboxMessage], Optional[str]], SmsRu, Smsc, Telegram]],
+        senders: Mapping[str, Union[Callable[[OutboxMessage], Optional[str]], SmsRu, Smsc, Uis, Asterisk, Telegram]],
         *,
         gate: Optional[Callable[[OutboxMessage, datetime.datetime], Optional[str]]] = None,
         batch: int = 50,
