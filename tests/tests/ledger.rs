@@ -1632,3 +1632,101 @@ fn sqlite_draws_cannot_be_rewritten_with_sql() {
         "a result is written once"
     );
 }
+
+/// Two callers settle batches naming the same participants in opposite orders, round after
+/// round, started together. Items used to take their locks as they came, so each batch held
+/// what the other wanted and PostgreSQL broke a deadlock (a second lost, the batch run again)
+/// nearly every round. Batches now take their locks sorted, all at once: no deadlock at all.
+/// Counted on a database of the test's own (`pg_stat_database.deadlocks`), so other tests'
+/// traffic cannot count.
+#[test]
+fn postgres_opposite_batches_do_not_deadlock() {
+    let Ok(url) = std::env::var("CHEK_TEST_PG_URL") else {
+        eprintln!("\n!!! CHEK_TEST_PG_URL is not set: PostgreSQL deadlock test SKIPPED !!!\n");
+        return;
+    };
+    let db = unique("deadlocks").replace('-', "_");
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let own_url = format!("{base}/{db}");
+    let admin = |sql: String| {
+        let url = url.clone();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            let driver = tokio::spawn(conn);
+            let out = if sql.starts_with("SELECT") {
+                let rows = client.query(&sql, &[]).await.unwrap();
+                rows.first().map(|r| r.get::<_, i64>(0))
+            } else {
+                client.batch_execute(&sql).await.unwrap();
+                None
+            };
+            driver.abort();
+            out
+        })
+    };
+    admin(format!("CREATE DATABASE {db}"));
+
+    let id = unique("opposite");
+    let c = campaign(&id, "");
+    const ROUNDS: u64 = 12;
+    const WIDTH: u64 = 8;
+    {
+        let l = Ledger::open(&own_url).unwrap();
+        let gate = Barrier::new(2);
+        thread::scope(|s| {
+            for side in 0..2u64 {
+                let (l, c, gate) = (&l, &c, &gate);
+                s.spawn(move || {
+                    for round in 0..ROUNDS {
+                        let mut who: Vec<u64> = (0..WIDTH).collect();
+                        if side == 1 {
+                            who.reverse();
+                        }
+                        let qrs: Vec<String> = who
+                            .iter()
+                            .map(|p| qr(1_000 + side * 100_000 + round * 100 + p))
+                            .collect();
+                        let items: Vec<Settlement> = who
+                            .iter()
+                            .zip(&qrs)
+                            .map(|(p, q)| settlement(c, &format!("p{p}"), q))
+                            .collect();
+                        gate.wait();
+                        let out = l
+                            .settle_batch(&items, &mut |i, h| evaluator(c, &qrs[i])(h))
+                            .unwrap();
+                        assert!(out.iter().all(|r| {
+                            r.as_ref()
+                                .is_ok_and(|s| s.status == ReceiptStatus::Accepted)
+                        }));
+                    }
+                });
+            }
+        });
+        let a = assert_sound(&l, &id);
+        assert_eq!(a.accepted, 2 * ROUNDS * WIDTH);
+    }
+    // The pool's sessions are closed; each reports its counts as it ends.
+    let mut left = Some(1);
+    for _ in 0..100 {
+        left = admin(format!(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{db}'"
+        ));
+        if left == Some(0) {
+            break;
+        }
+        thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(left, Some(0), "the ledger's sessions did not end");
+    let deadlocks = admin(format!(
+        "SELECT deadlocks FROM pg_stat_database WHERE datname = '{db}'"
+    ));
+    admin(format!("DROP DATABASE {db}"));
+    assert_eq!(deadlocks, Some(0), "batches deadlocked");
+}

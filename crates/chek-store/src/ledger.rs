@@ -200,8 +200,11 @@ const AUDIT_SQL: [&str; 12] = [
     "SELECT CAST(COUNT(*) AS BIGINT) FROM accruals WHERE campaign = $1",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM receipts WHERE campaign = $1 AND status = 'accepted'",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM submissions WHERE campaign = $1",
-    "SELECT CAST(COUNT(*) AS BIGINT) FROM receipts r WHERE r.campaign = $1 AND NOT EXISTS
-       (SELECT 1 FROM submissions s WHERE s.id = r.last_submission_id AND s.campaign = r.campaign)",
+    // Joined on the submission's primary key alone: a join on (id, campaign) let PostgreSQL,
+    // with statistics older than a fresh campaign, plan a nested loop over a sequential scan
+    // of every submission and run past its statement timeout.
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM receipts r LEFT JOIN submissions s ON s.id = r.last_submission_id
+       WHERE r.campaign = $1 AND (s.id IS NULL OR s.campaign <> r.campaign)",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT receipt_key FROM receipts WHERE campaign = $1
        AND status = 'accepted' GROUP BY receipt_key HAVING COUNT(*) > 1) AS d",
     "SELECT CAST(COUNT(*) AS BIGINT) FROM accruals a JOIN submissions s ON s.id = a.submission_id

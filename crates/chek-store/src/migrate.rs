@@ -44,6 +44,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_outbox.sql"),
         then_chain: None,
     },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/sqlite/0007_chain_append.sql"),
+        then_chain: None,
+    },
 ];
 
 /// PostgreSQL migrations, oldest first.
@@ -79,10 +84,15 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0006_outbox.sql"),
         then_chain: None,
     },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/postgres/0007_chain_append.sql"),
+        then_chain: None,
+    },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Refuses a database written by a newer chek.
 pub(crate) fn check_not_newer(found: u32) -> Result<(), crate::StoreError> {

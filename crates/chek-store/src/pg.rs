@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: a small bounded pool of blocking clients (see `pg_client`), each with
 //! its prepared statements. A settle is a few statements inside one READ COMMITTED transaction:
-//! transaction advisory locks taken in one fixed order (idempotency key, participant, receipt),
+//! transaction advisory locks (idempotency key, participant, receipt) taken in ascending order,
+//! a batch's all at once (`prelock`),
 //! one read of everything the history needs (it runs after the locks, so it sees every settle
 //! that held them before), one statement of data-modifying CTEs for every write, and, for a
 //! counted receipt, the append to the campaign's hash chain, which also adds it to the campaign
@@ -49,7 +50,9 @@ use crate::{FailedSubmission, OpenOptions, Settled, Settlement, StoreError};
 const LOCKS: &str = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k";
 
 /// Everything a settle reads, in one round trip: k = 0 replay, 1 campaign totals, 2 this
-/// receipt if the participant has it counted, 3 claims on this receipt, 4 the participant's
+/// receipt if the participant has it counted (read among the receipt's few rows: `OFFSET 0`
+/// keeps the generic plan of this prepared statement from walking every receipt the
+/// participant has counted, 20 000 rows for a receipt farmer, by the `receipts_counted` index), 3 claims on this receipt, 4 the participant's
 /// running totals (c receipts, d lots, f points), 5 their buckets in [$5, $6): quarter hours,
 /// or with the day [$7, $8) given its sum and the rest's (t start, c receipts, d lots, f points).
 const LOAD: &str = "\
@@ -61,7 +64,8 @@ SELECT 1, NULL, NULL, NULL, CAST(COALESCE(SUM(lots), 0) AS BIGINT), CAST(COALESC
   FROM campaign_totals WHERE campaign = $1
 UNION ALL
 SELECT 2, receipt_key, NULL, NULL, lots, points, counted_at, NULL
-  FROM receipts WHERE campaign = $1 AND receipt_key = $4 AND participant = $2 AND status = 'accepted'
+  FROM (SELECT * FROM receipts WHERE campaign = $1 AND receipt_key = $4 OFFSET 0) AS mine
+  WHERE participant = $2 AND status = 'accepted'
 UNION ALL
 SELECT 3, participant, status, NULL, first_submission_id, NULL, first_at, NULL
   FROM receipts WHERE campaign = $1 AND receipt_key = $4
@@ -451,7 +455,10 @@ impl Pg {
         for (s, _) in batch {
             self.ensure_campaign(&s.campaign)?;
         }
-        let mut run = |t: &mut PgTx<'_>| run_batch(t, batch, evaluate);
+        let mut run = |t: &mut PgTx<'_>| {
+            t.prelock(batch)?;
+            run_batch(t, batch, evaluate)
+        };
         match self.in_tx_as(false, false, &mut run) {
             Err(StoreError::Busy(m)) if m.starts_with(crate::error::BUDGET_RACE) => {
                 self.in_tx_as(false, true, &mut run)
@@ -1038,6 +1045,40 @@ impl PgTx<'_> {
             .and_then(|(_, b)| *b)
     }
 
+    /// Takes every advisory lock of a batch at once, in ascending key order, before its first
+    /// read. Items take their locks as they come (idempotency key, participant, receipt), so
+    /// two batches naming the same participants in another order each held what the other
+    /// wanted: PostgreSQL broke the deadlock after `deadlock_timeout` (1 s) and one batch ran
+    /// again. Taken sorted and all at once, every batch and every lone settle (which sorts its
+    /// three keys too) locks in one global order; the items' own lock calls then find the
+    /// locks held (advisory locks are reentrant). A batch that serializes a campaign locks its
+    /// head between keys and is left as it was.
+    fn prelock(
+        &mut self,
+        batch: &[(Settlement, Result<ReceiptId, StoreError>)],
+    ) -> Result<(), StoreError> {
+        if batch.len() < 2
+            || self.serialized
+            || batch
+                .iter()
+                .any(|(s, _)| s.budget.is_none() && s.serialize_campaign)
+        {
+            return Ok(());
+        }
+        let mut keys: Vec<i64> = batch
+            .iter()
+            .filter_map(|(s, id)| id.as_ref().ok().map(|id| (s, id.to_string())))
+            .flat_map(|(s, key)| {
+                let (idem, rest) = lock_keys(s, &key);
+                idem.into_iter().chain(rest)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let locks = self.st(LOCKS)?;
+        self.execute(&locks, &[&keys]).map(drop)
+    }
+
     /// Notes what a settle of `s` declares, and whether it reads with the head locked (and the
     /// head still has to be locked).
     fn enter(&mut self, s: &Settlement) -> bool {
@@ -1121,8 +1162,9 @@ fn loaded(rows: &[Row], q: &settle::BucketQuery) -> Result<Loaded, StoreError> {
     Ok(out)
 }
 
-/// The advisory locks of a settle, in the order every settle takes them; a serialized settle
-/// takes its campaign's chain head between the idempotency key and the others.
+/// The advisory locks of a settle: its idempotency key, then the others. A settle takes them
+/// in ascending order; a serialized one takes its idempotency key, its campaign's chain head,
+/// then the others.
 fn lock_keys(s: &Settlement, receipt_key: &str) -> (Option<i64>, Vec<i64>) {
     let campaign = s.campaign.as_str();
     let idem = s
@@ -1244,7 +1286,9 @@ impl SettleTx for PgTx<'_> {
             self.heads.push(s.campaign.clone());
             rows
         } else {
-            let keys: Vec<i64> = idem.into_iter().chain(rest).collect();
+            let mut keys: Vec<i64> = idem.into_iter().chain(rest).collect();
+            // Ascending, the order a batch takes its keys in (see `prelock`).
+            keys.sort_unstable();
             let (c, begin) = (self.c, self.begin());
             // The read runs after the locks are granted: in READ COMMITTED it sees every
             // settle that held them before.
@@ -1347,7 +1391,8 @@ impl SettleTx for PgTx<'_> {
         let args = WriteArgs::of(w);
         let params = args.params(w);
         let (idem, rest) = lock_keys(next, next_key);
-        let keys: Vec<i64> = idem.into_iter().chain(rest).collect();
+        let mut keys: Vec<i64> = idem.into_iter().chain(rest).collect();
+        keys.sort_unstable();
         let nq = settle::BucketQuery::of(next);
         let (nd0, nd1) = (nq.day.map(|d| d.0), nq.day.map(|d| d.1));
         let (c, begin) = (self.c, self.begin());

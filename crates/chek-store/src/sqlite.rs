@@ -950,41 +950,64 @@ impl SettleTx for Tx<'_> {
         participant: &str,
         q: &settle::BucketQuery,
     ) -> Result<Vec<ReceiptBucket>, StoreError> {
-        // With the day known, two sums (the day, the rest of the week) computed here; without,
-        // the quarter hours since `from`.
-        let mut st = self.0.prepare_cached(
-            "SELECT CASE WHEN ?4 IS NULL THEN start WHEN start >= ?4 AND start < ?5 THEN ?4 ELSE ?3 END AS b,
-               SUM(receipts), SUM(lots), SUM(points)
-             FROM participant_buckets
-             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3 AND start < ?6
-             GROUP BY b",
-        )?;
         let to =
             q.to.map_or_else(|| "9999-12-31 23:59:59.999999".to_owned(), ts);
-        let (d0, d1) = match q.day {
-            Some((a, b)) => (Some(ts(a)), Some(ts(b))),
-            None => (None, None),
+        let bucket = |start: NaiveDateTime, n: i64, l: i64, p: i64| ReceiptBucket {
+            start,
+            count: settle::to_u64(n),
+            lots: settle::to_u64(l),
+            points: settle::to_u64(p),
         };
-        let rows = st.query_map(
-            params![campaign, participant, ts(q.from), d0, d1, to],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            },
+        if let Some((d0, d1)) = q.day {
+            // With the day known, two sums (the day, the rest of the window) in one pass over
+            // the window's quarter hours: no grouping, no sort, no row per quarter hour.
+            let mut st = self.0.prepare_cached(
+                "SELECT COALESCE(SUM(d), 0), COALESCE(SUM(d * receipts), 0), COALESCE(SUM(d * lots), 0),
+                   COALESCE(SUM(d * points), 0), COALESCE(SUM(1 - d), 0),
+                   COALESCE(SUM((1 - d) * receipts), 0), COALESCE(SUM((1 - d) * lots), 0),
+                   COALESCE(SUM((1 - d) * points), 0)
+                 FROM (SELECT start >= ?4 AND start < ?5 AS d, receipts, lots, points
+                       FROM participant_buckets
+                       WHERE campaign = ?1 AND participant = ?2 AND start >= ?3 AND start < ?6)",
+            )?;
+            let v = st.query_row(
+                params![campaign, participant, ts(q.from), ts(d0), ts(d1), to],
+                |r| {
+                    let mut v = [0i64; 8];
+                    for (i, x) in v.iter_mut().enumerate() {
+                        *x = r.get(i)?;
+                    }
+                    Ok(v)
+                },
+            )?;
+            let mut out = Vec::with_capacity(2);
+            if v[4] > 0 {
+                out.push(bucket(q.from, v[5], v[6], v[7]));
+            }
+            if v[0] > 0 {
+                out.push(bucket(d0, v[1], v[2], v[3]));
+            }
+            return Ok(out);
+        }
+        // Without, the quarter hours since `from`.
+        let mut st = self.0.prepare_cached(
+            "SELECT start, SUM(receipts), SUM(lots), SUM(points)
+             FROM participant_buckets
+             WHERE campaign = ?1 AND participant = ?2 AND start >= ?3 AND start < ?4
+             GROUP BY start",
         )?;
+        let rows = st.query_map(params![campaign, participant, ts(q.from), to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (start, n, l, p) = row?;
-            out.push(ReceiptBucket {
-                start: parse_ts(&start)?,
-                count: settle::to_u64(n),
-                lots: settle::to_u64(l),
-                points: settle::to_u64(p),
-            });
+            out.push(bucket(parse_ts(&start)?, n, l, p));
         }
         Ok(out)
     }

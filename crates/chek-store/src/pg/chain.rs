@@ -1,5 +1,6 @@
-//! The hash chain on PostgreSQL. Accruals are appended by the server (`chek_chain_accruals` of
-//! migration 5) in the statement just before COMMIT, so a campaign's head row is locked only
+//! The hash chain on PostgreSQL. Accruals are appended by the server (`chek_chain_accruals`,
+//! migration 7's version: a few statements per campaign, not per accrual) in the statement
+//! just before COMMIT, so a campaign's head row is locked only
 //! for that statement and the commit; draws (rare) are chained here. The walk reads one
 //! REPEATABLE READ snapshot; the fill of schema step 5 runs inside the migration's transaction.
 

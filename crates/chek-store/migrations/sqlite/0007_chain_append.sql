@@ -1,0 +1,3 @@
+-- chek ledger, schema 7 (SQLite): nothing changes. Step 7 rewrites PostgreSQL's chain append
+-- (migrations/postgres/0007_chain_append.sql); SQLite chains in Rust. The step exists here too
+-- so that one schema version means one set of tables on both backends.
