@@ -65,6 +65,8 @@
 
 mod config;
 mod error;
+#[cfg(any(feature = "sms", feature = "voice"))]
+mod http;
 #[cfg(feature = "sms")]
 pub mod sms;
 #[cfg(feature = "telegram")]

@@ -28,7 +28,7 @@ END $$;
 -- locks heads in one order) to their campaigns' chains, adds them to the campaign counters and
 -- checks each campaign's budget (bl, bp; NULL for none) with SQLSTATE CK001 when it would be
 -- exceeded. Each head is locked (FOR UPDATE) from here to the caller's COMMIT, sent right
--- after. Per campaign: the head is read, the links are hashed in a loop with no statement, then
+-- after. Per campaign: the head is read, the links are hashed in a loop (chek_chain_hash, no SQL), then
 -- one INSERT of the accruals, one UPDATE of the counter shards, one UPDATE of the head.
 CREATE OR REPLACE FUNCTION chek_chain_accruals(cs TEXT[], ps TEXT[], ks TEXT[], subs BIGINT[],
     ls BIGINT[], pts BIGINT[], ats TIMESTAMP[], shards SMALLINT[], bl BIGINT[], bp BIGINT[])
@@ -44,9 +44,6 @@ DECLARE
   first_seq BIGINT;
   prevs TEXT[];
   hashes TEXT[];
-  f TEXT[];
-  x TEXT;
-  s TEXT;
   want INT;
   got INT;
   spent_l BIGINT;
@@ -72,18 +69,9 @@ BEGIN
     hashes := '{}';
     FOR i IN lo .. hi LOOP
       h_seq := h_seq + 1;
-      f := ARRAY['accrual', cur, h_seq::TEXT, h_hash, ps[i], ks[i], subs[i]::TEXT, ls[i]::TEXT,
-                 pts[i]::TEXT, to_char(ats[i], 'YYYY-MM-DD HH24:MI:SS.US')];
-      s := E'chek-chain-v1\n';
-      FOREACH x IN ARRAY f LOOP
-        IF x IS NULL THEN
-          s := s || E'-\n';
-        ELSE
-          s := s || octet_length(x)::TEXT || ':' || x || E'\n';
-        END IF;
-      END LOOP;
       prevs := prevs || h_hash;
-      h_hash := encode(sha256(convert_to(s, 'UTF8')), 'hex');
+      h_hash := chek_chain_hash('accrual', cur, h_seq::TEXT, h_hash, ps[i], ks[i], subs[i]::TEXT,
+        ls[i]::TEXT, pts[i]::TEXT, to_char(ats[i], 'YYYY-MM-DD HH24:MI:SS.US'));
       hashes := hashes || h_hash;
     END LOOP;
 
